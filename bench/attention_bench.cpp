@@ -1,0 +1,43 @@
+// How long the engine takes: one head of attention with d_in = d_out = 64, for
+// n = 6, 64 and 512 tokens, the naive loops exactly as the CLI runs them.
+// Run: build/bench/attn_bench
+#include <benchmark/benchmark.h>
+
+#include "attn/attention.hpp"
+#include "attn/embedding_table.hpp"
+#include "attn/trace_json.hpp"
+#include "attn/torch_random.hpp"
+
+namespace {
+
+void BM_Attend(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  const std::size_t d = 64;
+  attn::TorchGenerator gen(123);
+  const attn::Matrix inputs = gen.rand(n, d);
+  const attn::Parameters p{gen.rand(d, d), gen.rand(d, d), gen.rand(d, d)};
+  for (auto _ : state) {
+    attn::HeadTrace head = attn::attend(inputs, p, true);
+    benchmark::DoNotOptimize(head.context_vec.data.data());
+  }
+  state.SetComplexityN(state.range(0));
+}
+BENCHMARK(BM_Attend)->Arg(6)->Arg(64)->Arg(512)->Unit(benchmark::kMicrosecond);
+
+void BM_TraceJson(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  attn::TorchGenerator gen(123);
+  attn::Trace trace;
+  trace.inputs = gen.rand(n, 64);
+  trace.heads.push_back(attn::attend(trace.inputs, attn::Parameters{gen.rand(64, 64), gen.rand(64, 64), gen.rand(64, 64)}, true));
+  trace.output = trace.heads[0].context_vec;
+  for (auto _ : state) {
+    std::string text = attn::format_json(attn::trace_to_json(trace));
+    benchmark::DoNotOptimize(text.data());
+  }
+}
+BENCHMARK(BM_TraceJson)->Arg(6)->Arg(64)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,26 @@
+// data_dir.hpp: where the program finds its bundled data (tables, lessons).
+//
+// data_dirs() lists the folders searched, in order:
+//   1. $ATTN_EXPLAIN_DATA, when set;
+//   2. the installed data folder, found relative to the running binary
+//      (<prefix>/bin/attn-explain → <prefix>/share/attn-explain);
+//   3. the source tree's data/ folder, for a binary run from its build tree.
+// find_data_file() returns the first existing <dir>/<name>, or throws
+// DataError listing the places it looked.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace attn {
+
+inline constexpr const char* kDefaultTable = "default.json";
+
+std::vector<std::filesystem::path> data_dirs();
+std::filesystem::path find_data_file(const std::string& name);
+
+// The program's version, from the build ("0.1.0").
+const char* version();
+
+}  // namespace attn

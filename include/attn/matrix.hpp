@@ -1,0 +1,30 @@
+// matrix.hpp: a plain row-major float32 matrix, the only container the engine uses.
+//
+// A Matrix is a value: rows × cols floats stored row after row, so m(i, j) is
+// row i, column j exactly as the book writes tensors. There is no arithmetic
+// here on purpose: the engine (attention.cpp) spells every loop out where a
+// learner can read it.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace attn {
+
+struct Matrix {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  std::vector<float> data;  // rows * cols values, row-major
+
+  Matrix() = default;
+  Matrix(std::size_t rows, std::size_t cols, float fill = 0.0f);
+
+  // REQUIRES: r < rows, c < cols.
+  float& operator()(std::size_t r, std::size_t c) { return data[r * cols + c]; }
+  float operator()(std::size_t r, std::size_t c) const { return data[r * cols + c]; }
+
+  bool empty() const { return rows == 0 || cols == 0; }
+  friend bool operator==(const Matrix&, const Matrix&) = default;
+};
+
+}  // namespace attn

@@ -1,0 +1,36 @@
+#include "attn/data_dir.hpp"
+
+#include <cstdlib>
+#include <system_error>
+
+#include "attn/error.hpp"
+
+namespace attn {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> data_dirs() {
+  std::vector<fs::path> dirs;
+  if (const char* env = std::getenv("ATTN_EXPLAIN_DATA"); env && *env) dirs.emplace_back(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) dirs.push_back((exe.parent_path() / ATTN_DATA_FROM_BIN).lexically_normal());
+  dirs.emplace_back(ATTN_SOURCE_DATA_DIR);
+  return dirs;
+}
+
+fs::path find_data_file(const std::string& name) {
+  std::string looked;
+  for (const fs::path& dir : data_dirs()) {
+    std::error_code ec;
+    const fs::path candidate = dir / name;
+    if (fs::is_regular_file(candidate, ec)) return candidate;
+    looked += (looked.empty() ? "" : ", ") + candidate.string();
+  }
+  throw DataError("cannot find the bundled file " + name + " (looked in " + looked + ")",
+                  "set ATTN_EXPLAIN_DATA to the folder that holds it, or name a table with --embeddings FILE");
+}
+
+const char* version() { return ATTN_VERSION; }
+
+}  // namespace attn

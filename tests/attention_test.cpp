@@ -1,0 +1,161 @@
+// Properties of the engine that hold for any input, and the pipeline's rules.
+#include "attn/attention.hpp"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "attn/error.hpp"
+#include "attn/explorer.hpp"
+#include "attn/torch_random.hpp"
+#include "test_util.hpp"
+
+namespace attn {
+namespace {
+
+Matrix random_inputs(std::size_t n, std::size_t d, std::uint64_t seed) {
+  TorchGenerator gen(seed);
+  Matrix x(n, d);
+  for (float& v : x.data) v = gen.uniform(-2.0f, 2.0f);
+  return x;
+}
+
+Parameters random_parameters(std::size_t d_in, std::size_t d_out, std::uint64_t seed) {
+  TorchGenerator gen(seed);
+  return Parameters{gen.rand(d_in, d_out), gen.rand(d_in, d_out), gen.rand(d_in, d_out)};
+}
+
+TEST(Attention, EveryWeightRowSumsToOneAndIsPositive) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const std::size_t n = 1 + seed % 9, d = 1 + seed % 5;
+    const HeadTrace h = attend(random_inputs(n, d, seed), random_parameters(d, 3, seed + 100), true);
+    for (std::size_t i = 0; i < n; ++i) {
+      double sum = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        EXPECT_GT(h.attn_weights(i, j), 0.0f);
+        sum += h.attn_weights(i, j);
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-6) << "seed " << seed << " row " << i;
+    }
+  }
+}
+
+TEST(Attention, PermutingTokensPermutesRowsAndColumns) {
+  const std::size_t n = 7, d = 4;
+  const Matrix x = random_inputs(n, d, 3);
+  const Parameters p = random_parameters(d, 3, 4);
+  const std::vector<std::size_t> perm = {3, 0, 6, 1, 5, 2, 4};  // new row i is old row perm[i]
+  Matrix y(n, d);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < d; ++k) y(i, k) = x(perm[i], k);
+  const HeadTrace a = attend(x, p, true);
+  const HeadTrace b = attend(y, p, true);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      EXPECT_NEAR(b.attn_weights(i, j), a.attn_weights(perm[i], perm[j]), 1e-6);
+    }
+    for (std::size_t k = 0; k < 3; ++k) EXPECT_NEAR(b.context_vec(i, k), a.context_vec(perm[i], k), 1e-5);
+  }
+}
+
+TEST(Attention, WithoutParametersQueriesKeysAndValuesAreTheInputs) {
+  const Matrix x = random_inputs(5, 3, 8);
+  const HeadTrace h = attend(x, std::nullopt, false);
+  EXPECT_EQ(h.queries, x);
+  EXPECT_EQ(h.keys, x);
+  EXPECT_EQ(h.values, x);
+  EXPECT_FALSE(h.W_query.has_value());
+  EXPECT_EQ(h.scale_divisor, 1.0f);
+  EXPECT_EQ(h.scaled_scores, h.attn_scores);
+}
+
+TEST(Attention, ScoresAreDotProductsAndScalingDividesBySqrtDk) {
+  const Matrix x = random_inputs(4, 6, 9);
+  const Parameters p = random_parameters(6, 5, 10);
+  const HeadTrace h = attend(x, p, true);
+  EXPECT_FLOAT_EQ(h.scale_divisor, std::sqrt(5.0f));
+  for (std::size_t i = 0; i < 4; ++i) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      double dot = 0;
+      for (std::size_t k = 0; k < 5; ++k) dot += double(h.queries(i, k)) * h.keys(j, k);
+      EXPECT_NEAR(h.attn_scores(i, j), dot, 1e-5);
+      EXPECT_FLOAT_EQ(h.scaled_scores(i, j), h.attn_scores(i, j) / std::sqrt(5.0f));
+    }
+  }
+}
+
+TEST(Attention, SoftmaxIsStableForHugeScores) {
+  Matrix x(3, 2);
+  x.data = {100.0f, 0.0f, 90.0f, 0.0f, -50.0f, 0.0f};  // scores up to 10,000: exp would overflow
+  const HeadTrace h = attend(x, std::nullopt, false);
+  for (float w : h.attn_weights.data) EXPECT_TRUE(std::isfinite(w));
+  EXPECT_FLOAT_EQ(h.attn_weights(0, 0), 1.0f);
+}
+
+TEST(Explorer, AutoProjectionUsesTableWeightsWhenPresentElseRand) {
+  const EmbeddingTable journey = load_table(test::bundled("journey.json"));
+  Request r;
+  r.sentence = "Your journey";
+  EXPECT_EQ(explore(r, journey).settings.projection, Projection::rand);
+
+  EmbeddingTable with_weights = journey;
+  TorchGenerator gen(1);
+  with_weights.weights = TableWeights{gen.rand(3, 2), gen.rand(3, 2), gen.rand(3, 2)};
+  const Trace t = explore(r, with_weights);
+  EXPECT_EQ(t.settings.projection, Projection::table);
+  EXPECT_EQ(t.settings.d_out, 2u);
+  EXPECT_EQ(*t.heads[0].W_key, with_weights.weights->W_key);
+}
+
+TEST(Explorer, RandProjectionDrawsQueryKeyValueInThatOrder) {
+  Request r;
+  r.sentence = "Your journey starts";
+  r.projection = "rand";
+  r.seed = 123;
+  r.d_out = 2;
+  const Trace t = explore(r, load_table(test::bundled("journey.json")));
+  TorchGenerator gen(123);
+  EXPECT_EQ(*t.heads[0].W_query, gen.rand(3, 2));
+  EXPECT_EQ(*t.heads[0].W_key, gen.rand(3, 2));
+  EXPECT_EQ(*t.heads[0].W_value, gen.rand(3, 2));
+}
+
+TEST(Explorer, RejectsWhatCannotBeDone) {
+  const EmbeddingTable journey = load_table(test::bundled("journey.json"));
+  Request r;
+  r.sentence = "   ";
+  EXPECT_THROW(explore(r, journey), DataError);
+  r.sentence = "Your journey";
+  r.projection = "table";
+  EXPECT_THROW(explore(r, journey), UsageError);
+  r.projection = "none";
+  r.d_out = 2;
+  EXPECT_THROW(explore(r, journey), UsageError);
+  r.projection = "rand";
+  EXPECT_NO_THROW(explore(r, journey));
+  r.sentence = "bad \xff byte";
+  EXPECT_THROW(explore(r, journey), DataError);
+}
+
+TEST(Explorer, UnknownWordsFollowTheOovPolicy) {
+  const EmbeddingTable journey = load_table(test::bundled("journey.json"));
+  Request r;
+  r.sentence = "Your zebra journey zebra";
+  r.projection = "none";
+  Trace t = explore(r, journey);
+  ASSERT_EQ(t.oov_tokens, std::vector<std::string>{"zebra"});
+  for (std::size_t d = 0; d < 3; ++d) EXPECT_EQ(t.inputs(1, d), t.inputs(3, d));  // same word, same vector
+  r.oov = OovPolicy::zero;
+  t = explore(r, journey);
+  for (std::size_t d = 0; d < 3; ++d) EXPECT_EQ(t.inputs(1, d), 0.0f);
+  r.oov = OovPolicy::error;
+  try {
+    explore(r, journey);
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"zebra\""), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace attn

@@ -1,0 +1,81 @@
+// The table renderer: numbers, alignment, and the stages in the tutorials' order.
+#include "attn/render_table.hpp"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "attn/embedding_table.hpp"
+#include "attn/explorer.hpp"
+#include "attn/tokenizer.hpp"
+#include "test_util.hpp"
+
+namespace attn {
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(RenderTable, FormatsNumbersWithoutNegativeZero) {
+  EXPECT_EQ(format_number(0.95443f, 4), "0.9544");
+  EXPECT_EQ(format_number(-0.00001f, 4), "0.0000");
+  EXPECT_EQ(format_number(-0.5f, 2), "-0.50");
+  EXPECT_EQ(format_number(2.5f, 0), "2");
+}
+
+TEST(RenderTable, ColumnsLineUpInTerminalColumnsForAnyScript) {
+  Matrix m(3, 3, 0.5f);
+  m(1, 1) = -12.25f;
+  const std::vector<std::string> labels = {"cat", "café", "猫"};
+  const auto lines = lines_of(render_matrix(m, labels, labels, 2));
+  ASSERT_EQ(lines.size(), 4u);
+  const std::size_t width = display_width(lines[0]);
+  for (const auto& line : lines) EXPECT_EQ(display_width(line), width) << line;
+  EXPECT_NE(lines[2].find("-12.25"), std::string::npos);
+}
+
+TEST(RenderTable, LongTokensAreCut) {
+  Matrix m(1, 1, 1.0f);
+  const auto text = render_matrix(m, {"supercalifragilisticexpialidocious"}, {"d0"}, 1);
+  EXPECT_NE(text.find("…"), std::string::npos);
+  EXPECT_EQ(text.find("docious"), std::string::npos);
+}
+
+TEST(RenderTable, WalkthroughShowsEveryStageInOrderWithItsFormula) {
+  Request r;
+  r.sentence = "Your journey starts with one step";
+  r.projection = "rand";
+  r.d_out = 2;
+  const Trace t = explore(r, load_table(test::bundled("journey.json")));
+  const std::string text = render_walkthrough(t, RenderOptions{4});
+  std::size_t at = 0;
+  for (const char* title : {"Token embeddings  X", "W_query", "Queries  Q = X · W_query", "Keys  K = X · W_key",
+                            "Values  V = X · W_value", "Attention scores  ω = Q · Kᵀ", "Scaled scores  ω / √d_k",
+                            "Attention weights  α = softmax", "Context vectors  z = α · V"}) {
+    const std::size_t found = text.find(title, at);
+    ASSERT_NE(found, std::string::npos) << "missing or out of order: " << title;
+    at = found;
+  }
+  EXPECT_NE(text.find("torch.manual_seed(123)"), std::string::npos);
+  EXPECT_NE(text.find("(journey.json"), std::string::npos);
+  // query_2 as the book prints it (ch. 3.4.1): 0.4306 1.4551
+  EXPECT_NE(text.find("journey  0.4306  1.4551"), std::string::npos) << text;
+}
+
+TEST(RenderTable, PrecisionControlsTheDecimals) {
+  Request r;
+  r.sentence = "Your journey";
+  r.projection = "none";
+  r.scale = false;
+  const Trace t = explore(r, load_table(test::bundled("journey.json")));
+  EXPECT_NE(render_walkthrough(t, RenderOptions{2}).find("0.43  0.15  0.89"), std::string::npos);
+  EXPECT_NE(render_walkthrough(t, RenderOptions{6}).find("0.430000"), std::string::npos);
+  EXPECT_NE(render_walkthrough(t, RenderOptions{4}).find("scaling     off"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace attn
