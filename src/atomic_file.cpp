@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "attn/error.hpp"
 
 namespace attn {
@@ -25,7 +27,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     throw DataError("cannot write " + path.string() + ": it is a directory");
   }
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  std::string temp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  std::string temp = (dir / fmt::format(".{}.tmp-XXXXXX", path.filename().string())).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) fail(path, "cannot create a temporary file in " + dir.string(), errno);
 

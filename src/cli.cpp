@@ -35,7 +35,8 @@ constexpr const char* kExamples = R"(Examples:
       the whole trace as JSON (docs/trace-format.md)
 
 Exit status: 0 success, 1 bad input data, 2 bad usage.
-Documentation: docs/ in the source tree, or the README.)";
+Documentation: docs/ in the source tree, or the README.
+)";
 
 struct Options {
   std::vector<std::string> words;
@@ -54,6 +55,16 @@ void print_error(const std::string& what, const std::string& hint) {
   std::string text = fmt::format("{}: error: {}\n", kProgram, what);
   if (!hint.empty()) text += hint + "\n";
   std::fputs(text.c_str(), stderr);
+}
+
+// A seed is what torch.manual_seed accepts here: a whole number from 0 to 2^64 - 1.
+std::string whole_number_u64(const std::string& text) {
+  const std::string range = "expected a whole number from 0 to 18446744073709551615";
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos ||
+      (text.size() == 20 && text > "18446744073709551615")) {
+    return range + ", got " + text;
+  }
+  return {};
 }
 
 OovPolicy parse_oov(const std::string& s) {
@@ -124,7 +135,10 @@ int run_cli(int argc, char** argv) {
                  "rand (torch.rand after torch.manual_seed), table")
       ->check(CLI::IsMember({"auto", "none", "rand", "table"}))
       ->capture_default_str();
-  app.add_option("-s,--seed", o.seed, "Seed for --projection rand, as torch.manual_seed(N)")->capture_default_str();
+  app.add_option("-s,--seed", o.seed, "Seed for --projection rand, as torch.manual_seed(N)")
+      ->check(CLI::Validator(whole_number_u64, ""))
+      ->type_name("N")
+      ->capture_default_str();
   app.add_option("--d-out", o.d_out, "Width of queries, keys and values (default: d_in)")
       ->check(CLI::Range(1, 4096))
       ->type_name("N");

@@ -157,6 +157,14 @@ EmbeddingTable parse_table(std::string_view json_text, const std::string& source
       reason = reason.substr(at + 2);
     }
     throw DataError(fmt::format("{}:{}:{}: malformed JSON: {}", source, pos.line, pos.column, reason));
+  } catch (const json::out_of_range& e) {
+    // A literal such as 1e400 that no double holds: nlohmann names it, but not where.
+    std::string what = e.what();
+    const auto open = what.find('\''), close = what.rfind('\'');
+    const std::string literal = open < close ? what.substr(open + 1, close - open - 1) : "";
+    const TextPosition pos = position_of(text, literal.empty() ? 0 : text.find(literal));
+    throw DataError(fmt::format("{}:{}:{}: number {} is beyond the float32 range", source, pos.line, pos.column,
+                                literal.empty() ? "?" : literal));
   }
 
   if (!root.is_object()) {

@@ -61,7 +61,7 @@ TEST(RenderTable, WalkthroughShowsEveryStageInOrderWithItsFormula) {
     at = found;
   }
   EXPECT_NE(text.find("torch.manual_seed(123)"), std::string::npos);
-  EXPECT_NE(text.find("(journey.json"), std::string::npos);
+  EXPECT_NE(text.find("journey.json), d_in = 3"), std::string::npos);
   // query_2 as the book prints it (ch. 3.4.1): 0.4306 1.4551
   EXPECT_NE(text.find("journey  0.4306  1.4551"), std::string::npos) << text;
 }

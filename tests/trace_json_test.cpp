@@ -55,7 +55,7 @@ TEST(TraceJson, HasEveryKeyOfTheContract) {
   EXPECT_EQ(h["W_query"][0].size(), 2u);  // d_out columns
   EXPECT_EQ(h["scores"].size(), 3u);
   EXPECT_EQ(h["scores"][0].size(), 3u);
-  EXPECT_EQ(h["queries"][1][0].get<double>(), static_cast<double>(t.heads[0].queries(1, 0)));
+  EXPECT_EQ(static_cast<float>(h["queries"][1][0].get<double>()), t.heads[0].queries(1, 0));
   EXPECT_EQ(j["output"], h["context"]);
 }
 
