@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 
 BUILD_PACKAGES=(cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev)
-TEST_PACKAGES=(python3-torch)
+TEST_PACKAGES=(python3-torch python3-jsonschema)
 
 note() { printf 'dev.sh: %s\n' "$*" >&2; }
 

@@ -159,3 +159,27 @@ TEST(Explorer, UnknownWordsFollowTheOovPolicy) {
 
 }  // namespace
 }  // namespace attn
+
+namespace attn {
+namespace {
+
+// The default table covers every example sentence of the seed documents.
+TEST(DefaultTable, CoversEveryExampleSentenceOfTheTutorials) {
+  const EmbeddingTable table = load_table(test::bundled("default.json"));
+  EXPECT_GE(table.dim, 3u);
+  EXPECT_LE(table.dim, 8u);
+  EXPECT_TRUE(table.weights.has_value());
+  EXPECT_FALSE(table.description.empty());
+  for (const char* sentence : {"How are you doing?", "The dog chased the ball, and it rolled away.",
+                               "He fed the dog because it was hungry.",
+                               "The Transformer is making it possible to understand language.",
+                               "Your journey starts with one step"}) {
+    Request r;
+    r.sentence = sentence;
+    r.oov = OovPolicy::error;
+    EXPECT_NO_THROW(explore(r, table)) << sentence;
+  }
+}
+
+}  // namespace
+}  // namespace attn

@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""The documented JSON Schemas hold for what the program reads and writes.
+
+Every bundled table must validate against docs/schemas/table.schema.json, and
+the --json trace of several runs against docs/schemas/trace.schema.json; a table
+the loader refuses for its shape must fail the table schema too.
+
+usage: /usr/bin/python3 tests/schema/check_schemas.py BINARY SOURCE_DIR
+"""
+import glob
+import json
+import subprocess
+import sys
+
+import jsonschema
+
+
+def main():
+    binary, src = sys.argv[1], sys.argv[2]
+    table_schema = json.load(open(f"{src}/docs/schemas/table.schema.json"))
+    trace_schema = json.load(open(f"{src}/docs/schemas/trace.schema.json"))
+    passed = failed = 0
+
+    def check(ok, what):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL:", what)
+
+    for path in sorted(glob.glob(f"{src}/data/*.json")):
+        errors = list(jsonschema.Draft202012Validator(table_schema).iter_errors(json.load(open(path))))
+        check(not errors, f"{path}: {errors[:1]}")
+
+    for bad in ({"dim": 3}, {"dim": 0, "vectors": {"a": []}}, {"dim": 1, "vectors": {"a": [1]}, "vector": {}},
+                {"dim": 1, "vectors": {"a b": [1]}}):
+        check(not jsonschema.Draft202012Validator(table_schema).is_valid(bad), f"schema accepts {bad}")
+
+    runs = [
+        ["How are you doing?"],
+        ["--projection", "none", "--no-scale", "--embeddings", f"{src}/data/journey.json",
+         "Your journey starts with one step"],
+        ["--projection", "rand", "--seed", "123", "--d-out", "2", "--embeddings", f"{src}/data/journey.json",
+         "Your journey starts with one step"],
+        ["--oov", "zero", "Zebras are unknown here"],
+    ]
+    for args in runs:
+        out = subprocess.run([binary, "--json", *args], capture_output=True, text=True, check=True).stdout
+        errors = list(jsonschema.Draft202012Validator(trace_schema).iter_errors(json.loads(out)))
+        check(not errors, f"trace of {args}: {errors[:1]}")
+
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
