@@ -15,9 +15,10 @@ void BM_Attend(benchmark::State& state) {
   const std::size_t d = 64;
   attn::TorchGenerator gen(123);
   const attn::Matrix inputs = gen.rand(n, d);
-  const attn::Parameters p{gen.rand(d, d), gen.rand(d, d), gen.rand(d, d)};
+  const attn::Parameters p{gen.rand(d, d), gen.rand(d, d), gen.rand(d, d), {}, {}, {}};
+  attn::TorchGenerator unused(0);
   for (auto _ : state) {
-    attn::HeadTrace head = attn::attend(inputs, p, true);
+    attn::HeadTrace head = attn::attend_head(inputs, p, attn::AttentionOptions{}, unused);
     benchmark::DoNotOptimize(head.context_vec.data.data());
   }
   state.SetComplexityN(state.range(0));
@@ -29,7 +30,8 @@ void BM_TraceJson(benchmark::State& state) {
   attn::TorchGenerator gen(123);
   attn::Trace trace;
   trace.inputs = gen.rand(n, 64);
-  trace.heads.push_back(attn::attend(trace.inputs, attn::Parameters{gen.rand(64, 64), gen.rand(64, 64), gen.rand(64, 64)}, true));
+  trace.heads.push_back(attn::attend_head(trace.inputs, attn::Parameters{gen.rand(64, 64), gen.rand(64, 64), gen.rand(64, 64), {}, {}, {}},
+                                          attn::AttentionOptions{}, gen));
   trace.output = trace.heads[0].context_vec;
   for (auto _ : state) {
     std::string text = attn::format_json(attn::trace_to_json(trace));

@@ -45,6 +45,14 @@ struct Options {
   std::uint64_t seed = 123;
   std::optional<std::size_t> d_out;
   bool no_scale = false;
+  bool qkv_bias = false;
+  std::string softmax = "stable";
+  bool causal = false;
+  std::string causal_method = "inf";
+  double dropout = 0.0;
+  std::optional<std::string> dropout_seed;
+  std::size_t heads = 1;
+  std::string multihead = "wrapper";
   std::string oov = "hash";
   int precision = 4;
   bool json = false;
@@ -79,7 +87,32 @@ std::string read_stdin() {
   return text;
 }
 
+struct ParamsOptions {
+  std::uint64_t d_in = 0;
+  std::uint64_t d_out = 0;
+  std::uint64_t heads = 1;
+  std::string multihead = "split";
+  bool qkv_bias = false;
+  bool json = false;
+};
+
+int run_params(const ParamsOptions& p) {
+  const Multihead multihead = p.multihead == "wrapper" ? Multihead::wrapper : Multihead::split;
+  if (multihead == Multihead::split && p.d_out % p.heads != 0) {
+    throw UsageError(fmt::format("--heads {}: with --multihead split, --d-out {} must be divisible by the number of heads",
+                                 p.heads, p.d_out));
+  }
+  const ParameterCount count = count_parameters(p.d_in, p.d_out, p.heads, multihead, p.qkv_bias);
+  const std::string out = p.json ? format_json(parameter_count_to_json(count, p.d_in, p.d_out, p.heads, multihead, p.qkv_bias))
+                                 : render_parameter_count(count, p.d_in, p.d_out, p.heads, multihead);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
 int run(const Options& o) {
+  if (o.words.empty()) {
+    throw UsageError("give a sentence, e.g. attn-explain \"How are you doing?\"");
+  }
   Request request;
   if (o.words.size() == 1 && o.words[0] == "-") {
     request.sentence = read_stdin();
@@ -90,6 +123,14 @@ int run(const Options& o) {
   request.seed = o.seed;
   request.d_out = o.d_out;
   request.scale = !o.no_scale;
+  request.qkv_bias = o.qkv_bias;
+  request.softmax = o.softmax == "naive" ? Softmax::naive : o.softmax == "sum" ? Softmax::sum : Softmax::stable;
+  request.causal = o.causal;
+  request.causal_method = o.causal_method == "renorm" ? CausalMethod::renorm : CausalMethod::inf;
+  request.dropout = o.dropout;
+  if (o.dropout_seed) request.dropout_seed = std::stoull(*o.dropout_seed);
+  request.heads = o.heads;
+  request.multihead = o.multihead == "split" ? Multihead::split : Multihead::wrapper;
   request.oov = parse_oov(o.oov);
 
   const EmbeddingTable table = load_table(o.embeddings.empty() ? find_data_file(kDefaultTable) : std::filesystem::path(o.embeddings));
@@ -103,6 +144,10 @@ int run(const Options& o) {
                                                           : "they get vectors hashed from their spelling")
                    .c_str(),
                stderr);
+  }
+
+  for (const std::string& w : all_warnings(trace)) {
+    std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
   }
 
   std::string json_text;
@@ -126,14 +171,13 @@ int run_cli(int argc, char** argv) {
 
   Options o;
   app.add_option("sentence", o.words,
-                 "The sentence to attend over (quote it, or give its words as separate arguments; - reads stdin)")
-      ->required();
+                 "The sentence to attend over (quote it, or give its words as separate arguments; - reads stdin)");
   app.add_option("-e,--embeddings", o.embeddings, "Embedding table (JSON); default: the bundled default.json")
       ->type_name("FILE");
   app.add_option("-p,--projection", o.projection,
                  "How Q, K, V are made: auto (table if it has weights, else rand), none (Q=K=V=X), "
-                 "rand (torch.rand after torch.manual_seed), table")
-      ->check(CLI::IsMember({"auto", "none", "rand", "table"}))
+                 "rand (torch.rand, SelfAttention_v1), linear (nn.Linear, SelfAttention_v2), table")
+      ->check(CLI::IsMember({"auto", "none", "rand", "linear", "table"}))
       ->capture_default_str();
   app.add_option("-s,--seed", o.seed, "Seed for --projection rand, as torch.manual_seed(N)")
       ->check(CLI::Validator(whole_number_u64, ""))
@@ -143,6 +187,27 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::Range(1, 4096))
       ->type_name("N");
   app.add_flag("--no-scale", o.no_scale, "Skip the division by sqrt(d_k)");
+  app.add_flag("--qkv-bias", o.qkv_bias, "Give the nn.Linear projections biases (with --projection linear)");
+  app.add_option("--softmax", o.softmax,
+                 "Normalisation: stable (max subtracted), naive (exp over sum, can overflow), sum (divide by the row sum)")
+      ->check(CLI::IsMember({"stable", "naive", "sum"}))
+      ->capture_default_str();
+  app.add_flag("--causal", o.causal, "Mask the future: each token attends only to itself and earlier tokens");
+  app.add_option("--causal-method", o.causal_method,
+                 "inf (-inf above the diagonal before the softmax) or renorm (zero after it, renormalise rows)")
+      ->check(CLI::IsMember({"inf", "renorm"}))
+      ->capture_default_str();
+  app.add_option("--dropout", o.dropout, "Dropout on the attention weights, as nn.Dropout(P) in training mode")
+      ->type_name("P")
+      ->capture_default_str();
+  app.add_option("--dropout-seed", o.dropout_seed, "Re-seed the generator after the weights, before the first mask")
+      ->check(CLI::Validator(whole_number_u64, ""))
+      ->type_name("N");
+  app.add_option("--heads", o.heads, "Number of attention heads")->check(CLI::Range(1, 256))->capture_default_str();
+  app.add_option("--multihead", o.multihead,
+                 "wrapper (independent heads, concatenated) or split (one projection split into heads, then out_proj)")
+      ->check(CLI::IsMember({"wrapper", "split"}))
+      ->capture_default_str();
   app.add_option("--oov", o.oov, "Unknown words: hash (a vector derived from the word), zero, error")
       ->check(CLI::IsMember({"hash", "zero", "error"}))
       ->capture_default_str();
@@ -151,6 +216,19 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--json", o.json, "Print only the trace, as JSON, on stdout");
   app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")->type_name("FILE");
+
+  ParamsOptions po;
+  CLI::App* params = app.add_subcommand("params", "Count the trainable parameters of the module (the book's exercise 3.3)");
+  params->footer("Example:\n  attn-explain params --d-in 768 --d-out 768 --heads 12\n"
+                 "      the chapter's GPT-2-size MultiHeadAttention: 2,360,064 parameters\n");
+  params->add_option("--d-in", po.d_in, "Input width d_in")->required()->check(CLI::Range(1, 1 << 20))->type_name("A");
+  params->add_option("--d-out", po.d_out, "Output width d_out")->required()->check(CLI::Range(1, 1 << 20))->type_name("B");
+  params->add_option("--heads", po.heads, "Number of heads")->check(CLI::Range(1, 4096))->type_name("H")->capture_default_str();
+  params->add_option("--multihead", po.multihead, "wrapper or split")
+      ->check(CLI::IsMember({"wrapper", "split"}))
+      ->capture_default_str();
+  params->add_flag("--qkv-bias", po.qkv_bias, "The query, key and value projections have biases");
+  params->add_flag("--json", po.json, "Print the count as JSON");
 
   try {
     app.parse(argc, argv);
@@ -169,6 +247,7 @@ int run_cli(int argc, char** argv) {
   }
 
   try {
+    if (params->parsed()) return run_params(po);
     return run(o);
   } catch (const Error& e) {
     print_error(e.what(), e.hint());

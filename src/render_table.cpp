@@ -63,6 +63,31 @@ std::string format_number(float value, int precision) {
   return s;
 }
 
+// 2360064 → "2,360,064", as the book writes counts.
+std::string group_digits(std::uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
+                                   std::uint64_t heads, Multihead multihead) {
+  std::string out = fmt::format("{}, d_in = {}, d_out = {}, {} head{}\n",
+                                multihead == Multihead::split ? "MultiHeadAttention (split heads, out_proj)"
+                                                              : "MultiHeadAttentionWrapper (independent heads)",
+                                d_in, d_out, heads, heads == 1 ? "" : "s");
+  std::size_t width = 5;
+  for (const auto& part : count.parts) width = std::max(width, display_width(part.first));
+  for (const auto& part : count.parts) {
+    out += fmt::format("  {}  {:>13}\n", pad_right(part.first, width), group_digits(part.second));
+  }
+  out += fmt::format("  {}  {:>13}\n", pad_right("total", width), group_digits(count.total));
+  return out;
+}
+
 std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
                           const std::vector<std::string>& col_labels, int precision) {
   std::vector<std::string> rows, cols;
@@ -93,6 +118,51 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
   return out;
 }
 
+namespace {
+
+std::string join_tokens(const std::vector<std::string>& tokens) {
+  std::string line;
+  for (std::size_t i = 0; i < tokens.size(); ++i) line += (i ? " | " : "") + tokens[i];
+  return line;
+}
+
+std::string projection_line(const Settings& s) {
+  switch (s.projection) {
+    case Projection::none:
+      return "none: Q = K = V = X (simplified attention, no trainable weights)";
+    case Projection::rand:
+      return fmt::format("rand: torch.manual_seed({}); W_query, W_key, W_value = torch.rand({}, {}) each", s.seed,
+                         s.d_in, s.d_out);
+    case Projection::linear:
+      return fmt::format("linear: torch.manual_seed({}); W_query, W_key, W_value = nn.Linear({}, {}, bias={}) each",
+                         s.seed, s.d_in, s.d_out, s.qkv_bias ? "True" : "False");
+    case Projection::table:
+      return fmt::format("table: W_query, W_key, W_value from the table, d_out = {}", s.d_out);
+  }
+  return "";
+}
+
+std::string bias_row(const std::string& name, const std::vector<float>& b, int p) {
+  std::string out = fmt::format("  {}  ", name);
+  for (float v : b) out += fmt::format(" {}", format_number(v, p));
+  return out + "\n";
+}
+
+// The x in the weights' formula: the scaled or the raw scores.
+std::string normalised_thing(const Settings& s) { return s.scale ? "ω / √d_k" : "ω"; }
+
+std::string weights_title(const Settings& s) {
+  const std::string x = normalised_thing(s);
+  switch (s.softmax) {
+    case Softmax::stable: return fmt::format("α = softmax({}), row by row", x);
+    case Softmax::naive: return fmt::format("α = exp({0}) / Σ exp({0}), the naive softmax, row by row", x);
+    case Softmax::sum: return fmt::format("α = ({0}) / Σ ({0}), divided by the row sum (not a softmax)", x);
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string render_walkthrough(const Trace& t, const RenderOptions& options) {
   const int p = options.precision;
   const Settings& s = t.settings;
@@ -101,41 +171,46 @@ std::string render_walkthrough(const Trace& t, const RenderOptions& options) {
   std::string out;
 
   // The header: what is in force.
-  std::string token_line;
-  for (std::size_t i = 0; i < n; ++i) token_line += (i ? " | " : "") + tokens[i];
   out += "Self-attention, step by step\n\n";
   out += fmt::format("  sentence    {}\n", t.sentence);
-  out += fmt::format("  tokens      {}   (n = {})\n", token_line, n);
+  out += fmt::format("  tokens      {}   (n = {})\n", join_tokens(tokens), n);
   out += fmt::format("  table       {} ({}), d_in = {}\n", s.table_name, s.table_path, s.d_in);
-  switch (s.projection) {
-    case Projection::none:
-      out += "  projection  none: Q = K = V = X (simplified attention, no trainable weights)\n";
-      break;
-    case Projection::rand:
-      out += fmt::format("  projection  rand: torch.manual_seed({}); W_query, W_key, W_value = torch.rand({}, {}) each\n",
-                         s.seed, s.d_in, s.d_out);
-      break;
-    case Projection::table:
-      out += fmt::format("  projection  table: W_query, W_key, W_value from the table, d_out = {}\n", s.d_out);
-      break;
+  out += fmt::format("  projection  {}\n", projection_line(s));
+  if (s.heads > 1 || s.multihead == Multihead::split) {
+    out += s.multihead == Multihead::wrapper
+               ? fmt::format("  heads       {} independent heads of d_out = {}, concatenated (MultiHeadAttentionWrapper)\n",
+                             s.heads, s.head_dim)
+               : fmt::format("  heads       d_out = {} split into {} heads of {}, then out_proj (MultiHeadAttention)\n",
+                             s.d_out, s.heads, s.head_dim);
   }
   if (s.scale) {
-    out += fmt::format("  scaling     divide the scores by √d_k = √{} = {}\n", t.heads.front().keys.cols,
+    out += fmt::format("  scaling     divide the scores by √d_k = √{} = {}\n", s.head_dim,
                        format_number(t.heads.front().scale_divisor, p));
   } else {
-    out += "  scaling     off (--no-scale): the weights are the softmax of the raw scores\n";
+    out += "  scaling     off (--no-scale): the weights come from the raw scores\n";
+  }
+  if (s.softmax != Softmax::stable) out += fmt::format("  softmax     {}\n", to_string(s.softmax));
+  if (s.causal) {
+    out += fmt::format("  causal      each token sees only itself and the tokens before it ({})\n",
+                       s.causal_method == CausalMethod::inf ? "-inf above the diagonal before the softmax"
+                                                            : "zeroed after the softmax, rows renormalised");
+  }
+  if (s.dropout > 0.0) {
+    out += fmt::format("  dropout     p = {}: weights kept with probability {}, scaled by 1/(1 - p){}\n", s.dropout,
+                       1.0 - s.dropout, s.dropout_seed ? fmt::format("; masks after torch.manual_seed({})", *s.dropout_seed) : "");
   }
   if (!t.oov_tokens.empty()) {
-    std::string list;
-    for (const auto& w : t.oov_tokens) list += (list.empty() ? "" : ", ") + w;
-    out += fmt::format("  unknown     {} (not in the table: {} vectors)\n", list, s.oov == "zero" ? "zero" : "hashed");
+    out += fmt::format("  unknown     {} (not in the table: {} vectors)\n", join_tokens(t.oov_tokens),
+                       s.oov == "zero" ? "zero" : "hashed");
   }
 
   int step = 0;
   section(out, step, fmt::format("Token embeddings  X  ({})", shape(t.inputs)));
   out += render_matrix(t.inputs, tokens, dim_labels(s.d_in), p);
 
-  for (const HeadTrace& h : t.heads) {
+  for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index) {
+    const HeadTrace& h = t.heads[head_index];
+    if (t.heads.size() > 1) out += fmt::format("\n──── head {} of {} ────\n", head_index + 1, t.heads.size());
     const std::vector<std::string> out_dims = dim_labels(h.queries.cols);
     if (h.W_query) {
       section(out, step, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are input dimensions)",
@@ -144,14 +219,20 @@ std::string render_walkthrough(const Trace& t, const RenderOptions& options) {
       out += "  W_query\n" + render_matrix(*h.W_query, in_dims, out_dims, p);
       out += "  W_key\n" + render_matrix(*h.W_key, in_dims, out_dims, p);
       out += "  W_value\n" + render_matrix(*h.W_value, in_dims, out_dims, p);
-      section(out, step, fmt::format("Queries  Q = X · W_query  ({})", shape(h.queries)));
+      if (h.b_query) {
+        out += "  biases\n" + bias_row("b_query", *h.b_query, p) + bias_row("b_key  ", *h.b_key, p) +
+               bias_row("b_value", *h.b_value, p);
+      }
+      const std::string plus = h.b_query ? " + b" : "";
+      section(out, step, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries)));
       out += render_matrix(h.queries, tokens, out_dims, p);
-      section(out, step, fmt::format("Keys  K = X · W_key  ({})", shape(h.keys)));
+      section(out, step, fmt::format("Keys  K = X · W_key{}  ({})", plus, shape(h.keys)));
       out += render_matrix(h.keys, tokens, out_dims, p);
-      section(out, step, fmt::format("Values  V = X · W_value  ({})", shape(h.values)));
+      section(out, step, fmt::format("Values  V = X · W_value{}  ({})", plus, shape(h.values)));
       out += render_matrix(h.values, tokens, out_dims, p);
     } else {
-      section(out, step, "Queries, keys and values  Q = K = V = X  (no trainable weights)");
+      section(out, step, fmt::format("Queries, keys and values  Q = K = V = X{}  (no trainable weights)",
+                                     s.multihead == Multihead::split && s.heads > 1 ? " (this head's columns)" : ""));
       out += "  Each token's embedding is its own query, key and value.\n";
     }
 
@@ -163,11 +244,20 @@ std::string render_walkthrough(const Trace& t, const RenderOptions& options) {
       section(out, step, fmt::format("Scaled scores  ω / √d_k = ω / {}  ({})", format_number(h.scale_divisor, p),
                                      shape(h.scaled_scores)));
       out += render_matrix(h.scaled_scores, tokens, tokens, p);
-      section(out, step, fmt::format("Attention weights  α = softmax(ω / √d_k), row by row  ({}; each row sums to 1)",
-                                     shape(h.attn_weights)));
+    }
+    if (h.masked_scores) {
+      section(out, step, fmt::format("Causal mask  {} with -inf above the diagonal (the future is hidden)",
+                                     normalised_thing(s)));
+      out += render_matrix(*h.masked_scores, tokens, tokens, p);
+    }
+    if (h.masked_weights) {
+      section(out, step, fmt::format("Weights before the mask  {}  ({})", weights_title(s), shape(h.attn_weights)));
+      out += "  (shown after masking: the entries above the diagonal are set to 0)\n";
+      out += render_matrix(*h.masked_weights, tokens, tokens, p);
+      section(out, step, "Attention weights  α = masked weights / their row sum  (each row sums to 1 again)");
     } else {
-      section(out, step, fmt::format("Attention weights  α = softmax(ω), row by row  ({}; each row sums to 1)",
-                                     shape(h.attn_weights)));
+      section(out, step, fmt::format("Attention weights  {}  ({}{})", weights_title(s), shape(h.attn_weights),
+                                     s.softmax == Softmax::sum ? "" : "; each row sums to 1"));
     }
     out += render_matrix(h.attn_weights, tokens, tokens, p);
 
@@ -182,9 +272,32 @@ std::string render_walkthrough(const Trace& t, const RenderOptions& options) {
                          format_number(h.attn_weights(i, best), p));
     }
 
-    section(out, step, fmt::format("Context vectors  z = α · V  ({}; row i is token i's new vector)",
-                                   shape(h.context_vec)));
+    if (h.dropped_weights) {
+      section(out, step, fmt::format("Dropout mask  (1 = kept, 0 = dropped; p = {})", s.dropout));
+      out += render_matrix(*h.dropout_mask, tokens, tokens, 0);
+      section(out, step, fmt::format("Weights after dropout  α · mask / (1 - p) = α · mask × {}",
+                                     format_number(1.0f / static_cast<float>(1.0 - s.dropout), p)));
+      out += render_matrix(*h.dropped_weights, tokens, tokens, p);
+    }
+
+    section(out, step, fmt::format("Context vectors  z = {} · V  ({}; row i is token i's new vector)",
+                                   h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec)));
     out += render_matrix(h.context_vec, tokens, out_dims, p);
+  }
+
+  if (t.concatenated) {
+    if (t.heads.size() > 1) out += "\n──── all heads ────\n";
+    section(out, step, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated)));
+    out += render_matrix(*t.concatenated, tokens, dim_labels(t.concatenated->cols), p);
+  }
+  if (t.out_proj) {
+    section(out, step, fmt::format("Output projection  out_proj = nn.Linear({0}, {0}), weight ({1}, rows are inputs) and bias",
+                                   t.out_proj->weight.rows, shape(t.out_proj->weight)));
+    const std::vector<std::string> dims = dim_labels(t.out_proj->weight.cols);
+    out += render_matrix(t.out_proj->weight, dim_labels(t.out_proj->weight.rows), dims, p);
+    out += bias_row("bias", t.out_proj->bias, p);
+    section(out, step, fmt::format("Output  concatenated · weight + bias  ({})", shape(t.output)));
+    out += render_matrix(t.output, tokens, dims, p);
   }
   return out;
 }

@@ -30,18 +30,33 @@ namespace {
 
 json optional_matrix(const std::optional<Matrix>& m) { return m ? matrix_to_json(*m) : json(nullptr); }
 
+json vector_to_json(const std::vector<float>& v) {
+  json out = json::array();
+  for (float x : v) out.push_back(float_to_json(x));
+  return out;
+}
+
+json optional_vector(const std::optional<std::vector<float>>& v) { return v ? vector_to_json(*v) : json(nullptr); }
+
 json head_to_json(const HeadTrace& h) {
   json j = json::object();
   j["W_query"] = optional_matrix(h.W_query);
   j["W_key"] = optional_matrix(h.W_key);
   j["W_value"] = optional_matrix(h.W_value);
+  j["b_query"] = optional_vector(h.b_query);
+  j["b_key"] = optional_vector(h.b_key);
+  j["b_value"] = optional_vector(h.b_value);
   j["queries"] = matrix_to_json(h.queries);
   j["keys"] = matrix_to_json(h.keys);
   j["values"] = matrix_to_json(h.values);
   j["scale"] = float_to_json(h.scale_divisor);
   j["scores"] = matrix_to_json(h.attn_scores);
   j["scaled_scores"] = matrix_to_json(h.scaled_scores);
+  j["masked_scores"] = optional_matrix(h.masked_scores);
+  j["masked_weights"] = optional_matrix(h.masked_weights);
   j["weights"] = matrix_to_json(h.attn_weights);
+  j["dropout_mask"] = optional_matrix(h.dropout_mask);
+  j["dropped_weights"] = optional_matrix(h.dropped_weights);
   j["context"] = matrix_to_json(h.context_vec);
   return j;
 }
@@ -54,9 +69,16 @@ json settings_to_json(const Settings& s) {
               {"seed", s.seed},
               {"d_in", s.d_in},
               {"d_out", s.d_out},
-              {"heads", 1},
+              {"heads", s.heads},
+              {"multihead", to_string(s.multihead)},
+              {"head_dim", s.head_dim},
+              {"qkv_bias", s.qkv_bias},
               {"scale", s.scale},
-              {"softmax", s.softmax},
+              {"softmax", to_string(s.softmax)},
+              {"causal", s.causal},
+              {"causal_method", to_string(s.causal_method)},
+              {"dropout", s.dropout},
+              {"dropout_seed", s.dropout_seed ? json(*s.dropout_seed) : json(nullptr)},
               {"oov", s.oov}};
 }
 
@@ -109,8 +131,20 @@ json trace_to_json(const Trace& t) {
   j["config"] = settings_to_json(t.settings);
   j["inputs"] = matrix_to_json(t.inputs);
   j["heads"] = std::move(heads);
+  j["concatenated"] = optional_matrix(t.concatenated);
+  j["out_proj"] = t.out_proj ? json{{"weight", matrix_to_json(t.out_proj->weight)}, {"bias", vector_to_json(t.out_proj->bias)}}
+                             : json(nullptr);
   j["output"] = matrix_to_json(t.output);
+  j["warnings"] = all_warnings(t);
   return j;
+}
+
+json parameter_count_to_json(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out, std::uint64_t heads,
+                             Multihead multihead, bool qkv_bias) {
+  json parts = json::array();
+  for (const auto& [name, n] : count.parts) parts.push_back(json{{"name", name}, {"count", n}});
+  return json{{"d_in", d_in},   {"d_out", d_out},         {"heads", heads},  {"multihead", to_string(multihead)},
+              {"qkv_bias", qkv_bias}, {"parts", std::move(parts)}, {"total", count.total}};
 }
 
 std::string format_json(const json& value) {

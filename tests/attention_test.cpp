@@ -13,6 +13,14 @@
 namespace attn {
 namespace {
 
+// One head with only the scaling chosen: the book's SelfAttention.
+HeadTrace attend(const Matrix& x, const std::optional<Parameters>& p, bool scale) {
+  TorchGenerator unused(0);
+  AttentionOptions options;
+  options.scale = scale;
+  return attend_head(x, p, options, unused);
+}
+
 Matrix random_inputs(std::size_t n, std::size_t d, std::uint64_t seed) {
   TorchGenerator gen(seed);
   Matrix x(n, d);
@@ -22,7 +30,7 @@ Matrix random_inputs(std::size_t n, std::size_t d, std::uint64_t seed) {
 
 Parameters random_parameters(std::size_t d_in, std::size_t d_out, std::uint64_t seed) {
   TorchGenerator gen(seed);
-  return Parameters{gen.rand(d_in, d_out), gen.rand(d_in, d_out), gen.rand(d_in, d_out)};
+  return Parameters{gen.rand(d_in, d_out), gen.rand(d_in, d_out), gen.rand(d_in, d_out), {}, {}, {}};
 }
 
 TEST(Attention, EveryWeightRowSumsToOneAndIsPositive) {

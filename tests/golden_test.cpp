@@ -93,3 +93,43 @@ TEST(Golden, SoftmaxRowMatchesTheBooksNaiveSoftmax) {
 
 }  // namespace
 }  // namespace attn
+
+#include "attn/attention.hpp"
+#include "attn/parameters.hpp"
+
+namespace attn {
+namespace {
+
+// The book (section 3.5.2): torch.manual_seed(123); nn.Dropout(0.5) on a 6 × 6 matrix of ones.
+TEST(Golden, DropoutOnOnesSeed123) {
+  const auto& expected = golden()["dropout_on_ones_seed_123"]["result"];
+  TorchGenerator gen(123);
+  const Matrix mask = dropout_mask(gen, 6, 6, 0.5);
+  const float keep_scale = 1.0f / 0.5f;
+  for (std::size_t r = 0; r < 6; ++r)
+    for (std::size_t c = 0; c < 6; ++c) EXPECT_EQ(1.0f * mask(r, c) * keep_scale, expected[r][c].get<float>()) << r << "," << c;
+}
+
+// Exercise 3.3: the GPT-2-size MultiHeadAttention has 2,360,064 parameters.
+TEST(Golden, MultiheadParameterCount) {
+  const auto& g = golden()["multihead_parameter_count"];
+  EXPECT_EQ(count_parameters(768, 768, 12, Multihead::split, false).total, g["parameters"].get<std::uint64_t>());
+  // The wrapper with 12 heads of 64 columns holds the same projections, without out_proj.
+  EXPECT_EQ(count_parameters(768, 64, 12, Multihead::wrapper, false).total, 3u * 768u * 768u);
+  EXPECT_EQ(count_parameters(3, 2, 1, Multihead::wrapper, true).total, 3u * (3u * 2u + 2u));
+}
+
+// The sum-normalised weights of section 3.3.1 (attn_weights_2_tmp).
+TEST(Golden, SumNormalisedWeights) {
+  const auto& g = golden()["simplified_no_weights"];
+  Request r;
+  r.sentence = "Your journey starts with one step";
+  r.projection = "none";
+  r.scale = false;
+  r.softmax = Softmax::sum;
+  const Trace t = explore(r, load_table(test::bundled("journey.json")));
+  expect_row(t.heads.at(0).attn_weights, 1, g["attn_weights_2_sum_normalized"], "attn_weights_2_sum_normalized");
+}
+
+}  // namespace
+}  // namespace attn

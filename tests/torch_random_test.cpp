@@ -65,3 +65,43 @@ TEST(TorchGenerator, SeedUsesLow32Bits) {
 
 }  // namespace
 }  // namespace attn
+
+#include "attn/attention.hpp"
+#include "attn/parameters.hpp"
+
+namespace attn {
+namespace {
+
+TEST(TorchGenerator, NnLinearInitialisationMatchesPyTorch) {
+  ASSERT_FALSE(reference()["linear"].empty());
+  for (const auto& c : reference()["linear"]) {
+    TorchGenerator gen(c["seed"].get<std::uint64_t>());
+    const std::size_t in = c["in"], out = c["out"];
+    const auto [weight, bias] = draw_linear(gen, in, out, c["bias"].get<bool>());
+    ASSERT_EQ(weight.rows, in);
+    ASSERT_EQ(weight.cols, out);
+    // PyTorch's weight is out × in; ours is its transpose.
+    for (std::size_t o = 0; o < out; ++o)
+      for (std::size_t i = 0; i < in; ++i)
+        EXPECT_EQ(weight(i, o), static_cast<float>(c["weight"][o * in + i].get<double>()))
+            << "seed " << c["seed"] << " weight[" << o << "][" << i << "]";
+    ASSERT_EQ(bias.has_value(), c["bias"].get<bool>());
+    if (bias) {
+      for (std::size_t o = 0; o < out; ++o) EXPECT_EQ((*bias)[o], static_cast<float>(c["bias_values"][o].get<double>()));
+    }
+  }
+}
+
+TEST(TorchGenerator, DropoutMaskMatchesPyTorch) {
+  ASSERT_FALSE(reference()["dropout"].empty());
+  for (const auto& c : reference()["dropout"]) {
+    TorchGenerator gen(c["seed"].get<std::uint64_t>());
+    const Matrix mask = dropout_mask(gen, c["rows"], c["cols"], c["p"].get<double>());
+    for (std::size_t i = 0; i < mask.data.size(); ++i) {
+      EXPECT_EQ(mask.data[i], c["kept"][i].get<int>()) << "seed " << c["seed"] << " element " << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace attn

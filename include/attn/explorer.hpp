@@ -1,11 +1,15 @@
 // explorer.hpp: one whole run, from a sentence to a filled Trace.
 //
-// explore() is the pipeline: tokenize → look each token up (X) → make the
-// projection weights → attend → Trace. It resolves what the request leaves
-// open and records every setting in force in trace.settings:
+// explore() is the pipeline: tokenize → look each token up (X) → draw or read
+// the weights → attend → Trace. It resolves what the request leaves open and
+// records every setting in force in trace.settings:
 //   projection "auto" → "table" when the table has weights, else "rand";
 //   d_out unset → the table weights' width for "table", else d_in.
-// Nothing here prints; notes for the user (unknown words) are in the Trace.
+// Random draws follow PyTorch: torch.manual_seed(seed) once, then the weights
+// in the order the book's modules create them (head after head for the
+// wrapper; W_query, W_key, W_value, then out_proj for split), then, if
+// dropout_seed is set, torch.manual_seed(dropout_seed), then the dropout masks
+// head after head. Nothing here prints; warnings are in the Trace.
 #pragma once
 
 #include <cstdint>
@@ -20,20 +24,26 @@ namespace attn {
 
 struct Request {
   std::string sentence;
-  std::string projection = "auto";  // auto | none | rand | table
+  std::string projection = "auto";  // auto | none | rand | linear | table
   std::uint64_t seed = 123;
   std::optional<std::size_t> d_out;
   bool scale = true;
+  bool qkv_bias = false;
+  Softmax softmax = Softmax::stable;
+  bool causal = false;
+  CausalMethod causal_method = CausalMethod::inf;
+  double dropout = 0.0;
+  std::optional<std::uint64_t> dropout_seed;
+  std::size_t heads = 1;
+  Multihead multihead = Multihead::wrapper;
   OovPolicy oov = OovPolicy::hash;
 };
 
-// The projection names a Request accepts.
-inline constexpr const char* kProjectionNames[] = {"auto", "none", "rand", "table"};
-
 // Throws DataError for a sentence that is empty or not valid UTF-8 (or, with
 // OovPolicy::error, has unknown words) and UsageError for settings that
-// contradict the table (projection "table" without weights, a d_out the
-// projection cannot give).
+// contradict each other or the table (projection "table" without weights, a
+// d_out the projection cannot give, d_out not divisible by the heads for
+// split, --qkv-bias without --projection linear, dropout outside [0, 1)).
 Trace explore(const Request& request, const EmbeddingTable& table);
 
 }  // namespace attn

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "attn/matrix.hpp"
+#include "attn/parameters.hpp"
 #include "attn/trace.hpp"
 
 namespace attn {
@@ -28,6 +29,10 @@ std::string render_walkthrough(const Trace& trace, const RenderOptions& options)
 // col_labels.size() == m.cols.
 std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
                           const std::vector<std::string>& col_labels, int precision);
+
+// The parameter count of `attn-explain params`, one part a line, then the total.
+std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
+                                   std::uint64_t heads, Multihead multihead);
 
 // A value at `precision` decimals, never "-0.0000"; non-finite as "nan"/"inf"/"-inf".
 std::string format_number(float value, int precision);

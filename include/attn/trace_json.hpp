@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/matrix.hpp"
+#include "attn/parameters.hpp"
 #include "attn/trace.hpp"
 
 namespace attn {
@@ -23,6 +24,11 @@ nlohmann::ordered_json trace_to_json(const Trace& trace);
 // A float as JSON: the shortest decimal that round-trips as float32, or null.
 nlohmann::ordered_json float_to_json(float value);
 nlohmann::ordered_json matrix_to_json(const Matrix& m);
+
+// `attn-explain params --json`: {"d_in", "d_out", "heads", "multihead", "qkv_bias",
+// "parts": [{"name", "count"}], "total"}.
+nlohmann::ordered_json parameter_count_to_json(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
+                                               std::uint64_t heads, Multihead multihead, bool qkv_bias);
 
 // Pretty JSON text: objects indented, arrays of numbers kept on one line (so a
 // matrix reads as one row per line). Ends with a newline.

@@ -28,9 +28,26 @@ for seed, bound in ((123, 1 / 3 ** 0.5), (5, 0.125), (99, 1 / 768 ** 0.5)):
     uniform.append({"seed": seed, "from": -bound, "to": bound,
                     "values": floats(torch.empty(24).uniform_(-bound, bound))})
 
+linear = []
+for seed, d_in, d_out, bias in ((789, 3, 2, False), (123, 3, 2, True), (5, 6, 4, True), (0, 768, 3, True)):
+    torch.manual_seed(seed)
+    layer = torch.nn.Linear(d_in, d_out, bias=bias)
+    linear.append({"seed": seed, "in": d_in, "out": d_out, "bias": bias,
+                   "weight": floats(layer.weight.detach()),  # out x in, row-major
+                   "bias_values": floats(layer.bias.detach()) if bias else None})
+dropout = []
+for seed, p, rows, cols in ((123, 0.5, 6, 6), (7, 0.1, 4, 5), (99, 0.8, 3, 3)):
+    torch.manual_seed(seed)
+    layer = torch.nn.Dropout(p)
+    layer.train()
+    dropout.append({"seed": seed, "p": p, "rows": rows, "cols": cols,
+                    "kept": [1 if v != 0 else 0 for v in floats(layer(torch.ones(rows, cols)))]})
+
 print(json.dumps({
     "about": "Values printed by PyTorch %s (Debian python3-torch) on the CPU, by "
              "tests/oracle/torch_generator_values.py" % torch.__version__,
     "rand": cases,
     "uniform": uniform,
+    "linear": linear,
+    "dropout": dropout,
 }, indent=1))
