@@ -142,10 +142,13 @@ std::string projection_line(const Settings& s) {
   return "";
 }
 
-std::string bias_row(const std::string& name, const std::vector<float>& b, int p) {
-  std::string out = fmt::format("  {}  ", name);
-  for (float v : b) out += fmt::format(" {}", format_number(v, p));
-  return out + "\n";
+// Bias vectors as the rows of one aligned table.
+std::string render_biases(const std::vector<std::string>& names, const std::vector<const std::vector<float>*>& biases,
+                          int p) {
+  Matrix m(biases.size(), biases.front()->size());
+  for (std::size_t r = 0; r < biases.size(); ++r)
+    for (std::size_t c = 0; c < m.cols; ++c) m(r, c) = (*biases[r])[c];
+  return render_matrix(m, names, dim_labels(m.cols), p);
 }
 
 // The x in the weights' formula: the scaled or the raw scores.
@@ -220,8 +223,7 @@ std::string render_walkthrough(const Trace& t, const RenderOptions& options) {
       out += "  W_key\n" + render_matrix(*h.W_key, in_dims, out_dims, p);
       out += "  W_value\n" + render_matrix(*h.W_value, in_dims, out_dims, p);
       if (h.b_query) {
-        out += "  biases\n" + bias_row("b_query", *h.b_query, p) + bias_row("b_key  ", *h.b_key, p) +
-               bias_row("b_value", *h.b_value, p);
+        out += "  biases\n" + render_biases({"b_query", "b_key", "b_value"}, {&*h.b_query, &*h.b_key, &*h.b_value}, p);
       }
       const std::string plus = h.b_query ? " + b" : "";
       section(out, step, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries)));
@@ -295,7 +297,7 @@ std::string render_walkthrough(const Trace& t, const RenderOptions& options) {
                                    t.out_proj->weight.rows, shape(t.out_proj->weight)));
     const std::vector<std::string> dims = dim_labels(t.out_proj->weight.cols);
     out += render_matrix(t.out_proj->weight, dim_labels(t.out_proj->weight.rows), dims, p);
-    out += bias_row("bias", t.out_proj->bias, p);
+    out += render_biases({"bias"}, {&t.out_proj->bias}, p);
     section(out, step, fmt::format("Output  concatenated · weight + bias  ({})", shape(t.output)));
     out += render_matrix(t.output, tokens, dims, p);
   }

@@ -2,6 +2,7 @@
 #include "attn/attention.hpp"
 
 #include <cmath>
+#include <functional>
 
 #include <gtest/gtest.h>
 
@@ -187,6 +188,104 @@ TEST(DefaultTable, CoversEveryExampleSentenceOfTheTutorials) {
     r.oov = OovPolicy::error;
     EXPECT_NO_THROW(explore(r, table)) << sentence;
   }
+}
+
+}  // namespace
+}  // namespace attn
+
+namespace attn {
+namespace {
+
+Trace journey_with(const std::function<void(Request&)>& set) {
+  Request r;
+  r.sentence = "Your journey starts with one step";
+  r.projection = "linear";
+  r.seed = 789;
+  r.d_out = 2;
+  set(r);
+  return explore(r, load_table(test::bundled("journey.json")));
+}
+
+TEST(Causal, MaskedWeightsAreExactlyZeroAndBothMethodsAgree) {
+  const Trace inf = journey_with([](Request& r) { r.causal = true; });
+  const Trace renorm = journey_with([](Request& r) {
+    r.causal = true;
+    r.causal_method = CausalMethod::renorm;
+  });
+  const Matrix& a = inf.heads[0].attn_weights;
+  const Matrix& b = renorm.heads[0].attn_weights;
+  for (std::size_t i = 0; i < 6; ++i) {
+    double sum = 0;
+    for (std::size_t j = 0; j < 6; ++j) {
+      if (j > i) {
+        EXPECT_EQ(a(i, j), 0.0f);
+        EXPECT_EQ(b(i, j), 0.0f);
+      }
+      EXPECT_NEAR(a(i, j), b(i, j), 1e-6);
+      sum += a(i, j);
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-6);
+  }
+  EXPECT_TRUE(inf.heads[0].masked_scores.has_value());
+  EXPECT_FALSE(inf.heads[0].masked_weights.has_value());
+  EXPECT_TRUE(renorm.heads[0].masked_weights.has_value());
+  EXPECT_EQ(inf.heads[0].attn_weights(0, 0), 1.0f);  // the first token sees only itself
+}
+
+TEST(Dropout, KeepsOrZeroesAndScalesTheWeights) {
+  const Trace t = journey_with([](Request& r) {
+    r.dropout = 0.5;
+    r.dropout_seed = 123;
+  });
+  const HeadTrace& h = t.heads[0];
+  ASSERT_TRUE(h.dropout_mask && h.dropped_weights);
+  int kept = 0;
+  for (std::size_t i = 0; i < 36; ++i) {
+    const float m = h.dropout_mask->data[i];
+    EXPECT_TRUE(m == 0.0f || m == 1.0f);
+    EXPECT_EQ(h.dropped_weights->data[i], h.attn_weights.data[i] * (m * 2.0f));
+    kept += m == 1.0f;
+  }
+  EXPECT_GT(kept, 5);
+  EXPECT_LT(kept, 31);
+  // Re-seeding with 123 after the weights gives the mask the book's ones-matrix example shows.
+  TorchGenerator gen(123);
+  EXPECT_EQ(*h.dropout_mask, dropout_mask(gen, 6, 6, 0.5));
+}
+
+TEST(Dropout, ZeroProbabilityDrawsNothing) {
+  const Trace none = journey_with([](Request&) {});
+  const Trace zero = journey_with([](Request& r) { r.dropout = 0.0; });
+  EXPECT_FALSE(zero.heads[0].dropout_mask.has_value());
+  EXPECT_EQ(none.output, zero.output);
+}
+
+TEST(Multihead, WrapperConcatenatesIndependentHeads) {
+  const Trace t = journey_with([](Request& r) { r.heads = 3; });
+  ASSERT_EQ(t.heads.size(), 3u);
+  EXPECT_EQ(t.output.cols, 6u);
+  EXPECT_NE(*t.heads[0].W_query, *t.heads[1].W_query);  // drawn head after head
+  for (std::size_t h = 0; h < 3; ++h)
+    for (std::size_t i = 0; i < 6; ++i)
+      for (std::size_t c = 0; c < 2; ++c) EXPECT_EQ(t.output(i, 2 * h + c), t.heads[h].context_vec(i, c));
+  // Head 1 of the wrapper is the single-head module with the same seed.
+  const Trace single = journey_with([](Request&) {});
+  EXPECT_EQ(t.heads[0].context_vec, single.heads[0].context_vec);
+}
+
+TEST(Multihead, SplitSlicesOneProjectionAndScalesByTheHeadWidth) {
+  const Trace t = journey_with([](Request& r) {
+    r.d_out = 4;
+    r.heads = 2;
+    r.multihead = Multihead::split;
+  });
+  ASSERT_EQ(t.heads.size(), 2u);
+  EXPECT_EQ(t.heads[0].queries.cols, 2u);
+  EXPECT_FLOAT_EQ(t.heads[0].scale_divisor, std::sqrt(2.0f));
+  ASSERT_TRUE(t.out_proj.has_value());
+  EXPECT_EQ(t.out_proj->weight.rows, 4u);
+  EXPECT_EQ(t.output.cols, 4u);
+  EXPECT_EQ(t.settings.head_dim, 2u);
 }
 
 }  // namespace

@@ -201,3 +201,65 @@ TEST(Cli, FindsItsDataWhenRunFromAnywhere) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliChapter3, ParamsCountsTheBooksModule) {
+  Result r = run("params --d-in 768 --d-out 768 --heads 12");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(squash(r.out), "total 2,360,064")) << r.out;
+  r = run("params --d-in 768 --d-out 768 --heads 12 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["total"], 2360064);
+  r = run("params --d-in 768 --d-out 768 --heads 5");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(has(r.err, "divisible")) << r.err;
+}
+
+TEST(CliChapter3, OptionsOutOfRangeAreUsageErrors) {
+  for (const char* args : {"--dropout 1 hi", "--dropout -0.1 hi", "--dropout nan hi", "--heads 0 hi",
+                           "--projection rand --d-out 4 --heads 3 --multihead split hi", "--qkv-bias hi",
+                           "--heads 2 hi", "--softmax soft hi", "--causal-method zero hi", "--dropout-seed -1 hi",
+                           "params --d-in 0 --d-out 2", "params --d-out 2"}) {
+    const Result r = run(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("attn-explain: error: ", 0), 0u) << args << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << args;
+  }
+}
+
+TEST(CliChapter3, NaiveSoftmaxOverflowIsReportedAndWrittenAsNull) {
+  const fs::path big = scratch() / "big.json";
+  std::ofstream(big) << R"({"dim": 1, "vectors": {"big": [20], "small": [1]}})";
+  const Result r = run(fmt::format("--json --projection none --no-scale --softmax naive -e '{}' big small", big.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "warning: row 1: the naive softmax overflowed")) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["heads"][0]["weights"][0][0].is_null());  // inf / inf
+  EXPECT_FALSE(j["warnings"].empty());
+  // The stable softmax of the same scores is fine: exp(400 - 400) / ...
+  const Result s = run(fmt::format("--json --projection none --no-scale -e '{}' big small", big.string()));
+  EXPECT_EQ(s.err, "");
+  EXPECT_EQ(nlohmann::json::parse(s.out)["heads"][0]["weights"][0][0], 1.0);
+}
+
+TEST(CliChapter3, CausalDropoutAndHeadsAppearInTablesAndTrace) {
+  const Result r = run(std::string("--projection linear --seed 789 --d-out 4 --heads 2 --multihead split --causal "
+                                   "--dropout 0.5 --dropout-seed 123 ") + kJourney);
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* part : {"head 1 of 2", "head 2 of 2", "Causal mask", "-inf", "Dropout mask", "Weights after dropout",
+                           "Heads concatenated", "Output projection", "nn.Linear(3, 4, bias=False)"}) {
+    EXPECT_TRUE(has(r.out, part)) << part;
+  }
+  const Result j = run(std::string("--json --projection linear --seed 789 --d-out 4 --heads 2 --multihead split --causal "
+                                   "--dropout 0.5 --dropout-seed 123 ") + kJourney);
+  const auto trace = nlohmann::json::parse(j.out);
+  EXPECT_EQ(trace["heads"].size(), 2u);
+  EXPECT_EQ(trace["config"]["head_dim"], 2);
+  EXPECT_TRUE(trace["heads"][0]["masked_scores"][0][1].is_null());  // -inf above the diagonal
+  EXPECT_EQ(trace["heads"][0]["weights"][0][1], 0.0);
+  EXPECT_EQ(trace["out_proj"]["weight"].size(), 4u);
+  EXPECT_EQ(trace["output"][0].size(), 4u);
+}
+
+}  // namespace
