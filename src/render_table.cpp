@@ -253,8 +253,8 @@ std::string render_walkthrough(const Trace& t, const RenderOptions& options) {
       out += render_matrix(*h.masked_scores, tokens, tokens, p);
     }
     if (h.masked_weights) {
-      section(out, step, fmt::format("Weights before the mask  {}  ({})", weights_title(s), shape(h.attn_weights)));
-      out += "  (shown after masking: the entries above the diagonal are set to 0)\n";
+      section(out, step, fmt::format("Masked weights  {}, then 0 above the diagonal  ({})", weights_title(s),
+                                     shape(h.attn_weights)));
       out += render_matrix(*h.masked_weights, tokens, tokens, p);
       section(out, step, "Attention weights  α = masked weights / their row sum  (each row sums to 1 again)");
     } else {

@@ -290,3 +290,27 @@ TEST(Multihead, SplitSlicesOneProjectionAndScalesByTheHeadWidth) {
 
 }  // namespace
 }  // namespace attn
+
+namespace attn {
+namespace {
+
+// Exercise 3.1: SelfAttention_v1 given SelfAttention_v2's weights (transposed)
+// computes the same context vectors. data/journey-sa-v2.json holds the weights
+// PyTorch drew for SelfAttention_v2 after torch.manual_seed(789).
+TEST(Exercise31, V1WithV2WeightsGivesTheSameOutput) {
+  Request v2;
+  v2.sentence = "Your journey starts with one step";
+  v2.projection = "linear";
+  v2.seed = 789;
+  v2.d_out = 2;
+  const Trace a = explore(v2, load_table(test::bundled("journey.json")));
+  Request v1;
+  v1.sentence = v2.sentence;
+  const Trace b = explore(v1, load_table(test::bundled("journey-sa-v2.json")));
+  EXPECT_EQ(b.settings.projection, Projection::table);
+  EXPECT_EQ(*a.heads[0].W_query, *b.heads[0].W_query);
+  EXPECT_EQ(a.output, b.output);
+}
+
+}  // namespace
+}  // namespace attn
