@@ -44,6 +44,10 @@ def main():
         ["--projection", "rand", "--seed", "123", "--d-out", "2", "--embeddings", f"{src}/data/journey.json",
          "Your journey starts with one step"],
         ["--oov", "zero", "Zebras are unknown here"],
+        ["--projection", "linear", "--qkv-bias", "--d-out", "4", "--heads", "2", "--multihead", "split", "--causal",
+         "--dropout", "0.3", "--dropout-seed", "5", "The dog chased the ball, and it rolled away."],
+        ["--projection", "rand", "--heads", "3", "--causal", "--causal-method", "renorm", "--softmax", "naive",
+         "He fed the dog because it was hungry."],
     ]
     for args in runs:
         out = subprocess.run([binary, "--json", *args], capture_output=True, text=True, check=True).stdout
