@@ -154,7 +154,7 @@ int run(const Options& o) {
   if (o.json || !o.trace_file.empty()) json_text = format_json(trace_to_json(trace));
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
 
-  const std::string out = o.json ? json_text : render_walkthrough(trace, RenderOptions{o.precision});
+  const std::string out = o.json ? json_text : render_walkthrough(trace, with_precision(o.precision));
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (std::fflush(stdout) != 0) throw DataError("cannot write to standard output");
   return 0;

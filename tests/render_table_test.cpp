@@ -51,7 +51,7 @@ TEST(RenderTable, WalkthroughShowsEveryStageInOrderWithItsFormula) {
   r.projection = "rand";
   r.d_out = 2;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
-  const std::string text = render_walkthrough(t, RenderOptions{4});
+  const std::string text = render_walkthrough(t, with_precision(4));
   std::size_t at = 0;
   for (const char* title : {"Token embeddings  X", "W_query", "Queries  Q = X · W_query", "Keys  K = X · W_key",
                             "Values  V = X · W_value", "Attention scores  ω = Q · Kᵀ", "Scaled scores  ω / √d_k",
@@ -72,9 +72,9 @@ TEST(RenderTable, PrecisionControlsTheDecimals) {
   r.projection = "none";
   r.scale = false;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
-  EXPECT_NE(render_walkthrough(t, RenderOptions{2}).find("0.43  0.15  0.89"), std::string::npos);
-  EXPECT_NE(render_walkthrough(t, RenderOptions{6}).find("0.430000"), std::string::npos);
-  EXPECT_NE(render_walkthrough(t, RenderOptions{4}).find("scaling     off"), std::string::npos);
+  EXPECT_NE(render_walkthrough(t, with_precision(2)).find("0.43  0.15  0.89"), std::string::npos);
+  EXPECT_NE(render_walkthrough(t, with_precision(6)).find("0.430000"), std::string::npos);
+  EXPECT_NE(render_walkthrough(t, with_precision(4)).find("scaling     off"), std::string::npos);
 }
 
 }  // namespace
