@@ -1,0 +1,1 @@
+#include "attn/render_compare.hpp"
