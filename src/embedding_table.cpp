@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/error.hpp"
+#include "attn/json_file.hpp"
 #include "attn/text_file.hpp"
 
 namespace attn {
@@ -20,19 +21,11 @@ namespace {
 constexpr std::size_t kMaxDim = 4096;
 constexpr int kMaxDepth = 16;  // a table is at most 4 levels deep; this is generous
 
-std::string type_name(const json& j) {
-  if (j.is_number()) return "a number";
-  if (j.is_string()) return "a string";
-  if (j.is_array()) return "an array";
-  if (j.is_object()) return "an object";
-  if (j.is_boolean()) return "a boolean";
-  return "null";
-}
 
 // One float32 value; `what` says where it is, for the message.
 float to_float(const json& j, const std::string& source, const std::string& what) {
   if (!j.is_number()) {
-    throw DataError(fmt::format("{}: {} is {}, expected a number", source, what, type_name(j)));
+    throw DataError(fmt::format("{}: {} is {}, expected a number", source, what, json_type_name(j)));
   }
   const double d = j.get<double>();
   if (!std::isfinite(d) || std::fabs(d) > std::numeric_limits<float>::max()) {
@@ -45,7 +38,7 @@ Matrix to_weight(const json& j, std::size_t dim, const std::string& source, cons
   const std::string where = fmt::format("\"weights\".\"{}\"", key);
   if (!j.is_array()) {
     throw DataError(fmt::format("{}: {} is {}, expected an array of {} rows", source, where,
-                                type_name(j), dim));
+                                json_type_name(j), dim));
   }
   if (j.size() != dim) {
     throw DataError(fmt::format("{}: {} has {} rows, expected {} (one per input dimension, dim = {})",
@@ -57,7 +50,7 @@ Matrix to_weight(const json& j, std::size_t dim, const std::string& source, cons
     const json& row = j[r];
     if (!row.is_array() || row.empty()) {
       throw DataError(fmt::format("{}: {} row {} is {}, expected a non-empty array of numbers",
-                                  source, where, r, row.is_array() ? "empty" : type_name(row)));
+                                  source, where, r, row.is_array() ? "empty" : json_type_name(row)));
     }
     if (r == 0) {
       d_out = row.size();
@@ -146,30 +139,11 @@ EmbeddingTable parse_table(std::string_view json_text, const std::string& source
     return true;
   };
 
-  json root;
-  try {
-    root = json::parse(text, callback);
-  } catch (const json::parse_error& e) {
-    // nlohmann counts e.byte from 1; its message ends with the reason after "column N: ".
-    const TextPosition pos = position_of(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string reason = e.what();
-    if (auto at = reason.find(": ", reason.find("column")); at != std::string::npos) {
-      reason = reason.substr(at + 2);
-    }
-    throw DataError(fmt::format("{}:{}:{}: malformed JSON: {}", source, pos.line, pos.column, reason));
-  } catch (const json::out_of_range& e) {
-    // A literal such as 1e400 that no double holds: nlohmann names it, but not where.
-    std::string what = e.what();
-    const auto open = what.find('\''), close = what.rfind('\'');
-    const std::string literal = open < close ? what.substr(open + 1, close - open - 1) : "";
-    const TextPosition pos = position_of(text, literal.empty() ? 0 : text.find(literal));
-    throw DataError(fmt::format("{}:{}:{}: number {} is beyond the float32 range", source, pos.line, pos.column,
-                                literal.empty() ? "?" : literal));
-  }
+  const json root = parse_json(text, source, callback);
 
   if (!root.is_object()) {
     throw DataError(fmt::format("{}: the table is {}, expected a JSON object with \"dim\" and \"vectors\"",
-                                source, type_name(root)));
+                                source, json_type_name(root)));
   }
   static const std::set<std::string> known = {"$schema", "name", "description", "dim", "vectors", "weights"};
   for (const auto& [key, value] : root.items()) {
@@ -182,11 +156,11 @@ EmbeddingTable parse_table(std::string_view json_text, const std::string& source
   EmbeddingTable table;
   table.source = source;
   if (auto it = root.find("name"); it != root.end()) {
-    if (!it->is_string()) throw DataError(fmt::format("{}: \"name\" is {}, expected a string", source, type_name(*it)));
+    if (!it->is_string()) throw DataError(fmt::format("{}: \"name\" is {}, expected a string", source, json_type_name(*it)));
     table.name = it->get<std::string>();
   }
   if (auto it = root.find("description"); it != root.end()) {
-    if (!it->is_string()) throw DataError(fmt::format("{}: \"description\" is {}, expected a string", source, type_name(*it)));
+    if (!it->is_string()) throw DataError(fmt::format("{}: \"description\" is {}, expected a string", source, json_type_name(*it)));
     table.description = it->get<std::string>();
   }
 
@@ -199,7 +173,7 @@ EmbeddingTable parse_table(std::string_view json_text, const std::string& source
 
   const auto vec_it = root.find("vectors");
   if (vec_it == root.end()) throw DataError(fmt::format("{}: missing \"vectors\" (an object from token to vector)", source));
-  if (!vec_it->is_object()) throw DataError(fmt::format("{}: \"vectors\" is {}, expected an object from token to vector", source, type_name(*vec_it)));
+  if (!vec_it->is_object()) throw DataError(fmt::format("{}: \"vectors\" is {}, expected an object from token to vector", source, json_type_name(*vec_it)));
   if (vec_it->empty()) throw DataError(fmt::format("{}: \"vectors\" is empty", source));
 
   for (const auto& [token, value] : vec_it->items()) {
@@ -210,7 +184,7 @@ EmbeddingTable parse_table(std::string_view json_text, const std::string& source
     }
     if (!value.is_array()) {
       throw DataError(fmt::format("{}: the vector of \"{}\" is {}, expected an array of {} numbers",
-                                  source, token, type_name(value), table.dim));
+                                  source, token, json_type_name(value), table.dim));
     }
     if (value.size() != table.dim) {
       throw DataError(fmt::format("{}: the vector of \"{}\" has {} values, expected {} (\"dim\")",
@@ -224,7 +198,7 @@ EmbeddingTable parse_table(std::string_view json_text, const std::string& source
   }
 
   if (auto w_it = root.find("weights"); w_it != root.end()) {
-    if (!w_it->is_object()) throw DataError(fmt::format("{}: \"weights\" is {}, expected an object", source, type_name(*w_it)));
+    if (!w_it->is_object()) throw DataError(fmt::format("{}: \"weights\" is {}, expected an object", source, json_type_name(*w_it)));
     for (const auto& [key, value] : w_it->items()) {
       if (key != "W_query" && key != "W_key" && key != "W_value") {
         throw DataError(fmt::format("{}: unknown key \"{}\" in \"weights\" (expected W_query, W_key, W_value)", source, key));
