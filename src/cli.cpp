@@ -1,6 +1,9 @@
 #include "cli.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <set>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -10,13 +13,22 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include "attn/atomic_file.hpp"
+#include "attn/compare.hpp"
 #include "attn/data_dir.hpp"
 #include "attn/embedding_table.hpp"
 #include "attn/error.hpp"
+#include "attn/explanations.hpp"
 #include "attn/explorer.hpp"
+#include "attn/lesson.hpp"
+#include "attn/render_compare.hpp"
+#include "attn/render_focus.hpp"
 #include "attn/render_table.hpp"
+#include "attn/style.hpp"
 #include "attn/trace_json.hpp"
+#include "pager.hpp"
 
 namespace attn {
 
@@ -31,9 +43,18 @@ constexpr const char* kExamples = R"(Examples:
       the book's simplified attention (Raschka, ch. 3.3), to four decimals
   attn-explain --projection rand --seed 123 --d-out 2 --embeddings data/journey.json "Your journey starts with one step"
       the book's trainable weights (ch. 3.4): query_2 = [0.4306, 1.4551]
+  attn-explain --focus it "The dog chased the ball, and it rolled away."
+      every number behind the word "it": dot products, scaling, softmax, context vector
+  attn-explain --explain --step "How are you doing?"
+      a note on each stage, pausing after each one (Enter: next, q: quit)
+  attn-explain --compare scale "How are you doing?"
+      weights with and without the division by sqrt(d_k), also at d_k = 64
+  attn-explain lesson journey
+      a narrated lesson replaying the book's example (attn-explain lesson lists them all)
   attn-explain --json "The dog chased the ball, and it rolled away." > trace.json
       the whole trace as JSON (docs/trace-format.md)
 
+Colour: on a terminal only; --color never or NO_COLOR=1 turns it off, --color always forces it.
 Exit status: 0 success, 1 bad input data, 2 bad usage.
 Documentation: docs/ in the source tree, or the README.
 )";
@@ -57,6 +78,19 @@ struct Options {
   int precision = 4;
   bool json = false;
   std::string trace_file;
+  std::string color = "auto";
+  std::string stages;  // comma-separated stage names; empty: all
+  bool explain = false;
+  bool step = false;
+  std::optional<std::string> focus;
+  std::string compare;
+};
+
+// Options shared by the main command and `lesson`.
+struct TextOptions {
+  int precision = 4;
+  std::string color = "auto";
+  bool explain = false;
 };
 
 void print_error(const std::string& what, const std::string& hint) {
@@ -109,6 +143,48 @@ int run_params(const ParamsOptions& p) {
   return 0;
 }
 
+bool color_for(const std::string& mode) { return use_color(mode, isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR")); }
+
+std::optional<Explanations> explanations_for(bool wanted) {
+  if (!wanted) return std::nullopt;
+  return load_explanations(find_data_file(kExplanationsFile));
+}
+
+// --stages: a comma-separated list of stage names.
+std::string check_stage_list(const std::string& list) {
+  std::string names;
+  for (const char* name : kStageNames) {
+    if (!names.empty()) names += ',';
+    names += name;
+  }
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string name = list.substr(start, comma - start);
+    if (std::find(std::begin(kStageNames), std::end(kStageNames), name) == std::end(kStageNames)) {
+      return fmt::format("\"{}\" is not a stage; the stages are {}", name, names);
+    }
+    start = comma + 1;
+  }
+  return {};
+}
+
+std::set<std::string> split_stages(const std::string& list) {
+  std::set<std::string> stages;
+  std::size_t start = 0;
+  while (!list.empty() && start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    stages.insert(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return stages;
+}
+
+void write_stdout(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  if (std::fflush(stdout) != 0) throw DataError("cannot write to standard output");
+}
+
 int run(const Options& o) {
   if (o.words.empty()) {
     throw UsageError("give a sentence, e.g. attn-explain \"How are you doing?\"");
@@ -133,8 +209,21 @@ int run(const Options& o) {
   request.multihead = o.multihead == "split" ? Multihead::split : Multihead::wrapper;
   request.oov = parse_oov(o.oov);
 
-  const EmbeddingTable table = load_table(o.embeddings.empty() ? find_data_file(kDefaultTable) : std::filesystem::path(o.embeddings));
+  const EmbeddingTable table = load_table(o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings));
+  const bool color = color_for(o.color);
+
+  if (!o.compare.empty()) {
+    const CompareOptions co{o.precision, color};
+    write_stdout(o.compare == "scale"
+                     ? render_scale_comparison(compare_scale(request, table), co)
+                     : render_softmax_comparison(compare_softmax(request, table, load_table(find_data_file(kOverflowTable))),
+                                                 co));
+    return 0;
+  }
+
   const Trace trace = explore(request, table);
+  // Find the focus token before anything is written, so a wrong one writes nothing.
+  const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
 
   if (!trace.oov_tokens.empty()) {
     std::string list;
@@ -153,10 +242,85 @@ int run(const Options& o) {
   std::string json_text;
   if (o.json || !o.trace_file.empty()) json_text = format_json(trace_to_json(trace));
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
+  if (o.json) {
+    write_stdout(json_text);
+    return 0;
+  }
 
-  const std::string out = o.json ? json_text : render_walkthrough(trace, with_precision(o.precision));
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  if (std::fflush(stdout) != 0) throw DataError("cannot write to standard output");
+  const std::optional<Explanations> explanations = explanations_for(o.explain);
+  RenderOptions ro = with_precision(o.precision);
+  ro.color = color;
+  ro.stages = split_stages(o.stages);
+  ro.explain = explanations ? &*explanations : nullptr;
+  std::vector<Section> sections = render_sections(trace, ro);
+  // With --focus, the tables print only when --stages asks for them.
+  if (o.focus) {
+    if (o.stages.empty()) sections.resize(1);
+    sections.push_back({"focus", fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{o.precision, color}))});
+  }
+
+  Pager pager(o.step);
+  if (!pager.pausing()) {
+    std::string all;
+    for (const Section& section : sections) all += section.text;
+    write_stdout(all);
+    return 0;
+  }
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    if (!pager.show(sections[i].text, i + 1 == sections.size())) break;
+  }
+  return 0;
+}
+
+struct LessonCommand {
+  std::string name;
+  bool json = false;
+  TextOptions text;
+};
+
+int run_lesson(const LessonCommand& c) {
+  const std::vector<Lesson> lessons = load_lessons();
+  if (c.name.empty()) {
+    if (c.json) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const Lesson& l : lessons) {
+        list.push_back({{"name", l.name}, {"title", l.title}, {"source", l.source}, {"summary", l.summary},
+                        {"steps", l.steps.size()}});
+      }
+      write_stdout(list.dump(2) + "\n");
+      return 0;
+    }
+    std::size_t width = 0;
+    for (const Lesson& l : lessons) width = std::max(width, l.name.size());
+    std::string out = "Lessons (run one with: attn-explain lesson NAME)\n\n";
+    for (const Lesson& l : lessons) {
+      out += fmt::format("  {}  {} ({} steps)\n  {}  {}\n", pad_right(l.name, width), l.title, l.steps.size(),
+                         std::string(width, ' '), l.source);
+    }
+    write_stdout(out);
+    return 0;
+  }
+  const Lesson& lesson = find_lesson(lessons, c.name);
+  if (c.json) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const LessonStep& step : lesson.steps) {
+      nlohmann::json j = {{"title", step.title}, {"say", step.say}};
+      if (step.computes()) j["command"] = command_for(step);
+      steps.push_back(std::move(j));
+    }
+    write_stdout(nlohmann::json({{"name", lesson.name}, {"title", lesson.title}, {"source", lesson.source},
+                                 {"summary", lesson.summary}, {"steps", steps}})
+                     .dump(2) +
+                 "\n");
+    return 0;
+  }
+  const std::optional<Explanations> explanations = explanations_for(c.text.explain);
+  const std::vector<std::string> pages =
+      render_lesson(lesson, LessonOptions{c.text.precision, color_for(c.text.color), explanations ? &*explanations : nullptr});
+  Pager pager(true);
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    if (!pager.show(pages[i], i + 1 == pages.size())) break;
+  }
   return 0;
 }
 
@@ -214,7 +378,27 @@ int run_cli(int argc, char** argv) {
   app.add_option("--precision", o.precision, "Decimals shown in tables")
       ->check(CLI::Range(0, 9))
       ->capture_default_str();
-  app.add_flag("--json", o.json, "Print only the trace, as JSON, on stdout");
+  CLI::Option* focus = app.add_option("-f,--focus", o.focus,
+                                      "Spell out one token's arithmetic, number by number: its text or its 1-based position")
+                           ->type_name("TOKEN|N");
+  CLI::Option* stages = app.add_option("--stages", o.stages,
+                                       "Print only these stages, e.g. scores,weights (inputs, params, queries, keys, values, "
+                                       "scores, scaled, mask, weights, dropout, context, heads, output)")
+                            ->check(CLI::Validator(check_stage_list, "LIST"))
+                            ->type_name("LIST");
+  CLI::Option* explain = app.add_flag("--explain", o.explain, "Before each stage, a few plain lines on what it does and why");
+  CLI::Option* step = app.add_flag("--step", o.step, "On a terminal, pause after each stage (Enter: next, q: quit)");
+  CLI::Option* compare = app.add_option("--compare", o.compare,
+                                        "Side by side: scale (with and without sqrt(d_k), also at d_k = 64) or softmax "
+                                        "(sum, naive, stable, and a case where naive overflows)")
+                             ->check(CLI::IsMember({"scale", "softmax"}))
+                             ->type_name("WHAT");
+  compare->excludes(focus)->excludes(stages)->excludes(step)->excludes(explain);
+  app.add_option("--color", o.color, "Colour: auto (only on a terminal, not with NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  CLI::Option* json = app.add_flag("--json", o.json, "Print only the trace, as JSON, on stdout");
+  json->excludes(focus)->excludes(stages)->excludes(explain)->excludes(step)->excludes(compare);
   app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")->type_name("FILE");
 
   ParamsOptions po;
@@ -229,6 +413,19 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   params->add_flag("--qkv-bias", po.qkv_bias, "The query, key and value projections have biases");
   params->add_flag("--json", po.json, "Print the count as JSON");
+
+  LessonCommand lc;
+  CLI::App* lesson = app.add_subcommand("lesson", "List the lessons, or run one: a narrated walkthrough of a tutorial's example");
+  lesson->footer("Examples:\n  attn-explain lesson\n      the lessons, with the document each one replays\n"
+                 "  attn-explain lesson journey\n      the book's example, step by step (Enter: next, q: quit)\n"
+                 "  attn-explain lesson --json\n      the list as JSON: [{\"name\", \"title\", \"source\", \"summary\", \"steps\"}]\n");
+  lesson->add_option("name", lc.name, "The lesson to run (none: list them)")->type_name("NAME");
+  lesson->add_flag("--json", lc.json, "The list (or, with NAME, the lesson's steps and commands) as JSON");
+  lesson->add_flag("--explain", lc.text.explain, "A few plain lines on each stage a step shows");
+  lesson->add_option("--precision", lc.text.precision, "Decimals shown")->check(CLI::Range(0, 9))->capture_default_str();
+  lesson->add_option("--color", lc.text.color, "auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -248,6 +445,7 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (params->parsed()) return run_params(po);
+    if (lesson->parsed()) return run_lesson(lc);
     return run(o);
   } catch (const Error& e) {
     print_error(e.what(), e.hint());

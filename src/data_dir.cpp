@@ -28,7 +28,18 @@ fs::path find_data_file(const std::string& name) {
     looked += (looked.empty() ? "" : ", ") + candidate.string();
   }
   throw DataError("cannot find the bundled file " + name + " (looked in " + looked + ")",
-                  "set ATTN_EXPLAIN_DATA to the folder that holds it, or name a table with --embeddings FILE");
+                  name == kDefaultTable ? "set ATTN_EXPLAIN_DATA to the folder that holds it, or name a table with --embeddings FILE"
+                                        : "set ATTN_EXPLAIN_DATA to the folder that holds it");
+}
+
+fs::path resolve_table(const std::string& argument) {
+  std::error_code ec;
+  const fs::path path(argument);
+  if (fs::exists(path, ec) || argument.find('/') != std::string::npos) return path;
+  for (const fs::path& dir : data_dirs()) {
+    if (fs::is_regular_file(dir / argument, ec)) return dir / argument;
+  }
+  return path;
 }
 
 const char* version() { return ATTN_VERSION; }

@@ -263,3 +263,192 @@ TEST(CliChapter3, CausalDropoutAndHeadsAppearInTablesAndTrace) {
 }
 
 }  // namespace
+
+// ---- Teaching: colour, stages, explanations, stepping, focus, comparisons, lessons (issue 4) ----
+
+namespace {
+
+// Runs attn-explain ARGS on a pseudo-terminal (util-linux `script`), feeding `input`.
+Result run_on_terminal(const std::string& args, const std::string& input, const std::string& env = "") {
+  const fs::path out = scratch() / "tty-out";
+  const std::string inner = fmt::format("cd '{}/..' && {} '{}' {}", ATTN_DATA_DIR, env, ATTN_BINARY, args);
+  std::string quoted;  // `inner` as one single-quoted shell word
+  for (char c : inner) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  const std::string cmd = fmt::format("printf '{}' | timeout 20 script -qec '{}' /dev/null > '{}' 2>&1", input, quoted,
+                                      out.string());
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out);
+  return r;
+}
+
+}  // namespace
+
+TEST(CliColor, AlwaysColoursNeverAndPipesDoNot) {
+  const Result always = run("--color always \"How are you doing?\"");
+  ASSERT_EQ(always.code, 0) << always.err;
+  EXPECT_TRUE(has(always.out, "\x1b[48;5;")) << "shaded cells";
+  EXPECT_TRUE(has(always.out, "\x1b[1m")) << "bold row maxima";
+  EXPECT_FALSE(has(run("--color never \"How are you doing?\"").out, "\x1b"));
+  EXPECT_FALSE(has(run("\"How are you doing?\"").out, "\x1b")) << "auto into a file";
+  EXPECT_EQ(run("--color sometimes x").code, 2);
+}
+
+TEST(CliColor, AutoColoursATerminalUnlessNoColor) {
+  const Result tty = run_on_terminal("\"How are you doing?\"", "");
+  ASSERT_EQ(tty.code, 0) << tty.out;
+  EXPECT_TRUE(has(tty.out, "\x1b[48;5;")) << tty.out;
+  const Result no_color = run_on_terminal("\"How are you doing?\"", "", "NO_COLOR=1");
+  ASSERT_EQ(no_color.code, 0) << no_color.out;
+  EXPECT_TRUE(has(no_color.out, "Context vectors"));
+  EXPECT_FALSE(has(no_color.out, "\x1b[")) << no_color.out;
+}
+
+TEST(CliColor, ColouredTablesKeepTheirValuesAndAlignment) {
+  // Strip the escapes: what remains is the plain table, column for column.
+  std::string stripped;
+  const std::string coloured = run("--color always \"The dog chased the ball, and it rolled away.\"").out;
+  for (std::size_t i = 0; i < coloured.size(); ++i) {
+    if (coloured[i] == '\x1b') {
+      i = coloured.find('m', i);
+      continue;
+    }
+    stripped += coloured[i];
+  }
+  EXPECT_EQ(stripped, run("\"The dog chased the ball, and it rolled away.\"").out);
+}
+
+TEST(CliStages, PrintsOnlyTheStagesAsked) {
+  const Result r = run("--stages scores,weights \"How are you doing?\"");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "1. Attention scores")) << r.out;
+  EXPECT_TRUE(has(r.out, "2. Attention weights")) << r.out;
+  for (const char* hidden : {"Token embeddings", "Queries", "Keys", "Values", "Scaled scores", "Context vectors"}) {
+    EXPECT_FALSE(has(r.out, hidden)) << hidden;
+  }
+  const Result bad = run("--stages scores,wieghts x");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(has(bad.err, "\"wieghts\" is not a stage")) << bad.err;
+  EXPECT_EQ(bad.out, "");
+}
+
+TEST(CliExplain, EveryShownStageGetsItsNote) {
+  const nlohmann::json notes = nlohmann::json::parse(slurp(fs::path(ATTN_DATA_DIR) / "explain.json"));
+  const Result r = run("--explain --projection linear --causal --dropout 0.5 --heads 2 --multihead split --d-out 4 "
+                       "\"How are you doing?\"");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* stage : {"inputs", "params", "queries", "keys", "values", "scores", "scaled", "mask", "weights",
+                            "dropout", "context", "heads", "output"}) {
+    ASSERT_TRUE(notes["stages"].contains(stage)) << stage;
+    EXPECT_TRUE(has(r.out, notes["stages"][stage][0].get<std::string>())) << stage;
+  }
+  EXPECT_FALSE(has(run("\"How are you doing?\"").out, notes["stages"]["scores"][0].get<std::string>()));
+}
+
+TEST(CliStep, WithoutATerminalRunsStraightThrough) {
+  const Result stepped = run("--step \"How are you doing?\"");  // stdin is /dev/null
+  ASSERT_EQ(stepped.code, 0) << stepped.err;
+  EXPECT_EQ(stepped.out, run("\"How are you doing?\"").out);
+}
+
+TEST(CliStep, OnATerminalPausesAndQuits) {
+  // Enter shows the embeddings, then q stops before the queries.
+  const Result r = run_on_terminal("--step \"How are you doing?\"", "\\nq\\n");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "Enter: next")) << r.out;
+  EXPECT_TRUE(has(r.out, "Token embeddings")) << r.out;
+  EXPECT_FALSE(has(r.out, "Context vectors")) << r.out;
+  // End of input stops the pausing and prints the rest.
+  const Result eof = run_on_terminal("--step \"How are you doing?\"", "\\004");
+  EXPECT_TRUE(has(eof.out, "Context vectors")) << eof.out;
+}
+
+TEST(CliFocus, SpellsOutTheBooksArithmetic) {
+  const Result r = run(std::string("--projection none --no-scale --focus journey ") + kJourney);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "0.55×0.43 + 0.87×0.15 + 0.66×0.89 = 0.9544")) << r.out;
+  EXPECT_TRUE(has(squash(r.out), "0.4419")) << r.out;
+  EXPECT_FALSE(has(r.out, "Token embeddings")) << "tables only with --stages";
+  const Result by_index = run(std::string("--projection none --no-scale --focus 2 ") + kJourney);
+  EXPECT_EQ(by_index.out, r.out);
+  const Result with_tables = run(std::string("--projection none --no-scale --focus 2 --stages weights ") + kJourney);
+  EXPECT_TRUE(has(with_tables.out, "Attention weights")) << with_tables.out;
+}
+
+TEST(CliFocus, AMissingTokenIsAUsageErrorAndWritesNothing) {
+  const fs::path trace = scratch() / "focus-trace.json";
+  fs::remove(trace);
+  const Result r = run(fmt::format("--focus cat --trace '{}' \"How are you doing?\"", trace.string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(has(r.err, "attn-explain: error: --focus")) << r.err;
+  EXPECT_TRUE(has(r.err, "cat")) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_FALSE(fs::exists(trace));
+  EXPECT_EQ(run("--focus 9 \"How are you doing?\"").code, 2);
+  EXPECT_EQ(run("--focus it --json \"it\"").code, 2);
+}
+
+TEST(CliFocus, TheDocumentsClaimsShowInTheSentence) {
+  const Result ball = run("--focus it \"The dog chased the ball, and it rolled away.\"");
+  ASSERT_EQ(ball.code, 0) << ball.err;
+  EXPECT_TRUE(has(ball.out, "\"it\" attends most to \"ball\"")) << ball.out;
+  const Result dog = run("--focus it \"He fed the dog because it was hungry.\"");
+  EXPECT_TRUE(has(dog.out, "\"it\" attends most to \"dog\"")) << dog.out;
+}
+
+TEST(CliCompare, ScaleAndSoftmax) {
+  const Result scale = run("--compare scale \"How are you doing?\"");
+  ASSERT_EQ(scale.code, 0) << scale.err;
+  EXPECT_TRUE(has(scale.out, "64")) << scale.out;
+  const Result softmax = run(std::string("--compare softmax --projection none --no-scale ") + kJourney);
+  ASSERT_EQ(softmax.code, 0) << softmax.err;
+  EXPECT_TRUE(has(squash(softmax.out), "0.1455")) << "the book's sum-normalised row";
+  EXPECT_TRUE(has(softmax.out, "nan") || has(softmax.out, "inf")) << "the naive overflow example";
+  EXPECT_EQ(run("--compare colour x").code, 2);
+  EXPECT_EQ(run("--compare scale --focus 1 x").code, 2);
+}
+
+TEST(CliTables, BundledTablesByName) {
+  const Result r = run("--projection none -e journey.json \"Your journey\"");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "journey.json"));
+}
+
+TEST(CliLesson, ListsAndRunsEveryLesson) {
+  const Result list = run("lesson");
+  ASSERT_EQ(list.code, 0) << list.err;
+  const Result json = run("lesson --json");
+  ASSERT_EQ(json.code, 0) << json.err;
+  const nlohmann::json lessons = nlohmann::json::parse(json.out);
+  ASSERT_GE(lessons.size(), 5u);
+  for (const auto& l : lessons) {
+    const std::string name = l["name"];
+    EXPECT_TRUE(has(list.out, name)) << name;
+    EXPECT_FALSE(l["title"].get<std::string>().empty());
+    const Result ran = run("lesson " + name);
+    ASSERT_EQ(ran.code, 0) << name << ": " << ran.err;
+    const std::size_t steps = l["steps"];
+    EXPECT_TRUE(has(ran.out, fmt::format("Step {} of {}", steps, steps))) << name;
+    EXPECT_FALSE(has(ran.out, "\x1b")) << name;
+    // Every "Try it" command of the lesson runs as printed.
+    const nlohmann::json detail = nlohmann::json::parse(run("lesson --json " + name).out);
+    for (const auto& step : detail["steps"]) {
+      if (!step.contains("command")) continue;
+      const std::string cmd = step["command"];
+      ASSERT_EQ(cmd.rfind("attn-explain ", 0), 0u) << cmd;
+      const Result again = run(cmd.substr(13));
+      EXPECT_EQ(again.code, 0) << cmd << "\n" << again.err;
+    }
+  }
+  const Result missing = run("lesson nope");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_TRUE(has(missing.err, "journey")) << "lists the lessons there are";
+}
+
+TEST(CliLesson, PausesOnATerminalAndQuits) {
+  const Result r = run_on_terminal("lesson journey", "\\nq\\n");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "Step 1 of")) << r.out;
+  EXPECT_FALSE(has(r.out, "Step 2 of")) << r.out;
+}

@@ -1,0 +1,173 @@
+// Lessons: the format's errors, the settings each step carries, the commands
+// they print, every bundled lesson running and its claims holding; and the
+// default table telling the documents' story (issue 4, item 8).
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "attn/error.hpp"
+#include "attn/explorer.hpp"
+#include "attn/lesson.hpp"
+#include "attn/render_focus.hpp"
+#include "test_util.hpp"
+
+namespace attn {
+namespace {
+
+// The token (by text, first occurrence) that `token`'s row of head 1 weighs most.
+std::string attends_most_to(const Trace& t, const std::string& token) {
+  const std::size_t row = find_focus(t, token);
+  const Matrix& w = t.heads.at(0).attn_weights;
+  std::size_t best = 0;
+  for (std::size_t j = 1; j < w.cols; ++j)
+    if (w(row, j) > w(row, best)) best = j;
+  return t.tokens[best];
+}
+
+Trace default_run(const std::string& sentence) {
+  Request r;
+  r.sentence = sentence;
+  r.oov = OovPolicy::error;
+  return explore(r, load_table(test::bundled("default.json")));
+}
+
+// 000_*: "it" refers to the ball that rolled away.
+TEST(DefaultTableStory, ItAttendsMostToBall) {
+  const Trace t = default_run("The dog chased the ball, and it rolled away.");
+  EXPECT_EQ(t.settings.projection, Projection::table);
+  EXPECT_EQ(attends_most_to(t, "it"), "ball");
+}
+
+// 001_*: "it" was hungry, so it is the dog, not "He".
+TEST(DefaultTableStory, ItAttendsMostToDogWhenHungry) {
+  const Trace t = default_run("He fed the dog because it was hungry.");
+  EXPECT_EQ(attends_most_to(t, "it"), "dog");
+  const Matrix& w = t.heads[0].attn_weights;
+  EXPECT_GT(w(find_focus(t, "it"), find_focus(t, "dog")), w(find_focus(t, "it"), find_focus(t, "He")));
+}
+
+// 002_*: "making" keeps most of itself, then looks at "Transformer".
+TEST(DefaultTableStory, MakingAttendsToItselfThenTransformer) {
+  const Trace t = default_run("The Transformer is making it possible to understand language.");
+  const std::size_t row = find_focus(t, "making");
+  std::vector<std::size_t> order(t.tokens.size());
+  for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
+  const Matrix& w = t.heads[0].attn_weights;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return w(row, a) > w(row, b); });
+  EXPECT_EQ(t.tokens[order[0]], "making");
+  EXPECT_EQ(t.tokens[order[1]], "Transformer");
+}
+
+const char* kMinimal = R"({
+  "name": "mini", "title": "Mini", "source": "a test", "summary": "two steps",
+  "run": {"sentence": "Your journey starts with one step", "embeddings": "journey.json", "projection": "none"},
+  "steps": [
+    {"title": "first", "say": ["hello"], "run": {"scale": false}, "show": ["scores"]},
+    {"title": "second", "run": {"projection": "rand", "d_out": 2, "scale": true}, "focus": "journey"}
+  ]
+})";
+
+TEST(Lesson, StepsCarryTheMergedSettings) {
+  const Lesson l = parse_lesson(kMinimal, "mini.json");
+  ASSERT_EQ(l.steps.size(), 2u);
+  EXPECT_EQ(l.steps[0].settings.request.projection, "none");
+  EXPECT_FALSE(l.steps[0].settings.request.scale);
+  EXPECT_EQ(l.steps[1].settings.request.projection, "rand");
+  EXPECT_EQ(l.steps[1].settings.request.sentence, "Your journey starts with one step");  // kept from the lesson's run
+  EXPECT_EQ(l.steps[1].settings.request.d_out, 2u);
+  EXPECT_TRUE(l.steps[1].settings.request.scale);
+  EXPECT_EQ(l.steps[1].settings.embeddings, "journey.json");
+}
+
+TEST(Lesson, CommandsReproduceTheStep) {
+  const Lesson l = parse_lesson(kMinimal, "mini.json");
+  EXPECT_EQ(command_for(l.steps[0]),
+            "attn-explain --embeddings journey.json --projection none --no-scale --stages scores "
+            "\"Your journey starts with one step\"");
+  EXPECT_EQ(command_for(l.steps[1]),
+            "attn-explain --embeddings journey.json --projection rand --d-out 2 --focus journey "
+            "\"Your journey starts with one step\"");
+  LessonStep s;
+  s.settings.request.sentence = "It's $5";
+  s.focus = "It's";
+  EXPECT_EQ(command_for(s), "attn-explain --focus \"It's\" 'It'\\''s $5'");
+}
+
+TEST(Lesson, RendersTheBooksNumbersInItsSteps) {
+  const Lesson l = parse_lesson(kMinimal, "mini.json");
+  const std::vector<std::string> pages = render_lesson(l, LessonOptions{});
+  ASSERT_EQ(pages.size(), 3u);  // introduction + 2 steps
+  EXPECT_NE(pages[1].find("0.9544"), std::string::npos);  // x(2)·x(1), Raschka ch. 3.3
+  EXPECT_NE(pages[1].find("hello"), std::string::npos);
+  EXPECT_NE(pages[2].find("1.4551"), std::string::npos);  // query_2 with seed 123, ch. 3.4
+  for (const auto& p : pages) EXPECT_EQ(p.find('\x1b'), std::string::npos);
+}
+
+void expect_refused(const std::string& text, const std::string& needle) {
+  try {
+    parse_lesson(text, "bad.json");
+    ADD_FAILURE() << "accepted: " << text;
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("bad.json", 0), 0u) << e.what();
+  }
+}
+
+TEST(Lesson, RefusesBrokenFilesNamingTheStep) {
+  const std::string head = R"({"name": "b", "title": "B", "source": "s", "summary": "s", "run": {"sentence": "a b"}, )";
+  expect_refused(head + R"("steps": [{"title": "t", "show": ["scorez"]}]})", "step 1: \"show\" names \"scorez\"");
+  expect_refused(head + R"("steps": [{"title": "t"}, {"title": "u", "colour": 1}]})", "step 2: unknown key \"colour\"");
+  expect_refused(head + R"("steps": [{"title": "t", "run": {"dropout": 1.5}}]})", "\"dropout\" is 1.5");
+  expect_refused(head + R"("steps": [{"title": "t", "run": {"heads": 0}}]})", "\"heads\" is 0");
+  expect_refused(head + R"("steps": [{"title": "t", "run": {"projection": "magic"}}]})", "\"projection\" is \"magic\"");
+  expect_refused(head + R"("steps": [{"title": "t", "compare": "colour"}]})", "\"compare\"");
+  expect_refused(head + R"("steps": []})", "\"steps\"");
+  expect_refused(head + R"("steps": [{"say": ["no title"]}]})", "\"title\" is missing");
+  expect_refused(head + R"("steps": [{"title": "t", "say": "not a list"}]})", "\"say\" is a string");
+  expect_refused(R"({"name": "b", "name": "c"})", "duplicate key \"name\"");
+  expect_refused(R"({"name": "b",)", "bad.json:1:");
+  expect_refused(R"({"name": "b", "title": "B", "source": "s", "summary": "s", "steps": [{"title": "t", "show": ["scores"]}]})",
+                 "no \"sentence\"");
+}
+
+TEST(Lesson, AFocusTokenMissingFromTheSentenceIsADataError) {
+  const Lesson l = parse_lesson(R"({"name": "b", "title": "B", "source": "s", "summary": "s",
+    "run": {"sentence": "Your journey", "embeddings": "journey.json"}, "steps": [{"title": "t", "focus": "cat"}]})",
+                                "bad.json");
+  EXPECT_THROW(render_lesson(l, LessonOptions{}), DataError);
+}
+
+// Every bundled lesson loads, renders, and its claims hold.
+TEST(BundledLessons, RunAndTheirClaimsHold) {
+  const std::vector<Lesson> lessons = load_lessons();
+  for (const char* required : {"journey", "how-are-you", "making", "it-ball", "fed-the-dog"}) {
+    EXPECT_NO_THROW(find_lesson(lessons, required)) << required;
+  }
+  for (const Lesson& lesson : lessons) {
+    EXPECT_EQ(std::filesystem::path(lesson.path).stem().string(), lesson.name);
+    std::vector<std::string> pages;
+    ASSERT_NO_THROW(pages = render_lesson(lesson, LessonOptions{})) << lesson.name;
+    EXPECT_EQ(pages.size(), lesson.steps.size() + 1) << lesson.name;
+    for (const LessonStep& step : lesson.steps) {
+      if (!step.expect) continue;
+      const Trace t = explore(step.settings.request, load_table(test::bundled(step.settings.embeddings)));
+      EXPECT_EQ(attends_most_to(t, step.expect->token), step.expect->attends_most_to)
+          << lesson.name << ": " << step.title;
+    }
+  }
+}
+
+TEST(BundledLessons, UnknownNameListsTheLessons) {
+  const std::vector<Lesson> lessons = load_lessons();
+  try {
+    find_lesson(lessons, "nope");
+    ADD_FAILURE();
+  } catch (const UsageError& e) {
+    EXPECT_NE(e.hint().find("journey"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace attn

@@ -20,6 +20,12 @@ inline constexpr const char* kDefaultTable = "default.json";
 std::vector<std::filesystem::path> data_dirs();
 std::filesystem::path find_data_file(const std::string& name);
 
+// The table a --embeddings argument names: the file itself when it exists,
+// else, for a bare file name such as "journey.json", the bundled table of that
+// name when there is one, else the argument unchanged (loading it then reports
+// the missing file).
+std::filesystem::path resolve_table(const std::string& argument);
+
 // The program's version, from the build ("0.1.0").
 const char* version();
 
