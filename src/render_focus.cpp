@@ -294,7 +294,9 @@ class FocusWriter {
     title(fmt::format("Scores  ω({},j) = q · k(j), one product per dimension, summed", i_ + 1));
     std::vector<Sum> sums;
     for (std::size_t j = 0; j < n; ++j) {
-      Sum sum{fmt::format("ω({},{}) = q({})·k({})", i_ + 1, j + 1, quoted(i_), quoted(j)), {}, num(h.attn_scores(i_, j))};
+      // Pad "ω(i,j)" so the "=" after it lines up when j reaches two digits.
+      const std::string name = pad_right(fmt::format("ω({},{})", i_ + 1, j + 1), display_width(fmt::format("ω({},{})", i_ + 1, n)));
+      Sum sum{fmt::format("{} = q({})·k({})", name, quoted(i_), quoted(j)), {}, num(h.attn_scores(i_, j))};
       for (std::size_t k = 0; k < d; ++k) sum.pieces.push_back(product(h.queries(i_, k), h.keys(j, k)));
       sums.push_back(std::move(sum));
     }
