@@ -3,12 +3,15 @@
 
 Every bundled table must validate against docs/schemas/table.schema.json, and
 the --json trace of several runs against docs/schemas/trace.schema.json; a table
-the loader refuses for its shape must fail the table schema too.
+the loader refuses for its shape must fail the table schema too. Every bundled
+lesson (data/lessons/*.json) must validate against docs/schemas/lesson.schema.json
+and be named after its file; lessons the schema must refuse are refused.
 
 usage: /usr/bin/python3 tests/schema/check_schemas.py BINARY SOURCE_DIR
 """
 import glob
 import json
+import os
 import subprocess
 import sys
 
@@ -30,12 +33,41 @@ def main():
             print("FAIL:", what)
 
     for path in sorted(glob.glob(f"{src}/data/*.json")):
+        if os.path.basename(path) == "explain.json":  # the --explain notes, not a table
+            continue
         errors = list(jsonschema.Draft202012Validator(table_schema).iter_errors(json.load(open(path))))
         check(not errors, f"{path}: {errors[:1]}")
 
     for bad in ({"dim": 3}, {"dim": 0, "vectors": {"a": []}}, {"dim": 1, "vectors": {"a": [1]}, "vector": {}},
                 {"dim": 1, "vectors": {"a b": [1]}}):
         check(not jsonschema.Draft202012Validator(table_schema).is_valid(bad), f"schema accepts {bad}")
+
+    lesson_schema = json.load(open(f"{src}/docs/schemas/lesson.schema.json"))
+    lesson_validator = jsonschema.Draft202012Validator(lesson_schema)
+    lessons = sorted(glob.glob(f"{src}/data/lessons/*.json"))
+    check(lessons, f"no lessons in {src}/data/lessons")
+    for path in lessons:
+        lesson = json.load(open(path))
+        errors = list(lesson_validator.iter_errors(lesson))
+        check(not errors, f"{path}: {errors[:1]}")
+        stem = os.path.splitext(os.path.basename(path))[0]
+        check(lesson.get("name") == stem, f"{path}: \"name\" is {lesson.get('name')!r}, expected {stem!r}")
+
+    good = {"name": "x", "title": "t", "source": "s", "summary": "s", "run": {"sentence": "a b"},
+            "steps": [{"title": "t", "say": ["line"], "show": ["scores", "weights"]}]}
+    check(lesson_validator.is_valid(good), "lesson schema refuses a minimal lesson")
+    for bad in ({k: v for k, v in good.items() if k != "steps"},
+                {**good, "steps": []},
+                {**good, "extra": 1},
+                {**good, "run": {"sentence": "a", "heads": 0}},
+                {**good, "run": {"sentence": "a", "dropout": 1}},
+                {**good, "run": {"sentence": "a", "embedding": "default.json"}},
+                {**good, "steps": [{"say": ["no title"]}]},
+                {**good, "steps": [{"title": "t", "show": ["softmax"]}]},
+                {**good, "steps": [{"title": "t", "compare": "heads"}]},
+                {**good, "steps": [{"title": "t", "compare": "scale", "focus": "a"}]},
+                {**good, "steps": [{"title": "t", "expect": {"token": "a"}}]}):
+        check(not lesson_validator.is_valid(bad), f"lesson schema accepts {bad}")
 
     runs = [
         ["How are you doing?"],
