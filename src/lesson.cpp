@@ -19,6 +19,7 @@
 #include "attn/render_focus.hpp"
 #include "attn/render_table.hpp"
 #include "attn/text_file.hpp"
+#include "json_fields.hpp"
 
 namespace attn {
 
@@ -27,117 +28,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Reads the fields of one JSON object, refusing unknown keys and wrong types.
-class Fields {
- public:
-  Fields(const json& object, std::string where, const std::set<std::string>& known) : j_(object), where_(std::move(where)) {
-    if (!j_.is_object()) fail(fmt::format("is {}, expected an object", json_type_name(j_)));
-    for (const auto& [key, value] : j_.items()) {
-      if (!known.count(key)) {
-        std::string list;
-        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-        throw DataError(fmt::format("{}: unknown key \"{}\"", where_, key), "known keys: " + list);
-      }
-    }
-  }
-
-  bool has(const char* key) const { return j_.contains(key); }
-
-  std::string text(const char* key) const {
-    const json& v = get(key, "a string", [](const json& x) { return x.is_string(); });
-    return v.get<std::string>();
-  }
-
-  std::string choice(const char* key, const std::vector<std::string>& allowed) const {
-    const std::string v = text(key);
-    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : " | ") + a;
-      fail(fmt::format("\"{}\" is \"{}\", expected {}", key, v, list));
-    }
-    return v;
-  }
-
-  bool flag(const char* key) const {
-    return get(key, "true or false", [](const json& x) { return x.is_boolean(); }).get<bool>();
-  }
-
-  std::uint64_t whole(const char* key, std::uint64_t lo, std::uint64_t hi) const {
-    const json& v = get(key, "a whole number", [](const json& x) { return x.is_number_unsigned(); });
-    const std::uint64_t n = v.get<std::uint64_t>();
-    if (n < lo || n > hi) fail(fmt::format("\"{}\" is {}, expected {} to {}", key, n, lo, hi));
-    return n;
-  }
-
-  double number(const char* key) const {
-    return get(key, "a number", [](const json& x) { return x.is_number(); }).get<double>();
-  }
-
-  std::vector<std::string> lines(const char* key) const {
-    const json& v = get(key, "an array of strings", [](const json& x) {
-      return x.is_array() && std::all_of(x.begin(), x.end(), [](const json& e) { return e.is_string(); });
-    });
-    return v.get<std::vector<std::string>>();
-  }
-
-  const json& raw(const char* key) const { return j_.at(key); }
-  const std::string& where() const { return where_; }
-
-  [[noreturn]] void fail(const std::string& what) const { throw DataError(fmt::format("{}: {}", where_, what)); }
-
- private:
-  template <class Check>
-  const json& get(const char* key, const char* expected, Check ok) const {
-    if (!j_.contains(key)) fail(fmt::format("\"{}\" is missing", key));
-    const json& v = j_.at(key);
-    if (!ok(v)) fail(fmt::format("\"{}\" is {}, expected {}", key, json_type_name(v), expected));
-    return v;
-  }
-
-  const json& j_;
-  std::string where_;
-};
-
-// Merges a "run" object over `s`.
-void apply_run(const json& run, const std::string& where, RunSettings& s) {
-  const Fields f(run, where + " \"run\"",
-                 {"sentence", "embeddings", "projection", "seed", "d_out", "scale", "qkv_bias", "softmax", "causal",
-                  "causal_method", "dropout", "dropout_seed", "heads", "multihead"});
-  Request& r = s.request;
-  if (f.has("sentence")) r.sentence = f.text("sentence");
-  if (f.has("embeddings")) s.embeddings = f.text("embeddings");
-  if (f.has("projection")) r.projection = f.choice("projection", {"auto", "none", "rand", "linear", "table"});
-  if (f.has("seed")) r.seed = f.whole("seed", 0, std::numeric_limits<std::uint64_t>::max());
-  if (f.has("d_out")) r.d_out = f.whole("d_out", 1, 4096);
-  if (f.has("scale")) r.scale = f.flag("scale");
-  if (f.has("qkv_bias")) r.qkv_bias = f.flag("qkv_bias");
-  if (f.has("softmax")) {
-    const std::string v = f.choice("softmax", {"stable", "naive", "sum"});
-    r.softmax = v == "naive" ? Softmax::naive : v == "sum" ? Softmax::sum : Softmax::stable;
-  }
-  if (f.has("causal")) r.causal = f.flag("causal");
-  if (f.has("causal_method")) {
-    r.causal_method = f.choice("causal_method", {"inf", "renorm"}) == "renorm" ? CausalMethod::renorm : CausalMethod::inf;
-  }
-  if (f.has("dropout")) {
-    r.dropout = f.number("dropout");
-    if (!(r.dropout >= 0.0 && r.dropout < 1.0)) f.fail(fmt::format("\"dropout\" is {}, expected 0 ≤ p < 1", r.dropout));
-  }
-  if (f.has("dropout_seed")) r.dropout_seed = f.whole("dropout_seed", 0, std::numeric_limits<std::uint64_t>::max());
-  if (f.has("heads")) r.heads = f.whole("heads", 1, 256);
-  if (f.has("multihead")) r.multihead = f.choice("multihead", {"wrapper", "split"}) == "split" ? Multihead::split : Multihead::wrapper;
-}
-
 bool is_stage(const std::string& name) {
   return std::any_of(std::begin(kStageNames), std::end(kStageNames), [&](const char* s) { return name == s; });
-}
-
-// `text` quoted for a POSIX shell: double quotes when that is safe, else single quotes.
-std::string shell_quote(const std::string& text) {
-  if (text.find_first_of("\"$`\\!") == std::string::npos) return "\"" + text + "\"";
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 std::string focus_argument(const std::string& spec) {
@@ -224,27 +116,6 @@ const Lesson& find_lesson(const std::vector<Lesson>& lessons, const std::string&
 
 namespace {
 
-// The options that reproduce `settings`, each only when it differs from the default.
-std::string settings_flags(const RunSettings& settings) {
-  const Request& r = settings.request;
-  const Request defaults;
-  std::string cmd;
-  if (settings.embeddings != RunSettings{}.embeddings) cmd += " --embeddings " + settings.embeddings;
-  if (r.projection != defaults.projection) cmd += " --projection " + r.projection;
-  if (r.seed != defaults.seed) cmd += fmt::format(" --seed {}", r.seed);
-  if (r.d_out) cmd += fmt::format(" --d-out {}", *r.d_out);
-  if (!r.scale) cmd += " --no-scale";
-  if (r.qkv_bias) cmd += " --qkv-bias";
-  if (r.softmax != defaults.softmax) cmd += fmt::format(" --softmax {}", to_string(r.softmax));
-  if (r.causal) cmd += " --causal";
-  if (r.causal && r.causal_method != defaults.causal_method) cmd += fmt::format(" --causal-method {}", to_string(r.causal_method));
-  if (r.dropout > 0.0) cmd += fmt::format(" --dropout {}", r.dropout);
-  if (r.dropout_seed) cmd += fmt::format(" --dropout-seed {}", *r.dropout_seed);
-  if (r.heads != defaults.heads) cmd += fmt::format(" --heads {}", r.heads);
-  if (r.multihead != defaults.multihead) cmd += fmt::format(" --multihead {}", to_string(r.multihead));
-  return cmd;
-}
-
 bool same_run(const RunSettings& a, const RunSettings& b) {
   return a.request.sentence == b.request.sentence && settings_flags(a) == settings_flags(b);
 }
@@ -252,8 +123,7 @@ bool same_run(const RunSettings& a, const RunSettings& b) {
 }  // namespace
 
 std::string command_for(const LessonStep& step) {
-  const Request& r = step.settings.request;
-  std::string cmd = "attn-explain" + settings_flags(step.settings);
+  std::string cmd;
   if (step.compare) {
     cmd += " --compare " + *step.compare;
   } else {
@@ -264,7 +134,7 @@ std::string command_for(const LessonStep& step) {
     }
     if (step.focus) cmd += " --focus " + focus_argument(*step.focus);
   }
-  return cmd + " " + shell_quote(r.sentence);
+  return command_line(step.settings, cmd);
 }
 
 std::vector<std::string> render_lesson(const Lesson& lesson, const LessonOptions& options) {
@@ -281,47 +151,53 @@ std::vector<std::string> render_lesson(const Lesson& lesson, const LessonOptions
   };
 
   const RunSettings* shown_settings = nullptr;  // the settings the last header described
+  // One step's pages: what it shows, computed by the engine and drawn by the renderers.
+  auto compute = [&](const LessonStep& step) {
+    std::string out;
+    const EmbeddingTable& table = table_for(step.settings.embeddings);
+    if (step.compare) {
+      const CompareOptions co{options.precision, color};
+      out += '\n';
+      out += *step.compare == "scale"
+                 ? render_scale_comparison(compare_scale(step.settings.request, table), co)
+                 : render_softmax_comparison(compare_softmax(step.settings.request, table, table_for(kOverflowTable)), co);
+      return out;
+    }
+    const Trace trace = explore(step.settings.request, table);
+    RenderOptions ro = with_precision(options.precision);
+    ro.color = color;
+    ro.explain = options.explain;
+    ro.stages.insert(step.show.begin(), step.show.end());
+    // The header (sentence, table, settings) only when the run differs from the last one shown.
+    const bool new_run = !shown_settings || !same_run(*shown_settings, step.settings);
+    for (const Section& section : render_sections(trace, ro)) {
+      if (section.stage == "header") {
+        if (new_run) out += '\n' + section.text;
+      } else if (!step.show.empty()) {
+        out += section.text;
+      }
+    }
+    shown_settings = &step.settings;
+    if (step.focus) {
+      const std::size_t row = find_focus(trace, *step.focus);
+      out += '\n';
+      out += render_focus(trace, row, FocusOptions{options.precision, color});
+    }
+    return out;
+  };
+
   for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
     const LessonStep& step = lesson.steps[i];
     std::string page = fmt::format("\n{}\n\n", bold(fmt::format("━━ Step {} of {}: {} ━━", i + 1, lesson.steps.size(), step.title), color));
     page += narrate(step.say);
     if (step.computes()) {
-      page += "\n  " + dim("Try it:  " + command_for(step), color) + "\n";
-      const EmbeddingTable& table = table_for(step.settings.embeddings);
-      if (step.compare) {
-        const CompareOptions co{options.precision, color};
-        page += '\n';
-        page += (*step.compare == "scale"
-                            ? render_scale_comparison(compare_scale(step.settings.request, table), co)
-                            : render_softmax_comparison(
-                                  compare_softmax(step.settings.request, table, table_for(kOverflowTable)), co));
-      } else {
-        const Trace trace = explore(step.settings.request, table);
-        RenderOptions ro;
-        ro.precision = options.precision;
-        ro.color = color;
-        ro.explain = options.explain;
-        ro.stages.insert(step.show.begin(), step.show.end());
-        // The header (sentence, table, settings) only when the run differs from the last one shown.
-        const bool new_run = !shown_settings || !same_run(*shown_settings, step.settings);
-        for (const Section& section : render_sections(trace, ro)) {
-          if (section.stage == "header") {
-            if (new_run) page += '\n' + section.text;
-          } else if (!step.show.empty()) {
-            page += section.text;
-          }
-        }
-        shown_settings = &step.settings;
-        if (step.focus) {
-          std::size_t row;
-          try {
-            row = find_focus(trace, *step.focus);
-          } catch (const UsageError& e) {
-            throw DataError(fmt::format("{}: step {}: {}", lesson.path, i + 1, e.what()), e.hint());
-          }
-          page += '\n';
-          page += render_focus(trace, row, FocusOptions{options.precision, color});
-        }
+      if (!step.say.empty()) page += '\n';
+      page += "  " + dim("Try it:  " + command_for(step), color) + "\n";
+      try {
+        page += compute(step);
+      } catch (const Error& e) {
+        // A lesson that cannot run is bad data, wherever the engine found the problem.
+        throw DataError(fmt::format("{}: step {}: {}", lesson.path, i + 1, e.what()), e.hint());
       }
     }
     pages.push_back(std::move(page));

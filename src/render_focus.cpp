@@ -84,7 +84,7 @@ class FocusWriter {
 
   std::string render() {
     const std::size_t n = t_.tokens.size();
-    out_ += bold(fmt::format("Focus: {}, token {} of {} (the book's x({}))", quoted(i_), i_ + 1, n, i_ + 1), color_);
+    out_ += bold(fmt::format("Focus: {}, token {} of {} (x({}) in the book's notation)", quoted(i_), i_ + 1, n, i_ + 1), color_);
     out_ += "\n";
     std::string sentence = "  tokens  ";
     for (std::size_t j = 0; j < n; ++j) sentence += fmt::format("{}{} {}", j ? ", " : "", j + 1, labels_[j]);

@@ -171,3 +171,32 @@ TEST(BundledLessons, UnknownNameListsTheLessons) {
 
 }  // namespace
 }  // namespace attn
+
+namespace attn {
+namespace {
+
+TEST(Lesson, SettingsTheEngineRefusesNameTheStep) {
+  const Lesson l = parse_lesson(R"({"name": "b", "title": "B", "source": "s", "summary": "s",
+    "run": {"sentence": "How are you"}, "steps": [{"title": "t"}, {"title": "u", "run": {"heads": 4, "multihead": "split"},
+    "show": ["weights"]}]})",
+                                "bad.json");
+  try {
+    render_lesson(l, LessonOptions{});
+    ADD_FAILURE();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("bad.json: step 2: ", 0), 0u) << e.what();
+  }
+}
+
+TEST(Lesson, ADropoutSeedWithoutDropoutIsLeftOutOfTheCommand) {
+  LessonStep s;
+  s.settings.request.sentence = "a b";
+  s.settings.request.dropout_seed = 123;
+  s.show = {"weights"};
+  EXPECT_EQ(command_for(s), "attn-explain --stages weights \"a b\"");
+  s.settings.request.dropout = 0.5;
+  EXPECT_EQ(command_for(s), "attn-explain --dropout 0.5 --dropout-seed 123 --stages weights \"a b\"");
+}
+
+}  // namespace
+}  // namespace attn

@@ -120,7 +120,7 @@ std::vector<std::string> golden_strings(const nlohmann::json& values) {
 TEST(RenderFocus, SimplifiedAttentionSpellsTheBooksDotProducts) {
   const auto& g = golden()["simplified_no_weights"];
   const std::string text = focus(simplified(), "journey");
-  EXPECT_EQ(lines_of(text).front(), "Focus: \"journey\", token 2 of 6 (the book's x(2))");
+  EXPECT_EQ(lines_of(text).front(), "Focus: \"journey\", token 2 of 6 (x(2) in the book's notation)");
   EXPECT_TRUE(contains(text, "q = x(2) = " + bracketed(golden()["inputs"][1]))) << text;
   // x(2)·x(1), term by term, as the book computes attn_scores_2[0].
   EXPECT_TRUE(contains(text, "ω(2,1) = q(\"journey\")·k(\"Your\")    = 0.55×0.43 + 0.87×0.15 + 0.66×0.89 = 0.9544"))
@@ -509,7 +509,7 @@ TEST(RenderFocus, NamesTheTokensItAttendsToMost) {
 
 TEST(RenderFocus, WithoutWeightsTheQueryIsTheEmbedding) {
   const std::string text = focus(simplified(), "3");
-  EXPECT_TRUE(contains(text, "Focus: \"starts\", token 3 of 6 (the book's x(3))")) << text;
+  EXPECT_TRUE(contains(text, "Focus: \"starts\", token 3 of 6 (x(3) in the book's notation)")) << text;
   EXPECT_TRUE(contains(text, "the query is the embedding itself")) << text;
   EXPECT_TRUE(contains(text, "q = x(3) = " + bracketed(golden()["inputs"][2]))) << text;
   EXPECT_FALSE(contains(text, "W_query")) << text;

@@ -19,14 +19,9 @@
 
 #include "attn/explanations.hpp"
 #include "attn/explorer.hpp"
+#include "attn/run_settings.hpp"
 
 namespace attn {
-
-// The settings of one run: a bundled table's name and the request.
-struct RunSettings {
-  std::string embeddings = "default.json";
-  Request request;
-};
 
 // A claim the test suite checks: head 1's weights for `token` are largest at `attends_most_to`.
 struct LessonExpectation {
