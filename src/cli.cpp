@@ -229,8 +229,8 @@ int run(const Options& o) {
     std::string list;
     for (const auto& w : trace.oov_tokens) list += (list.empty() ? "\"" : ", \"") + w + "\"";
     std::fputs(fmt::format("{}: note: not in {}: {}; {}\n", kProgram, table.source, list,
-                           request.oov == OovPolicy::zero ? "they get zero vectors"
-                                                          : "they get vectors hashed from their spelling")
+                           std::string(trace.oov_tokens.size() == 1 ? "it gets" : "they get") +
+                               (request.oov == OovPolicy::zero ? " zero vectors" : " vectors hashed from their spelling"))
                    .c_str(),
                stderr);
   }

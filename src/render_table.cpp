@@ -120,7 +120,9 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
       const std::string cell = pad_left(cells[r * m.cols + c], width[c]);
       const float t = style.shade == Shade::diverging ? (largest > 0 ? m(r, c) / largest : 0.0f) : m(r, c);
       const std::string shaded = shade(cell, style.shade, t, style.color);
-      out += "  " + (style.bold_row_max && c == row_max ? bold(shaded, style.color) : shaded);
+      // A row of zeros (dropout can leave one) has no largest weight to point at.
+      const bool largest_in_row = style.bold_row_max && c == row_max && m(r, row_max) > 0.0f;
+      out += "  " + (largest_in_row ? bold(shaded, style.color) : shaded);
     }
     out += "\n";
   }
