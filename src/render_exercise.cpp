@@ -40,7 +40,7 @@ std::string tables(const Trace& trace, const std::vector<std::string>& stages, c
 std::string answer_form(const Exercise& e) {
   const std::string& q = e.ask.quantity;
   if (q == "attends_most") return "a token of the sentence, e.g. --answer ball";
-  if (q == "output_shape") return "rows and columns, e.g. --answer \"6, 4\"";
+  if (q == "output_shape") return "rows and columns, e.g. --answer \"3, 5\"";
   if (q == "parameter_count") return "a whole number, e.g. --answer 1234";
   if (q == "scores" || q == "weights" || q == "context" || q == "query" || q == "output") {
     return "the numbers in order, e.g. --answer \"0.12, 0.34, 0.56\" or --answer \"[0.12 0.34 0.56]\"";
@@ -96,7 +96,7 @@ std::string render_exercise(const Exercise& e, const Trace* trace, const Exercis
   std::string out = bold(fmt::format("Exercise {}: {}", e.id, e.title), options.color);
   out += fmt::format("   ({}, difficulty {} of 3)\n", e.topic, e.difficulty);
   out += dim(fmt::format("From: {}", e.source), options.color) + "\n\n";
-  for (const std::string& line : e.task) out += "  " + line + "\n";
+  for (const std::string& line : e.task) out += line.empty() ? "\n" : "  " + line + "\n";
   if (trace) {
     out += '\n';
     out += tables(*trace, e.show, options, true);

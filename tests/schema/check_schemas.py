@@ -5,7 +5,10 @@ Every bundled table must validate against docs/schemas/table.schema.json, and
 the --json trace of several runs against docs/schemas/trace.schema.json; a table
 the loader refuses for its shape must fail the table schema too. Every bundled
 lesson (data/lessons/*.json) must validate against docs/schemas/lesson.schema.json
-and be named after its file; lessons the schema must refuse are refused.
+and be named after its file; lessons the schema must refuse are refused. Every
+bundled exercise (data/exercises/*.json) must validate against
+docs/schemas/exercise.schema.json and have its file's name as id; exercises the
+schema must refuse are refused.
 
 usage: /usr/bin/python3 tests/schema/check_schemas.py BINARY SOURCE_DIR
 """
@@ -68,6 +71,63 @@ def main():
                 {**good, "steps": [{"title": "t", "compare": "scale", "focus": "a"}]},
                 {**good, "steps": [{"title": "t", "expect": {"token": "a"}}]}):
         check(not lesson_validator.is_valid(bad), f"lesson schema accepts {bad}")
+
+    exercise_schema = json.load(open(f"{src}/docs/schemas/exercise.schema.json"))
+    exercise_validator = jsonschema.Draft202012Validator(exercise_schema)
+    exercises = sorted(glob.glob(f"{src}/data/exercises/*.json"))
+    check(exercises, f"no exercises in {src}/data/exercises")
+    for path in exercises:
+        exercise = json.load(open(path))
+        errors = list(exercise_validator.iter_errors(exercise))
+        check(not errors, f"{path}: {errors[:1]}")
+        stem = os.path.splitext(os.path.basename(path))[0]
+        check(exercise.get("id") == stem, f"{path}: \"id\" is {exercise.get('id')!r}, expected {stem!r}")
+
+    run = {"sentence": "Your journey starts with one step", "embeddings": "journey.json", "projection": "none"}
+    good = {"id": "x", "title": "t", "topic": "scores", "difficulty": 1, "order": 1, "source": "s", "run": run,
+            "task": ["Compute it."], "show": ["inputs"], "ask": {"quantity": "score", "token": "journey", "key": "1"},
+            "hints": ["one", "two"]}
+    count = {"id": "x", "title": "t", "topic": "parameters", "difficulty": 1, "source": "s", "task": ["Count."],
+             "ask": {"quantity": "parameter_count", "d_in": 768, "d_out": 768, "heads": 12, "multihead": "split",
+                     "qkv_bias": False},
+             "tolerance": 0.5, "hints": ["one", "two"]}
+    for ok in (good, count, {**good, "ask": {"quantity": "attends_most", "token": "2"}},
+               {**good, "ask": {"quantity": "score", "token": 2, "key": 1}},
+               {k: v for k, v in good.items() if k not in ("difficulty", "order", "show")},
+               {**good, "ask": {"quantity": "output_shape"}, "tolerance": 0.5},
+               {**good, "run": {**run, "dropout": 0.5}, "ask": {"quantity": "dropout_scale"}}):
+        check(exercise_validator.is_valid(ok), f"exercise schema refuses {ok}")
+    for bad in ({k: v for k, v in good.items() if k != "ask"},
+                {k: v for k, v in good.items() if k != "hints"},
+                {k: v for k, v in good.items() if k != "run"},
+                {**good, "extra": 1},
+                {**good, "answer": 0.9544},
+                {**good, "id": "a b"},
+                {**good, "difficulty": 4},
+                {**good, "tolerance": 0},
+                {**good, "task": []},
+                {**good, "hints": ["only one"]},
+                {**good, "hints": ["1", "2", "3", "4", "5"]},
+                {**good, "show": ["softmax"]},
+                {**good, "run": {"embeddings": "journey.json"}},
+                {**good, "run": {**run, "heads": 0}},
+                {**good, "ask": {"quantity": "probability", "token": "journey"}},
+                {**good, "ask": {"quantity": "score", "token": "journey"}},
+                {**good, "ask": {"quantity": "weights", "token": "journey", "key": "Your"}},
+                {**good, "ask": {"quantity": "context"}},
+                {**good, "ask": {"quantity": "score", "token": 0, "key": 1}},
+                {**good, "ask": {"quantity": "score", "token": "journey", "key": " "}},
+                {**good, "id": "12"},
+                {**good, "ask": {"quantity": "output_shape", "token": "journey"}},
+                {**good, "ask": {"quantity": "scores", "token": "journey", "d_in": 3}},
+                {**good, "ask": {"quantity": "dropout_scale"}},
+                {**good, "run": {**run, "dropout": 0}, "ask": {"quantity": "dropout_scale"}},
+                {**count, "ask": {"quantity": "parameter_count", "d_in": 768}},
+                {**count, "ask": {**count["ask"], "token": "journey"}},
+                {**count, "ask": {**count["ask"], "multihead": "both"}},
+                {**count, "run": run},
+                {**count, "show": ["params"]}):
+        check(not exercise_validator.is_valid(bad), f"exercise schema accepts {bad}")
 
     runs = [
         ["How are you doing?"],
