@@ -28,6 +28,7 @@
 #include "attn/render_table.hpp"
 #include "attn/style.hpp"
 #include "attn/trace_json.hpp"
+#include "cli_exercise.hpp"
 #include "pager.hpp"
 
 namespace attn {
@@ -51,6 +52,8 @@ constexpr const char* kExamples = R"(Examples:
       weights with and without the division by sqrt(d_k), also at d_k = 64
   attn-explain lesson journey
       a narrated lesson replaying the book's example (attn-explain lesson lists them all)
+  attn-explain exercise
+      exercises that check your own arithmetic (attn-explain exercise dot-product to start)
   attn-explain --json "The dog chased the ball, and it rolled away." > trace.json
       the whole trace as JSON (docs/trace-format.md)
 
@@ -401,6 +404,36 @@ int run_cli(int argc, char** argv) {
   json->excludes(focus)->excludes(stages)->excludes(explain)->excludes(step)->excludes(compare);
   app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")->type_name("FILE");
 
+  ExerciseCommand ec;
+  std::string exercise_color = "auto";
+  CLI::App* exercise = app.add_subcommand("exercise", "Exercises from the walkthroughs: pose one, check your answer, hints, solutions");
+  exercise->footer(
+      "Examples:\n"
+      "  attn-explain exercise                        the exercises, and which you have solved\n"
+      "  attn-explain exercise dot-product            pose one (or give its number in the list)\n"
+      "  attn-explain exercise dot-product --hint     the next hint\n"
+      "  attn-explain exercise dot-product --answer 0.95\n"
+      "                                               check your answer (exit 0 right, 1 wrong)\n"
+      "  attn-explain exercise context-vector --answer \"0.44, 0.65, 0.57\"\n"
+      "  attn-explain exercise dot-product --solution the worked solution\n"
+      "  attn-explain exercise --reset                forget your progress\n"
+      "Progress: $XDG_STATE_HOME/attn-explain/progress.json (default ~/.local/state/attn-explain/).\n");
+  exercise->add_option("id", ec.id, "The exercise: its id or its number in the list (none: list them)")->type_name("ID");
+  CLI::Option* ex_hint = exercise->add_flag("--hint", ec.hint, "Show the next hint");
+  CLI::Option* ex_solution = exercise->add_flag("--solution", ec.solution, "Show the worked solution and the answer");
+  CLI::Option* ex_answer =
+      exercise->add_option("--answer", ec.answer, "Check your answer: a number, numbers as \"a, b, c\" or \"[a b c]\", or a token")
+          ->type_name("VALUE");
+  CLI::Option* ex_reset = exercise->add_flag("--reset", ec.reset, "Forget which exercises you have solved");
+  ex_hint->excludes(ex_solution)->excludes(ex_answer)->excludes(ex_reset);
+  ex_solution->excludes(ex_answer)->excludes(ex_reset);
+  ex_answer->excludes(ex_reset);
+  exercise->add_flag("--json", ec.json, "Print as JSON (the list, the task, a hint, {\"id\", \"answer\"}, or the verdict)");
+  exercise->add_option("--precision", ec.precision, "Decimals shown")->check(CLI::Range(0, 9))->capture_default_str();
+  exercise->add_option("--color", exercise_color, "auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+
   ParamsOptions po;
   CLI::App* params = app.add_subcommand("params", "Count the trainable parameters of the module (the book's exercise 3.3)");
   params->footer("Example:\n  attn-explain params --d-in 768 --d-out 768 --heads 12\n"
@@ -446,6 +479,14 @@ int run_cli(int argc, char** argv) {
   try {
     if (params->parsed()) return run_params(po);
     if (lesson->parsed()) return run_lesson(lc);
+    if (exercise->parsed()) {
+      if (ec.id.empty() && (ec.hint || ec.solution || ec.answer)) {
+        throw UsageError("--hint, --solution and --answer need an exercise, e.g. attn-explain exercise dot-product --hint");
+      }
+      if (!ec.id.empty() && ec.reset) throw UsageError("--reset clears all progress; give it without an exercise");
+      ec.color = color_for(exercise_color);
+      return run_exercise(ec);
+    }
     return run(o);
   } catch (const Error& e) {
     print_error(e.what(), e.hint());

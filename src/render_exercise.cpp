@@ -82,8 +82,9 @@ std::string render_exercise_list(const std::vector<Exercise>& exercises, const P
     const auto it = progress.exercises.find(e.id);
     const bool done = it != progress.exercises.end() && it->second.solved;
     solved += done ? 1 : 0;
-    rows += fmt::format("  {:>2}  {}  {}  {}  {}    {}\n", i + 1, pad_right(e.id, id_width), pad_right(e.title, title_width),
-                        pad_right(e.topic, topic_width), stars(e.difficulty), done ? bold("✓", options.color) : " ");
+    rows += fmt::format("  {:>2}  {}  {}  {}  {}{}\n", i + 1, pad_right(e.id, id_width), pad_right(e.title, title_width),
+                        pad_right(e.topic, topic_width), stars(e.difficulty),
+                        done ? "    " + bold("✓", options.color) : std::string());
   }
   std::string out = fmt::format("Exercises: {} of {} solved. Start one with: attn-explain exercise ID\n\n", solved,
                                 exercises.size());

@@ -452,3 +452,101 @@ TEST(CliLesson, PausesOnATerminalAndQuits) {
   EXPECT_TRUE(has(r.out, "Step 1 of")) << r.out;
   EXPECT_FALSE(has(r.out, "Step 2 of")) << r.out;
 }
+
+// ---- Exercises (issue 5) ----
+
+namespace {
+
+// Runs `attn-explain exercise ARGS` with a progress folder of its own.
+Result exercise(const std::string& args) {
+  return run("exercise " + args, fmt::format("XDG_STATE_HOME='{}'", (scratch() / "state").string()));
+}
+
+fs::path progress_file() { return scratch() / "state" / "attn-explain" / "progress.json"; }
+
+std::string as_answer(const nlohmann::json& a) {
+  if (a.is_string()) return fmt::format("'{}'", a.get<std::string>());
+  if (!a.is_array()) return a.dump();
+  std::string s;
+  for (const auto& v : a) {
+    if (!s.empty()) s += ", ";
+    s += v.dump();
+  }
+  return fmt::format("'{}'", s);
+}
+
+}  // namespace
+
+TEST(CliExercise, EveryExerciseAcceptsItsSolutionAndRefusesAWrongAnswer) {
+  fs::remove_all(scratch() / "state");
+  const Result list = exercise("--json");
+  ASSERT_EQ(list.code, 0) << list.err;
+  const nlohmann::json all = nlohmann::json::parse(list.out);
+  ASSERT_GE(all.size(), 15u);
+  for (const auto& e : all) {
+    for (const char* key : {"id", "title", "topic", "difficulty", "solved"}) ASSERT_TRUE(e.contains(key)) << key;
+    EXPECT_FALSE(e["solved"].get<bool>());
+    const std::string id = e["id"];
+    const Result posed = exercise(id);
+    ASSERT_EQ(posed.code, 0) << id << ": " << posed.err;
+    EXPECT_TRUE(has(posed.out, "--answer")) << id;
+    const Result solution = exercise(id + " --solution --json");
+    ASSERT_EQ(solution.code, 0) << id << ": " << solution.err;
+    const nlohmann::json answer = nlohmann::json::parse(solution.out)["answer"];
+    std::string wrong = answer.is_string() ? "'not-a-token-here'" : answer.is_array() ? "'99, 99'" : "12345.5";
+    EXPECT_EQ(exercise(id + " --answer " + wrong).code, 1) << id;
+    const Result right = exercise(id + " --answer " + as_answer(answer));
+    EXPECT_EQ(right.code, 0) << id << ": " << right.out << right.err;
+    EXPECT_TRUE(has(right.out, "Right")) << id;
+  }
+  for (const auto& e : nlohmann::json::parse(exercise("--json").out)) EXPECT_TRUE(e["solved"].get<bool>()) << e["id"];
+  const Result reset = exercise("--reset");
+  ASSERT_EQ(reset.code, 0) << reset.err;
+  for (const auto& e : nlohmann::json::parse(exercise("--json").out)) EXPECT_FALSE(e["solved"].get<bool>()) << e["id"];
+}
+
+TEST(CliExercise, TheBooksAnswersAndAUsualMistake) {
+  fs::remove_all(scratch() / "state");
+  EXPECT_EQ(exercise("dot-product --answer 0.9544").code, 0);  // x(2)·x(1), Raschka ch. 3.3.1
+  EXPECT_EQ(exercise("context-vector --answer '[0.4419 0.6515 0.5683]'").code, 0);
+  EXPECT_EQ(exercise("gpt2-parameters --answer 2,360,064").code, 0);
+  // The softmax row where the exercise normalises by the sum: the nudge names the mistake.
+  const Result mistake = exercise("normalise-by-sum --answer '0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581' --json");
+  EXPECT_EQ(mistake.code, 1);
+  const nlohmann::json verdict = nlohmann::json::parse(mistake.out);
+  EXPECT_FALSE(verdict["correct"].get<bool>());
+  EXPECT_TRUE(verdict.contains("mistake")) << mistake.out;
+  EXPECT_TRUE(has(verdict["nudge"].get<std::string>(), "sum")) << mistake.out;
+}
+
+TEST(CliExercise, HintsComeOneMoreEachTime) {
+  fs::remove_all(scratch() / "state");
+  const Result first = exercise("dot-product --hint");
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_TRUE(has(first.out, "Hint 1 of")) << first.out;
+  EXPECT_TRUE(has(exercise("dot-product --hint").out, "Hint 2 of"));
+  const nlohmann::json hint = nlohmann::json::parse(exercise("dot-product --hint --json").out);
+  EXPECT_EQ(hint["number"], 3);
+}
+
+TEST(CliExercise, ACorruptProgressFileIsSetAsideNotFatal) {
+  fs::remove_all(scratch() / "state");
+  fs::create_directories(progress_file().parent_path());
+  std::ofstream(progress_file()) << "{\"version\": 1, \"exercises\": {\"dot-product\": ";  // cut short
+  const Result r = exercise("");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "note")) << r.err;
+  EXPECT_TRUE(fs::exists(progress_file().string() + ".corrupt"));
+  EXPECT_EQ(exercise("dot-product --answer 0.9544").code, 0);
+  EXPECT_TRUE(nlohmann::json::parse(slurp(progress_file()))["exercises"]["dot-product"]["solved"].get<bool>());
+}
+
+TEST(CliExercise, UsageErrors) {
+  const Result unknown = exercise("no-such-exercise");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_TRUE(has(unknown.err, "dot-product")) << "lists the ids";
+  EXPECT_EQ(exercise("dot-product --answer 'zero point nine'").code, 2);
+  EXPECT_EQ(exercise("--hint").code, 2);
+  EXPECT_EQ(exercise("dot-product --hint --solution").code, 2);
+  EXPECT_EQ(exercise("dot-product --reset").code, 2);
+}

@@ -762,9 +762,8 @@ Answer clearly_wrong(const Exercise& ex, const Answer& correct) {
 }
 
 TEST(BundledExercises, AcceptTheirOwnAnswerAndRefuseWrongOnes) {
-  if (!std::filesystem::is_directory(test::bundled("exercises"))) GTEST_SKIP() << "no data/exercises yet";
   const std::vector<Exercise> exercises = load_exercises();
-  ASSERT_FALSE(exercises.empty());
+  ASSERT_GE(exercises.size(), 15u);
   std::set<std::string> quantities;
   for (const Exercise& ex : exercises) {
     SCOPED_TRACE(ex.id);
@@ -790,7 +789,6 @@ TEST(BundledExercises, AcceptTheirOwnAnswerAndRefuseWrongOnes) {
 }
 
 TEST(BundledExercises, UnknownIdListsThem) {
-  if (!std::filesystem::is_directory(test::bundled("exercises"))) GTEST_SKIP() << "no data/exercises yet";
   const std::vector<Exercise> exercises = load_exercises();
   try {
     find_exercise(exercises, "nope");
