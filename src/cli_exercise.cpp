@@ -33,6 +33,7 @@ std::optional<Trace> run_of(const Exercise& e) {
 
 // Saving progress is a courtesy: a failure is reported, never fatal.
 void save(const std::filesystem::path& path, const Progress& progress) {
+  if (path.empty()) return;
   try {
     save_progress(path, progress);
   } catch (const Error& e) {
@@ -44,15 +45,25 @@ void save(const std::filesystem::path& path, const Progress& progress) {
 
 int run_exercise(const ExerciseCommand& c) {
   const ExerciseOptions options{c.precision, c.color};
-  const std::filesystem::path path = progress_path();
   if (c.reset) {
+    const std::filesystem::path path = progress_path();
     reset_progress(path);
     out(fmt::format("Progress cleared ({}).\n", path.string()));
     return 0;
   }
-  std::string load_note;
-  Progress progress = load_progress(path, load_note);
-  if (!load_note.empty()) note(load_note);
+  // Without a place for progress (no HOME, no XDG_STATE_HOME) the exercises still work; nothing is kept.
+  std::filesystem::path path;
+  try {
+    path = progress_path();
+  } catch (const Error& e) {
+    note(fmt::format("{}; progress will not be kept", e.what()));
+  }
+  Progress progress;
+  if (!path.empty()) {
+    std::string load_note;
+    progress = load_progress(path, load_note);
+    if (!load_note.empty()) note(load_note);
+  }
 
   const std::vector<Exercise> exercises = load_exercises();
   if (c.id.empty()) {

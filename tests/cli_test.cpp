@@ -550,3 +550,10 @@ TEST(CliExercise, UsageErrors) {
   EXPECT_EQ(exercise("dot-product --hint --solution").code, 2);
   EXPECT_EQ(exercise("dot-product --reset").code, 2);
 }
+
+TEST(CliExercise, WithoutAHomeTheExercisesStillWork) {
+  const Result r = run("exercise dot-product --answer 0.9544", "env -u HOME -u XDG_STATE_HOME");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "progress will not be kept")) << r.err;
+  EXPECT_EQ(run("exercise --reset", "env -u HOME -u XDG_STATE_HOME").code, 1);
+}
