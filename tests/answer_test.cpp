@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "answers.hpp"
+
 #include "attn/answer.hpp"
 #include "attn/error.hpp"
 
@@ -135,25 +137,9 @@ TEST(AnswerParse, TokensLoseSpacesAndOnePairOfQuotes) {
   expect_refused("' '", Kind::token, "empty");
 }
 
-Answer num(double x) {
-  Answer a;
-  a.number = x;
-  return a;
-}
-
-Answer vec(std::vector<double> v) {
-  Answer a;
-  a.kind = Kind::vector;
-  a.vector = std::move(v);
-  return a;
-}
-
-Answer tok(const std::string& t) {
-  Answer a;
-  a.kind = Kind::token;
-  a.token = t;
-  return a;
-}
+using test::num;
+using test::tok;
+using test::vec;
 
 TEST(AnswerMatch, ToleranceIsAbsoluteAndInclusive) {
   const double tol = 5e-4;

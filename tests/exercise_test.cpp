@@ -19,6 +19,7 @@
 #include "attn/exercise.hpp"
 #include "attn/explorer.hpp"
 #include "attn/render_focus.hpp"
+#include "answers.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -58,25 +59,9 @@ Exercise make(const std::string& run, const std::string& ask, const std::string&
   return parse_exercise(exercise_text(run, ask, extra), "t.json");
 }
 
-Answer num(double x) {
-  Answer a;
-  a.number = x;
-  return a;
-}
-
-Answer vec(std::vector<double> v) {
-  Answer a;
-  a.kind = Kind::vector;
-  a.vector = std::move(v);
-  return a;
-}
-
-Answer tok(const std::string& t) {
-  Answer a;
-  a.kind = Kind::token;
-  a.token = t;
-  return a;
-}
+using test::num;
+using test::tok;
+using test::vec;
 
 std::vector<double> softmax(const std::vector<double>& x) {
   double sum = 0.0;
