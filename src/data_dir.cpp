@@ -1,6 +1,9 @@
 #include "attn/data_dir.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+
+#include <fmt/format.h>
 #include <system_error>
 
 #include "attn/error.hpp"
@@ -30,6 +33,21 @@ fs::path find_data_file(const std::string& name) {
   throw DataError("cannot find the bundled file " + name + " (looked in " + looked + ")",
                   name == kDefaultTable ? "set ATTN_EXPLAIN_DATA to the folder that holds it, or name a table with --embeddings FILE"
                                         : "set ATTN_EXPLAIN_DATA to the folder that holds it");
+}
+
+std::vector<fs::path> bundled_json_files(const std::string& folder) {
+  for (const fs::path& dir : data_dirs()) {
+    std::error_code ec;
+    if (!fs::is_directory(dir / folder, ec)) continue;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir / folder, ec)) {
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+  throw DataError(fmt::format("cannot find the bundled {0} (no {0}/ folder in the data folders)", folder),
+                  fmt::format("set ATTN_EXPLAIN_DATA to the folder that holds {}/", folder));
 }
 
 fs::path resolve_table(const std::string& argument) {

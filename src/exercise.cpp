@@ -1058,19 +1058,11 @@ Exercise load_exercise(const fs::path& path) {
 }
 
 std::vector<Exercise> load_exercises() {
-  for (const fs::path& dir : data_dirs()) {
-    std::error_code ec;
-    if (!fs::is_directory(dir / "exercises", ec)) continue;
-    std::vector<Exercise> exercises;
-    for (const auto& entry : fs::directory_iterator(dir / "exercises", ec)) {
-      if (entry.path().extension() == ".json") exercises.push_back(load_exercise(entry.path()));
-    }
-    std::sort(exercises.begin(), exercises.end(),
-              [](const Exercise& a, const Exercise& b) { return std::tie(a.order, a.id) < std::tie(b.order, b.id); });
-    return exercises;
-  }
-  throw DataError("cannot find the bundled exercises (no exercises/ folder in the data folders)",
-                  "set ATTN_EXPLAIN_DATA to the folder that holds exercises/");
+  std::vector<Exercise> exercises;
+  for (const fs::path& file : bundled_json_files("exercises")) exercises.push_back(load_exercise(file));
+  std::stable_sort(exercises.begin(), exercises.end(),
+                   [](const Exercise& a, const Exercise& b) { return a.order < b.order; });
+  return exercises;
 }
 
 const Exercise& find_exercise(const std::vector<Exercise>& exercises, const std::string& id) {

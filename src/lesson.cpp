@@ -90,19 +90,10 @@ Lesson parse_lesson(const std::string& text, const std::string& source) {
 Lesson load_lesson(const fs::path& path) { return parse_lesson(read_text_file(path), path.string()); }
 
 std::vector<Lesson> load_lessons() {
-  for (const fs::path& dir : data_dirs()) {
-    std::error_code ec;
-    if (!fs::is_directory(dir / "lessons", ec)) continue;
-    std::vector<Lesson> lessons;
-    for (const auto& entry : fs::directory_iterator(dir / "lessons", ec)) {
-      if (entry.path().extension() == ".json") lessons.push_back(load_lesson(entry.path()));
-    }
-    std::sort(lessons.begin(), lessons.end(),
-              [](const Lesson& a, const Lesson& b) { return std::tie(a.order, a.name) < std::tie(b.order, b.name); });
-    return lessons;
-  }
-  throw DataError("cannot find the bundled lessons (no lessons/ folder in the data folders)",
-                  "set ATTN_EXPLAIN_DATA to the folder that holds lessons/");
+  std::vector<Lesson> lessons;
+  for (const fs::path& file : bundled_json_files("lessons")) lessons.push_back(load_lesson(file));
+  std::stable_sort(lessons.begin(), lessons.end(), [](const Lesson& a, const Lesson& b) { return a.order < b.order; });
+  return lessons;
 }
 
 const Lesson& find_lesson(const std::vector<Lesson>& lessons, const std::string& name) {

@@ -20,6 +20,10 @@ inline constexpr const char* kDefaultTable = "default.json";
 std::vector<std::filesystem::path> data_dirs();
 std::filesystem::path find_data_file(const std::string& name);
 
+// The *.json files of the bundled folder `folder` (e.g. "lessons") in the
+// first data folder that has it, sorted by name; throws DataError when none has it.
+std::vector<std::filesystem::path> bundled_json_files(const std::string& folder);
+
 // The table a --embeddings argument names: the file itself when it exists,
 // else, for a bare file name such as "journey.json", the bundled table of that
 // name when there is one, else the argument unchanged (loading it then reports
