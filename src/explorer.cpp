@@ -86,6 +86,13 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
   trace.sentence = request.sentence;
   for (const Token& t : tokenize(request.sentence)) trace.tokens.push_back(t.text);
   if (trace.tokens.empty()) throw DataError("the sentence is empty: give at least one word");
+  if (trace.tokens.size() > request.max_tokens) {
+    throw DataError(fmt::format("the sentence has {} tokens, more than the limit of {}", trace.tokens.size(),
+                                request.max_tokens),
+                    fmt::format("attention compares every token with every other, so the work grows as n²; "
+                                "shorten the sentence or raise --max-tokens (at most {})",
+                                kLargestMaxTokens));
+  }
 
   Settings& s = trace.settings;
   s.table_path = table.source;

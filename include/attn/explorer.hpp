@@ -22,6 +22,12 @@
 
 namespace attn {
 
+// The longest sentence explored by default, and the most --max-tokens allows:
+// attention compares every token with every other, so the work and the tables
+// grow as n².
+constexpr std::size_t kDefaultMaxTokens = 256;
+constexpr std::size_t kLargestMaxTokens = 2048;
+
 struct Request {
   std::string sentence;
   std::string projection = "auto";  // auto | none | rand | linear | table
@@ -37,10 +43,12 @@ struct Request {
   std::size_t heads = 1;
   Multihead multihead = Multihead::wrapper;
   OovPolicy oov = OovPolicy::hash;
+  std::size_t max_tokens = kDefaultMaxTokens;  // a longer sentence is a DataError
 };
 
-// Throws DataError for a sentence that is empty or not valid UTF-8 (or, with
-// OovPolicy::error, has unknown words) and UsageError for settings that
+// Throws DataError for a sentence that is empty, not valid UTF-8, longer than
+// max_tokens tokens, or (with OovPolicy::error) has unknown words, and
+// UsageError for settings that
 // contradict each other or the table (projection "table" without weights, a
 // d_out the projection cannot give, d_out not divisible by the heads for
 // split, --qkv-bias without --projection linear, dropout outside [0, 1)).
