@@ -53,20 +53,7 @@ std::string pad_visible(const std::string& line, std::size_t width) {
   return w >= width ? line : line + std::string(width - w, ' ');
 }
 
-// A token cut to kMaxLabelWidth columns on a code point boundary.
-std::string short_label(const std::string& token) {
-  if (display_width(token) <= kMaxLabelWidth) return token;
-  std::string out;
-  for (std::size_t i = 0; i < token.size();) {
-    const auto lead = static_cast<unsigned char>(token[i]);
-    const std::size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    const std::string next = token.substr(i, len);
-    if (display_width(out + next) > kMaxLabelWidth - 1) break;
-    out += next;
-    i += len;
-  }
-  return out + "…";
-}
+std::string short_label(const std::string& token) { return elide(token, kMaxLabelWidth); }
 
 // A block of lines printed as a unit: a caption, then a table.
 struct Block {

@@ -28,25 +28,7 @@ constexpr std::size_t kHintWidth = 96;    // the token list of an error hint
 // The partial blocks for 1/8 … 7/8 of a column.
 constexpr const char* kEighths[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
 
-std::size_t utf8_length(unsigned char lead) {
-  if (lead >= 0xF0) return 4;
-  if (lead >= 0xE0) return 3;
-  if (lead >= 0xC0) return 2;
-  return 1;
-}
-
-// `text` cut on a code point boundary to at most `width` columns, "…" marking the cut.
-std::string cut(const std::string& text, std::size_t width) {
-  if (display_width(text) <= width) return text;
-  std::string kept;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t len = std::min(utf8_length(static_cast<unsigned char>(text[at])), text.size() - at);
-    if (display_width(kept) + display_width(text.substr(at, len)) + 1 > width) break;
-    kept.append(text, at, len);
-    at += len;
-  }
-  return kept + "…";
-}
+std::string cut(const std::string& text, std::size_t width) { return elide(text, width); }
 
 bool ascii_iequal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -14,22 +14,7 @@ namespace {
 
 constexpr std::size_t kMaxLabelWidth = 14;  // longer tokens are cut with "…"
 
-std::string fit_label(const std::string& label) {
-  if (display_width(label) <= kMaxLabelWidth) return label;
-  // Cut on a code point boundary, leaving room for the ellipsis.
-  std::string out;
-  std::size_t i = 0;
-  while (i < label.size()) {
-    std::size_t len = 1;
-    const auto c = static_cast<unsigned char>(label[i]);
-    if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
-    const std::string next = label.substr(i, len);
-    if (display_width(out + next) > kMaxLabelWidth - 1) break;
-    out += next;
-    i += len;
-  }
-  return out + "…";
-}
+std::string fit_label(const std::string& label) { return elide(label, kMaxLabelWidth); }
 
 std::string shape(const Matrix& m) { return fmt::format("{} × {}", m.rows, m.cols); }
 

@@ -525,4 +525,17 @@ bool is_wide(char32_t cp) { return find(kWide, cp) != nullptr; }
 
 }  // namespace
 
+std::string elide(std::string_view text, std::size_t columns) {
+  if (display_width(text) <= columns) return std::string(text);
+  std::string kept;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[at]);
+    const std::size_t len = std::min<std::size_t>(lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1, text.size() - at);
+    if (display_width(kept) + display_width(text.substr(at, len)) + 1 > columns) break;
+    kept.append(text.substr(at, len));
+    at += len;
+  }
+  return kept + "…";
+}
+
 }  // namespace attn

@@ -370,5 +370,29 @@ TEST(DisplayWidth, EveryTokenHasAWidth) {
   }
 }
 
+TEST(Elide, ShortTextIsLeftAlone) {
+  EXPECT_EQ(elide("journey", 14), "journey");
+  EXPECT_EQ(elide("", 3), "");
+  EXPECT_EQ(elide("exactly-14-col", 14), "exactly-14-col");
+}
+
+TEST(Elide, LongTextIsCutToTheWidthWithAnEllipsis) {
+  EXPECT_EQ(elide("self-attention", 8), "self-at…");
+  EXPECT_EQ(display_width(elide("self-attention", 8)), 8u);
+  EXPECT_EQ(elide("abc", 1), "…");
+}
+
+TEST(Elide, CutsOnCodePointsAndCountsColumns) {
+  // Each 注 is two columns: three of them and the ellipsis take 7 ≤ 8 columns.
+  EXPECT_EQ(elide("注意力注意力", 8), "注意力…");
+  EXPECT_EQ(elide("caf\u00E9caf\u00E9", 5), "caf\u00E9…");
+}
+
+TEST(Elide, AHundredThousandLetterWordBecomesOneLabel) {
+  const std::string word(100000, 'a');
+  const std::string label = elide(word, 14);
+  EXPECT_EQ(label, std::string(13, 'a') + "…");
+}
+
 }  // namespace
 }  // namespace attn

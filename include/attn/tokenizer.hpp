@@ -57,4 +57,10 @@ std::vector<Token> tokenize(std::string_view sentence);
 // never fails or reads past the end.)
 std::size_t display_width(std::string_view utf8);
 
+// `text` cut on a code point boundary so that it takes at most `columns`
+// terminal columns, with "…" (one column) marking the cut; `text` itself when
+// it fits. Used for token labels, so that a 100,000-letter word stays one cell.
+// REQUIRES: columns ≥ 1. Linear in the length of `text`.
+std::string elide(std::string_view text, std::size_t columns);
+
 }  // namespace attn
