@@ -31,8 +31,7 @@ bool is_masked(bool causal, std::size_t i, std::size_t j) { return causal && j >
 
 // One row of weights from one row of scores, by the chosen normalisation.
 // Masked entries (-inf, or left out under the sum normalisation) get weight 0.
-void normalise_row(const Matrix& scores, Matrix& weights, std::size_t i, Softmax softmax, bool causal,
-                   std::vector<std::string>& warnings) {
+void normalise_row(const Matrix& scores, Matrix& weights, std::size_t i, Softmax softmax, bool causal) {
   const std::size_t n = scores.cols;
   switch (softmax) {
     case Softmax::stable: {
@@ -54,11 +53,6 @@ void normalise_row(const Matrix& scores, Matrix& weights, std::size_t i, Softmax
         weights(i, j) = std::exp(scores(i, j));
         row_sum += weights(i, j);
       }
-      if (std::isinf(row_sum)) {
-        warnings.push_back(fmt::format("row {}: the naive softmax overflowed (exp of a score above 88.72 is "
-                                       "infinite in float32); use --softmax stable",
-                                       i + 1));
-      }
       for (std::size_t j = 0; j < n; ++j) weights(i, j) /= row_sum;
       break;
     }
@@ -68,12 +62,6 @@ void normalise_row(const Matrix& scores, Matrix& weights, std::size_t i, Softmax
       for (std::size_t j = 0; j < n; ++j)
         if (!is_masked(causal, i, j)) row_sum += scores(i, j);
       for (std::size_t j = 0; j < n; ++j) weights(i, j) = is_masked(causal, i, j) ? 0.0f : scores(i, j) / row_sum;
-      break;
-    }
-  }
-  for (std::size_t j = 0; j < n; ++j) {
-    if (std::isnan(weights(i, j))) {
-      warnings.push_back(fmt::format("row {}: the weights are not numbers (NaN)", i + 1));
       break;
     }
   }
@@ -125,15 +113,6 @@ HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& par
       attn_scores(i, j) = dot;
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      if (!std::isfinite(attn_scores(i, j))) {
-        head.warnings.push_back(fmt::format("row {}: a score overflowed float32 (the inputs or weights are too large)", i + 1));
-        break;
-      }
-    }
-  }
-
   // pass 3: scale by sqrt(d_k) so that wide vectors do not saturate the softmax, n × n.
   const float divisor = options.scale ? std::sqrt(static_cast<float>(d_k)) : 1.0f;
   Matrix scaled_scores(n, n);
@@ -154,7 +133,7 @@ HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& par
   // pass 5: normalise each row into weights (softmax by default), n × n.
   Matrix attn_weights(n, n);
   const bool mask_in_sum = options.causal && options.causal_method == CausalMethod::inf;
-  for (std::size_t i = 0; i < n; ++i) normalise_row(*to_normalise, attn_weights, i, options.softmax, mask_in_sum, head.warnings);
+  for (std::size_t i = 0; i < n; ++i) normalise_row(*to_normalise, attn_weights, i, options.softmax, mask_in_sum);
 
   // pass 5b (causal, method renorm): zero above the diagonal, divide each row by its new sum, n × n.
   if (options.causal && options.causal_method == CausalMethod::renorm) {

@@ -26,6 +26,7 @@
 #include "attn/render_focus.hpp"
 #include "attn/render_table.hpp"
 #include "attn/style.hpp"
+#include "attn/tokenizer.hpp"
 #include "attn/trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
@@ -120,8 +121,13 @@ int run(const MainOptions& o) {
   const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
 
   if (!trace.oov_tokens.empty()) {
+    // At most kNamedUnknown words, each cut to 20 columns: a pasted paragraph gives one short line.
+    constexpr std::size_t kNamedUnknown = 8;
     std::string list;
-    for (const auto& w : trace.oov_tokens) list += (list.empty() ? "\"" : ", \"") + w + "\"";
+    for (std::size_t i = 0; i < trace.oov_tokens.size() && i < kNamedUnknown; ++i) {
+      list += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", elide(trace.oov_tokens[i], 20));
+    }
+    if (trace.oov_tokens.size() > kNamedUnknown) list += fmt::format(" and {} more", trace.oov_tokens.size() - kNamedUnknown);
     std::fputs(fmt::format("{}: note: not in {}: {}; {}\n", kProgram, table.source, list,
                            std::string(trace.oov_tokens.size() == 1 ? "it gets" : "they get") +
                                (request.oov == OovPolicy::zero ? " zero vectors" : " vectors hashed from their spelling"))
@@ -129,7 +135,7 @@ int run(const MainOptions& o) {
                stderr);
   }
 
-  for (const std::string& w : all_warnings(trace)) {
+  for (const std::string& w : trace.warnings) {
     std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
   }
 

@@ -4,6 +4,7 @@
 
 #include "attn/attention.hpp"
 #include "attn/error.hpp"
+#include "attn/numeric_check.hpp"
 #include "attn/parameters.hpp"
 #include "attn/tokenizer.hpp"
 #include "attn/torch_random.hpp"
@@ -138,6 +139,7 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
   trace.concatenated = std::move(result.concatenated);
   trace.out_proj = std::move(parameters.out_proj);
   trace.output = std::move(result.output);
+  trace.warnings = numeric_warnings(trace);
   return trace;
 }
 

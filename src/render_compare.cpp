@@ -499,7 +499,7 @@ std::string agreement_line(const HeadTrace& naive, const HeadTrace& stable, cons
 // The engine's warnings for a run, if any.
 std::string warnings_block(const Trace& t) {
   std::string out;
-  const std::vector<std::string> warnings = all_warnings(t);
+  const std::vector<std::string> warnings = t.warnings;
   if (!warnings.empty()) out += fmt::format("  The engine warns ({}):\n", to_string(t.settings.softmax));
   for (const std::string& w : warnings) out += paragraph(w, 4, 6);
   return out;

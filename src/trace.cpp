@@ -26,14 +26,4 @@ const char* to_string(Softmax s) {
 const char* to_string(CausalMethod m) { return m == CausalMethod::inf ? "inf" : "renorm"; }
 const char* to_string(Multihead m) { return m == Multihead::wrapper ? "wrapper" : "split"; }
 
-std::vector<std::string> all_warnings(const Trace& t) {
-  std::vector<std::string> out;
-  for (std::size_t h = 0; h < t.heads.size(); ++h) {
-    for (const std::string& w : t.heads[h].warnings) {
-      out.push_back(t.heads.size() > 1 ? fmt::format("head {}, {}", h + 1, w) : w);
-    }
-  }
-  return out;
-}
-
 }  // namespace attn

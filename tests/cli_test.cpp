@@ -233,7 +233,8 @@ TEST(CliChapter3, NaiveSoftmaxOverflowIsReportedAndWrittenAsNull) {
   std::ofstream(big) << R"({"dim": 1, "vectors": {"big": [20], "small": [1]}})";
   const Result r = run(fmt::format("--json --projection none --no-scale --softmax naive -e '{}' big small", big.string()));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(has(r.err, "warning: row 1: the naive softmax overflowed")) << r.err;
+  EXPECT_TRUE(has(r.err, "attn-explain: warning: attention weights, row 1 (\"big\"): 1 is not a number (NaN)")) << r.err;
+  EXPECT_TRUE(has(r.err, "the naive softmax overflowed")) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["heads"][0]["weights"][0][0].is_null());  // inf / inf
   EXPECT_FALSE(j["warnings"].empty());

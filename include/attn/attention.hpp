@@ -14,8 +14,8 @@
 // attend_module() runs the whole module: one head, H heads side by side
 // (MultiHeadAttentionWrapper) or one projection split into H heads and then
 // out_proj (MultiHeadAttention). All arithmetic is float32, summed left to right.
-// Numerical trouble (an overflowing naive softmax, a row of NaN) is reported in
-// HeadTrace::warnings, never printed.
+// Numerical trouble (an overflowing naive softmax, a row of NaN) is kept as it
+// comes, as PyTorch would; numeric_check.hpp finds it and says where.
 #pragma once
 
 #include <optional>

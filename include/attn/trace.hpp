@@ -87,7 +87,6 @@ struct HeadTrace {
   std::optional<Matrix> dropout_mask;     // with dropout: 1 where a weight is kept, 0 where dropped
   std::optional<Matrix> dropped_weights;  // with dropout: attn_weights · mask / (1 - p)
   Matrix context_vec;    // n × head_dim   (dropped_weights or attn_weights) · values
-  std::vector<std::string> warnings;  // numerical trouble, e.g. a naive softmax that overflowed
 };
 
 // MultiHeadAttention's output projection: output = concat · weight + bias.
@@ -106,9 +105,7 @@ struct Trace {
   std::optional<Matrix> concatenated;   // n × (heads · head_dim): the heads' context vectors side by side (heads > 1)
   std::optional<OutProj> out_proj;      // split heads only
   Matrix output;                        // the module's final output
+  std::vector<std::string> warnings;    // values that are not finite, by stage and row (numeric_check.hpp)
 };
-
-// Every head's warnings, each prefixed with "head h, " when there are several.
-std::vector<std::string> all_warnings(const Trace& trace);
 
 }  // namespace attn
