@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "attn/error.hpp"
@@ -23,12 +22,18 @@ std::string read_text_file(const std::filesystem::path& path) {
   if (!in) {
     throw DataError(path.string() + ": cannot open: " + std::strerror(errno));
   }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
+  std::string bytes;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (bytes.size() > kMaxInputFileBytes) {
+      throw DataError(path.string() + ": larger than 64 MiB; this is not a file attn-explain reads");
+    }
+  }
   if (in.bad()) {
     throw DataError(path.string() + ": cannot read: " + std::strerror(errno));
   }
-  return std::move(bytes).str();
+  return bytes;
 }
 
 TextPosition position_of(const std::string& text, std::size_t byte_offset) {

@@ -127,6 +127,16 @@ TEST(EmbeddingTable, FileErrorsNameTheFile) {
   }
 }
 
+TEST(EmbeddingTable, AnEndlessDeviceIsRefusedAfter64MiB) {
+  // /dev/zero never ends: without the cap it would be read until memory runs out.
+  try {
+    load_table("/dev/zero");
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_TRUE(contains(e.what(), "/dev/zero: larger than 64 MiB")) << e.what();
+  }
+}
+
 TEST(Embed, HashedVectorsAreDeterministicAndInsideTheTableRange) {
   const auto a = hashed_vector("zebra", 5, -0.5f, 0.5f);
   EXPECT_EQ(a, hashed_vector("Zebra", 5, -0.5f, 0.5f));

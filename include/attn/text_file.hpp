@@ -6,8 +6,13 @@
 
 namespace attn {
 
+// The largest input file read: a table, lesson or exercise is far smaller, and
+// a device such as /dev/zero would otherwise be read until memory runs out.
+inline constexpr std::size_t kMaxInputFileBytes = std::size_t{64} << 20;  // 64 MiB
+
 // The bytes of `path`. Throws DataError naming the file when it is missing,
-// a directory, or unreadable.
+// a directory, unreadable, or longer than kMaxInputFileBytes. A pipe (such as
+// bash's <(...)) is read like a file.
 std::string read_text_file(const std::filesystem::path& path);
 
 // "line L, column C" of a byte offset, both 1-based, counting columns in bytes.
