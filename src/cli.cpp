@@ -117,8 +117,26 @@ int run(const MainOptions& o) {
   }
 
   const Trace trace = explore(request, table);
-  // Find the focus token before anything is written, so a wrong one writes nothing.
-  const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
+
+  // Everything that can fail is done before anything is written: a failing run
+  // leaves the --trace file as it was and prints nothing on stdout.
+  const std::string json_text = o.json || !o.trace_file.empty() ? format_json(trace_to_json(trace)) : "";
+  std::vector<Section> sections;
+  if (!o.json) {
+    const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
+    const std::optional<Explanations> explanations = explanations_for(o.explain);
+    RenderOptions ro = with_precision(o.precision);
+    ro.color = color;
+    ro.stages = split_stages(o.stages);
+    ro.explain = explanations ? &*explanations : nullptr;
+    sections = render_sections(trace, ro);
+    // With --focus, the tables print only when --stages asks for them.
+    if (o.focus) {
+      if (o.stages.empty()) sections.resize(1);
+      sections.push_back({"focus", fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{o.precision, color}))});
+    }
+  }
+  if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
 
   if (!trace.oov_tokens.empty()) {
     // At most kNamedUnknown words, each cut to 20 columns: a pasted paragraph gives one short line.
@@ -134,29 +152,13 @@ int run(const MainOptions& o) {
                    .c_str(),
                stderr);
   }
-
   for (const std::string& w : trace.warnings) {
     std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
   }
 
-  std::string json_text;
-  if (o.json || !o.trace_file.empty()) json_text = format_json(trace_to_json(trace));
-  if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
   if (o.json) {
     write_stdout(json_text);
     return 0;
-  }
-
-  const std::optional<Explanations> explanations = explanations_for(o.explain);
-  RenderOptions ro = with_precision(o.precision);
-  ro.color = color;
-  ro.stages = split_stages(o.stages);
-  ro.explain = explanations ? &*explanations : nullptr;
-  std::vector<Section> sections = render_sections(trace, ro);
-  // With --focus, the tables print only when --stages asks for them.
-  if (o.focus) {
-    if (o.stages.empty()) sections.resize(1);
-    sections.push_back({"focus", fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{o.precision, color}))});
   }
 
   Pager pager(o.step);
