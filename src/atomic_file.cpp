@@ -22,9 +22,20 @@ namespace {
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  if (std::filesystem::is_directory(path)) {
-    throw DataError("cannot write " + path.string() + ": it is a directory");
+void write_file_atomically(const std::filesystem::path& given, std::string_view content) {
+  namespace fs = std::filesystem;
+  if (given.empty()) throw DataError("cannot write a file with an empty name");
+  std::error_code ec;
+  // A symbolic link is followed: the file it points to is replaced, the link stays.
+  const fs::path path = fs::is_symlink(fs::symlink_status(given, ec)) ? fs::weakly_canonical(given, ec) : given;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::is_directory(status)) {
+    throw DataError("cannot write " + given.string() + ": it is a directory");
+  }
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    // Renaming over a FIFO or a device would replace it with a plain file.
+    throw DataError("cannot write " + given.string() + ": not a regular file (a device, FIFO or socket)",
+                    "give the name of a file; for the trace on standard output use --json");
   }
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::string temp = (dir / fmt::format(".{}.tmp-XXXXXX", path.filename().string())).string();

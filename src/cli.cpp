@@ -30,6 +30,7 @@
 #include "attn/trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
+#include "output.hpp"
 #include "pager.hpp"
 
 namespace attn {
@@ -68,7 +69,7 @@ int run_params(const ParamsOptions& p) {
   const ParameterCount count = count_parameters(p.d_in, p.d_out, p.heads, multihead, p.qkv_bias);
   const std::string out = p.json ? format_json(parameter_count_to_json(count, p.d_in, p.d_out, p.heads, multihead, p.qkv_bias))
                                  : render_parameter_count(count, p.d_in, p.d_out, p.heads, multihead);
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  write_stdout(out);
   return 0;
 }
 
@@ -90,10 +91,6 @@ std::set<std::string> split_stages(const std::string& list) {
   return stages;
 }
 
-void write_stdout(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (std::fflush(stdout) != 0) throw DataError("cannot write to standard output");
-}
 
 int run(const MainOptions& o) {
   std::string sentence;

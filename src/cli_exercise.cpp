@@ -13,15 +13,13 @@
 #include "attn/explorer.hpp"
 #include "attn/progress.hpp"
 #include "attn/render_exercise.hpp"
+#include "output.hpp"
 
 namespace attn {
 
 namespace {
 
-void out(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (std::fflush(stdout) != 0) throw DataError("cannot write to standard output");
-}
+void out(const std::string& text) { write_stdout(text); }
 
 void note(const std::string& text) { std::fputs(fmt::format("attn-explain: note: {}\n", text).c_str(), stderr); }
 

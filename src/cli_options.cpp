@@ -93,6 +93,12 @@ CLI::Validator one_of(std::vector<std::string> allowed) {
       "");
 }
 
+// A file name: anything but the empty string.
+CLI::Validator file_name() {
+  return CLI::Validator([](const std::string& text) -> std::string { return text.empty() ? "expected a file name, got \"\"" : ""; },
+                        "");
+}
+
 // --stages: a comma-separated list of stage names.
 std::string check_stage_list(const std::string& list) {
   std::string names;
@@ -127,6 +133,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("sentence", o.words,
                  "The sentence to attend over (quote it, or give its words as separate arguments; - reads stdin)");
   app.add_option("-e,--embeddings", o.embeddings, "Embedding table (JSON); default: the bundled default.json")
+      ->check(file_name())
       ->type_name("FILE");
   app.add_option("-p,--projection", o.projection,
                  "How Q, K, V are made: auto (table if it has weights, else rand), none (Q=K=V=X), "
@@ -199,7 +206,9 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       ->capture_default_str();
   CLI::Option* json = app.add_flag("--json", o.json, "Print only the trace, as JSON, on stdout");
   json->excludes(focus)->excludes(stages)->excludes(explain)->excludes(step)->excludes(compare);
-  app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")->type_name("FILE");
+  app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")
+      ->check(file_name())
+      ->type_name("FILE");
 
   ExerciseCommand& ec = cl.exercise;
   CLI::App* exercise = app.add_subcommand("exercise", "Exercises from the walkthroughs: pose one, check your answer, hints, solutions");

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "attn/error.hpp"
+#include "attn/tokenizer.hpp"
 
 namespace attn {
 
@@ -61,7 +62,13 @@ std::vector<float> hashed_vector(std::string_view token, std::size_t dim, float 
 std::vector<std::string> closest_words(const EmbeddingTable& table, std::string_view word, std::size_t count) {
   const std::string target = ascii_lower(word);
   std::vector<std::pair<std::size_t, std::string>> ranked;
-  for (const std::string& w : table.words()) ranked.emplace_back(edit_distance(target, ascii_lower(w)), w);
+  // A typo is near the start of a word: comparing the first kCompared bytes keeps
+  // this quick even for a megabyte-long token or table key.
+  constexpr std::size_t kCompared = 64;
+  const std::string head = target.substr(0, kCompared);
+  for (const std::string& w : table.words()) {
+    ranked.emplace_back(edit_distance(head, ascii_lower(std::string_view(w).substr(0, kCompared))), w);
+  }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
@@ -87,13 +94,20 @@ Embedded embed(const std::vector<std::string>& tokens, const EmbeddingTable& tab
     for (std::size_t d = 0; d < table.dim; ++d) result.inputs(i, d) = (*found)[d];
   }
   if (policy == OovPolicy::error && !result.oov_tokens.empty()) {
+    // Words are cut to 20 columns and at most 8 are named: the message stays a line.
+    constexpr std::size_t kNamed = 8, kColumns = 20;
     std::vector<std::string> quoted;
-    for (const auto& t : result.oov_tokens) quoted.push_back("\"" + t + "\"");
+    for (std::size_t i = 0; i < result.oov_tokens.size() && i < kNamed; ++i) {
+      quoted.push_back(fmt::format("\"{}\"", elide(result.oov_tokens[i], kColumns)));
+    }
+    if (result.oov_tokens.size() > kNamed) quoted.push_back(fmt::format("and {} more", result.oov_tokens.size() - kNamed));
     std::string hint;
     for (std::size_t i = 0; i < result.oov_tokens.size() && i < 2; ++i) {  // a hint is a line or two
       const std::string& t = result.oov_tokens[i];
+      std::vector<std::string> close;
+      for (const std::string& w : closest_words(table, t, 3)) close.push_back(elide(w, kColumns));
       if (!hint.empty()) hint += "\n";
-      hint += fmt::format("did you mean, for \"{}\": {}?", t, fmt::join(closest_words(table, t, 3), ", "));
+      hint += fmt::format("did you mean, for \"{}\": {}?", elide(t, kColumns), fmt::join(close, ", "));
     }
     throw DataError(fmt::format("{}: not in the table: {}", table.source, fmt::join(quoted, ", ")), hint);
   }

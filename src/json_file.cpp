@@ -12,6 +12,34 @@ namespace attn {
 
 using nlohmann::json;
 
+namespace {
+
+// The offset of the first number token spelled `literal` outside any string
+// (a key "1e400" is not the number 1e400); 0 when there is none.
+std::size_t number_offset(const std::string& text, const std::string& literal) {
+  const auto part_of_number = [](char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'; };
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (part_of_number(c) && (i == 0 || !part_of_number(text[i - 1])) && text.compare(i, literal.size(), literal) == 0 &&
+        (i + literal.size() == text.size() || !part_of_number(text[i + literal.size()]))) {
+      return i;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::string json_type_name(const json& j) {
   if (j.is_number()) return "a number";
   if (j.is_string()) return "a string";
@@ -29,15 +57,15 @@ json parse_json(const std::string& text, const std::string& source, const json::
     const TextPosition pos = position_of(text, e.byte > 0 ? e.byte - 1 : 0);
     std::string reason = e.what();
     if (auto at = reason.find(": ", reason.find("column")); at != std::string::npos) reason = reason.substr(at + 2);
-    throw DataError(fmt::format("{}:{}:{}: malformed JSON: {}", source, pos.line, pos.column, reason));
+    throw DataError(fmt::format("{}:{}:{}: malformed JSON: {}", source, pos.line, pos.column, printable(reason)));
   } catch (const json::out_of_range& e) {
     // A literal such as 1e400 that no double holds: nlohmann names it, but not where.
     const std::string what = e.what();
     const auto open = what.find('\''), close = what.rfind('\'');
     const std::string literal = open < close ? what.substr(open + 1, close - open - 1) : "";
-    const TextPosition pos = position_of(text, literal.empty() ? 0 : text.find(literal));
+    const TextPosition pos = position_of(text, literal.empty() ? 0 : number_offset(text, literal));
     throw DataError(fmt::format("{}:{}:{}: number {} is beyond the float32 range", source, pos.line, pos.column,
-                                literal.empty() ? "?" : literal));
+                                literal.empty() ? "?" : printable(literal)));
   }
 }
 

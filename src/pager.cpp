@@ -5,15 +5,14 @@
 
 #include <unistd.h>
 
-#include "attn/error.hpp"
+#include "output.hpp"
 
 namespace attn {
 
 Pager::Pager(bool wanted) : pausing_(wanted && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) {}
 
 bool Pager::show(const std::string& page, bool last) {
-  std::fwrite(page.data(), 1, page.size(), stdout);
-  if (std::fflush(stdout) != 0) throw DataError("cannot write to standard output");
+  write_stdout(page);
   if (!pausing_ || last) return true;
   std::fputs("\n── Enter: next · q: quit ── ", stderr);
   std::string answer;
@@ -23,7 +22,7 @@ bool Pager::show(const std::string& page, bool last) {
     return true;
   }
   const bool quit = answer == "q" || answer == "Q" || answer == "quit";
-  if (quit) std::fputs("\n", stdout);
+  if (quit) write_stdout("\n");
   return !quit;
 }
 

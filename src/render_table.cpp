@@ -12,7 +12,8 @@ namespace attn {
 
 namespace {
 
-constexpr std::size_t kMaxLabelWidth = 14;  // longer tokens are cut with "…"
+constexpr std::size_t kMaxLabelWidth = 14;       // longer tokens are cut with "…"
+constexpr std::size_t kMaxSentenceWidth = 400;   // the header quotes a pasted paragraph, not a book
 
 std::string fit_label(const std::string& label) { return elide(label, kMaxLabelWidth); }
 
@@ -118,7 +119,7 @@ namespace {
 
 std::string join_tokens(const std::vector<std::string>& tokens) {
   std::string line;
-  for (std::size_t i = 0; i < tokens.size(); ++i) line += (i ? " | " : "") + tokens[i];
+  for (std::size_t i = 0; i < tokens.size(); ++i) line += (i ? " | " : "") + fit_label(tokens[i]);
   return line;
 }
 
@@ -221,7 +222,7 @@ std::vector<Section> render_sections(const Trace& t, const RenderOptions& option
 
   // The header: what is in force.
   std::string head = "Self-attention, step by step\n\n";
-  head += fmt::format("  sentence    {}\n", t.sentence);
+  head += fmt::format("  sentence    {}\n", elide(t.sentence, kMaxSentenceWidth));
   head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(tokens), n);
   head += fmt::format("  table       {} ({}), d_in = {}\n", s.table_name, s.table_path, s.d_in);
   head += fmt::format("  projection  {}\n", projection_line(s));

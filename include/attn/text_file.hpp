@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace attn {
 
@@ -12,7 +13,8 @@ inline constexpr std::size_t kMaxInputFileBytes = std::size_t{64} << 20;  // 64 
 
 // The bytes of `path`. Throws DataError naming the file when it is missing,
 // a directory, unreadable, or longer than kMaxInputFileBytes. A pipe (such as
-// bash's <(...)) is read like a file.
+// bash's <(...)) is read like a file; a named FIFO with no writer reads as
+// empty instead of blocking.
 std::string read_text_file(const std::filesystem::path& path);
 
 // "line L, column C" of a byte offset, both 1-based, counting columns in bytes.
@@ -21,5 +23,10 @@ struct TextPosition {
   std::size_t column = 1;
 };
 TextPosition position_of(const std::string& text, std::size_t byte_offset);
+
+// `text` made safe to quote in a one-line message: well-formed UTF-8 is kept,
+// control characters and bytes that are not UTF-8 become \xNN, and the
+// result is cut after about `limit` bytes with "…".
+std::string printable(std::string_view text, std::size_t limit = 160);
 
 }  // namespace attn
