@@ -20,8 +20,9 @@ Explanations load_explanations(const std::filesystem::path& path) {
   }
   Explanations out;
   for (const auto& [stage, lines] : root["stages"].items()) {
-    if (std::find_if(std::begin(kStageNames), std::end(kStageNames), [&](const char* s) { return stage == s; }) ==
-        std::end(kStageNames)) {
+    // [&name = stage]: clang 14 (the fuzz build) cannot capture a structured binding.
+    const auto named = [&name = stage](const char* s) { return name == s; };
+    if (std::find_if(std::begin(kStageNames), std::end(kStageNames), named) == std::end(kStageNames)) {
       throw DataError(fmt::format("{}: \"stages\".\"{}\" is not a stage name", source, stage));
     }
     if (!lines.is_array() || lines.empty()) {

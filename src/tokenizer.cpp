@@ -276,42 +276,60 @@ std::vector<Token> tokenize(std::string_view sentence) {
 // ---------------------------------------------------------------------------
 // Display width
 
-std::size_t display_width(std::string_view utf8) {
-  std::size_t width = 0;
-  std::size_t last = 0;       // columns of the last glyph (0 before the first)
-  bool symbol = false;        // the last glyph is a symbol or emoji
-  bool after_joiner = false;  // the code point before was a zero-width joiner
-  // Widens the last glyph to `w` columns.
-  const auto widen = [&](std::size_t w) {
-    if (w > last) width += w - last, last = w;
-  };
-  for (std::size_t i = 0; i < utf8.size();) {
+namespace {
+
+// Terminal columns of a UTF-8 string, measured one code point at a time. The
+// width of a prefix never shrinks as the prefix grows, which elide() relies on.
+class WidthMeter {
+ public:
+  // Measures the code point (or invalid byte) at utf8[i]; returns where the next one starts.
+  // REQUIRES: i < utf8.size().
+  std::size_t add(std::string_view utf8, std::size_t i) {
     const Decoded d = decode(utf8, i);
     if (d.len == 0) {  // not UTF-8: a column a byte, as a terminal shows a replacement mark
-      width += 1, last = 1, symbol = false, after_joiner = false;
-      i += 1;
-      continue;
+      width_ += 1, last_ = 1, symbol_ = false, after_joiner_ = false;
+      return i + 1;
     }
-    i += d.len;
     const char32_t cp = d.cp;
     const Kind kind = kind_of(cp);
-    const bool joined = after_joiner;
-    after_joiner = cp == kZeroWidthJoiner;
+    const bool joined = after_joiner_;
+    after_joiner_ = cp == kZeroWidthJoiner;
     const bool emoji_part = kind == Kind::symbol || kind == Kind::modifier || kind == Kind::regional;
     const std::size_t w = cp < 0x80 ? 1 : is_wide(cp) ? 2 : 1;
-    if (kind == Kind::control || cp < 0x20) continue;  // tab and line breaks too: no fixed width
+    if (kind == Kind::control || cp < 0x20) return i + d.len;  // tab and line breaks too: no fixed width
     if (cp == kEmojiPresentation) {
-      if (last > 0) widen(2);  // asks for the emoji form of the glyph, two columns wide
+      if (last_ > 0) widen(2);  // asks for the emoji form of the glyph, two columns wide
     } else if (kind == Kind::extend || in(cp, 0x1160, 0x11FF) || in(cp, 0xD7B0, 0xD7FF)) {
       // Invisible, or drawn on the glyph (the Hangul vowels and final consonants
       // join the syllable's first letter).
-    } else if (symbol && (kind == Kind::modifier || (joined && emoji_part))) {
+    } else if (symbol_ && (kind == Kind::modifier || (joined && emoji_part))) {
       widen(std::max<std::size_t>(w, 2));  // a skin tone or a ZWJ sequence: one emoji
     } else {
-      width += w, last = w, symbol = emoji_part;
+      width_ += w, last_ = w, symbol_ = emoji_part;
     }
+    return i + d.len;
   }
-  return width;
+
+  std::size_t width() const { return width_; }
+
+ private:
+  // Widens the last glyph to `w` columns.
+  void widen(std::size_t w) {
+    if (w > last_) width_ += w - last_, last_ = w;
+  }
+
+  std::size_t width_ = 0;
+  std::size_t last_ = 0;       // columns of the last glyph (0 before the first)
+  bool symbol_ = false;        // the last glyph is a symbol or emoji
+  bool after_joiner_ = false;  // the code point before was a zero-width joiner
+};
+
+}  // namespace
+
+std::size_t display_width(std::string_view utf8) {
+  WidthMeter meter;
+  for (std::size_t i = 0; i < utf8.size();) i = meter.add(utf8, i);
+  return meter.width();
 }
 
 // ---------------------------------------------------------------------------
@@ -526,16 +544,18 @@ bool is_wide(char32_t cp) { return find(kWide, cp) != nullptr; }
 }  // namespace
 
 std::string elide(std::string_view text, std::size_t columns) {
-  if (display_width(text) <= columns) return std::string(text);
-  std::string kept;
+  // One pass, measuring as it goes (the width of a prefix only grows): the cut
+  // is the last code point boundary that leaves a column for the "…". The
+  // widths of the pieces do not simply add up (U+FE0F widens the glyph before
+  // it, a ZWJ sequence is one emoji), so the prefix is measured as a whole.
+  WidthMeter meter;
+  std::size_t cut = 0;
   for (std::size_t at = 0; at < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[at]);
-    const std::size_t len = std::min<std::size_t>(lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1, text.size() - at);
-    if (display_width(kept) + display_width(text.substr(at, len)) + 1 > columns) break;
-    kept.append(text.substr(at, len));
-    at += len;
+    at = meter.add(text, at);
+    if (meter.width() > columns) return std::string(text.substr(0, cut)) + "…";
+    if (meter.width() < columns) cut = at;
   }
-  return kept + "…";
+  return std::string(text);
 }
 
 }  // namespace attn

@@ -394,5 +394,30 @@ TEST(Elide, AHundredThousandLetterWordBecomesOneLabel) {
   EXPECT_EQ(label, std::string(13, 'a') + "…");
 }
 
+// Fuzzing finding (tests/fuzz/regressions/tokenizer/elide-variation-selector-too-wide):
+// U+FE0F widens the glyph before it to two columns, so the widths of the pieces
+// do not add up; the label took 8 columns of 7.
+TEST(Elide, AVariationSelectorCannotPushTheLabelPastItsWidth) {
+  const std::string text = "+2   v\uFE0Fv";
+  EXPECT_EQ(display_width(text), 8u);
+  EXPECT_EQ(elide(text, 7), "+2   v…");
+  for (std::size_t columns = 1; columns <= 8; ++columns) {
+    EXPECT_LE(display_width(elide(text, columns)), columns) << columns;
+  }
+  EXPECT_LE(display_width(elide("\U0001F468\u200D\U0001F469\u200D\U0001F467 family", 3)), 3u);
+}
+
+// Fuzzing finding (tests/fuzz/regressions/tokenizer/elide-quadratic-combining-marks):
+// a word of zero-width combining marks was measured again for each mark, taking
+// minutes for a 400 KB token; elide is one pass now. (No clock here: were it
+// quadratic again, this test would run for hours and hit ctest's timeout.)
+TEST(Elide, ALongRunOfCombiningMarksTakesLinearTime) {
+  std::string word = "ab";
+  for (int i = 0; i < 200000; ++i) word += "\u0301";
+  const std::string marks = word.substr(2);
+  word += "cdefghijklmnopqrstuvwxyz";
+  EXPECT_EQ(elide(word, 14), "ab" + marks + "cdefghijklm…");
+}
+
 }  // namespace
 }  // namespace attn
