@@ -20,7 +20,6 @@
 // ATTN_BAD_INPUT_VALGRIND=1 runs every command under valgrind (leaks and memory
 // errors fail the case; slow, for a manual sweep).
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,40 +37,19 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "run_binary.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
+using namespace attn::test;
 
 constexpr std::size_t kMaxLineBytes = 4096;  // "a line or two", not a megabyte
 constexpr int kHung = 124;                   // `timeout` killed it
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << bytes;
-}
-
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 // This test program's scratch folder, removed when it ends.
 fs::path scratch() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / fmt::format("attn-bad-input-{}", ::getpid());
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = scratch_folder("attn-bad-input");
   return dir;
 }
 
@@ -101,12 +79,7 @@ Result run(const fs::path& dir, const std::string& args, const std::optional<std
       "cd '{}' && XDG_STATE_HOME='{}' NO_COLOR=1 timeout {} {}'{}' {} < '{}' > '{}' 2> '{}'", dir.string(),
       (scratch() / "state").string(), tool.empty() ? seconds : 300, tool, ATTN_BINARY, args,
       input ? in.string() : std::string("/dev/null"), stdout_to.empty() ? out.string() : stdout_to, err.string());
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = stdout_to.empty() ? slurp(out) : "";
-  r.err = slurp(err);
-  return r;
+  return run_shell(cmd, stdout_to.empty() ? out : fs::path(), err);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

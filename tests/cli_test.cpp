@@ -1,5 +1,4 @@
 // The built binary, run as a user runs it: stdout, stderr and exit codes.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -12,29 +11,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "run_binary.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using namespace attn::test;
 
 fs::path scratch() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / fmt::format("attn-cli-{}", ::getpid());
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = scratch_folder("attn-cli");
   return dir;
 }
 
@@ -44,15 +29,8 @@ Result run(const std::string& args, const std::string& env = "") {
   const fs::path out = scratch() / "out", err = scratch() / "err";
   const std::string cmd = fmt::format("cd '{}/..' && {} '{}' {} > '{}' 2> '{}' < /dev/null", ATTN_DATA_DIR, env,
                                       ATTN_BINARY, args, out.string(), err.string());
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return run_shell(cmd, out, err);
 }
-
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // The text with every run of spaces made one space: table rows compare by their
 // values, whatever the column widths.
@@ -277,11 +255,7 @@ Result run_on_terminal(const std::string& args, const std::string& input, const 
   for (char c : inner) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   const std::string cmd = fmt::format("printf '{}' | timeout 20 script -qec '{}' /dev/null > '{}' 2>&1", input, quoted,
                                       out.string());
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out);
-  return r;
+  return run_shell(cmd, out, fs::path());  // stderr is in `out` too, as on a terminal
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+// Helpers shared by the tests that run the built binary through the shell
+// (cli_test.cpp, bad_input_test.cpp): what a run gave, and files in and out.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace attn::test {
+
+// What one run of the program gave: its exit code and everything it printed.
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline void spit(const std::filesystem::path& p, const std::string& bytes) {
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+inline bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// A folder of this test process's own, /tmp/<prefix>-<pid>.
+inline std::filesystem::path scratch_folder(const std::string& prefix) {
+  std::filesystem::path d = std::filesystem::temp_directory_path() / fmt::format("{}-{}", prefix, ::getpid());
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+// Runs a shell command whose stdout and stderr go to the files `out` and `err`
+// (an empty path: that stream went elsewhere) and reads back what it gave. A command
+// killed by a signal gets 128 + the signal, as the shell reports it.
+inline Result run_shell(const std::string& command, const std::filesystem::path& out, const std::filesystem::path& err) {
+  const int status = std::system(command.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = out.empty() ? "" : slurp(out);
+  r.err = err.empty() ? "" : slurp(err);
+  return r;
+}
+
+}  // namespace attn::test
