@@ -56,7 +56,7 @@ std::string read_stdin() {
     text.append(buffer, got);
     if (text.size() > kMaxStdinBytes) {
       throw DataError("standard input: the sentence is longer than 1 MiB",
-                      "give a sentence of at most --max-tokens tokens (at most 2048)");
+                      fmt::format("give a sentence of at most --max-tokens tokens (at most {})", kLargestMaxTokens));
     }
   }
   if (std::ferror(stdin)) throw DataError("standard input: cannot read");

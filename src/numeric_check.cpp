@@ -80,46 +80,39 @@ class Checker {
       const std::string prefix = t_.heads.size() > 1 ? fmt::format("head {}, ", h + 1) : "";
       std::vector<bool> reported(t_.tokens.size(), false);
       for (std::size_t k = 0; k < stages.size(); ++k) {
-        const Stage& stage = stages[k];
-        std::vector<std::string> named;
-        std::size_t more = 0;
-        for (std::size_t i = 0; i < stage.matrix->rows && i < reported.size(); ++i) {
-          if (reported[i]) continue;
-          const Bad bad = bad_in_row(*stage.matrix, i, stage.skip_future);
-          if (!bad.any()) continue;
-          reported[i] = any_head_bad[i] = true;
-          if (named.size() == kMaxRowsNamed) {
-            ++more;
-            continue;
-          }
-          const Matrix* before = k > 0 ? stages[k - 1].matrix : nullptr;
-          named.push_back(prefix + where(stage.name, i) + ": " + count_values(bad) + cause(stage, before, i, bad));
-        }
-        for (std::string& w : named) out_.push_back(std::move(w));
-        if (more > 0) out_.push_back(fmt::format("{}{}: {} more row{} with values that are not finite", prefix,
-                                                 stage.name, more, more == 1 ? "" : "s"));
+        report(prefix, stages[k], k > 0 ? stages[k - 1].matrix : nullptr, reported);
       }
+      for (std::size_t i = 0; i < reported.size(); ++i) any_head_bad[i] = any_head_bad[i] || reported[i];
     }
-    // The module's own last step: out_proj after the heads (split heads only).
-    if (t_.out_proj) {
-      std::size_t named = 0, more = 0;
-      for (std::size_t i = 0; i < t_.output.rows && i < any_head_bad.size(); ++i) {
-        if (any_head_bad[i]) continue;
-        const Bad bad = bad_in_row(t_.output, i);
-        if (!bad.any()) continue;
-        if (named++ == kMaxRowsNamed) {
-          ++more;
-          continue;
-        }
-        out_.push_back(where("output", i) + ": " + count_values(bad) +
-                       ": out_proj (concatenated heads · weight + bias) passed 3.4e38");
-      }
-      if (more > 0) out_.push_back(fmt::format("output: {} more rows with values that are not finite", more));
-    }
+    // The module's own last step: out_proj after the heads (split heads only),
+    // for the rows that no head has named yet.
+    if (t_.out_proj) report("", Stage{"output", &t_.output}, nullptr, any_head_bad);
     return std::move(out_);
   }
 
  private:
+  // Names each row of `stage` not yet in `reported` that holds a value that is
+  // not finite (at most kMaxRowsNamed, then a count) and marks it reported.
+  void report(const std::string& prefix, const Stage& stage, const Matrix* before, std::vector<bool>& reported) {
+    std::size_t named = 0, more = 0;
+    for (std::size_t i = 0; i < stage.matrix->rows && i < reported.size(); ++i) {
+      if (reported[i]) continue;
+      const Bad bad = bad_in_row(*stage.matrix, i, stage.skip_future);
+      if (!bad.any()) continue;
+      reported[i] = true;
+      if (named == kMaxRowsNamed) {
+        ++more;
+        continue;
+      }
+      ++named;
+      out_.push_back(prefix + where(stage.name, i) + ": " + count_values(bad) + cause(stage, before, i, bad));
+    }
+    if (more > 0) {
+      out_.push_back(fmt::format("{}{}: {} more row{} with values that are not finite", prefix, stage.name, more,
+                                 more == 1 ? "" : "s"));
+    }
+  }
+
   std::string where(const char* stage, std::size_t i) const {
     return fmt::format("{}, row {} (\"{}\")", stage, i + 1, elide(t_.tokens[i], kTokenColumns));
   }
@@ -150,6 +143,7 @@ class Checker {
       return "; after the causal mask the row's weights sum to 0 (or overflow), and renormalising divides by that sum";
     }
     if (name == "context vectors") return "; the weighted sum of the values passed 3.4e38";
+    if (name == "output") return "; out_proj (concatenated heads · weight + bias) passed 3.4e38";
     return "";
   }
 

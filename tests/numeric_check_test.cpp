@@ -95,6 +95,24 @@ TEST(NumericCheck, ManyBadRowsAreCountedNotListed) {
   EXPECT_EQ(t.warnings.back(), "attention scores: 2 more rows with values that are not finite");
 }
 
+TEST(NumericCheck, AnOutProjOverflowIsNamedAtTheOutputAndCounted) {
+  // Tiny query and key weights keep the scores finite; the values are 3e38, and
+  // out_proj (seed 3) adds two of them: the heads are fine, the output is not.
+  Request r;
+  r.sentence = "big big big big big";
+  r.heads = 2;
+  r.multihead = Multihead::split;
+  r.seed = 3;
+  const Trace t = explore(r, parse_table(R"({"dim": 2, "vectors": {"big": [3e38, 3e38]},
+      "weights": {"W_query": [[1e-20, 1e-20], [1e-20, 1e-20]], "W_key": [[1e-20, 1e-20], [1e-20, 1e-20]],
+                  "W_value": [[1, 0], [0, 1]]}})", "t.json"));
+  for (const HeadTrace& h : t.heads)
+    for (float v : h.context_vec.data) ASSERT_TRUE(std::isfinite(v));
+  ASSERT_EQ(t.warnings.size(), kMaxRowsNamed + 1) << joined(t.warnings);
+  EXPECT_TRUE(has(t.warnings[0], "output, row 1 (\"big\"): 1 value overflowed float32 (inf); out_proj")) << t.warnings[0];
+  EXPECT_EQ(t.warnings.back(), "output: 2 more rows with values that are not finite");
+}
+
 TEST(NumericCheck, SeveralHeadsAreNamed) {
   Request r;
   r.sentence = "big small";
