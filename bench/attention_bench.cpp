@@ -4,12 +4,12 @@
 // Run: build/bench/attn_bench
 #include <benchmark/benchmark.h>
 
-#include "attn/attention.hpp"
+#include "attention.hpp"
 #include "attn/embedding_table.hpp"
-#include "attn/render_focus.hpp"
-#include "attn/render_table.hpp"
-#include "attn/trace_json.hpp"
-#include "attn/torch_random.hpp"
+#include "render_focus.hpp"
+#include "render_table.hpp"
+#include "trace_json.hpp"
+#include "torch_random.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 
 #include "answers.hpp"
 
-#include "attn/answer.hpp"
+#include "answer.hpp"
 #include "attn/error.hpp"
 
 namespace attn {

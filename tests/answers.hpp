@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "attn/answer.hpp"
+#include "answer.hpp"
 
 namespace attn::test {
 

@@ -1,5 +1,5 @@
 // Output files are written whole or not at all.
-#include "attn/atomic_file.hpp"
+#include "atomic_file.hpp"
 
 #include <filesystem>
 

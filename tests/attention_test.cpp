@@ -1,5 +1,5 @@
 // Properties of the engine that hold for any input, and the pipeline's rules.
-#include "attn/attention.hpp"
+#include "attention.hpp"
 
 #include <cmath>
 #include <functional>
@@ -8,7 +8,7 @@
 
 #include "attn/error.hpp"
 #include "attn/explorer.hpp"
-#include "attn/torch_random.hpp"
+#include "torch_random.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -119,7 +119,7 @@ TEST(Explorer, AutoProjectionUsesTableWeightsWhenPresentElseRand) {
 TEST(Explorer, RandProjectionDrawsQueryKeyValueInThatOrder) {
   Request r;
   r.sentence = "Your journey starts";
-  r.projection = "rand";
+  r.projection = Projection::rand;
   r.seed = 123;
   r.d_out = 2;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
@@ -135,12 +135,12 @@ TEST(Explorer, RejectsWhatCannotBeDone) {
   r.sentence = "   ";
   EXPECT_THROW(explore(r, journey), DataError);
   r.sentence = "Your journey";
-  r.projection = "table";
+  r.projection = Projection::table;
   EXPECT_THROW(explore(r, journey), UsageError);
-  r.projection = "none";
+  r.projection = Projection::none;
   r.d_out = 2;
   EXPECT_THROW(explore(r, journey), UsageError);
-  r.projection = "rand";
+  r.projection = Projection::rand;
   EXPECT_NO_THROW(explore(r, journey));
   r.sentence = "bad \xff byte";
   EXPECT_THROW(explore(r, journey), DataError);
@@ -150,7 +150,7 @@ TEST(Explorer, UnknownWordsFollowTheOovPolicy) {
   const EmbeddingTable journey = load_table(test::bundled("journey.json"));
   Request r;
   r.sentence = "Your zebra journey zebra";
-  r.projection = "none";
+  r.projection = Projection::none;
   Trace t = explore(r, journey);
   ASSERT_EQ(t.oov_tokens, std::vector<std::string>{"zebra"});
   for (std::size_t d = 0; d < 3; ++d) EXPECT_EQ(t.inputs(1, d), t.inputs(3, d));  // same word, same vector
@@ -199,7 +199,7 @@ namespace {
 Trace journey_with(const std::function<void(Request&)>& set) {
   Request r;
   r.sentence = "Your journey starts with one step";
-  r.projection = "linear";
+  r.projection = Projection::linear;
   r.seed = 789;
   r.d_out = 2;
   set(r);
@@ -300,7 +300,7 @@ namespace {
 TEST(Exercise31, V1WithV2WeightsGivesTheSameOutput) {
   Request v2;
   v2.sentence = "Your journey starts with one step";
-  v2.projection = "linear";
+  v2.projection = Projection::linear;
   v2.seed = 789;
   v2.d_out = 2;
   const Trace a = explore(v2, load_table(test::bundled("journey.json")));

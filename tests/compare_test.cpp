@@ -1,7 +1,7 @@
 // --compare scale|softmax: the runs (compare.hpp) and their rendering
 // (render_compare.hpp). The book's numbers come from tests/golden/ch03-golden.json
 // (Raschka, "Build a Large Language Model (From Scratch)", ch. 3).
-#include "attn/compare.hpp"
+#include "compare.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,9 +13,9 @@
 #include <gtest/gtest.h>
 
 #include "attn/embedding_table.hpp"
-#include "attn/render_compare.hpp"
-#include "attn/render_table.hpp"
-#include "attn/tokenizer.hpp"
+#include "render_compare.hpp"
+#include "render_table.hpp"
+#include "tokenizer.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -107,7 +107,7 @@ double mean_largest(const Trace& t) {
 Request journey_request(const std::string& projection, bool scale, std::optional<std::size_t> d_out) {
   Request r;
   r.sentence = kJourney;
-  r.projection = projection;
+  r.projection = value_named(kProjectionNames, projection);  // "auto": nothing
   r.scale = scale;
   r.seed = 123;
   r.d_out = d_out;
@@ -166,7 +166,7 @@ TEST(CompareScale, RunsDifferOnlyInWhatIsCompared) {
 
 TEST(CompareScale, WideRunsAreSingleHeadEvenWhenTheLearnerHasSeveral) {
   Request r = how_are_you();
-  r.projection = "linear";
+  r.projection = Projection::linear;
   r.qkv_bias = true;
   r.heads = 3;
   r.d_out = 6;
@@ -207,7 +207,7 @@ TEST(CompareScale, PrintsEntropyInNatsAndTheLargestWeight) {
   // Q = K = V = X for three copies of one word: every score equal, every row uniform.
   Request r;
   r.sentence = "the the the";
-  r.projection = "none";
+  r.projection = Projection::none;
   const std::string text = render_scale_comparison(compare_scale(r, table("default.json")), {});
   // ln 3 = 1.0986 nats (1.5850 would be bits); the largest weight 1/3.
   EXPECT_TRUE(has_row(text, "the", {"1.0986", "1.0986", "0.3333", "0.3333"})) << text;
@@ -364,7 +364,7 @@ TEST(CompareSoftmax, NaiveOverflowsWhereStableDoesNot) {
 TEST(CompareSoftmax, SaysWhenSumNormalisationGivesNegativeWeights) {
   // nn.Linear weights are signed, so some scores are negative.
   Request r = how_are_you();
-  r.projection = "linear";
+  r.projection = Projection::linear;
   const SoftmaxComparison c = compare_softmax(r, table("default.json"), overflow_table());
   bool negative = false;
   for (float w : c.sum.heads[0].attn_weights.data) negative = negative || w < 0.0f;

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "attn/embed.hpp"
+#include "embed.hpp"
 #include "attn/error.hpp"
 #include "test_util.hpp"
 

@@ -16,9 +16,9 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/error.hpp"
-#include "attn/exercise.hpp"
+#include "exercise.hpp"
 #include "attn/explorer.hpp"
-#include "attn/render_focus.hpp"
+#include "render_focus.hpp"
 #include "answers.hpp"
 #include "test_util.hpp"
 
@@ -339,7 +339,7 @@ TEST(ExerciseMistakes, TrainableContextFromEmbeddingsOrUnscaled) {
   // The unscaled context: the softmax of the book's raw scores times V (V from the engine).
   Request r;
   r.sentence = "Your journey starts with one step";
-  r.projection = "rand";
+  r.projection = Projection::rand;
   r.d_out = 2;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
   std::vector<std::vector<double>> values;
@@ -359,7 +359,7 @@ TEST(ExerciseMistakes, QueryBiasAndTransposedWeights) {
   const Exercise ex = make(run, R"({"quantity": "query", "token": "journey"})");
   Request r;
   r.sentence = "Your journey starts with one step";
-  r.projection = "linear";
+  r.projection = Projection::linear;
   r.d_out = 3;
   r.qkv_bias = true;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
@@ -380,7 +380,7 @@ TEST(ExerciseMistakes, OutputBeforeOutProjOrOneHead) {
   const Exercise ex = make(kSplit, R"({"quantity": "output", "token": "Your"})");
   Request r;
   r.sentence = "Your journey starts with one step";
-  r.projection = "linear";
+  r.projection = Projection::linear;
   r.d_out = 2;
   r.causal = true;
   r.heads = 2;
@@ -571,10 +571,10 @@ TEST(ExerciseFormat, ReadsEveryField) {
   EXPECT_EQ(ex.difficulty, 2);
   EXPECT_EQ(ex.order, 7);
   EXPECT_EQ(ex.settings.embeddings, "journey.json");
-  EXPECT_EQ(ex.settings.request.projection, "none");
+  EXPECT_EQ(ex.settings.request.projection, Projection::none);
   EXPECT_FALSE(ex.settings.request.scale);
   EXPECT_EQ(ex.task, (std::vector<std::string>{"first", "", "second"}));
-  EXPECT_EQ(ex.show, (std::vector<std::string>{"inputs", "scores"}));
+  EXPECT_EQ(ex.show, (std::vector<Stage>{Stage::inputs, Stage::scores}));
   EXPECT_EQ(ex.ask.quantity, "score");
   EXPECT_EQ(ex.ask.token, "journey");
   EXPECT_EQ(ex.ask.key, "1");

@@ -22,7 +22,7 @@ const nlohmann::json& golden() {
 Trace journey(const std::string& projection, bool scale, std::optional<std::size_t> d_out = std::nullopt) {
   Request r;
   r.sentence = "Your journey starts with one step";
-  r.projection = projection;
+  r.projection = value_named(kProjectionNames, projection);  // "auto": nothing
   r.scale = scale;
   r.seed = 123;
   r.d_out = d_out;
@@ -94,8 +94,8 @@ TEST(Golden, SoftmaxRowMatchesTheBooksNaiveSoftmax) {
 }  // namespace
 }  // namespace attn
 
-#include "attn/attention.hpp"
-#include "attn/parameters.hpp"
+#include "attention.hpp"
+#include "parameters.hpp"
 
 namespace attn {
 namespace {
@@ -124,7 +124,7 @@ TEST(Golden, SumNormalisedWeights) {
   const auto& g = golden()["simplified_no_weights"];
   Request r;
   r.sentence = "Your journey starts with one step";
-  r.projection = "none";
+  r.projection = Projection::none;
   r.scale = false;
   r.softmax = Softmax::sum;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));

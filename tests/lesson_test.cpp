@@ -9,8 +9,9 @@
 
 #include "attn/error.hpp"
 #include "attn/explorer.hpp"
-#include "attn/lesson.hpp"
-#include "attn/render_focus.hpp"
+#include "lesson.hpp"
+#include "render_lesson.hpp"
+#include "render_focus.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -72,9 +73,9 @@ const char* kMinimal = R"({
 TEST(Lesson, StepsCarryTheMergedSettings) {
   const Lesson l = parse_lesson(kMinimal, "mini.json");
   ASSERT_EQ(l.steps.size(), 2u);
-  EXPECT_EQ(l.steps[0].settings.request.projection, "none");
+  EXPECT_EQ(l.steps[0].settings.request.projection, Projection::none);
   EXPECT_FALSE(l.steps[0].settings.request.scale);
-  EXPECT_EQ(l.steps[1].settings.request.projection, "rand");
+  EXPECT_EQ(l.steps[1].settings.request.projection, Projection::rand);
   EXPECT_EQ(l.steps[1].settings.request.sentence, "Your journey starts with one step");  // kept from the lesson's run
   EXPECT_EQ(l.steps[1].settings.request.d_out, 2u);
   EXPECT_TRUE(l.steps[1].settings.request.scale);
@@ -97,7 +98,7 @@ TEST(Lesson, CommandsReproduceTheStep) {
 
 TEST(Lesson, RendersTheBooksNumbersInItsSteps) {
   const Lesson l = parse_lesson(kMinimal, "mini.json");
-  const std::vector<std::string> pages = render_lesson(l, LessonOptions{});
+  const std::vector<std::string> pages = render_lesson(l, run_lesson(l), LessonOptions{});
   ASSERT_EQ(pages.size(), 3u);  // introduction + 2 steps
   EXPECT_NE(pages[1].find("0.9544"), std::string::npos);  // x(2)·x(1), Raschka ch. 3.3
   EXPECT_NE(pages[1].find("hello"), std::string::npos);
@@ -136,7 +137,7 @@ TEST(Lesson, AFocusTokenMissingFromTheSentenceIsADataError) {
   const Lesson l = parse_lesson(R"({"name": "b", "title": "B", "source": "s", "summary": "s",
     "run": {"sentence": "Your journey", "embeddings": "journey.json"}, "steps": [{"title": "t", "focus": "cat"}]})",
                                 "bad.json");
-  EXPECT_THROW(render_lesson(l, LessonOptions{}), DataError);
+  EXPECT_THROW(render_lesson(l, run_lesson(l), LessonOptions{}), DataError);
 }
 
 // Every bundled lesson loads, renders, and its claims hold.
@@ -148,7 +149,7 @@ TEST(BundledLessons, RunAndTheirClaimsHold) {
   for (const Lesson& lesson : lessons) {
     EXPECT_EQ(std::filesystem::path(lesson.path).stem().string(), lesson.name);
     std::vector<std::string> pages;
-    ASSERT_NO_THROW(pages = render_lesson(lesson, LessonOptions{})) << lesson.name;
+    ASSERT_NO_THROW(pages = render_lesson(lesson, run_lesson(lesson), LessonOptions{})) << lesson.name;
     EXPECT_EQ(pages.size(), lesson.steps.size() + 1) << lesson.name;
     for (const LessonStep& step : lesson.steps) {
       if (!step.expect) continue;
@@ -181,7 +182,7 @@ TEST(Lesson, SettingsTheEngineRefusesNameTheStep) {
     "show": ["weights"]}]})",
                                 "bad.json");
   try {
-    render_lesson(l, LessonOptions{});
+    render_lesson(l, run_lesson(l), LessonOptions{});
     ADD_FAILURE();
   } catch (const DataError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("bad.json: step 2: ", 0), 0u) << e.what();
@@ -192,7 +193,7 @@ TEST(Lesson, ADropoutSeedWithoutDropoutIsLeftOutOfTheCommand) {
   LessonStep s;
   s.settings.request.sentence = "a b";
   s.settings.request.dropout_seed = 123;
-  s.show = {"weights"};
+  s.show = {Stage::weights};
   EXPECT_EQ(command_for(s), "attn-explain --stages weights \"a b\"");
   s.settings.request.dropout = 0.5;
   EXPECT_EQ(command_for(s), "attn-explain --dropout 0.5 --dropout-seed 123 --stages weights \"a b\"");

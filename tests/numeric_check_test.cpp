@@ -1,5 +1,5 @@
 // Numerical trouble is named by stage and row, once, and never invented.
-#include "attn/numeric_check.hpp"
+#include "numeric_check.hpp"
 
 #include <cmath>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "attn/trace_json.hpp"
+#include "trace_json.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -26,7 +26,7 @@ Trace run(const std::string& table_json, const std::string& sentence, const std:
           bool scale = false, Softmax softmax = Softmax::stable) {
   Request r;
   r.sentence = sentence;
-  r.projection = projection;
+  r.projection = value_named(kProjectionNames, projection);  // "auto": nothing
   r.scale = scale;
   r.softmax = softmax;
   return explore(r, parse_table(table_json, "test.json"));
@@ -116,7 +116,7 @@ TEST(NumericCheck, AnOutProjOverflowIsNamedAtTheOutputAndCounted) {
 TEST(NumericCheck, SeveralHeadsAreNamed) {
   Request r;
   r.sentence = "big small";
-  r.projection = "rand";
+  r.projection = Projection::rand;
   r.heads = 2;
   const Trace t = explore(r, parse_table(R"({"dim": 2, "vectors": {"big": [1e20, 1e20], "small": [1, 1]}})", "t.json"));
   const std::string all = joined(t.warnings);

@@ -1,7 +1,7 @@
 // The learner's progress file: where it lives, its round trip, and that no bad
 // file (corrupt, a directory, a FIFO, half-written by a killed process) ever
 // stops the program or loses more than that file.
-#include "attn/progress.hpp"
+#include "progress.hpp"
 
 #include <cerrno>
 #include <chrono>

@@ -1,6 +1,6 @@
 // The focus renderer (--focus): one token's arithmetic, number by number. The
 // expected numbers are the book's (tests/golden/ch03-golden.json), not ours.
-#include "attn/render_focus.hpp"
+#include "render_focus.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,8 +14,8 @@
 #include "attn/embedding_table.hpp"
 #include "attn/error.hpp"
 #include "attn/explorer.hpp"
-#include "attn/render_table.hpp"
-#include "attn/tokenizer.hpp"
+#include "render_table.hpp"
+#include "tokenizer.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -36,7 +36,7 @@ const EmbeddingTable& journey_table() {
 Request journey_request(const std::string& projection, bool scale) {
   Request r;
   r.sentence = kJourney;
-  r.projection = projection;
+  r.projection = value_named(kProjectionNames, projection);  // "auto": nothing
   r.scale = scale;
   r.seed = 123;
   return r;
@@ -339,7 +339,7 @@ TEST(RenderFocus, NaiveSoftmaxMatchesTheBookAndReportsOverflow) {
   big.add("tiny", {0.1f, 0.1f, 0.1f});
   Request o;
   o.sentence = "huge tiny";
-  o.projection = "none";
+  o.projection = Projection::none;
   o.scale = false;
   o.softmax = Softmax::naive;
   const std::string overflow = focus(explore(o, big), "huge");
@@ -433,7 +433,7 @@ TEST(RenderFocus, BarsStayAlignedForCjkAndEmojiTokens) {
 TEST(RenderFocus, BarLengthIsThirtyColumnsPerUnitInEighths) {
   Request r;
   r.sentence = "journey";
-  r.projection = "none";
+  r.projection = Projection::none;
   const std::string one = focus(explore(r, journey_table()), "journey");
   const auto bars = section(one, "looks");
   ASSERT_EQ(bars.size(), 1u);

@@ -1,5 +1,5 @@
 // The table renderer: numbers, alignment, and the stages in the tutorials' order.
-#include "attn/render_table.hpp"
+#include "render_table.hpp"
 
 #include <sstream>
 
@@ -7,7 +7,7 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "attn/tokenizer.hpp"
+#include "tokenizer.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -48,7 +48,7 @@ TEST(RenderTable, LongTokensAreCut) {
 TEST(RenderTable, WalkthroughShowsEveryStageInOrderWithItsFormula) {
   Request r;
   r.sentence = "Your journey starts with one step";
-  r.projection = "rand";
+  r.projection = Projection::rand;
   r.d_out = 2;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
   const std::string text = render_walkthrough(t, with_precision(4));
@@ -69,7 +69,7 @@ TEST(RenderTable, WalkthroughShowsEveryStageInOrderWithItsFormula) {
 TEST(RenderTable, PrecisionControlsTheDecimals) {
   Request r;
   r.sentence = "Your journey";
-  r.projection = "none";
+  r.projection = Projection::none;
   r.scale = false;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
   EXPECT_NE(render_walkthrough(t, with_precision(2)).find("0.43  0.15  0.89"), std::string::npos);

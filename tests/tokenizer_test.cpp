@@ -1,6 +1,6 @@
 // The tokenizer: the tutorials' splits, any script, emoji, bad bytes refused
 // with their offset, linear time; and display widths.
-#include "attn/tokenizer.hpp"
+#include "tokenizer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // TorchGenerator against values PyTorch printed (tests/data/torch_generator.json,
 // made by tests/oracle/torch_generator_values.py with Debian's python3-torch).
-#include "attn/torch_random.hpp"
+#include "torch_random.hpp"
 
 #include <gtest/gtest.h>
 
@@ -66,8 +66,8 @@ TEST(TorchGenerator, SeedUsesLow32Bits) {
 }  // namespace
 }  // namespace attn
 
-#include "attn/attention.hpp"
-#include "attn/parameters.hpp"
+#include "attention.hpp"
+#include "parameters.hpp"
 
 namespace attn {
 namespace {

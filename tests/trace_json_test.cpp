@@ -1,5 +1,5 @@
 // The trace JSON contract (docs/trace-format.md).
-#include "attn/trace_json.hpp"
+#include "trace_json.hpp"
 
 #include <cmath>
 #include <limits>
@@ -29,7 +29,7 @@ TEST(TraceJson, FloatsAreShortestRoundTripAndNonFiniteIsNull) {
 TEST(TraceJson, HasEveryKeyOfTheContract) {
   Request r;
   r.sentence = "Your journey starts";
-  r.projection = "rand";
+  r.projection = Projection::rand;
   r.d_out = 2;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
   // Parse the formatted text back: the text is the contract, not the object.
@@ -62,7 +62,7 @@ TEST(TraceJson, HasEveryKeyOfTheContract) {
 TEST(TraceJson, NoProjectionGivesNullWeights) {
   Request r;
   r.sentence = "Your journey";
-  r.projection = "none";
+  r.projection = Projection::none;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
   const nlohmann::json j = nlohmann::json::parse(format_json(trace_to_json(t)));
   EXPECT_TRUE(j["heads"][0]["W_query"].is_null());

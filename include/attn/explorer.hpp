@@ -16,35 +16,11 @@
 #include <optional>
 #include <string>
 
-#include "attn/embed.hpp"
 #include "attn/embedding_table.hpp"
+#include "attn/settings.hpp"
 #include "attn/trace.hpp"
 
 namespace attn {
-
-// The longest sentence explored by default, and the most --max-tokens allows:
-// attention compares every token with every other, so the work and the tables
-// grow as n².
-constexpr std::size_t kDefaultMaxTokens = 256;
-constexpr std::size_t kLargestMaxTokens = 2048;
-
-struct Request {
-  std::string sentence;
-  std::string projection = "auto";  // auto | none | rand | linear | table
-  std::uint64_t seed = 123;
-  std::optional<std::size_t> d_out;
-  bool scale = true;
-  bool qkv_bias = false;
-  Softmax softmax = Softmax::stable;
-  bool causal = false;
-  CausalMethod causal_method = CausalMethod::inf;
-  double dropout = 0.0;
-  std::optional<std::uint64_t> dropout_seed;
-  std::size_t heads = 1;
-  Multihead multihead = Multihead::wrapper;
-  OovPolicy oov = OovPolicy::hash;
-  std::size_t max_tokens = kDefaultMaxTokens;  // a longer sentence is a DataError
-};
 
 // Throws DataError for a sentence that is empty, not valid UTF-8, longer than
 // max_tokens tokens, or (with OovPolicy::error) has unknown words, and

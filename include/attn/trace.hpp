@@ -14,62 +14,9 @@
 #include <vector>
 
 #include "attn/matrix.hpp"
+#include "attn/settings.hpp"
 
 namespace attn {
-
-// How Q, K and V are made from X.
-enum class Projection {
-  none,    // Q = K = V = X: the book's simplified attention without trainable weights
-  rand,    // W_* = torch.rand(d_in, d_out) each, after torch.manual_seed(seed) (SelfAttention_v1)
-  linear,  // W_* = nn.Linear(d_in, d_out, bias) each, after torch.manual_seed(seed) (SelfAttention_v2)
-  table,   // W_* read from the embedding table's "weights"
-};
-
-// How a row of scores becomes a row of weights.
-enum class Softmax {
-  stable,  // exp(x - max) / sum: torch.softmax
-  naive,   // exp(x) / sum exp(x): the book's softmax_naive, which can overflow
-  sum,     // x / sum(x): the book's first normalisation
-};
-
-// How the causal mask is applied.
-enum class CausalMethod {
-  inf,     // scores above the diagonal set to -inf before the softmax
-  renorm,  // softmax, zero above the diagonal, divide each row by its new sum
-};
-
-// How several heads are combined.
-enum class Multihead {
-  wrapper,  // MultiHeadAttentionWrapper: H independent heads, outputs concatenated
-  split,    // MultiHeadAttention: one projection split into H heads, then out_proj
-};
-
-const char* to_string(Projection p);
-const char* to_string(Softmax s);
-const char* to_string(CausalMethod m);
-const char* to_string(Multihead m);
-
-// Every setting in force for a run, as it ends up in the trace's "config".
-struct Settings {
-  std::string table_path;                     // the embedding table file
-  std::string table_name;                     // its "name"
-  std::string projection_requested = "auto";  // what the user asked for
-  Projection projection = Projection::rand;   // what was used
-  std::uint64_t seed = 123;                   // torch.manual_seed before any weight is drawn
-  std::size_t d_in = 0;
-  std::size_t d_out = 0;     // columns of W_query (per head for wrapper, in all for split)
-  std::size_t heads = 1;
-  Multihead multihead = Multihead::wrapper;
-  std::size_t head_dim = 0;  // columns each head works with: d_out (wrapper) or d_out / heads (split)
-  bool qkv_bias = false;
-  bool scale = true;         // divide the scores by sqrt(head_dim)
-  Softmax softmax = Softmax::stable;
-  bool causal = false;
-  CausalMethod causal_method = CausalMethod::inf;
-  double dropout = 0.0;
-  std::optional<std::uint64_t> dropout_seed;  // re-seed after the weights, before the first mask
-  std::string oov = "hash";
-};
 
 // One attention head: its parameters and every intermediate matrix.
 struct HeadTrace {

@@ -3,7 +3,7 @@
 
 Usage: check_errors.py SOURCE_DIR
 
-Reads every `DataError(` and `UsageError(` in SOURCE_DIR/src/*.cpp and src/*.hpp
+Reads every `DataError(` and `UsageError(` in SOURCE_DIR/src/**/*.cpp and src/**/*.hpp
 (comments and string contents are skipped when looking for them) and takes the
 message: the first argument's first string literal, or, when that argument is a
 fmt::format(...) call, its format string. Adjacent string literals are joined, as
@@ -180,7 +180,7 @@ def message_pattern(argument):
 def find_throws(source_dir):
     """[(file, line, kind, parts or None, argument text)] for every throw site."""
     found = []
-    files = sorted(glob.glob(os.path.join(source_dir, "src", "*.cpp")) + glob.glob(os.path.join(source_dir, "src", "*.hpp")))
+    files = sorted(glob.glob(os.path.join(source_dir, "src", "**", "*.cpp"), recursive=True) + glob.glob(os.path.join(source_dir, "src", "**", "*.hpp"), recursive=True))
     for path in files:
         with open(path, encoding="utf-8") as f:
             text = blank_comments(f.read())

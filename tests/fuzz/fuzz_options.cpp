@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (const auto& w : o.words) sentence += (sentence.empty() ? "" : " ") + w;
       const attn::Request r = attn::make_request(o, sentence);
       CHECK(r.sentence == sentence);
-      CHECK(r.projection == o.projection && r.seed == o.seed && r.d_out == o.d_out);
+      CHECK(attn::to_string(r.projection) == o.projection && r.seed == o.seed && r.d_out == o.d_out);
       CHECK(r.scale == !o.no_scale && r.qkv_bias == o.qkv_bias && r.causal == o.causal);
       CHECK(r.dropout == o.dropout && r.dropout_seed == o.dropout_seed);
       CHECK(r.heads == o.heads && r.max_tokens == o.max_tokens);
@@ -96,8 +96,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const attn::ParamsOptions& p = cl.params;
       CHECK(p.d_in >= 1 && p.d_in <= (1u << 20) && p.d_out >= 1 && p.d_out <= (1u << 20));
       CHECK(p.heads >= 1 && p.heads <= 4096);
-      CHECK(one_of(p.multihead, {"wrapper", "split"}));
-      CHECK(p.multihead != "split" || p.d_out % p.heads == 0);
+      CHECK(one_of(p.multihead_name, {"wrapper", "split"}));
+      CHECK(attn::to_string(p.multihead) == p.multihead_name);
+      CHECK(p.multihead != attn::Multihead::split || p.d_out % p.heads == 0);
       break;
     }
     case attn::Command::lesson:

@@ -74,11 +74,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < table.size() && i < 4; ++i) request.sentence += table.words()[i] + " ";
   if (h & 1) request.sentence += "zqxj";
   static const char* const kProjections[] = {"auto", "none", "rand", "linear", "table"};
-  request.projection = kProjections[(h >> 1) % 5];
+  request.projection = attn::value_named(attn::kProjectionNames, kProjections[(h >> 1) % 5]);
   request.seed = (h >> 4) % 1000;
   if ((h >> 14) & 1) request.d_out = 1 + (h >> 15) % 8;
   request.scale = ((h >> 18) & 3) != 0;
-  request.qkv_bias = request.projection == "linear" && ((h >> 20) & 1);
+  request.qkv_bias = request.projection == attn::Projection::linear && ((h >> 20) & 1);
   request.softmax = static_cast<attn::Softmax>((h >> 21) % 3);
   request.causal = (h >> 23) & 1;
   request.causal_method = ((h >> 24) & 1) ? attn::CausalMethod::renorm : attn::CausalMethod::inf;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "attn/error.hpp"
-#include "attn/tokenizer.hpp"
+#include "tokenizer.hpp"
 
 namespace {
 

@@ -1,0 +1,243 @@
+#include "cli.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include "atomic_file.hpp"
+#include "compare.hpp"
+#include "data_dir.hpp"
+#include "attn/embedding_table.hpp"
+#include "attn/error.hpp"
+#include "explanations.hpp"
+#include "attn/explorer.hpp"
+#include "lesson.hpp"
+#include "render_lesson.hpp"
+#include "render_compare.hpp"
+#include "render_focus.hpp"
+#include "render_table.hpp"
+#include "style.hpp"
+#include "tokenizer.hpp"
+#include "trace_json.hpp"
+#include "cli_exercise.hpp"
+#include "cli_options.hpp"
+#include "output.hpp"
+#include "pager.hpp"
+
+namespace attn {
+
+namespace {
+
+constexpr const char* kProgram = "attn-explain";
+
+void print_error(const std::string& what, const std::string& hint) {
+  std::string text = fmt::format("{}: error: {}\n", kProgram, what);
+  if (!hint.empty()) text += hint + "\n";
+  std::fputs(text.c_str(), stderr);
+}
+
+// The sentence from standard input, up to kMaxStdinBytes.
+constexpr std::size_t kMaxStdinBytes = 1 << 20;
+
+std::string read_stdin() {
+  std::string text;
+  char buffer[65536];
+  std::size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) {
+    text.append(buffer, got);
+    if (text.size() > kMaxStdinBytes) {
+      throw DataError("standard input: the sentence is longer than 1 MiB",
+                      fmt::format("give a sentence of at most --max-tokens tokens (at most {})", kLargestMaxTokens));
+    }
+  }
+  if (std::ferror(stdin)) throw DataError("standard input: cannot read");
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+int run_params(const ParamsOptions& p) {
+  const Multihead multihead = p.multihead;
+  const ParameterCount count = count_parameters(p.d_in, p.d_out, p.heads, multihead, p.qkv_bias);
+  const std::string out = p.json ? format_json(parameter_count_to_json(count, p.d_in, p.d_out, p.heads, multihead, p.qkv_bias))
+                                 : render_parameter_count(count, p.d_in, p.d_out, p.heads, multihead);
+  write_stdout(out);
+  return 0;
+}
+
+bool color_for(const std::string& mode) { return use_color(mode, isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR")); }
+
+std::optional<Explanations> explanations_for(bool wanted) {
+  if (!wanted) return std::nullopt;
+  return load_explanations(find_data_file(kExplanationsFile));
+}
+
+
+
+int run(const MainOptions& o) {
+  std::string sentence;
+  if (o.words.size() == 1 && o.words[0] == "-") {
+    sentence = read_stdin();
+  } else {
+    for (const std::string& w : o.words) sentence += (sentence.empty() ? "" : " ") + w;
+  }
+  const Request request = make_request(o, std::move(sentence));
+
+  const EmbeddingTable table = load_table(o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings));
+  const bool color = color_for(o.color);
+
+  if (!o.compare.empty()) {
+    const CompareOptions co{o.precision, color};
+    write_stdout(o.compare == "scale"
+                     ? render_scale_comparison(compare_scale(request, table), co)
+                     : render_softmax_comparison(compare_softmax(request, table, load_table(find_data_file(kOverflowTable))),
+                                                 co));
+    return 0;
+  }
+
+  const Trace trace = explore(request, table);
+
+  // Everything that can fail is done before anything is written: a failing run
+  // leaves the --trace file as it was and prints nothing on stdout.
+  const std::string json_text = o.json || !o.trace_file.empty() ? format_json(trace_to_json(trace)) : "";
+  std::vector<Section> sections;
+  if (!o.json) {
+    const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
+    const std::optional<Explanations> explanations = explanations_for(o.explain);
+    RenderOptions ro = with_precision(o.precision);
+    ro.color = color;
+    ro.stages = stages_in(o.stages);
+    ro.explain = explanations ? &*explanations : nullptr;
+    sections = render_sections(trace, ro);
+    // With --focus, the tables print only when --stages asks for them.
+    if (o.focus) {
+      if (o.stages.empty()) sections.resize(1);
+      sections.push_back({std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{o.precision, color}))});
+    }
+  }
+  if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
+
+  if (!trace.oov_tokens.empty()) {
+    // At most kNamedUnknown words, each cut to 20 columns: a pasted paragraph gives one short line.
+    constexpr std::size_t kNamedUnknown = 8;
+    std::string list;
+    for (std::size_t i = 0; i < trace.oov_tokens.size() && i < kNamedUnknown; ++i) {
+      list += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", elide(trace.oov_tokens[i], 20));
+    }
+    if (trace.oov_tokens.size() > kNamedUnknown) list += fmt::format(" and {} more", trace.oov_tokens.size() - kNamedUnknown);
+    std::fputs(fmt::format("{}: note: not in {}: {}; {}\n", kProgram, table.source, list,
+                           std::string(trace.oov_tokens.size() == 1 ? "it gets" : "they get") +
+                               (request.oov == OovPolicy::zero ? " zero vectors" : " vectors hashed from their spelling"))
+                   .c_str(),
+               stderr);
+  }
+  for (const std::string& w : trace.warnings) {
+    std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
+  }
+
+  if (o.json) {
+    write_stdout(json_text);
+    return 0;
+  }
+
+  Pager pager(o.step);
+  if (!pager.pausing()) {
+    std::string all;
+    for (const Section& section : sections) all += section.text;
+    write_stdout(all);
+    return 0;
+  }
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    if (!pager.show(sections[i].text, i + 1 == sections.size())) break;
+  }
+  return 0;
+}
+
+int run_lesson(const LessonCommand& c) {
+  const std::vector<Lesson> lessons = load_lessons();
+  if (c.name.empty()) {
+    if (c.json) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const Lesson& l : lessons) {
+        list.push_back({{"name", l.name}, {"title", l.title}, {"source", l.source}, {"summary", l.summary},
+                        {"steps", l.steps.size()}});
+      }
+      write_stdout(list.dump(2) + "\n");
+      return 0;
+    }
+    std::size_t width = 0;
+    for (const Lesson& l : lessons) width = std::max(width, l.name.size());
+    std::string out = "Lessons (run one with: attn-explain lesson NAME)\n\n";
+    for (const Lesson& l : lessons) {
+      out += fmt::format("  {}  {} ({} steps)\n  {}  {}\n", pad_right(l.name, width), l.title, l.steps.size(),
+                         std::string(width, ' '), l.source);
+    }
+    write_stdout(out);
+    return 0;
+  }
+  const Lesson& lesson = find_lesson(lessons, c.name);
+  if (c.json) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const LessonStep& step : lesson.steps) {
+      nlohmann::json j = {{"title", step.title}, {"say", step.say}};
+      if (step.computes()) j["command"] = command_for(step);
+      steps.push_back(std::move(j));
+    }
+    write_stdout(nlohmann::json({{"name", lesson.name}, {"title", lesson.title}, {"source", lesson.source},
+                                 {"summary", lesson.summary}, {"steps", steps}})
+                     .dump(2) +
+                 "\n");
+    return 0;
+  }
+  const std::optional<Explanations> explanations = explanations_for(c.explain);
+  const std::vector<std::string> pages =
+      render_lesson(lesson, run_lesson(lesson), LessonOptions{c.precision, color_for(c.color), explanations ? &*explanations : nullptr});
+  Pager pager(true);
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    if (!pager.show(pages[i], i + 1 == pages.size())) break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  try {
+    const CommandLine cl = parse_command_line(argc, argv);
+    if (cl.print) {
+      write_stdout(*cl.print);
+      return 0;
+    }
+    switch (cl.command) {
+      case Command::params: return run_params(cl.params);
+      case Command::lesson: return run_lesson(cl.lesson);
+      case Command::exercise: {
+        ExerciseCommand ec = cl.exercise;
+        ec.color = color_for(cl.exercise_color);
+        return run_exercise(ec);
+      }
+      case Command::explore: return run(cl.main);
+    }
+    return 0;
+  } catch (const Error& e) {
+    print_error(e.what(), e.hint());
+    return e.exit_code();
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory", "");
+    return 1;
+  } catch (const std::exception& e) {
+    print_error(fmt::format("internal error: {}", e.what()), "please report this as a bug");
+    return 70;
+  }
+}
+
+}  // namespace attn

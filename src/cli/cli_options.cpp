@@ -1,0 +1,342 @@
+#include "cli_options.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <iterator>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "data_dir.hpp"
+#include "attn/error.hpp"
+#include "stage.hpp"
+#include "attn/trace.hpp"
+
+namespace attn {
+
+namespace {
+
+constexpr const char* kProgram = "attn-explain";
+
+constexpr const char* kExamples = R"(Examples:
+  attn-explain "How are you doing?"
+      every stage of scaled dot-product attention, with the default table
+  attn-explain --projection none --no-scale --embeddings data/journey.json "Your journey starts with one step"
+      the book's simplified attention (Raschka, ch. 3.3), to four decimals
+  attn-explain --projection rand --seed 123 --d-out 2 --embeddings data/journey.json "Your journey starts with one step"
+      the book's trainable weights (ch. 3.4): query_2 = [0.4306, 1.4551]
+  attn-explain --focus it "The dog chased the ball, and it rolled away."
+      every number behind the word "it": dot products, scaling, softmax, context vector
+  attn-explain --explain --step "How are you doing?"
+      a note on each stage, pausing after each one (Enter: next, q: quit)
+  attn-explain --compare scale "How are you doing?"
+      weights with and without the division by sqrt(d_k), also at d_k = 64
+  attn-explain lesson journey
+      a narrated lesson replaying the book's example (attn-explain lesson lists them all)
+  attn-explain exercise
+      exercises that check your own arithmetic (attn-explain exercise dot-product to start)
+  attn-explain --json "The dog chased the ball, and it rolled away." > trace.json
+      the whole trace as JSON (docs/trace-format.md)
+
+Colour: on a terminal only; --color never or NO_COLOR=1 turns it off, --color always forces it.
+Exit status: 0 success, 1 bad input data, 2 bad usage (docs/errors.md lists every message).
+Documentation: docs/ in the source tree, or the README.
+)";
+
+// The option checks. CLI11 prints "<option>: <message>", so each message says
+// what is allowed and what was given: "--heads: expected a whole number from 1
+// to 256, got 0".
+
+// A whole number from lo to hi, written in plain digits.
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](const std::string& text) -> std::string {
+        const std::string expected = fmt::format("expected a whole number from {} to {}, got \"{}\"", lo, hi, text);
+        if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) return expected;
+        errno = 0;
+        const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+        if (errno == ERANGE || value < lo || value > hi) return expected;
+        return {};
+      },
+      fmt::format("{}..{}", lo, hi));
+}
+
+// A dropout probability: a finite number with 0 <= p < 1.
+CLI::Validator probability() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        const std::string expected = fmt::format("expected a probability from 0 up to (not including) 1, got \"{}\"", text);
+        if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos) return expected;
+        char* end = nullptr;
+        errno = 0;
+        const double p = std::strtod(text.c_str(), &end);
+        if (end != text.c_str() + text.size() || errno == ERANGE || !(p >= 0.0 && p < 1.0)) return expected;
+        return {};
+      },
+      "[0,1)");
+}
+
+// One of a fixed set of words.
+// The names of a settings.hpp table (kSoftmaxNames, ...), after `first`.
+template <class Names>
+std::vector<std::string> names_in(const Names& table, std::vector<std::string> first = {}) {
+  for (const auto& n : table) first.push_back(n.name);
+  return first;
+}
+
+CLI::Validator one_of(std::vector<std::string> allowed) {
+  std::string list;
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
+  }
+  return CLI::Validator(
+      [allowed, list](const std::string& text) -> std::string {
+        if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return {};
+        return fmt::format("expected {}, got \"{}\"", list, text);
+      },
+      "");
+}
+
+// A file name: anything but the empty string.
+CLI::Validator file_name() {
+  return CLI::Validator([](const std::string& text) -> std::string { return text.empty() ? "expected a file name, got \"\"" : ""; },
+                        "");
+}
+
+// "a,b,,c" → a | b | "" | c ("" → one empty name).
+std::vector<std::string> split_commas(const std::string& list) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    parts.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return parts;
+}
+
+// --stages: a comma-separated list of stage names.
+std::string check_stage_list(const std::string& list) {
+  for (const std::string& name : split_commas(list)) {
+    if (!stage_named(name)) return fmt::format("\"{}\" is not a stage; the stages are {}", name, stage_list(","));
+  }
+  return {};
+}
+
+const std::vector<std::string> kColors = {"auto", "always", "never"};
+
+}  // namespace
+
+CommandLine parse_command_line(int argc, const char* const* argv) {
+  CommandLine cl;
+  CLI::App app{"attn-explain: watch self-attention compute, stage by stage, with the tutorials' numbers.", kProgram};
+  app.footer(kExamples);
+  app.set_version_flag("-V,--version", fmt::format("{} {}", kProgram, version()));
+  app.get_formatter()->column_width(34);
+
+  MainOptions& o = cl.main;
+  app.add_option("sentence", o.words,
+                 "The sentence to attend over (quote it, or give its words as separate arguments; - reads stdin)");
+  app.add_option("-e,--embeddings", o.embeddings, "Embedding table (JSON); default: the bundled default.json")
+      ->check(file_name())
+      ->type_name("FILE");
+  app.add_option("-p,--projection", o.projection,
+                 "How Q, K, V are made: auto (table if it has weights, else rand), none (Q=K=V=X), "
+                 "rand (torch.rand, SelfAttention_v1), linear (nn.Linear, SelfAttention_v2), table")
+      ->check(one_of(names_in(kProjectionNames, {"auto"})))
+      ->capture_default_str();
+  app.add_option("-s,--seed", o.seed, "Seed for --projection rand, as torch.manual_seed(N)")
+      ->check(whole_number(0, UINT64_MAX))
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--d-out", o.d_out, "Width of queries, keys and values (default: d_in)")
+      ->check(whole_number(1, 4096))
+      ->type_name("N");
+  app.add_flag("--no-scale", o.no_scale, "Skip the division by sqrt(d_k)");
+  app.add_flag("--qkv-bias", o.qkv_bias, "Give the nn.Linear projections biases (with --projection linear)");
+  app.add_option("--softmax", o.softmax,
+                 "Normalisation: stable (max subtracted), naive (exp over sum, can overflow), sum (divide by the row sum)")
+      ->check(one_of(names_in(kSoftmaxNames)))
+      ->capture_default_str();
+  app.add_flag("--causal", o.causal, "Mask the future: each token attends only to itself and earlier tokens");
+  app.add_option("--causal-method", o.causal_method,
+                 "inf (-inf above the diagonal before the softmax) or renorm (zero after it, renormalise rows)")
+      ->check(one_of(names_in(kCausalMethodNames)))
+      ->capture_default_str();
+  app.add_option("--dropout", o.dropout, "Dropout on the attention weights, as nn.Dropout(P) in training mode")
+      ->check(probability())
+      ->type_name("P")
+      ->capture_default_str();
+  app.add_option("--dropout-seed", o.dropout_seed, "Re-seed the generator after the weights, before the first mask")
+      ->check(whole_number(0, UINT64_MAX))
+      ->type_name("N");
+  app.add_option("--heads", o.heads, "Number of attention heads")
+      ->check(whole_number(1, 256))
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--multihead", o.multihead,
+                 "wrapper (independent heads, concatenated) or split (one projection split into heads, then out_proj)")
+      ->check(one_of(names_in(kMultiheadNames)))
+      ->capture_default_str();
+  app.add_option("--oov", o.oov, "Unknown words: hash (a vector derived from the word), zero, error")
+      ->check(one_of(names_in(kOovNames)))
+      ->capture_default_str();
+  app.add_option("--max-tokens", o.max_tokens,
+                 fmt::format("Refuse a longer sentence (the tables grow as n²; at most {})", kLargestMaxTokens))
+      ->check(whole_number(1, kLargestMaxTokens))
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--precision", o.precision, "Decimals shown in tables")
+      ->check(whole_number(0, 9))
+      ->type_name("N")
+      ->capture_default_str();
+  CLI::Option* focus = app.add_option("-f,--focus", o.focus,
+                                      "Spell out one token's arithmetic, number by number: its text or its 1-based position")
+                           ->type_name("TOKEN|N");
+  CLI::Option* stages = app.add_option("--stages", o.stages,
+                                       "Print only these stages, e.g. scores,weights (inputs, params, queries, keys, values, "
+                                       "scores, scaled, mask, weights, dropout, context, heads, output)")
+                            ->check(CLI::Validator(check_stage_list, "LIST"))
+                            ->type_name("LIST");
+  CLI::Option* explain = app.add_flag("--explain", o.explain, "Before each stage, a few plain lines on what it does and why");
+  CLI::Option* step = app.add_flag("--step", o.step, "On a terminal, pause after each stage (Enter: next, q: quit)");
+  CLI::Option* compare = app.add_option("--compare", o.compare,
+                                        "Side by side: scale (with and without sqrt(d_k), also at d_k = 64) or softmax "
+                                        "(sum, naive, stable, and a case where naive overflows)")
+                             ->check(one_of({"scale", "softmax"}))
+                             ->type_name("WHAT");
+  compare->excludes(focus)->excludes(stages)->excludes(step)->excludes(explain);
+  app.add_option("--color", o.color, "Colour: auto (only on a terminal, not with NO_COLOR), always, never")
+      ->check(one_of(kColors))
+      ->capture_default_str();
+  CLI::Option* json = app.add_flag("--json", o.json, "Print only the trace, as JSON, on stdout");
+  json->excludes(focus)->excludes(stages)->excludes(explain)->excludes(step)->excludes(compare);
+  app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")
+      ->check(file_name())
+      ->type_name("FILE");
+
+  ExerciseCommand& ec = cl.exercise;
+  CLI::App* exercise = app.add_subcommand("exercise", "Exercises from the walkthroughs: pose one, check your answer, hints, solutions");
+  exercise->footer(
+      "Examples:\n"
+      "  attn-explain exercise                        the exercises, and which you have solved\n"
+      "  attn-explain exercise dot-product            pose one (or give its number in the list)\n"
+      "  attn-explain exercise dot-product --hint     the next hint\n"
+      "  attn-explain exercise dot-product --answer 0.95\n"
+      "                                               check your answer (exit 0 right, 1 wrong)\n"
+      "  attn-explain exercise context-vector --answer \"0.44, 0.65, 0.57\"\n"
+      "  attn-explain exercise dot-product --solution the worked solution\n"
+      "  attn-explain exercise --reset                forget your progress\n"
+      "Progress: $XDG_STATE_HOME/attn-explain/progress.json (default ~/.local/state/attn-explain/).\n");
+  exercise->add_option("id", ec.id, "The exercise: its id or its number in the list (none: list them)")->type_name("ID");
+  CLI::Option* ex_hint = exercise->add_flag("--hint", ec.hint, "Show the next hint");
+  CLI::Option* ex_solution = exercise->add_flag("--solution", ec.solution, "Show the worked solution and the answer");
+  CLI::Option* ex_answer =
+      exercise->add_option("--answer", ec.answer, "Check your answer: a number, numbers as \"a, b, c\" or \"[a b c]\", or a token")
+          ->type_name("VALUE");
+  CLI::Option* ex_reset = exercise->add_flag("--reset", ec.reset, "Forget which exercises you have solved");
+  ex_hint->excludes(ex_solution)->excludes(ex_answer)->excludes(ex_reset);
+  ex_solution->excludes(ex_answer)->excludes(ex_reset);
+  ex_answer->excludes(ex_reset);
+  exercise->add_flag("--json", ec.json, "Print as JSON (the list, the task, a hint, {\"id\", \"answer\"}, or the verdict)");
+  exercise->add_option("--precision", ec.precision, "Decimals shown")
+      ->check(whole_number(0, 9))
+      ->type_name("N")
+      ->capture_default_str();
+  exercise->add_option("--color", cl.exercise_color, "auto, always, never")->check(one_of(kColors))->capture_default_str();
+
+  ParamsOptions& po = cl.params;
+  CLI::App* params = app.add_subcommand("params", "Count the trainable parameters of the module (the book's exercise 3.3)");
+  params->footer("Example:\n  attn-explain params --d-in 768 --d-out 768 --heads 12\n"
+                 "      the chapter's GPT-2-size MultiHeadAttention: 2,360,064 parameters\n");
+  params->add_option("--d-in", po.d_in, "Input width d_in")->required()->check(whole_number(1, 1 << 20))->type_name("A");
+  params->add_option("--d-out", po.d_out, "Output width d_out")->required()->check(whole_number(1, 1 << 20))->type_name("B");
+  params->add_option("--heads", po.heads, "Number of heads")->check(whole_number(1, 4096))->type_name("H")->capture_default_str();
+  params->add_option("--multihead", po.multihead_name, "wrapper or split")
+      ->check(one_of(names_in(kMultiheadNames)))
+      ->capture_default_str();
+  params->add_flag("--qkv-bias", po.qkv_bias, "The query, key and value projections have biases");
+  params->add_flag("--json", po.json, "Print the count as JSON");
+
+  LessonCommand& lc = cl.lesson;
+  CLI::App* lesson = app.add_subcommand("lesson", "List the lessons, or run one: a narrated walkthrough of a tutorial's example");
+  lesson->footer("Examples:\n  attn-explain lesson\n      the lessons, with the document each one replays\n"
+                 "  attn-explain lesson journey\n      the book's example, step by step (Enter: next, q: quit)\n"
+                 "  attn-explain lesson --json\n      the list as JSON: [{\"name\", \"title\", \"source\", \"summary\", \"steps\"}]\n");
+  lesson->add_option("name", lc.name, "The lesson to run (none: list them)")->type_name("NAME");
+  lesson->add_flag("--json", lc.json, "The list (or, with NAME, the lesson's steps and commands) as JSON");
+  lesson->add_flag("--explain", lc.explain, "A few plain lines on each stage a step shows");
+  lesson->add_option("--precision", lc.precision, "Decimals shown")
+      ->check(whole_number(0, 9))
+      ->type_name("N")
+      ->capture_default_str();
+  lesson->add_option("--color", lc.color, "auto, always, never")->check(one_of(kColors))->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    cl.print = app.help();
+    return cl;
+  } catch (const CLI::CallForAllHelp&) {
+    cl.print = app.help("", CLI::AppFormatMode::All);
+    return cl;
+  } catch (const CLI::CallForVersion&) {
+    cl.print = fmt::format("{} {}\n", kProgram, version());
+    return cl;
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(e.what(), fmt::format("Run '{} --help' for usage and examples.", kProgram));
+  }
+
+  if (params->parsed()) {
+    cl.command = Command::params;
+    po.multihead = *value_named(kMultiheadNames, po.multihead_name);
+    if (po.multihead == Multihead::split && po.d_out % po.heads != 0) {
+      throw UsageError(fmt::format("--heads {}: with --multihead split, --d-out {} must be divisible by the number of heads",
+                                   po.heads, po.d_out));
+    }
+  } else if (lesson->parsed()) {
+    cl.command = Command::lesson;
+  } else if (exercise->parsed()) {
+    cl.command = Command::exercise;
+    if (ec.id.empty() && (ec.hint || ec.solution || ec.answer)) {
+      throw UsageError("--hint, --solution and --answer need an exercise, e.g. attn-explain exercise dot-product --hint");
+    }
+    if (!ec.id.empty() && ec.reset) throw UsageError("--reset clears all progress; give it without an exercise");
+  } else if (o.words.empty()) {
+    throw UsageError("give a sentence, e.g. attn-explain \"How are you doing?\"",
+                     fmt::format("Run '{} --help' for usage and examples.", kProgram));
+  }
+  return cl;
+}
+
+std::set<Stage> stages_in(const std::string& list) {
+  std::set<Stage> stages;
+  if (list.empty()) return stages;
+  for (const std::string& name : split_commas(list)) stages.insert(*stage_named(name));
+  return stages;
+}
+
+Request make_request(const MainOptions& o, std::string sentence) {
+  Request request;
+  request.sentence = std::move(sentence);
+  request.projection = value_named(kProjectionNames, o.projection);  // "auto": nothing
+  request.seed = o.seed;
+  request.d_out = o.d_out;
+  request.scale = !o.no_scale;
+  request.qkv_bias = o.qkv_bias;
+  request.softmax = *value_named(kSoftmaxNames, o.softmax);
+  request.causal = o.causal;
+  request.causal_method = *value_named(kCausalMethodNames, o.causal_method);
+  request.dropout = o.dropout;
+  request.dropout_seed = o.dropout_seed;
+  request.heads = o.heads;
+  request.multihead = *value_named(kMultiheadNames, o.multihead);
+  request.oov = *value_named(kOovNames, o.oov);
+  request.max_tokens = o.max_tokens;
+  return request;
+}
+
+}  // namespace attn

@@ -1,0 +1,100 @@
+// cli_options.hpp: the command line, parsed and checked, before anything runs.
+//
+// parse_command_line() turns argv into one of four commands (the explorer,
+// `params`, `lesson`, `exercise`) with every option value checked against its
+// allowed range. It reads no file, writes nothing and computes nothing, so it
+// can be called on any argv (the option fuzzer does).
+//
+// Promises:
+//   - Any argv either parses or throws UsageError whose message names the
+//     option and its allowed values ("--heads: expected a whole number from 1
+//     to 256, got 0"); it never crashes or prints.
+//   - --help and --version are not errors: `print` holds the text to show.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "attn/explorer.hpp"
+#include "stage.hpp"
+#include "cli_exercise.hpp"
+
+namespace attn {
+
+// attn-explain [options] SENTENCE
+struct MainOptions {
+  std::vector<std::string> words;  // the sentence, possibly as separate words; {"-"}: read stdin
+  std::string embeddings;
+  std::string projection = "auto";
+  std::uint64_t seed = 123;
+  std::optional<std::size_t> d_out;
+  bool no_scale = false;
+  bool qkv_bias = false;
+  std::string softmax = "stable";
+  bool causal = false;
+  std::string causal_method = "inf";
+  double dropout = 0.0;
+  std::optional<std::uint64_t> dropout_seed;
+  std::size_t heads = 1;
+  std::string multihead = "wrapper";
+  std::string oov = "hash";
+  std::size_t max_tokens = kDefaultMaxTokens;
+  int precision = 4;
+  bool json = false;
+  std::string trace_file;
+  std::string color = "auto";
+  std::string stages;  // comma-separated stage names; empty: all
+  bool explain = false;
+  bool step = false;
+  std::optional<std::string> focus;
+  std::string compare;
+};
+
+// attn-explain params --d-in A --d-out B [--heads H]
+struct ParamsOptions {
+  std::uint64_t d_in = 0;
+  std::uint64_t d_out = 0;
+  std::uint64_t heads = 1;
+  std::string multihead_name = "split";  // as typed
+  Multihead multihead = Multihead::split;  // what it names
+  bool qkv_bias = false;
+  bool json = false;
+};
+
+// attn-explain lesson [NAME]
+struct LessonCommand {
+  std::string name;  // empty: list the lessons
+  bool json = false;
+  bool explain = false;
+  int precision = 4;
+  std::string color = "auto";
+};
+
+enum class Command { explore, params, lesson, exercise };
+
+struct CommandLine {
+  Command command = Command::explore;
+  std::optional<std::string> print;  // --help or --version: print this on stdout and exit 0
+  MainOptions main;
+  ParamsOptions params;
+  LessonCommand lesson;
+  ExerciseCommand exercise;
+  std::string exercise_color = "auto";
+};
+
+// REQUIRES: argv[0..argc) are NUL-terminated strings (argv[0] is the program).
+// Throws UsageError.
+CommandLine parse_command_line(int argc, const char* const* argv);
+
+// The stages a --stages list names; all (an empty set) for "".
+// REQUIRES: the list passed --stages' check (parse_command_line).
+std::set<Stage> stages_in(const std::string& list);
+
+// The explorer's request for `sentence` with the options' settings.
+Request make_request(const MainOptions& options, std::string sentence);
+
+}  // namespace attn

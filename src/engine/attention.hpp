@@ -1,0 +1,67 @@
+// attention.hpp: scaled dot-product self-attention, computed with naive loops.
+//
+// attend_head() runs one head the way chapter 3 of Raschka's book and the other
+// tutorials write it, and keeps every intermediate matrix:
+//
+//   queries = X · W_query (+ b_query),  keys = X · W_key,  values = X · W_value
+//   attn_scores   = queries · keysᵀ                      (ω in the book)
+//   scaled_scores = attn_scores / sqrt(d_k)              (d_k = keys' width)
+//   causal mask   = -inf above the diagonal, or zero the weights and renormalise
+//   attn_weights  = softmax of each row                  (α in the book)
+//   dropout       = each weight kept with probability 1 - p, scaled by 1/(1 - p)
+//   context_vec   = attn_weights · values                (z in the book)
+//
+// attend_module() runs the whole module: one head, H heads side by side
+// (MultiHeadAttentionWrapper) or one projection split into H heads and then
+// out_proj (MultiHeadAttention). All arithmetic is float32, summed left to right.
+// Numerical trouble (an overflowing naive softmax, a row of NaN) is kept as it
+// comes, as PyTorch would; numeric_check.hpp finds it and says where.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "attn/matrix.hpp"
+#include "parameters.hpp"
+#include "torch_random.hpp"
+#include "attn/trace.hpp"
+
+namespace attn {
+
+struct AttentionOptions {
+  bool scale = true;
+  Softmax softmax = Softmax::stable;
+  bool causal = false;
+  CausalMethod causal_method = CausalMethod::inf;
+  double dropout = 0.0;  // REQUIRES: 0 ≤ dropout < 1
+};
+
+// One head. Dropout masks (when dropout > 0) are drawn from `gen`, row-major
+// over the full n × n matrix; with dropout = 0 nothing is drawn.
+// REQUIRES: inputs.rows ≥ 1; parameters, when given, have inputs.cols rows.
+HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& parameters,
+                      const AttentionOptions& options, TorchGenerator& gen);
+
+// nn.Dropout(p) in training mode: a keep (1) / drop (0) mask for a rows × cols
+// matrix, one 64-bit draw per element, kept when its 53-bit fraction < 1 - p.
+Matrix dropout_mask(TorchGenerator& gen, std::size_t rows, std::size_t cols, double p);
+
+// The module's parameters: one set per head (wrapper), or one set to split,
+// plus out_proj (split).
+struct ModuleParameters {
+  std::vector<std::optional<Parameters>> heads;  // wrapper: H sets; split: 1 set
+  std::optional<OutProj> out_proj;               // split only
+};
+
+struct ModuleResult {
+  std::vector<HeadTrace> heads;
+  std::optional<Matrix> concatenated;  // with more than one head
+  Matrix output;
+};
+
+// REQUIRES: heads ≥ 1; for split, parameters.heads has one entry, out_proj is
+// present, and the projection width is divisible by heads.
+ModuleResult attend_module(const Matrix& inputs, const ModuleParameters& parameters, std::size_t heads,
+                           Multihead multihead, const AttentionOptions& options, TorchGenerator& gen);
+
+}  // namespace attn

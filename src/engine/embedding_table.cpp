@@ -1,0 +1,234 @@
+#include "attn/embedding_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "attn/error.hpp"
+#include "json_file.hpp"
+#include "text_file.hpp"
+
+namespace attn {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxDim = 4096;
+constexpr int kMaxDepth = 16;  // a table is at most 4 levels deep; this is generous
+
+
+// One float32 value; `what` says where it is, for the message.
+float to_float(const json& j, const std::string& source, const std::string& what) {
+  if (!j.is_number()) {
+    throw DataError(fmt::format("{}: {} is {}, expected a number", source, what, json_type_name(j)));
+  }
+  const double d = j.get<double>();
+  if (!std::isfinite(d) || std::fabs(d) > std::numeric_limits<float>::max()) {
+    throw DataError(fmt::format("{}: {} is {}, beyond the float32 range", source, what, j.dump()));
+  }
+  return static_cast<float>(d);
+}
+
+Matrix to_weight(const json& j, std::size_t dim, const std::string& source, const std::string& key) {
+  const std::string where = fmt::format("\"weights\".\"{}\"", key);
+  if (!j.is_array()) {
+    throw DataError(fmt::format("{}: {} is {}, expected an array of {} rows", source, where,
+                                json_type_name(j), dim));
+  }
+  if (j.size() != dim) {
+    throw DataError(fmt::format("{}: {} has {} rows, expected {} (one per input dimension, dim = {})",
+                                source, where, j.size(), dim, dim));
+  }
+  std::size_t d_out = 0;
+  Matrix m;
+  for (std::size_t r = 0; r < dim; ++r) {
+    const json& row = j[r];
+    if (!row.is_array() || row.empty()) {
+      throw DataError(fmt::format("{}: {} row {} is {}, expected a non-empty array of numbers",
+                                  source, where, r, row.is_array() ? "empty" : json_type_name(row)));
+    }
+    if (r == 0) {
+      d_out = row.size();
+      m = Matrix(dim, d_out);
+    } else if (row.size() != d_out) {
+      throw DataError(fmt::format("{}: {} row {} has {} columns, row 0 has {}", source, where, r,
+                                  row.size(), d_out));
+    }
+    for (std::size_t c = 0; c < d_out; ++c) {
+      m(r, c) = to_float(row[c], source, fmt::format("{} row {} column {}", where, r, c));
+    }
+  }
+  return m;
+}
+
+bool has_space(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
+}
+
+}  // namespace
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+void EmbeddingTable::add(std::string token, std::vector<float> vector) {
+  const std::size_t index = words_.size();
+  exact_.emplace(token, index);
+  folded_.emplace(ascii_lower(token), index);  // keeps the first spelling
+  words_.push_back(std::move(token));
+  vectors_.push_back(std::move(vector));
+}
+
+const std::vector<float>* EmbeddingTable::find(std::string_view token) const {
+  if (auto it = exact_.find(std::string(token)); it != exact_.end()) return &vectors_[it->second];
+  if (auto it = folded_.find(ascii_lower(token)); it != folded_.end()) return &vectors_[it->second];
+  return nullptr;
+}
+
+float EmbeddingTable::min_value() const {
+  float lo = std::numeric_limits<float>::infinity();
+  for (const auto& v : vectors_)
+    for (float x : v) lo = std::min(lo, x);
+  return std::isfinite(lo) ? lo : 0.0f;
+}
+
+float EmbeddingTable::max_value() const {
+  float hi = -std::numeric_limits<float>::infinity();
+  for (const auto& v : vectors_)
+    for (float x : v) hi = std::max(hi, x);
+  return std::isfinite(hi) ? hi : 1.0f;
+}
+
+EmbeddingTable parse_table(std::string_view json_text, const std::string& source) {
+  const std::string text(json_text);
+
+  // Duplicate keys are legal JSON but almost always a mistake in a hand-edited
+  // table, so the parser callback refuses them (and absurd nesting) as it reads.
+  std::string top_key;
+  std::set<std::string> top_keys;
+  std::set<std::string> inner_keys;
+  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > kMaxDepth) {
+      throw DataError(fmt::format("{}: nesting deeper than {} levels; a table is at most 4 deep",
+                                  source, kMaxDepth));
+    }
+    if (event == json::parse_event_t::object_start && depth == 1) inner_keys.clear();
+    if (event == json::parse_event_t::key) {
+      const std::string key = parsed.get<std::string>();
+      if (depth == 1) {
+        if (!top_keys.insert(key).second) {
+          throw DataError(fmt::format("{}: duplicate key \"{}\"", source, key));
+        }
+        top_key = key;
+      } else if (depth == 2 && !inner_keys.insert(key).second) {
+        if (top_key == "vectors") {
+          throw DataError(fmt::format("{}: duplicate token \"{}\" in \"vectors\"", source, key));
+        }
+        throw DataError(fmt::format("{}: duplicate key \"{}\" in \"{}\"", source, key, top_key));
+      }
+    }
+    return true;
+  };
+
+  const json root = parse_json(text, source, callback);
+
+  if (!root.is_object()) {
+    throw DataError(fmt::format("{}: the table is {}, expected a JSON object with \"dim\" and \"vectors\"",
+                                source, json_type_name(root)));
+  }
+  static const std::set<std::string> known = {"$schema", "name", "description", "dim", "vectors", "weights"};
+  for (const auto& [key, value] : root.items()) {
+    if (!known.count(key)) {
+      throw DataError(fmt::format("{}: unknown key \"{}\"", source, key),
+                      "a table has \"name\", \"description\", \"dim\", \"vectors\" and optionally \"weights\"");
+    }
+  }
+
+  EmbeddingTable table;
+  table.source = source;
+  if (auto it = root.find("name"); it != root.end()) {
+    if (!it->is_string()) throw DataError(fmt::format("{}: \"name\" is {}, expected a string", source, json_type_name(*it)));
+    table.name = it->get<std::string>();
+  }
+  if (auto it = root.find("description"); it != root.end()) {
+    if (!it->is_string()) throw DataError(fmt::format("{}: \"description\" is {}, expected a string", source, json_type_name(*it)));
+    table.description = it->get<std::string>();
+  }
+
+  const auto dim_it = root.find("dim");
+  if (dim_it == root.end()) throw DataError(fmt::format("{}: missing \"dim\" (the length of every vector)", source));
+  if (!dim_it->is_number_unsigned() || dim_it->get<std::uint64_t>() == 0 || dim_it->get<std::uint64_t>() > kMaxDim) {
+    throw DataError(fmt::format("{}: \"dim\" is {}, expected a whole number from 1 to {}", source, dim_it->dump(), kMaxDim));
+  }
+  table.dim = dim_it->get<std::size_t>();
+
+  const auto vec_it = root.find("vectors");
+  if (vec_it == root.end()) throw DataError(fmt::format("{}: missing \"vectors\" (an object from token to vector)", source));
+  if (!vec_it->is_object()) throw DataError(fmt::format("{}: \"vectors\" is {}, expected an object from token to vector", source, json_type_name(*vec_it)));
+  if (vec_it->empty()) throw DataError(fmt::format("{}: \"vectors\" is empty", source));
+
+  for (const auto& [token, value] : vec_it->items()) {
+    if (token.empty()) throw DataError(fmt::format("{}: a token in \"vectors\" is the empty string", source));
+    if (has_space(token)) {
+      throw DataError(fmt::format("{}: token \"{}\" contains white space or a control character; "
+                                  "the tokenizer never produces it", source, token));
+    }
+    if (!value.is_array()) {
+      throw DataError(fmt::format("{}: the vector of \"{}\" is {}, expected an array of {} numbers",
+                                  source, token, json_type_name(value), table.dim));
+    }
+    if (value.size() != table.dim) {
+      throw DataError(fmt::format("{}: the vector of \"{}\" has {} values, expected {} (\"dim\")",
+                                  source, token, value.size(), table.dim));
+    }
+    std::vector<float> v(table.dim);
+    for (std::size_t i = 0; i < table.dim; ++i) {
+      v[i] = to_float(value[i], source, fmt::format("value {} of \"{}\"", i, token));
+    }
+    table.add(token, std::move(v));
+  }
+
+  if (auto w_it = root.find("weights"); w_it != root.end()) {
+    if (!w_it->is_object()) throw DataError(fmt::format("{}: \"weights\" is {}, expected an object", source, json_type_name(*w_it)));
+    for (const auto& [key, value] : w_it->items()) {
+      if (key != "W_query" && key != "W_key" && key != "W_value") {
+        throw DataError(fmt::format("{}: unknown key \"{}\" in \"weights\" (expected W_query, W_key, W_value)", source, key));
+      }
+    }
+    TableWeights w;
+    const char* names[] = {"W_query", "W_key", "W_value"};
+    Matrix* targets[] = {&w.W_query, &w.W_key, &w.W_value};
+    for (int i = 0; i < 3; ++i) {
+      auto it = w_it->find(names[i]);
+      if (it == w_it->end()) throw DataError(fmt::format("{}: \"weights\" has no \"{}\"", source, names[i]));
+      *targets[i] = to_weight(*it, table.dim, source, names[i]);
+    }
+    if (w.W_key.cols != w.W_query.cols || w.W_value.cols != w.W_query.cols) {
+      throw DataError(fmt::format("{}: W_query, W_key and W_value have {}, {} and {} columns; they must agree",
+                                  source, w.W_query.cols, w.W_key.cols, w.W_value.cols));
+    }
+    table.weights = std::move(w);
+  }
+  return table;
+}
+
+EmbeddingTable load_table(const std::filesystem::path& path) {
+  const std::string text = read_text_file(path);
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw DataError(path.string() + ": the file is empty");
+  }
+  EmbeddingTable table = parse_table(text, path.string());
+  if (table.name.empty()) table.name = path.stem().string();
+  return table;
+}
+
+}  // namespace attn

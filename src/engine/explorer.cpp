@@ -1,0 +1,132 @@
+#include "attn/explorer.hpp"
+
+#include <fmt/format.h>
+
+#include "attention.hpp"
+#include "embed.hpp"
+#include "attn/error.hpp"
+#include "numeric_check.hpp"
+#include "parameters.hpp"
+#include "tokenizer.hpp"
+#include "torch_random.hpp"
+
+namespace attn {
+
+namespace {
+
+Projection resolve_projection(const std::optional<Projection>& requested, const EmbeddingTable& table) {
+  if (!requested) return table.weights ? Projection::table : Projection::rand;  // auto
+  if (*requested == Projection::table && !table.weights) {
+    throw UsageError(fmt::format("--projection table: {} has no \"weights\"", table.source),
+                     "use --projection rand or linear (random weights) or none (no weights), or a table with weights");
+  }
+  return *requested;
+}
+
+std::size_t resolve_d_out(Projection projection, const Request& request, const EmbeddingTable& table) {
+  switch (projection) {
+    case Projection::none:
+      if (request.d_out && *request.d_out != table.dim) {
+        throw UsageError(fmt::format("--d-out {}: with --projection none the queries are the embeddings, so d_out = d_in = {}",
+                                     *request.d_out, table.dim));
+      }
+      return table.dim;
+    case Projection::table: {
+      const std::size_t width = table.weights->W_query.cols;
+      if (request.d_out && *request.d_out != width) {
+        throw UsageError(fmt::format("--d-out {}: the weights in {} have d_out = {}", *request.d_out, table.source, width),
+                         "use --projection rand or linear to draw weights of another width");
+      }
+      return width;
+    }
+    case Projection::rand:
+    case Projection::linear:
+      return request.d_out.value_or(table.dim);
+  }
+  return table.dim;
+}
+
+void check_settings(const Settings& s) {
+  if (s.heads < 1) throw UsageError(fmt::format("--heads {}: expected at least 1", s.heads));
+  if (s.multihead == Multihead::split && s.d_out % s.heads != 0) {
+    throw UsageError(fmt::format("--heads {}: with --multihead split, d_out = {} must be divisible by the number of heads",
+                                 s.heads, s.d_out),
+                     "choose --d-out as a multiple of --heads, or use --multihead wrapper");
+  }
+  if (s.multihead == Multihead::wrapper && s.heads > 1 && s.projection == Projection::table) {
+    throw UsageError(fmt::format("--heads {}: a table holds one head's weights; the wrapper needs one set per head", s.heads),
+                     "use --multihead split (which splits the table's weights into heads) or --projection rand|linear");
+  }
+  if (s.qkv_bias && s.projection != Projection::linear) {
+    throw UsageError(fmt::format("--qkv-bias: only nn.Linear weights have biases; it needs --projection linear (not {})",
+                                 to_string(s.projection)));
+  }
+  if (!(s.dropout >= 0.0 && s.dropout < 1.0)) {
+    throw UsageError(fmt::format("--dropout {}: expected a probability in [0, 1)", s.dropout));
+  }
+}
+
+}  // namespace
+
+Trace explore(const Request& request, const EmbeddingTable& table) {
+  Trace trace;
+  trace.sentence = request.sentence;
+  for (const Token& t : tokenize(request.sentence)) trace.tokens.push_back(t.text);
+  if (trace.tokens.empty()) throw DataError("the sentence is empty: give at least one word");
+  if (trace.tokens.size() > request.max_tokens) {
+    throw DataError(fmt::format("the sentence has {} tokens, more than the limit of {}", trace.tokens.size(),
+                                request.max_tokens),
+                    fmt::format("attention compares every token with every other, so the work grows as n²; "
+                                "shorten the sentence or raise --max-tokens (at most {})",
+                                kLargestMaxTokens));
+  }
+
+  Settings& s = trace.settings;
+  s.table_path = table.source;
+  s.table_name = table.name;
+  s.projection_requested = request.projection;
+  s.projection = resolve_projection(request.projection, table);
+  s.seed = request.seed;
+  s.d_in = table.dim;
+  s.d_out = resolve_d_out(s.projection, request, table);
+  s.heads = request.heads;
+  s.multihead = request.multihead;
+  s.qkv_bias = request.qkv_bias;
+  s.scale = request.scale;
+  s.softmax = request.softmax;
+  s.causal = request.causal;
+  s.causal_method = request.causal_method;
+  s.dropout = request.dropout;
+  s.dropout_seed = request.dropout_seed;
+  s.oov = request.oov;
+  check_settings(s);
+  s.head_dim = s.multihead == Multihead::split ? s.d_out / s.heads : s.d_out;
+
+  Embedded embedded = embed(trace.tokens, table, request.oov);
+  trace.inputs = std::move(embedded.inputs);
+  trace.oov_tokens = std::move(embedded.oov_tokens);
+
+  // torch.manual_seed(seed), then every weight in the order the modules create them.
+  TorchGenerator gen(s.seed);
+  ModuleParameters parameters;
+  const std::size_t sets = s.multihead == Multihead::wrapper ? s.heads : 1;
+  for (std::size_t h = 0; h < sets; ++h) {
+    parameters.heads.push_back(make_parameters(s.projection, s.d_in, s.d_out, s.qkv_bias, table, gen));
+  }
+  if (s.multihead == Multihead::split) {
+    auto [weight, bias] = draw_linear(gen, s.d_out, s.d_out, true);
+    parameters.out_proj = OutProj{std::move(weight), std::move(*bias)};
+  }
+  if (s.dropout_seed) gen = TorchGenerator(*s.dropout_seed);
+
+  const AttentionOptions options{s.scale, s.softmax, s.causal, s.causal_method, s.dropout};
+  ModuleResult result = attend_module(trace.inputs, parameters, s.heads, s.multihead, options, gen);
+  trace.heads = std::move(result.heads);
+  trace.concatenated = std::move(result.concatenated);
+  trace.out_proj = std::move(parameters.out_proj);
+  trace.output = std::move(result.output);
+  trace.warnings = numeric_warnings(trace);
+  return trace;
+}
+
+}  // namespace attn

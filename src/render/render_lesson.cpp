@@ -1,0 +1,71 @@
+// The lesson's pages: the steps of a Lesson (teach/lesson.hpp) computed by the
+// engine and drawn by the table, focus and comparison renderers.
+#include "render_lesson.hpp"
+
+#include <fmt/format.h>
+
+#include "render_compare.hpp"
+#include "render_focus.hpp"
+#include "render_table.hpp"
+#include "style.hpp"
+
+namespace attn {
+
+namespace {
+
+// Word-wraps nothing: lesson lines are written at a readable width; this only indents.
+std::string narrate(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += line.empty() ? "\n" : "  " + line + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<StepRun>& runs, const LessonOptions& options) {
+  const bool color = options.color;
+  std::vector<std::string> pages;
+  pages.push_back(fmt::format("{}\n  {}\n  {}\n  {} steps\n", bold(fmt::format("Lesson: {}", lesson.title), color),
+                              lesson.summary, dim("Replays: " + lesson.source, color), lesson.steps.size()));
+
+  const RunSettings* shown_settings = nullptr;  // the settings the last header described
+  // One step's tables, focus or comparison, drawn from what run_lesson() computed.
+  auto draw = [&](const LessonStep& step, const StepRun& run) {
+    std::string out;
+    const CompareOptions co{options.precision, color};
+    if (run.scale) return "\n" + render_scale_comparison(*run.scale, co);
+    if (run.softmax) return "\n" + render_softmax_comparison(*run.softmax, co);
+    RenderOptions ro = with_precision(options.precision);
+    ro.color = color;
+    ro.explain = options.explain;
+    ro.stages.insert(step.show.begin(), step.show.end());
+    // The header (sentence, table, settings) only when the run differs from the last one shown.
+    const bool new_run = !shown_settings || !same_run(*shown_settings, step.settings);
+    for (const Section& section : render_sections(*run.trace, ro)) {
+      if (!section.stage) {
+        if (new_run) out += '\n' + section.text;
+      } else if (!step.show.empty()) {
+        out += section.text;
+      }
+    }
+    shown_settings = &step.settings;
+    if (run.focus_row) out += '\n' + render_focus(*run.trace, *run.focus_row, FocusOptions{options.precision, color});
+    return out;
+  };
+
+  for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
+    const LessonStep& step = lesson.steps[i];
+    std::string page = fmt::format("\n{}\n\n", bold(fmt::format("━━ Step {} of {}: {} ━━", i + 1, lesson.steps.size(), step.title), color));
+    page += narrate(step.say);
+    if (step.computes()) {
+      if (!step.say.empty()) page += '\n';
+      page += "  " + dim("Try it:  " + command_for(step), color) + "\n";
+      page += draw(step, runs[i]);
+    }
+    pages.push_back(std::move(page));
+  }
+  pages.back() += fmt::format("\n{}\n", dim(fmt::format("End of the lesson \"{}\".", lesson.name), color));
+  return pages;
+}
+
+}  // namespace attn

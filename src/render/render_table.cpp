@@ -1,0 +1,364 @@
+#include "render_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "style.hpp"
+#include "tokenizer.hpp"
+
+namespace attn {
+
+namespace {
+
+constexpr std::size_t kMaxLabelWidth = 14;       // longer tokens are cut with "…"
+constexpr std::size_t kMaxSentenceWidth = 400;   // the header quotes a pasted paragraph, not a book
+
+std::string fit_label(const std::string& label) { return elide(label, kMaxLabelWidth); }
+
+std::string shape(const Matrix& m) { return fmt::format("{} × {}", m.rows, m.cols); }
+
+}  // namespace
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+std::vector<std::string> dim_labels(std::size_t count) {
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < count; ++i) labels.push_back(fmt::format("d{}", i));
+  return labels;
+}
+
+std::string format_number(float value, int precision) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  std::string s = fmt::format("{:.{}f}", value, precision);
+  // "-0.0000" is a rounding artefact: a learner would read a sign that is not there.
+  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
+// 2360064 → "2,360,064", as the book writes counts.
+std::string group_digits(std::uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
+                                   std::uint64_t heads, Multihead multihead) {
+  std::string out = fmt::format("{}, d_in = {}, d_out = {}, {} head{}\n",
+                                multihead == Multihead::split ? "MultiHeadAttention (split heads, out_proj)"
+                                                              : "MultiHeadAttentionWrapper (independent heads)",
+                                d_in, d_out, heads, heads == 1 ? "" : "s");
+  std::size_t width = 5;
+  for (const auto& part : count.parts) width = std::max(width, display_width(part.first));
+  for (const auto& part : count.parts) {
+    out += fmt::format("  {}  {:>13}\n", pad_right(part.first, width), group_digits(part.second));
+  }
+  out += fmt::format("  {}  {:>13}\n", pad_right("total", width), group_digits(count.total));
+  return out;
+}
+
+std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
+                          const std::vector<std::string>& col_labels, int precision, const TableStyle& style) {
+  std::vector<std::string> rows, cols;
+  for (const auto& l : row_labels) rows.push_back(fit_label(l));
+  for (const auto& l : col_labels) cols.push_back(fit_label(l));
+
+  std::size_t label_width = 0;
+  for (const auto& r : rows) label_width = std::max(label_width, display_width(r));
+
+  std::vector<std::string> cells(m.data.size());
+  std::vector<std::size_t> width(m.cols, 0);
+  float largest = 0.0f;  // for the diverging scale
+  for (float v : m.data)
+    if (std::isfinite(v)) largest = std::max(largest, std::fabs(v));
+  for (std::size_t c = 0; c < m.cols; ++c) {
+    width[c] = display_width(cols[c]);
+    for (std::size_t r = 0; r < m.rows; ++r) {
+      cells[r * m.cols + c] = format_number(m(r, c), precision);
+      width[c] = std::max(width[c], cells[r * m.cols + c].size());
+    }
+  }
+
+  std::string out = "  " + std::string(label_width, ' ');
+  for (std::size_t c = 0; c < m.cols; ++c) out += "  " + pad_left(cols[c], width[c]);
+  out += "\n";
+  for (std::size_t r = 0; r < m.rows; ++r) {
+    std::size_t row_max = 0;
+    for (std::size_t c = 1; c < m.cols; ++c)
+      if (m(r, c) > m(r, row_max)) row_max = c;
+    out += "  " + pad_right(rows[r], label_width);
+    for (std::size_t c = 0; c < m.cols; ++c) {
+      // Pad first, colour after: escape codes take no columns.
+      const std::string cell = pad_left(cells[r * m.cols + c], width[c]);
+      const float t = style.shade == Shade::diverging ? (largest > 0 ? m(r, c) / largest : 0.0f) : m(r, c);
+      const std::string shaded = shade(cell, style.shade, t, style.color);
+      // A row of zeros (dropout can leave one) has no largest weight to point at.
+      const bool largest_in_row = style.bold_row_max && c == row_max && m(r, row_max) > 0.0f;
+      out += "  " + (largest_in_row ? bold(shaded, style.color) : shaded);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+namespace {
+
+std::string join_tokens(const std::vector<std::string>& tokens) {
+  std::string line;
+  for (std::size_t i = 0; i < tokens.size(); ++i) line += (i ? " | " : "") + fit_label(tokens[i]);
+  return line;
+}
+
+std::string projection_line(const Settings& s) {
+  switch (s.projection) {
+    case Projection::none:
+      return "none: Q = K = V = X (simplified attention, no trainable weights)";
+    case Projection::rand:
+      return fmt::format("rand: torch.manual_seed({}); W_query, W_key, W_value = torch.rand({}, {}) each", s.seed,
+                         s.d_in, s.d_out);
+    case Projection::linear:
+      return fmt::format("linear: torch.manual_seed({}); W_query, W_key, W_value = nn.Linear({}, {}, bias={}) each",
+                         s.seed, s.d_in, s.d_out, s.qkv_bias ? "True" : "False");
+    case Projection::table:
+      return fmt::format("table: W_query, W_key, W_value from the table, d_out = {}", s.d_out);
+  }
+  return "";
+}
+
+// Bias vectors as the rows of one aligned table.
+std::string render_biases(const std::vector<std::string>& names, const std::vector<const std::vector<float>*>& biases,
+                          int p) {
+  Matrix m(biases.size(), biases.front()->size());
+  for (std::size_t r = 0; r < biases.size(); ++r)
+    for (std::size_t c = 0; c < m.cols; ++c) m(r, c) = (*biases[r])[c];
+  return render_matrix(m, names, dim_labels(m.cols), p);
+}
+
+// The x in the weights' formula: the scaled or the raw scores.
+std::string normalised_thing(const Settings& s) { return s.scale ? "ω / √d_k" : "ω"; }
+
+std::string weights_title(const Settings& s) {
+  const std::string x = normalised_thing(s);
+  switch (s.softmax) {
+    case Softmax::stable: return fmt::format("α = softmax({}), row by row", x);
+    case Softmax::naive: return fmt::format("α = exp({0}) / Σ exp({0}), the naive softmax, row by row", x);
+    case Softmax::sum: return fmt::format("α = ({0}) / Σ ({0}), divided by the row sum (not a softmax)", x);
+  }
+  return "";
+}
+
+}  // namespace
+
+namespace {
+
+// Collects the sections of a walkthrough: numbers the shown stages, adds the
+// --explain lines under a stage's first title, and drops hidden stages.
+class SectionWriter {
+ public:
+  explicit SectionWriter(const RenderOptions& options) : options_(options) {}
+
+  bool shown(Stage stage) const { return options_.stages.empty() || options_.stages.count(stage) > 0; }
+
+  // Starts a section; returns where its text goes (a scratch string when hidden).
+  std::string& begin(Stage stage, const std::string& title) {
+    if (!shown(stage)) {
+      scratch_.clear();
+      return scratch_;
+    }
+    sections_.push_back({stage, fmt::format("\n{}. {}\n", ++step_, bold(title, options_.color))});
+    std::string& text = sections_.back().text;
+    if (options_.explain && explained_.insert(stage).second) {
+      if (auto it = options_.explain->find(stage); it != options_.explain->end()) {
+        for (const std::string& line : it->second) text += dim("   │ " + line, options_.color) + "\n";
+      }
+    }
+    return text;
+  }
+
+  // Text between sections (a head's banner) joins the next shown section.
+  void banner(const std::string& text) { pending_ += text; }
+
+  std::vector<Section> take(Section header) {
+    std::vector<Section> all{std::move(header)};
+    for (auto& s : sections_) all.push_back(std::move(s));
+    return all;
+  }
+
+  std::string& pending() { return pending_; }
+  std::vector<Section>& sections() { return sections_; }
+
+ private:
+  const RenderOptions& options_;
+  std::vector<Section> sections_;
+  std::set<Stage> explained_;
+  std::string scratch_, pending_;
+  int step_ = 0;
+};
+
+}  // namespace
+
+std::vector<Section> render_sections(const Trace& t, const RenderOptions& options) {
+  const int p = options.precision;
+  const bool color = options.color;
+  const Settings& s = t.settings;
+  const std::vector<std::string>& tokens = t.tokens;
+  const std::size_t n = tokens.size();
+  const TableStyle plain{color, Shade::diverging, false};
+  const TableStyle weights_style{color, Shade::sequential, true};
+
+  // The header: what is in force.
+  std::string head = "Self-attention, step by step\n\n";
+  head += fmt::format("  sentence    {}\n", elide(t.sentence, kMaxSentenceWidth));
+  head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(tokens), n);
+  head += fmt::format("  table       {} ({}), d_in = {}\n", s.table_name, s.table_path, s.d_in);
+  head += fmt::format("  projection  {}\n", projection_line(s));
+  if (s.heads > 1 || s.multihead == Multihead::split) {
+    head += s.multihead == Multihead::wrapper
+                ? fmt::format("  heads       {} independent heads of d_out = {}, concatenated (MultiHeadAttentionWrapper)\n",
+                              s.heads, s.head_dim)
+                : fmt::format("  heads       d_out = {} split into {} heads of {}, then out_proj (MultiHeadAttention)\n",
+                              s.d_out, s.heads, s.head_dim);
+  }
+  if (s.scale) {
+    head += fmt::format("  scaling     divide the scores by √d_k = √{} = {}\n", s.head_dim,
+                        format_number(t.heads.front().scale_divisor, p));
+  } else {
+    head += "  scaling     off (--no-scale): the weights come from the raw scores\n";
+  }
+  if (s.softmax != Softmax::stable) head += fmt::format("  softmax     {}\n", to_string(s.softmax));
+  if (s.causal) {
+    head += fmt::format("  causal      each token sees only itself and the tokens before it ({})\n",
+                        s.causal_method == CausalMethod::inf ? "-inf above the diagonal before the softmax"
+                                                             : "zeroed after the softmax, rows renormalised");
+  }
+  if (s.dropout > 0.0) {
+    head += fmt::format("  dropout     p = {}: weights kept with probability {}, scaled by 1/(1 - p){}\n", s.dropout,
+                        1.0 - s.dropout,
+                        s.dropout_seed ? fmt::format("; masks after torch.manual_seed({})", *s.dropout_seed) : "");
+  }
+  if (!t.oov_tokens.empty()) {
+    head += fmt::format("  unknown     {} (not in the table: {} vectors)\n", join_tokens(t.oov_tokens),
+                        s.oov == OovPolicy::zero ? "zero" : "hashed");
+  }
+
+  SectionWriter w(options);
+  w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
+      render_matrix(t.inputs, tokens, dim_labels(s.d_in), p, plain);
+
+  for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index) {
+    const HeadTrace& h = t.heads[head_index];
+    const std::string banner =
+        t.heads.size() > 1 ? fmt::format("\n──── head {} of {} ────\n", head_index + 1, t.heads.size()) : "";
+    const std::size_t before = w.sections().size();
+    const std::vector<std::string> out_dims = dim_labels(h.queries.cols);
+    if (h.W_query) {
+      std::string& out = w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
+                                                       "input dimensions)", shape(*h.W_query)));
+      const std::vector<std::string> in_dims = dim_labels(h.W_query->rows);
+      out += "  W_query\n" + render_matrix(*h.W_query, in_dims, out_dims, p, plain);
+      out += "  W_key\n" + render_matrix(*h.W_key, in_dims, out_dims, p, plain);
+      out += "  W_value\n" + render_matrix(*h.W_value, in_dims, out_dims, p, plain);
+      if (h.b_query) {
+        out += "  biases\n" + render_biases({"b_query", "b_key", "b_value"}, {&*h.b_query, &*h.b_key, &*h.b_value}, p);
+      }
+      const std::string plus = h.b_query ? " + b" : "";
+      w.begin(Stage::queries, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries))) +=
+          render_matrix(h.queries, tokens, out_dims, p, plain);
+      w.begin(Stage::keys, fmt::format("Keys  K = X · W_key{}  ({})", plus, shape(h.keys))) +=
+          render_matrix(h.keys, tokens, out_dims, p, plain);
+      w.begin(Stage::values, fmt::format("Values  V = X · W_value{}  ({})", plus, shape(h.values))) +=
+          render_matrix(h.values, tokens, out_dims, p, plain);
+    } else {
+      w.begin(Stage::queries, fmt::format("Queries, keys and values  Q = K = V = X{}  (no trainable weights)",
+                                     s.multihead == Multihead::split && s.heads > 1 ? " (this head's columns)" : "")) +=
+          "  Each token's embedding is its own query, key and value.\n";
+    }
+
+    w.begin(Stage::scores, fmt::format("Attention scores  ω = Q · Kᵀ  ({}; row = query, column = key)", shape(h.attn_scores))) +=
+        render_matrix(h.attn_scores, tokens, tokens, p, plain);
+    if (s.scale) {
+      w.begin(Stage::scaled, fmt::format("Scaled scores  ω / √d_k = ω / {}  ({})", format_number(h.scale_divisor, p),
+                                    shape(h.scaled_scores))) += render_matrix(h.scaled_scores, tokens, tokens, p, plain);
+    }
+    if (h.masked_scores) {
+      w.begin(Stage::mask, fmt::format("Causal mask  {} with -inf above the diagonal (the future is hidden)",
+                                  normalised_thing(s))) += render_matrix(*h.masked_scores, tokens, tokens, p, plain);
+    }
+    std::string* weights_out;
+    if (h.masked_weights) {
+      w.begin(Stage::mask, fmt::format("Masked weights  {}, then 0 above the diagonal  ({})", weights_title(s),
+                                  shape(h.attn_weights))) +=
+          render_matrix(*h.masked_weights, tokens, tokens, p, weights_style);
+      weights_out = &w.begin(Stage::weights, "Attention weights  α = masked weights / their row sum  (each row sums to 1 again)");
+    } else {
+      weights_out = &w.begin(Stage::weights, fmt::format("Attention weights  {}  ({}{})", weights_title(s),
+                                                    shape(h.attn_weights),
+                                                    s.softmax == Softmax::sum ? "" : "; each row sums to 1"));
+    }
+    std::string& out = *weights_out;
+    out += render_matrix(h.attn_weights, tokens, tokens, p, weights_style);
+    out += "\n  Each token attends most to:\n";
+    std::size_t label_width = 0;
+    for (const auto& tok : tokens) label_width = std::max(label_width, display_width(fit_label(tok)));
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t best = 0;
+      for (std::size_t j = 1; j < n; ++j)
+        if (h.attn_weights(i, j) > h.attn_weights(i, best)) best = j;
+      out += fmt::format("    {} → {} ({})\n", pad_right(fit_label(tokens[i]), label_width), tokens[best],
+                         format_number(h.attn_weights(i, best), p));
+    }
+
+    if (h.dropped_weights) {
+      std::string& d = w.begin(Stage::dropout, fmt::format("Dropout mask  (1 = kept, 0 = dropped; p = {})", s.dropout));
+      d += render_matrix(*h.dropout_mask, tokens, tokens, 0, plain);
+      d += fmt::format("\n  Weights after dropout  α · mask / (1 - p) = α · mask × {}\n",
+                       format_number(1.0f / static_cast<float>(1.0 - s.dropout), p));
+      d += render_matrix(*h.dropped_weights, tokens, tokens, p, weights_style);
+    }
+
+    w.begin(Stage::context, fmt::format("Context vectors  z = {} · V  ({}; row i is token i's new vector)",
+                                   h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec))) +=
+        render_matrix(h.context_vec, tokens, out_dims, p, plain);
+
+    // The head's banner goes before its first shown section.
+    if (!banner.empty() && w.sections().size() > before) w.sections()[before].text.insert(0, banner);
+  }
+
+  if (t.concatenated) {
+    w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))) +=
+        render_matrix(*t.concatenated, tokens, dim_labels(t.concatenated->cols), p, plain);
+  }
+  if (t.out_proj) {
+    const std::vector<std::string> dims = dim_labels(t.out_proj->weight.cols);
+    std::string& out = w.begin(Stage::output, fmt::format("Output projection  out_proj = nn.Linear({0}, {0}): weight ({1}, "
+                                                     "rows are inputs) and bias, then output = concatenated · weight + bias",
+                                                     t.out_proj->weight.rows, shape(t.out_proj->weight)));
+    out += render_matrix(t.out_proj->weight, dim_labels(t.out_proj->weight.rows), dims, p, plain);
+    out += render_biases({"bias"}, {&t.out_proj->bias}, p);
+    out += fmt::format("\n  Output  ({})\n", shape(t.output));
+    out += render_matrix(t.output, tokens, dims, p, plain);
+  }
+  return w.take(Section{std::nullopt, head});
+}
+
+std::string render_walkthrough(const Trace& trace, const RenderOptions& options) {
+  std::string out;
+  for (const Section& s : render_sections(trace, options)) out += s.text;
+  return out;
+}
+
+}  // namespace attn

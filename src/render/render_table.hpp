@@ -1,0 +1,78 @@
+// render_table.hpp: the Trace as the labelled tables a learner reads.
+//
+// render_sections() turns a Trace into a header (sentence, tokens, table,
+// projection, seed, scaling, ...) followed by one section per stage, in the
+// tutorials' order: embeddings X, the weight matrices, Q, K, V, scores
+// ω = Q·Kᵀ, scaled scores ω/√d_k, the causal mask, weights α = softmax(...),
+// dropout, context vectors z = α·V, and for several heads their concatenation
+// and out_proj. Each section's title carries its formula. Token names label
+// the rows (and the columns of n × n matrices); d0 d1 … label dimensions.
+// Numbers are shown to `precision` decimals; columns line up in terminal
+// columns, whatever script the tokens are written in. It only reads the Trace.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "attn/matrix.hpp"
+#include "parameters.hpp"
+#include "stage.hpp"
+#include "style.hpp"
+#include "attn/trace.hpp"
+
+namespace attn {
+
+struct RenderOptions {
+  int precision = 4;            // REQUIRES: 0 ≤ precision ≤ 9
+  bool color = false;           // shade cells, bold each row's largest weight
+  std::set<Stage> stages;       // stages to print; empty means all
+  // Plain-words explanation printed under a stage's title (--explain): stage → lines.
+  const std::map<Stage, std::vector<std::string>>* explain = nullptr;
+};
+
+// Default options with `precision` decimals.
+inline RenderOptions with_precision(int precision) {
+  RenderOptions options;
+  options.precision = precision;
+  return options;
+}
+
+struct Section {
+  std::optional<Stage> stage;  // nothing for the header (and for the CLI's focus section)
+  std::string text;
+};
+
+std::vector<Section> render_sections(const Trace& trace, const RenderOptions& options);
+
+// All sections, joined.
+std::string render_walkthrough(const Trace& trace, const RenderOptions& options);
+
+// One matrix as an aligned table. REQUIRES: row_labels.size() == m.rows,
+// col_labels.size() == m.cols.
+struct TableStyle {
+  bool color = false;
+  Shade shade = Shade::none;
+  bool bold_row_max = false;
+};
+std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
+                          const std::vector<std::string>& col_labels, int precision, const TableStyle& style = {});
+
+// The parameter count of `attn-explain params`, one part a line, then the total.
+std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
+                                   std::uint64_t heads, Multihead multihead);
+
+// A value at `precision` decimals, never "-0.0000"; non-finite as "nan"/"inf"/"-inf".
+std::string format_number(float value, int precision);
+
+// Labels d0, d1, … for `count` dimensions.
+std::vector<std::string> dim_labels(std::size_t count);
+
+// `text` padded with spaces to `width` terminal columns.
+std::string pad_left(const std::string& text, std::size_t width);
+std::string pad_right(const std::string& text, std::size_t width);
+
+}  // namespace attn

@@ -1,0 +1,37 @@
+// trace_json.hpp: the Trace as JSON, the contract scripts rely on.
+//
+// Schema tag "attn-explain/trace@1" (docs/trace-format.md,
+// docs/schemas/trace.schema.json). Keys are only ever added, never renamed.
+// Every number is the float32 value at full precision, written as the shortest
+// decimal that reads back to the same float; a non-finite value is null.
+// Matrices are arrays of rows.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "attn/matrix.hpp"
+#include "parameters.hpp"
+#include "attn/trace.hpp"
+
+namespace attn {
+
+inline constexpr const char* kTraceSchema = "attn-explain/trace@1";
+
+nlohmann::ordered_json trace_to_json(const Trace& trace);
+
+// A float as JSON: the shortest decimal that round-trips as float32, or null.
+nlohmann::ordered_json float_to_json(float value);
+nlohmann::ordered_json matrix_to_json(const Matrix& m);
+
+// `attn-explain params --json`: {"d_in", "d_out", "heads", "multihead", "qkv_bias",
+// "parts": [{"name", "count"}], "total"}.
+nlohmann::ordered_json parameter_count_to_json(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
+                                               std::uint64_t heads, Multihead multihead, bool qkv_bias);
+
+// Pretty JSON text: objects indented, arrays of numbers kept on one line (so a
+// matrix reads as one row per line). Ends with a newline.
+std::string format_json(const nlohmann::ordered_json& value);
+
+}  // namespace attn

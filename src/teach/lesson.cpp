@@ -1,0 +1,141 @@
+#include "lesson.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "attn/error.hpp"
+#include "json_file.hpp"
+#include "attn/embedding_table.hpp"
+#include "data_dir.hpp"
+#include "text_file.hpp"
+#include "token_lookup.hpp"
+#include "json_fields.hpp"
+
+namespace attn {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string focus_argument(const std::string& spec) {
+  return spec.find_first_of(" \t'\"$`\\!*?[]()<>|&;#~") == std::string::npos ? spec : shell_quote(spec);
+}
+
+
+}  // namespace
+
+Lesson parse_lesson(const std::string& text, const std::string& source) {
+  const json root = parse_json_document(text, source, 16);
+  const Fields f(root, source, {"$schema", "name", "title", "source", "summary", "order", "run", "steps"});
+  Lesson lesson;
+  lesson.path = source;
+  lesson.name = f.text("name");
+  lesson.title = f.text("title");
+  lesson.source = f.text("source");
+  lesson.summary = f.text("summary");
+  lesson.order = f.has("order") ? static_cast<int>(f.whole("order", 0, 10000)) : 0;
+  RunSettings settings;
+  if (f.has("run")) apply_run(f.raw("run"), source, settings);
+  if (!f.has("steps") || !f.raw("steps").is_array() || f.raw("steps").empty()) {
+    f.fail("\"steps\" must be a non-empty array of steps");
+  }
+  const json& steps = f.raw("steps");
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const std::string where = fmt::format("{}: step {}", source, i + 1);
+    const Fields s(steps[i], where, {"title", "say", "run", "show", "focus", "compare", "expect"});
+    LessonStep step;
+    step.title = s.text("title");
+    if (s.has("say")) step.say = s.lines("say");
+    if (s.has("run")) apply_run(s.raw("run"), where, settings);
+    step.settings = settings;
+    if (s.has("show")) {
+      step.show = read_stages(s, "show");
+    }
+    if (s.has("focus")) step.focus = s.text("focus");
+    if (s.has("compare")) step.compare = s.choice("compare", {"scale", "softmax"});
+    if (s.has("expect")) {
+      const Fields e(s.raw("expect"), where + " \"expect\"", {"token", "attends_most_to"});
+      step.expect = LessonExpectation{e.text("token"), e.text("attends_most_to")};
+    }
+    if (step.computes() && settings.request.sentence.empty()) s.fail("shows something, but no \"sentence\" is set");
+    lesson.steps.push_back(std::move(step));
+  }
+  return lesson;
+}
+
+Lesson load_lesson(const fs::path& path) { return parse_lesson(read_text_file(path), path.string()); }
+
+std::vector<Lesson> load_lessons() {
+  std::vector<Lesson> lessons;
+  for (const fs::path& file : bundled_json_files("lessons")) lessons.push_back(load_lesson(file));
+  std::stable_sort(lessons.begin(), lessons.end(), [](const Lesson& a, const Lesson& b) { return a.order < b.order; });
+  return lessons;
+}
+
+const Lesson& find_lesson(const std::vector<Lesson>& lessons, const std::string& name) {
+  std::string names;
+  for (const Lesson& l : lessons) {
+    if (l.name == name) return l;
+    names += (names.empty() ? "" : ", ") + l.name;
+  }
+  throw UsageError(fmt::format("lesson \"{}\": no such lesson", name), "lessons: " + names);
+}
+
+bool same_run(const RunSettings& a, const RunSettings& b) {
+  return a.request.sentence == b.request.sentence && settings_flags(a) == settings_flags(b);
+}
+
+std::string command_for(const LessonStep& step) {
+  std::string cmd;
+  if (step.compare) {
+    cmd += " --compare " + *step.compare;
+  } else {
+    if (!step.show.empty()) {
+      std::string stages;
+      for (const Stage s : step.show) stages += (stages.empty() ? "" : ",") + std::string(to_string(s));
+      cmd += " --stages " + stages;
+    }
+    if (step.focus) cmd += " --focus " + focus_argument(*step.focus);
+  }
+  return command_line(step.settings, cmd);
+}
+
+std::vector<StepRun> run_lesson(const Lesson& lesson) {
+  std::map<std::string, EmbeddingTable> tables;
+  auto table_for = [&](const std::string& name) -> const EmbeddingTable& {
+    auto it = tables.find(name);
+    if (it == tables.end()) it = tables.emplace(name, load_table(find_data_file(name))).first;
+    return it->second;
+  };
+  std::vector<StepRun> runs(lesson.steps.size());
+  for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
+    const LessonStep& step = lesson.steps[i];
+    if (!step.computes()) continue;
+    StepRun& run = runs[i];
+    try {
+      const EmbeddingTable& table = table_for(step.settings.embeddings);
+      if (step.compare == "scale") {
+        run.scale = compare_scale(step.settings.request, table);
+      } else if (step.compare) {
+        run.softmax = compare_softmax(step.settings.request, table, table_for(kOverflowTable));
+      } else {
+        run.trace = explore(step.settings.request, table);
+        if (step.focus) run.focus_row = find_focus(*run.trace, *step.focus);
+      }
+    } catch (const Error& e) {
+      // A lesson that cannot run is bad data, wherever the engine found the problem.
+      throw DataError(fmt::format("{}: step {}: {}", lesson.path, i + 1, e.what()), e.hint());
+    }
+  }
+  return runs;
+}
+
+}  // namespace attn

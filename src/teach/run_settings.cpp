@@ -1,0 +1,77 @@
+#include "run_settings.hpp"
+
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "json_fields.hpp"
+
+namespace attn {
+
+void apply_run(const json& run, const std::string& where, RunSettings& s) {
+  const Fields f(run, where + " \"run\"",
+                 {"sentence", "embeddings", "projection", "seed", "d_out", "scale", "qkv_bias", "softmax", "causal",
+                  "causal_method", "dropout", "dropout_seed", "heads", "multihead"});
+  Request& r = s.request;
+  if (f.has("sentence")) r.sentence = f.text("sentence");
+  if (f.has("embeddings")) s.embeddings = f.text("embeddings");
+  if (f.has("projection")) r.projection = value_named(kProjectionNames, f.choice("projection", {"auto", "none", "rand", "linear", "table"}));
+  if (f.has("seed")) r.seed = f.whole("seed", 0, std::numeric_limits<std::uint64_t>::max());
+  if (f.has("d_out")) r.d_out = f.whole("d_out", 1, 4096);
+  if (f.has("scale")) r.scale = f.flag("scale");
+  if (f.has("qkv_bias")) r.qkv_bias = f.flag("qkv_bias");
+  if (f.has("softmax")) r.softmax = f.choice_of("softmax", kSoftmaxNames);
+  if (f.has("causal")) r.causal = f.flag("causal");
+  if (f.has("causal_method")) r.causal_method = f.choice_of("causal_method", kCausalMethodNames);
+  if (f.has("dropout")) {
+    r.dropout = f.number("dropout");
+    if (!(r.dropout >= 0.0 && r.dropout < 1.0)) f.fail(fmt::format("\"dropout\" is {}, expected 0 ≤ p < 1", r.dropout));
+  }
+  if (f.has("dropout_seed")) r.dropout_seed = f.whole("dropout_seed", 0, std::numeric_limits<std::uint64_t>::max());
+  if (f.has("heads")) r.heads = f.whole("heads", 1, 256);
+  if (f.has("multihead")) r.multihead = f.choice_of("multihead", kMultiheadNames);
+}
+
+// `text` quoted for a POSIX shell: double quotes when that is safe, else single quotes.
+std::string shell_quote(const std::string& text) {
+  if (text.find_first_of("\"$`\\!") == std::string::npos) return "\"" + text + "\"";
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::vector<Stage> read_stages(const Fields& f, const char* key) {
+  std::vector<Stage> stages;
+  for (const std::string& name : f.lines(key)) {
+    const std::optional<Stage> stage = stage_named(name);
+    if (!stage) f.fail(fmt::format("\"{}\" names \"{}\", which is not a stage", key, name));
+    stages.push_back(*stage);
+  }
+  return stages;
+}
+
+std::string settings_flags(const RunSettings& settings) {
+  const Request& r = settings.request;
+  const Request defaults;
+  std::string cmd;
+  if (settings.embeddings != RunSettings{}.embeddings) cmd += " --embeddings " + settings.embeddings;
+  if (r.projection != defaults.projection) cmd += fmt::format(" --projection {}", to_string(r.projection));
+  if (r.seed != defaults.seed) cmd += fmt::format(" --seed {}", r.seed);
+  if (r.d_out) cmd += fmt::format(" --d-out {}", *r.d_out);
+  if (!r.scale) cmd += " --no-scale";
+  if (r.qkv_bias) cmd += " --qkv-bias";
+  if (r.softmax != defaults.softmax) cmd += fmt::format(" --softmax {}", to_string(r.softmax));
+  if (r.causal) cmd += " --causal";
+  if (r.causal && r.causal_method != defaults.causal_method) cmd += fmt::format(" --causal-method {}", to_string(r.causal_method));
+  if (r.dropout > 0.0) cmd += fmt::format(" --dropout {}", r.dropout);
+  if (r.dropout_seed && r.dropout > 0.0) cmd += fmt::format(" --dropout-seed {}", *r.dropout_seed);
+  if (r.heads != defaults.heads) cmd += fmt::format(" --heads {}", r.heads);
+  if (r.multihead != defaults.multihead) cmd += fmt::format(" --multihead {}", to_string(r.multihead));
+  return cmd;
+}
+
+std::string command_line(const RunSettings& settings, const std::string& extra) {
+  return "attn-explain" + settings_flags(settings) + extra + " " + shell_quote(settings.request.sentence);
+}
+
+}  // namespace attn

@@ -1,0 +1,45 @@
+// run_settings.hpp: the settings of one run as data files write them.
+//
+// Lessons and exercises describe a run with a "run" object whose keys mirror
+// the command-line options (docs/lesson-format.md):
+//   sentence, embeddings, projection, seed, d_out, scale, qkv_bias, softmax,
+//   causal, causal_method, dropout, dropout_seed, heads, multihead.
+// apply_run() merges such an object over RunSettings, refusing unknown keys,
+// wrong types and values out of range with a DataError that starts with
+// `where`. settings_flags() gives back the options that reproduce the run.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "attn/explorer.hpp"
+#include "json_fields.hpp"
+#include "stage.hpp"
+
+namespace attn {
+
+// The settings of one run: a bundled table's name and the request.
+struct RunSettings {
+  std::string embeddings = "default.json";
+  Request request;
+};
+
+void apply_run(const nlohmann::json& run, const std::string& where, RunSettings& settings);
+
+// " --embeddings journey.json --projection none ...": each option that differs
+// from its default, each with a leading space; the sentence is not included.
+std::string settings_flags(const RunSettings& settings);
+
+// The attn-explain command line: the options, `extra` (e.g. " --focus it"),
+// then the sentence quoted for a POSIX shell.
+std::string command_line(const RunSettings& settings, const std::string& extra = "");
+
+// `text` quoted for a POSIX shell: double quotes when that is safe, else single quotes.
+std::string shell_quote(const std::string& text);
+
+// The stages a lesson step or an exercise lists under `key` ("show"), each a
+// name of kStageNames; a DataError from `f` for any other name.
+std::vector<Stage> read_stages(const Fields& f, const char* key);
+
+}  // namespace attn
