@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 namespace attn {
@@ -22,6 +23,9 @@ struct Matrix {
   // REQUIRES: r < rows, c < cols.
   float& operator()(std::size_t r, std::size_t c) { return data[r * cols + c]; }
   float operator()(std::size_t r, std::size_t c) const { return data[r * cols + c]; }
+
+  // Row r, read-only. REQUIRES: r < rows.
+  std::span<const float> row(std::size_t r) const { return {data.data() + r * cols, cols}; }
 
   bool empty() const { return rows == 0 || cols == 0; }
   friend bool operator==(const Matrix&, const Matrix&) = default;

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "softmax.hpp"
+
 namespace attn {
 
 namespace {
@@ -27,46 +29,6 @@ Matrix project(const Matrix& x, const Matrix& W, const std::optional<std::vector
   return out;
 }
 
-bool is_masked(bool causal, std::size_t i, std::size_t j) { return causal && j > i; }
-
-// One row of weights from one row of scores, by the chosen normalisation.
-// Masked entries (-inf, or left out under the sum normalisation) get weight 0.
-void normalise_row(const Matrix& scores, Matrix& weights, std::size_t i, Softmax softmax, bool causal) {
-  const std::size_t n = scores.cols;
-  switch (softmax) {
-    case Softmax::stable: {
-      // exp(x - max) / sum: the max keeps every exponent ≤ 0, so nothing overflows.
-      float row_max = kMinusInfinity;
-      for (std::size_t j = 0; j < n; ++j) row_max = std::fmax(row_max, scores(i, j));
-      float row_sum = 0.0f;
-      for (std::size_t j = 0; j < n; ++j) {
-        weights(i, j) = std::exp(scores(i, j) - row_max);
-        row_sum += weights(i, j);
-      }
-      for (std::size_t j = 0; j < n; ++j) weights(i, j) /= row_sum;
-      break;
-    }
-    case Softmax::naive: {
-      // exp(x) / sum exp(x), as the book's softmax_naive: exp overflows above ~88.7.
-      float row_sum = 0.0f;
-      for (std::size_t j = 0; j < n; ++j) {
-        weights(i, j) = std::exp(scores(i, j));
-        row_sum += weights(i, j);
-      }
-      for (std::size_t j = 0; j < n; ++j) weights(i, j) /= row_sum;
-      break;
-    }
-    case Softmax::sum: {
-      // x / sum(x): the book's first normalisation, not a softmax (weights can be negative).
-      float row_sum = 0.0f;
-      for (std::size_t j = 0; j < n; ++j)
-        if (!is_masked(causal, i, j)) row_sum += scores(i, j);
-      for (std::size_t j = 0; j < n; ++j) weights(i, j) = is_masked(causal, i, j) ? 0.0f : scores(i, j) / row_sum;
-      break;
-    }
-  }
-}
-
 }  // namespace
 
 Matrix dropout_mask(TorchGenerator& gen, std::size_t rows, std::size_t cols, double p) {
@@ -83,16 +45,19 @@ HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& par
                       const AttentionOptions& options, TorchGenerator& gen) {
   HeadTrace head;
   const std::size_t n = inputs.rows;
-
-  // pass 1: project the inputs, (n × d_in) · (d_in × d_out) → n × d_out each.
-  // Without trainable weights every token is its own query, key and value.
   if (parameters) {
+    // The head keeps the weights it was given, for the tables and the trace.
     head.W_query = parameters->W_query;
     head.W_key = parameters->W_key;
     head.W_value = parameters->W_value;
     head.b_query = parameters->b_query;
     head.b_key = parameters->b_key;
     head.b_value = parameters->b_value;
+  }
+
+  // pass 1 (3.4.1): queries, keys and values, (n × d_in) · (d_in × d_out) → n × d_out each.
+  // Without trainable weights (3.3.1) every token is its own query, key and value.
+  if (parameters) {
     head.queries = project(inputs, parameters->W_query, parameters->b_query);
     head.keys = project(inputs, parameters->W_key, parameters->b_key);
     head.values = project(inputs, parameters->W_value, parameters->b_value);
@@ -104,8 +69,8 @@ HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& par
   const Matrix& values = head.values;
   const std::size_t d_k = keys.cols;
 
-  // pass 2: attention scores, query i · key j, n × n.
-  Matrix attn_scores(n, n);
+  // pass 2 (3.3.1, 3.4.1): attention scores ω, query i · key j, n × n.
+  Matrix& attn_scores = head.attn_scores = Matrix(n, n);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       float dot = 0.0f;
@@ -113,66 +78,59 @@ HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& par
       attn_scores(i, j) = dot;
     }
   }
-  // pass 3: scale by sqrt(d_k) so that wide vectors do not saturate the softmax, n × n.
-  const float divisor = options.scale ? std::sqrt(static_cast<float>(d_k)) : 1.0f;
-  Matrix scaled_scores(n, n);
+
+  // pass 3 (3.4.1): scale by sqrt(d_k) so that wide vectors do not saturate the softmax, n × n.
+  head.scale_divisor = options.scale ? std::sqrt(static_cast<float>(d_k)) : 1.0f;
+  Matrix& scaled_scores = head.scaled_scores = Matrix(n, n);
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) scaled_scores(i, j) = attn_scores(i, j) / divisor;
+    for (std::size_t j = 0; j < n; ++j) scaled_scores(i, j) = attn_scores(i, j) / head.scale_divisor;
   }
 
-  // pass 4 (causal, method inf): hide the future, -inf above the diagonal, n × n.
-  const Matrix* to_normalise = &scaled_scores;
-  if (options.causal && options.causal_method == CausalMethod::inf) {
-    Matrix masked_scores = scaled_scores;
+  // pass 4 (3.5.1, causal, method inf): hide the future, -inf above the diagonal, n × n.
+  const bool mask_before = options.causal && options.causal_method == CausalMethod::inf;
+  if (mask_before) {
+    Matrix& masked_scores = head.masked_scores.emplace(scaled_scores);
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = i + 1; j < n; ++j) masked_scores(i, j) = kMinusInfinity;
-    head.masked_scores = std::move(masked_scores);
-    to_normalise = &*head.masked_scores;
+  }
+  const Matrix& to_normalise = mask_before ? *head.masked_scores : scaled_scores;
+
+  // pass 5 (3.3.1, 3.3.2): normalise each row into attention weights α (softmax by default), n × n.
+  Matrix& attn_weights = head.attn_weights = Matrix(n, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const RowNormalisation row = normalise_row(to_normalise.row(i), options.softmax, mask_before ? i + 1 : n);
+    for (std::size_t j = 0; j < n; ++j) attn_weights(i, j) = row.weights[j];
   }
 
-  // pass 5: normalise each row into weights (softmax by default), n × n.
-  Matrix attn_weights(n, n);
-  const bool mask_in_sum = options.causal && options.causal_method == CausalMethod::inf;
-  for (std::size_t i = 0; i < n; ++i) normalise_row(*to_normalise, attn_weights, i, options.softmax, mask_in_sum);
-
-  // pass 5b (causal, method renorm): zero above the diagonal, divide each row by its new sum, n × n.
+  // pass 5b (3.5.1, causal, method renorm): zero above the diagonal, divide each row by its new sum, n × n.
   if (options.causal && options.causal_method == CausalMethod::renorm) {
-    Matrix masked_weights = attn_weights;
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = i + 1; j < n; ++j) masked_weights(i, j) = 0.0f;
+    Matrix& masked_weights = head.masked_weights.emplace(attn_weights);
     for (std::size_t i = 0; i < n; ++i) {
-      float row_sum = 0.0f;
-      for (std::size_t j = 0; j < n; ++j) row_sum += masked_weights(i, j);
-      for (std::size_t j = 0; j < n; ++j) attn_weights(i, j) = masked_weights(i, j) / row_sum;
+      const std::span<const float> softmax_row = attn_weights.row(i);
+      const std::vector<float> row = renormalise_causal({softmax_row.begin(), softmax_row.end()}, i);
+      for (std::size_t j = 0; j < n; ++j) {
+        masked_weights(i, j) = j > i ? 0.0f : masked_weights(i, j);
+        attn_weights(i, j) = row[j];
+      }
     }
-    head.masked_weights = std::move(masked_weights);
   }
 
-  // pass 6 (dropout): drop each weight with probability p, scale the rest by 1/(1 - p), n × n.
-  const Matrix* weights_used = &attn_weights;
+  // pass 6 (3.5.2, dropout): drop each weight with probability p, scale the rest by 1/(1 - p), n × n.
   if (options.dropout > 0.0) {
-    Matrix mask = dropout_mask(gen, n, n, options.dropout);
+    const Matrix& mask = head.dropout_mask.emplace(dropout_mask(gen, n, n, options.dropout));
     const float keep_scale = 1.0f / static_cast<float>(1.0 - options.dropout);
-    Matrix dropped(n, n);
+    Matrix& dropped = head.dropped_weights.emplace(n, n);
     for (std::size_t i = 0; i < n * n; ++i) dropped.data[i] = attn_weights.data[i] * (mask.data[i] * keep_scale);
-    head.dropout_mask = std::move(mask);
-    head.dropped_weights = std::move(dropped);
-    weights_used = &*head.dropped_weights;
   }
+  const Matrix& weights_used = head.dropped_weights ? *head.dropped_weights : attn_weights;
 
-  // pass 7: context vectors, the weighted sum of the values, (n × n) · (n × d_out) → n × d_out.
-  Matrix context_vec(n, values.cols);
+  // pass 7 (3.3.1, 3.4.1): context vectors z, the weighted sum of the values, (n × n) · (n × d_out) → n × d_out.
+  Matrix& context_vec = head.context_vec = Matrix(n, values.cols);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
-      for (std::size_t k = 0; k < values.cols; ++k) context_vec(i, k) += (*weights_used)(i, j) * values(j, k);
+      for (std::size_t k = 0; k < values.cols; ++k) context_vec(i, k) += weights_used(i, j) * values(j, k);
     }
   }
-
-  head.attn_scores = std::move(attn_scores);
-  head.scale_divisor = divisor;
-  head.scaled_scores = std::move(scaled_scores);
-  head.attn_weights = std::move(attn_weights);
-  head.context_vec = std::move(context_vec);
   return head;
 }
 
@@ -180,10 +138,10 @@ ModuleResult attend_module(const Matrix& inputs, const ModuleParameters& paramet
                            Multihead multihead, const AttentionOptions& options, TorchGenerator& gen) {
   ModuleResult result;
   if (multihead == Multihead::wrapper) {
-    // MultiHeadAttentionWrapper: H independent heads, each with its own weights.
+    // MultiHeadAttentionWrapper (3.6.1): H independent heads, each with its own weights.
     for (std::size_t h = 0; h < heads; ++h) result.heads.push_back(attend_head(inputs, parameters.heads[h], options, gen));
   } else {
-    // MultiHeadAttention: one projection of d_out columns; head h works on columns
+    // MultiHeadAttention (3.6.2): one projection of d_out columns; head h works on columns
     // [h · head_dim, (h + 1) · head_dim) of the queries, keys and values.
     const std::optional<Parameters>& whole = parameters.heads.front();
     const std::size_t d_out = whole ? whole->W_query.cols : inputs.cols;

@@ -33,8 +33,11 @@ std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<S
   auto draw = [&](const LessonStep& step, const StepRun& run) {
     std::string out;
     const CompareOptions co{options.precision, color};
-    if (run.scale) return "\n" + render_scale_comparison(*run.scale, co);
-    if (run.softmax) return "\n" + render_softmax_comparison(*run.softmax, co);
+    if (run.scale || run.softmax) {
+      out += '\n';
+      out += run.scale ? render_scale_comparison(*run.scale, co) : render_softmax_comparison(*run.softmax, co);
+      return out;
+    }
     RenderOptions ro = with_precision(options.precision);
     ro.color = color;
     ro.explain = options.explain;
@@ -43,13 +46,16 @@ std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<S
     const bool new_run = !shown_settings || !same_run(*shown_settings, step.settings);
     for (const Section& section : render_sections(*run.trace, ro)) {
       if (!section.stage) {
-        if (new_run) out += '\n' + section.text;
+        if (new_run) (out += '\n') += section.text;
       } else if (!step.show.empty()) {
         out += section.text;
       }
     }
     shown_settings = &step.settings;
-    if (run.focus_row) out += '\n' + render_focus(*run.trace, *run.focus_row, FocusOptions{options.precision, color});
+    if (run.focus_row) {
+      out += '\n';
+      out += render_focus(*run.trace, *run.focus_row, FocusOptions{options.precision, color});
+    }
     return out;
   };
 

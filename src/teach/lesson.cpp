@@ -100,7 +100,7 @@ std::string command_for(const LessonStep& step) {
   } else {
     if (!step.show.empty()) {
       std::string stages;
-      for (const Stage s : step.show) stages += (stages.empty() ? "" : ",") + std::string(to_string(s));
+      for (const Stage s : step.show) (stages += stages.empty() ? "" : ",") += to_string(s);
       cmd += " --stages " + stages;
     }
     if (step.focus) cmd += " --focus " + focus_argument(*step.focus);
