@@ -128,16 +128,8 @@ std::string check_stage_list(const std::string& list) {
 
 const std::vector<std::string> kColors = {"auto", "always", "never"};
 
-}  // namespace
-
-CommandLine parse_command_line(int argc, const char* const* argv) {
-  CommandLine cl;
-  CLI::App app{"attn-explain: watch self-attention compute, stage by stage, with the tutorials' numbers.", kProgram};
-  app.footer(kExamples);
-  app.set_version_flag("-V,--version", fmt::format("{} {}", kProgram, version()));
-  app.get_formatter()->column_width(34);
-
-  MainOptions& o = cl.main;
+// The main command's options: attn-explain [options] SENTENCE.
+void add_main_options(CLI::App& app, MainOptions& o) {
   app.add_option("sentence", o.words,
                  "The sentence to attend over (quote it, or give its words as separate arguments; - reads stdin)");
   app.add_option("-e,--embeddings", o.embeddings, "Embedding table (JSON); default: the bundled default.json")
@@ -197,8 +189,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                                       "Spell out one token's arithmetic, number by number: its text or its 1-based position")
                            ->type_name("TOKEN|N");
   CLI::Option* stages = app.add_option("--stages", o.stages,
-                                       "Print only these stages, e.g. scores,weights (inputs, params, queries, keys, values, "
-                                       "scores, scaled, mask, weights, dropout, context, heads, output)")
+                                       fmt::format("Print only these stages, e.g. scores,weights ({})", stage_list()))
                             ->check(CLI::Validator(check_stage_list, "LIST"))
                             ->type_name("LIST");
   CLI::Option* explain = app.add_flag("--explain", o.explain, "Before each stage, a few plain lines on what it does and why");
@@ -218,7 +209,16 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       ->check(file_name())
       ->type_name("FILE");
 
-  ExerciseCommand& ec = cl.exercise;
+}
+
+// --precision and --color, as the lesson and exercise subcommands take them.
+void add_display_options(CLI::App& command, int& precision, std::string& color) {
+  command.add_option("--precision", precision, "Decimals shown")->check(whole_number(0, 9))->type_name("N")->capture_default_str();
+  command.add_option("--color", color, "auto, always, never")->check(one_of(kColors))->capture_default_str();
+}
+
+// attn-explain exercise [ID] [--hint | --solution | --answer VALUE | --reset].
+CLI::App* add_exercise_command(CLI::App& app, ExerciseCommand& ec, std::string& color) {
   CLI::App* exercise = app.add_subcommand("exercise", "Exercises from the walkthroughs: pose one, check your answer, hints, solutions");
   exercise->footer(
       "Examples:\n"
@@ -242,13 +242,13 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   ex_solution->excludes(ex_answer)->excludes(ex_reset);
   ex_answer->excludes(ex_reset);
   exercise->add_flag("--json", ec.json, "Print as JSON (the list, the task, a hint, {\"id\", \"answer\"}, or the verdict)");
-  exercise->add_option("--precision", ec.precision, "Decimals shown")
-      ->check(whole_number(0, 9))
-      ->type_name("N")
-      ->capture_default_str();
-  exercise->add_option("--color", cl.exercise_color, "auto, always, never")->check(one_of(kColors))->capture_default_str();
+  add_display_options(*exercise, ec.precision, color);
 
-  ParamsOptions& po = cl.params;
+  return exercise;
+}
+
+// attn-explain params --d-in A --d-out B [--heads H] [--multihead KIND].
+CLI::App* add_params_command(CLI::App& app, ParamsOptions& po) {
   CLI::App* params = app.add_subcommand("params", "Count the trainable parameters of the module (the book's exercise 3.3)");
   params->footer("Example:\n  attn-explain params --d-in 768 --d-out 768 --heads 12\n"
                  "      the chapter's GPT-2-size MultiHeadAttention: 2,360,064 parameters\n");
@@ -261,7 +261,11 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   params->add_flag("--qkv-bias", po.qkv_bias, "The query, key and value projections have biases");
   params->add_flag("--json", po.json, "Print the count as JSON");
 
-  LessonCommand& lc = cl.lesson;
+  return params;
+}
+
+// attn-explain lesson [NAME].
+CLI::App* add_lesson_command(CLI::App& app, LessonCommand& lc) {
   CLI::App* lesson = app.add_subcommand("lesson", "List the lessons, or run one: a narrated walkthrough of a tutorial's example");
   lesson->footer("Examples:\n  attn-explain lesson\n      the lessons, with the document each one replays\n"
                  "  attn-explain lesson journey\n      the book's example, step by step (Enter: next, q: quit)\n"
@@ -269,11 +273,39 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   lesson->add_option("name", lc.name, "The lesson to run (none: list them)")->type_name("NAME");
   lesson->add_flag("--json", lc.json, "The list (or, with NAME, the lesson's steps and commands) as JSON");
   lesson->add_flag("--explain", lc.explain, "A few plain lines on each stage a step shows");
-  lesson->add_option("--precision", lc.precision, "Decimals shown")
-      ->check(whole_number(0, 9))
-      ->type_name("N")
-      ->capture_default_str();
-  lesson->add_option("--color", lc.color, "auto, always, never")->check(one_of(kColors))->capture_default_str();
+  add_display_options(*lesson, lc.precision, lc.color);
+
+  return lesson;
+}
+
+// What the parser cannot say alone, command by command.
+void check_params(ParamsOptions& po) {
+  po.multihead = *value_named(kMultiheadNames, po.multihead_name);
+  if (po.multihead == Multihead::split && po.d_out % po.heads != 0) {
+    throw UsageError(fmt::format("--heads {}: with --multihead split, --d-out {} must be divisible by the number of heads",
+                                 po.heads, po.d_out));
+  }
+}
+
+void check_exercise(const ExerciseCommand& ec) {
+  if (ec.id.empty() && (ec.hint || ec.solution || ec.answer)) {
+    throw UsageError("--hint, --solution and --answer need an exercise, e.g. attn-explain exercise dot-product --hint");
+  }
+  if (!ec.id.empty() && ec.reset) throw UsageError("--reset clears all progress; give it without an exercise");
+}
+
+}  // namespace
+
+CommandLine parse_command_line(int argc, const char* const* argv) {
+  CommandLine cl;
+  CLI::App app{"attn-explain: watch self-attention compute, stage by stage, with the tutorials' numbers.", kProgram};
+  app.footer(kExamples);
+  app.set_version_flag("-V,--version", fmt::format("{} {}", kProgram, version()));
+  app.get_formatter()->column_width(34);
+  add_main_options(app, cl.main);
+  CLI::App* exercise = add_exercise_command(app, cl.exercise, cl.exercise_color);
+  CLI::App* params = add_params_command(app, cl.params);
+  CLI::App* lesson = add_lesson_command(app, cl.lesson);
 
   try {
     app.parse(argc, argv);
@@ -292,20 +324,13 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
 
   if (params->parsed()) {
     cl.command = Command::params;
-    po.multihead = *value_named(kMultiheadNames, po.multihead_name);
-    if (po.multihead == Multihead::split && po.d_out % po.heads != 0) {
-      throw UsageError(fmt::format("--heads {}: with --multihead split, --d-out {} must be divisible by the number of heads",
-                                   po.heads, po.d_out));
-    }
+    check_params(cl.params);
   } else if (lesson->parsed()) {
     cl.command = Command::lesson;
   } else if (exercise->parsed()) {
     cl.command = Command::exercise;
-    if (ec.id.empty() && (ec.hint || ec.solution || ec.answer)) {
-      throw UsageError("--hint, --solution and --answer need an exercise, e.g. attn-explain exercise dot-product --hint");
-    }
-    if (!ec.id.empty() && ec.reset) throw UsageError("--reset clears all progress; give it without an exercise");
-  } else if (o.words.empty()) {
+    check_exercise(cl.exercise);
+  } else if (cl.main.words.empty()) {
     throw UsageError("give a sentence, e.g. attn-explain \"How are you doing?\"",
                      fmt::format("Run '{} --help' for usage and examples.", kProgram));
   }
