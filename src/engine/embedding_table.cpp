@@ -70,6 +70,99 @@ bool has_space(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
 }
 
+// The whole document, with duplicate keys and absurd nesting refused as it is read:
+// duplicates are legal JSON but almost always a mistake in a hand-edited table.
+json parse_table_document(const std::string& text, const std::string& source) {
+  std::string top_key;
+  std::set<std::string> top_keys;
+  std::set<std::string> inner_keys;
+  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > kMaxDepth) {
+      throw DataError(fmt::format("{}: nesting deeper than {} levels; a table is at most 4 deep",
+                                  source, kMaxDepth));
+    }
+    if (event == json::parse_event_t::object_start && depth == 1) inner_keys.clear();
+    if (event == json::parse_event_t::key) {
+      const std::string key = parsed.get<std::string>();
+      if (depth == 1) {
+        if (!top_keys.insert(key).second) {
+          throw DataError(fmt::format("{}: duplicate key \"{}\"", source, key));
+        }
+        top_key = key;
+      } else if (depth == 2 && !inner_keys.insert(key).second) {
+        if (top_key == "vectors") {
+          throw DataError(fmt::format("{}: duplicate token \"{}\" in \"vectors\"", source, key));
+        }
+        throw DataError(fmt::format("{}: duplicate key \"{}\" in \"{}\"", source, key, top_key));
+      }
+    }
+    return true;
+  };
+  return parse_json(text, source, callback);
+}
+
+// An object with only the keys a table may have.
+void check_table_shape(const json& root, const std::string& source) {
+  if (!root.is_object()) {
+    throw DataError(fmt::format("{}: the table is {}, expected a JSON object with \"dim\" and \"vectors\"",
+                                source, json_type_name(root)));
+  }
+  static const std::set<std::string> known = {"$schema", "name", "description", "dim", "vectors", "weights"};
+  for (const auto& [key, value] : root.items()) {
+    if (!known.count(key)) {
+      throw DataError(fmt::format("{}: unknown key \"{}\"", source, key),
+                      "a table has \"name\", \"description\", \"dim\", \"vectors\" and optionally \"weights\"");
+    }
+  }
+}
+
+// "vectors": one vector of table.dim numbers per token, added to the table.
+void read_vectors(const json& vectors, const std::string& source, EmbeddingTable& table) {
+  for (const auto& [token, value] : vectors.items()) {
+    if (token.empty()) throw DataError(fmt::format("{}: a token in \"vectors\" is the empty string", source));
+    if (has_space(token)) {
+      throw DataError(fmt::format("{}: token \"{}\" contains white space or a control character; "
+                                  "the tokenizer never produces it", source, token));
+    }
+    if (!value.is_array()) {
+      throw DataError(fmt::format("{}: the vector of \"{}\" is {}, expected an array of {} numbers",
+                                  source, token, json_type_name(value), table.dim));
+    }
+    if (value.size() != table.dim) {
+      throw DataError(fmt::format("{}: the vector of \"{}\" has {} values, expected {} (\"dim\")",
+                                  source, token, value.size(), table.dim));
+    }
+    std::vector<float> v(table.dim);
+    for (std::size_t i = 0; i < table.dim; ++i) {
+      v[i] = to_float(value[i], source, fmt::format("value {} of \"{}\"", i, token));
+    }
+    table.add(token, std::move(v));
+  }
+}
+
+// "weights": W_query, W_key and W_value, dim rows each, of one width.
+TableWeights read_weights(const json& weights, const std::string& source, std::size_t dim) {
+  if (!weights.is_object()) throw DataError(fmt::format("{}: \"weights\" is {}, expected an object", source, json_type_name(weights)));
+  for (const auto& [key, value] : weights.items()) {
+    if (key != "W_query" && key != "W_key" && key != "W_value") {
+      throw DataError(fmt::format("{}: unknown key \"{}\" in \"weights\" (expected W_query, W_key, W_value)", source, key));
+    }
+  }
+  TableWeights w;
+  const char* names[] = {"W_query", "W_key", "W_value"};
+  Matrix* targets[] = {&w.W_query, &w.W_key, &w.W_value};
+  for (int i = 0; i < 3; ++i) {
+    auto it = weights.find(names[i]);
+    if (it == weights.end()) throw DataError(fmt::format("{}: \"weights\" has no \"{}\"", source, names[i]));
+    *targets[i] = to_weight(*it, dim, source, names[i]);
+  }
+  if (w.W_key.cols != w.W_query.cols || w.W_value.cols != w.W_query.cols) {
+    throw DataError(fmt::format("{}: W_query, W_key and W_value have {}, {} and {} columns; they must agree",
+                                source, w.W_query.cols, w.W_key.cols, w.W_value.cols));
+  }
+  return w;
+}
+
 }  // namespace
 
 std::string ascii_lower(std::string_view s) {
@@ -109,49 +202,8 @@ float EmbeddingTable::max_value() const {
 }
 
 EmbeddingTable parse_table(std::string_view json_text, const std::string& source) {
-  const std::string text(json_text);
-
-  // Duplicate keys are legal JSON but almost always a mistake in a hand-edited
-  // table, so the parser callback refuses them (and absurd nesting) as it reads.
-  std::string top_key;
-  std::set<std::string> top_keys;
-  std::set<std::string> inner_keys;
-  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (depth > kMaxDepth) {
-      throw DataError(fmt::format("{}: nesting deeper than {} levels; a table is at most 4 deep",
-                                  source, kMaxDepth));
-    }
-    if (event == json::parse_event_t::object_start && depth == 1) inner_keys.clear();
-    if (event == json::parse_event_t::key) {
-      const std::string key = parsed.get<std::string>();
-      if (depth == 1) {
-        if (!top_keys.insert(key).second) {
-          throw DataError(fmt::format("{}: duplicate key \"{}\"", source, key));
-        }
-        top_key = key;
-      } else if (depth == 2 && !inner_keys.insert(key).second) {
-        if (top_key == "vectors") {
-          throw DataError(fmt::format("{}: duplicate token \"{}\" in \"vectors\"", source, key));
-        }
-        throw DataError(fmt::format("{}: duplicate key \"{}\" in \"{}\"", source, key, top_key));
-      }
-    }
-    return true;
-  };
-
-  const json root = parse_json(text, source, callback);
-
-  if (!root.is_object()) {
-    throw DataError(fmt::format("{}: the table is {}, expected a JSON object with \"dim\" and \"vectors\"",
-                                source, json_type_name(root)));
-  }
-  static const std::set<std::string> known = {"$schema", "name", "description", "dim", "vectors", "weights"};
-  for (const auto& [key, value] : root.items()) {
-    if (!known.count(key)) {
-      throw DataError(fmt::format("{}: unknown key \"{}\"", source, key),
-                      "a table has \"name\", \"description\", \"dim\", \"vectors\" and optionally \"weights\"");
-    }
-  }
+  const json root = parse_table_document(std::string(json_text), source);
+  check_table_shape(root, source);
 
   EmbeddingTable table;
   table.source = source;
@@ -176,48 +228,8 @@ EmbeddingTable parse_table(std::string_view json_text, const std::string& source
   if (!vec_it->is_object()) throw DataError(fmt::format("{}: \"vectors\" is {}, expected an object from token to vector", source, json_type_name(*vec_it)));
   if (vec_it->empty()) throw DataError(fmt::format("{}: \"vectors\" is empty", source));
 
-  for (const auto& [token, value] : vec_it->items()) {
-    if (token.empty()) throw DataError(fmt::format("{}: a token in \"vectors\" is the empty string", source));
-    if (has_space(token)) {
-      throw DataError(fmt::format("{}: token \"{}\" contains white space or a control character; "
-                                  "the tokenizer never produces it", source, token));
-    }
-    if (!value.is_array()) {
-      throw DataError(fmt::format("{}: the vector of \"{}\" is {}, expected an array of {} numbers",
-                                  source, token, json_type_name(value), table.dim));
-    }
-    if (value.size() != table.dim) {
-      throw DataError(fmt::format("{}: the vector of \"{}\" has {} values, expected {} (\"dim\")",
-                                  source, token, value.size(), table.dim));
-    }
-    std::vector<float> v(table.dim);
-    for (std::size_t i = 0; i < table.dim; ++i) {
-      v[i] = to_float(value[i], source, fmt::format("value {} of \"{}\"", i, token));
-    }
-    table.add(token, std::move(v));
-  }
-
-  if (auto w_it = root.find("weights"); w_it != root.end()) {
-    if (!w_it->is_object()) throw DataError(fmt::format("{}: \"weights\" is {}, expected an object", source, json_type_name(*w_it)));
-    for (const auto& [key, value] : w_it->items()) {
-      if (key != "W_query" && key != "W_key" && key != "W_value") {
-        throw DataError(fmt::format("{}: unknown key \"{}\" in \"weights\" (expected W_query, W_key, W_value)", source, key));
-      }
-    }
-    TableWeights w;
-    const char* names[] = {"W_query", "W_key", "W_value"};
-    Matrix* targets[] = {&w.W_query, &w.W_key, &w.W_value};
-    for (int i = 0; i < 3; ++i) {
-      auto it = w_it->find(names[i]);
-      if (it == w_it->end()) throw DataError(fmt::format("{}: \"weights\" has no \"{}\"", source, names[i]));
-      *targets[i] = to_weight(*it, table.dim, source, names[i]);
-    }
-    if (w.W_key.cols != w.W_query.cols || w.W_value.cols != w.W_query.cols) {
-      throw DataError(fmt::format("{}: W_query, W_key and W_value have {}, {} and {} columns; they must agree",
-                                  source, w.W_query.cols, w.W_key.cols, w.W_value.cols));
-    }
-    table.weights = std::move(w);
-  }
+  read_vectors(*vec_it, source, table);
+  if (auto w_it = root.find("weights"); w_it != root.end()) table.weights = read_weights(*w_it, source, table.dim);
   return table;
 }
 
