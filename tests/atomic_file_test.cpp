@@ -1,7 +1,14 @@
 // Output files are written whole or not at all.
 #include "atomic_file.hpp"
 
+#include <csignal>
 #include <filesystem>
+#include <string>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -46,6 +53,91 @@ TEST_F(AtomicFile, FailureLeavesNothingBehindAndNamesTheFile) {
   EXPECT_EQ(entries(), 0u);
   EXPECT_THROW(write_file_atomically(dir_, "x"), DataError);  // a directory is never replaced
   EXPECT_TRUE(fs::is_directory(dir_));
+}
+
+TEST_F(AtomicFile, ALoopOfLinksIsAnErrorNamingTheFile) {
+  fs::create_symlink(dir_ / "b.json", dir_ / "a.json");
+  fs::create_symlink(dir_ / "a.json", dir_ / "b.json");
+  try {
+    write_file_atomically(dir_ / "a.json", "x");
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find((dir_ / "a.json").string() + ": too many levels of symbolic links"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(entries(), 2u);  // the two links, nothing else
+}
+
+TEST_F(AtomicFile, ANameNearTheLongestAllowedWorks) {
+  const fs::path p = dir_ / (std::string(250, 'x') + ".json");  // 255 bytes, the most ext4 and tmpfs allow
+  write_file_atomically(p, "long name");
+  EXPECT_EQ(test::read_file(p), "long name");
+  EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(AtomicFile, AReplacedFileKeepsItsPermissionsAndANewOneFollowsTheUmask) {
+  const fs::path kept = dir_ / "private.json";
+  write_file_atomically(kept, "first");
+  ASSERT_EQ(::chmod(kept.c_str(), 0600), 0);
+  write_file_atomically(kept, "second");
+  struct stat st {};
+  ASSERT_EQ(::stat(kept.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+
+  const mode_t old_mask = ::umask(027);
+  write_file_atomically(dir_ / "new.json", "x");
+  ::umask(old_mask);
+  ASSERT_EQ(::stat((dir_ / "new.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+}
+
+// `--trace /dev/stdout >> log.txt`: the descriptor is written through, appending;
+// the file is neither replaced nor truncated.
+TEST_F(AtomicFile, AnOpenDescriptorIsWrittenThroughNotReplaced) {
+  const fs::path log = dir_ / "log.txt";
+  write_file_atomically(log, "earlier line\n");
+  struct stat before {};
+  ASSERT_EQ(::stat(log.c_str(), &before), 0);
+  const int fd = ::open(log.c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(fd, 0);
+  write_file_atomically("/proc/self/fd/" + std::to_string(fd), "trace\n");
+  fs::create_symlink("/dev/fd/" + std::to_string(fd), dir_ / "link-to-fd");
+  write_file_atomically(dir_ / "link-to-fd", "again\n");
+  ::close(fd);
+  EXPECT_EQ(test::read_file(log), "earlier line\ntrace\nagain\n");
+  struct stat after {};
+  ASSERT_EQ(::stat(log.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);  // the same file, not one renamed over it
+  EXPECT_THROW(write_file_atomically("/proc/self/fd/987654", "x"), DataError);
+}
+
+// A SIGTERM (or SIGINT) while the temporary file is being written removes it.
+TEST_F(AtomicFile, StoppedBySignalWhileWritingLeavesNoTemporaryFile) {
+  const fs::path p = dir_ / "big.json";
+  const std::string content(64u << 20, 'x');
+  int stopped_mid_write = 0;
+  for (int round = 0; round < 8 && stopped_mid_write < 2; ++round) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      write_file_atomically(p, content);
+      ::_exit(0);
+    }
+    // Wait until the temporary file exists, then stop the child.
+    bool seen = false;
+    for (int tries = 0; tries < 200000 && !seen; ++tries) {
+      for (const auto& e : fs::directory_iterator(dir_)) seen = seen || e.path().filename().string().find(".tmp-") != std::string::npos;
+    }
+    ::kill(child, round % 2 ? SIGINT : SIGTERM);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (seen && WIFSIGNALED(status)) ++stopped_mid_write;
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
+    }
+    fs::remove(p);
+  }
+  EXPECT_GE(stopped_mid_write, 1) << "the child always finished before the signal; the test proved nothing";
 }
 
 }  // namespace

@@ -591,6 +591,37 @@ TEST(BadInputTrace, OntoAFifoDoesNotReplaceIt) {
   EXPECT_EQ(strays(dir, {"pipe"}), std::vector<std::string>{});
 }
 
+TEST(BadInputTrace, OntoTheTableTheRunReadsIsRefused) {
+  // -e table.json --trace table.json would replace the table with the trace.
+  const fs::path dir = scratch() / "trace_onto_table";
+  const std::string table = "{\"dim\": 2, \"vectors\": {\"Your\": [1, 2], \"journey\": [3, 4], \"starts\": [5, 6]}}\n";
+  spit(dir / "table.json", table);
+  fs::remove(dir / "link.json");
+  fs::create_symlink("table.json", dir / "link.json");
+  for (const char* trace : {"table.json", "link.json", "./table.json"}) {
+    const Result r = run(dir, fmt::format("-e table.json --trace {} 'Your journey starts'", trace));
+    expect_clean_failure(r, 2, {fmt::format("--trace {}: that is the embedding table this run reads", trace)}, trace);
+    EXPECT_EQ(slurp(dir / "table.json"), table) << trace << ": the table changed";
+  }
+  EXPECT_EQ(strays(dir, {"table.json", "link.json"}), std::vector<std::string>{});
+}
+
+TEST(BadInputTrace, DevStdoutIsWrittenThroughNotRenamedOver) {
+  // `--trace /dev/stdout >> log.txt` appends to log.txt, as the shell set it up;
+  // the file must not be replaced by a rename (losing what it held).
+  const fs::path dir = scratch() / "trace_dev_stdout";
+  fs::create_directories(dir);
+  spit(dir / "log.txt", "earlier line\n");
+  const Result r = run_shell(fmt::format("cd '{}' && '{}' --json --trace /dev/stdout 'How are you' >> log.txt 2> err.txt",
+                                         dir.string(), ATTN_BINARY),
+                             fs::path(), dir / "err.txt");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Result j = run(dir, "--json 'How are you'");
+  ASSERT_EQ(j.code, 0) << j.err;
+  EXPECT_EQ(slurp(dir / "log.txt"), "earlier line\n" + j.out + j.out) << "the log lost its line or the trace";
+  EXPECT_EQ(strays(dir, {"log.txt", "err.txt"}), std::vector<std::string>{});
+}
+
 // ---------------------------------------------------------------------------
 // stdout that cannot be written: exit 1, "cannot write to standard output".
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <iostream>
 #include <iterator>
@@ -81,7 +82,13 @@ std::optional<Explanations> explanations_for(bool wanted) {
   return load_explanations(find_data_file(kExplanationsFile));
 }
 
-
+// --trace onto a file the run reads would replace that file: refused before anything runs.
+void check_trace_is_not_an_input(const std::string& trace_file, const std::filesystem::path& table_path) {
+  std::error_code ec;
+  if (trace_file.empty() || !std::filesystem::equivalent(trace_file, table_path, ec)) return;
+  throw UsageError(fmt::format("--trace {}: that is the embedding table this run reads; it would be replaced", trace_file),
+                   "give --trace another file name");
+}
 
 int run(const MainOptions& o) {
   std::string sentence;
@@ -92,7 +99,9 @@ int run(const MainOptions& o) {
   }
   const Request request = make_request(o, std::move(sentence));
 
-  const EmbeddingTable table = load_table(o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings));
+  const std::filesystem::path table_path = o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings);
+  check_trace_is_not_an_input(o.trace_file, table_path);
+  const EmbeddingTable table = load_table(table_path);
   const bool color = color_for(o.color);
 
   if (!o.compare.empty()) {

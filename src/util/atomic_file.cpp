@@ -1,7 +1,10 @@
 #include "atomic_file.hpp"
 
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include <fcntl.h>
@@ -14,20 +17,169 @@
 
 namespace attn {
 
+namespace fs = std::filesystem;
+
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int err) {
+constexpr int kMaxLinks = 40;                         // as the kernel's own limit on a path's links
+constexpr std::string_view kTempSuffix = ".tmp-XXXXXX";  // mkstemp's pattern, after "." + the name
+
+[[noreturn]] void fail(const fs::path& path, const std::string& what, int err) {
   throw DataError("cannot write " + path.string() + ": " + what + ": " + std::strerror(err));
+}
+
+// ---- the temporary file, removed when a signal stops the process ----
+
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+char g_temp[PATH_MAX + 1];                   // the temporary file being written
+volatile std::sig_atomic_t g_writing = 0;    // whether g_temp names one
+struct sigaction g_previous[std::size(kStopSignals)];
+
+extern "C" void remove_temp_and_raise(int signal) {
+  if (g_writing) ::unlink(g_temp);  // async-signal-safe
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    if (kStopSignals[i] == signal) ::sigaction(signal, &g_previous[i], nullptr);
+  }
+  ::raise(signal);  // what the signal did before: usually, end the process
+}
+
+// While it lives, SIGINT, SIGTERM and SIGHUP (those not ignored) remove the
+// temporary file before they take effect. mkstemp runs inside it with the
+// signals blocked, so no signal falls between creating the file and noting it.
+class TempFileGuard {
+ public:
+  TempFileGuard() {
+    sigset_t stops;
+    sigemptyset(&stops);
+    for (int s : kStopSignals) sigaddset(&stops, s);
+    ::sigprocmask(SIG_BLOCK, &stops, &unblocked_);
+    struct sigaction action {};
+    action.sa_handler = remove_temp_and_raise;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+      ::sigaction(kStopSignals[i], nullptr, &g_previous[i]);
+      if (g_previous[i].sa_handler != SIG_IGN) ::sigaction(kStopSignals[i], &action, nullptr);
+    }
+  }
+  // mkstemp on `pattern`, noted for the handler; then the signals are let through.
+  int create(std::string& pattern) {
+    const int fd = ::mkstemp(pattern.data());
+    if (fd >= 0 && pattern.size() <= PATH_MAX) {
+      std::memcpy(g_temp, pattern.c_str(), pattern.size() + 1);
+      g_writing = 1;
+    }
+    ::sigprocmask(SIG_SETMASK, &unblocked_, nullptr);
+    return fd;
+  }
+  ~TempFileGuard() {
+    g_writing = 0;
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) ::sigaction(kStopSignals[i], &g_previous[i], nullptr);
+    ::sigprocmask(SIG_SETMASK, &unblocked_, nullptr);
+  }
+  TempFileGuard(const TempFileGuard&) = delete;
+  TempFileGuard& operator=(const TempFileGuard&) = delete;
+
+ private:
+  sigset_t unblocked_;
+};
+
+// ---- where the content goes ----
+
+// The descriptor a name such as /dev/stdout or /proc/self/fd/3 stands for.
+std::optional<int> descriptor_named(const fs::path& path) {
+  const std::string name = path.lexically_normal().string();
+  if (name == "/dev/stdout") return 1;
+  if (name == "/dev/stderr") return 2;
+  for (const std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (name.size() > prefix.size() && name.size() <= prefix.size() + 9 && name.compare(0, prefix.size(), prefix) == 0 &&
+        name.find_first_not_of("0123456789", prefix.size()) == std::string::npos) {
+      return std::stoi(name.substr(prefix.size()));
+    }
+  }
+  return std::nullopt;
+}
+
+void write_all(int fd, std::string_view content, const fs::path& path, const std::string& temp) {
+  const char* data = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t written = ::write(fd, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      if (!temp.empty()) {
+        ::close(fd);
+        ::unlink(temp.c_str());
+      }
+      fail(path, "write failed", err);
+    }
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+}
+
+// The file to replace: `given`, or the end of its chain of symbolic links; or
+// the descriptor a link on the way names (written through, not replaced).
+struct Target {
+  fs::path path;
+  std::optional<int> descriptor;
+};
+
+Target resolve(const fs::path& given) {
+  fs::path p = given;
+  for (int hops = 0;; ++hops) {
+    if (const std::optional<int> fd = descriptor_named(p)) return {p, fd};
+    if (p.lexically_normal().string().rfind("/proc/", 0) == 0) {
+      throw DataError("cannot write " + given.string() + ": it leads into /proc, not to a file",
+                      "give the name of a file; for the trace on standard output use --json");
+    }
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(p, ec))) return {p, std::nullopt};
+    if (hops == kMaxLinks) {
+      throw DataError("cannot write " + given.string() + ": too many levels of symbolic links (a loop?)");
+    }
+    const fs::path next = fs::read_symlink(p, ec);
+    if (ec) fail(given, "cannot read the link", ec.value());
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+}
+
+// "DIR/.NAME.tmp-XXXXXX", with NAME shortened so that the whole fits the
+// folder's longest file name whenever NAME itself does.
+std::string temp_pattern(const fs::path& path) {
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
+  if (name_max <= 0) name_max = 255;
+  std::string name = path.filename().string();
+  const std::size_t extra = 1 + kTempSuffix.size();
+  if (name.size() + extra > static_cast<std::size_t>(name_max)) {
+    name.resize(static_cast<std::size_t>(name_max) > extra ? static_cast<std::size_t>(name_max) - extra : 0);
+  }
+  return (dir / ("." + name + std::string(kTempSuffix))).string();
+}
+
+// The permission bits of the new file: those of the file it replaces, else
+// 0666 less the umask.
+mode_t mode_for(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return st.st_mode & 07777;
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
 }
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& given, std::string_view content) {
-  namespace fs = std::filesystem;
+void write_file_atomically(const fs::path& given, std::string_view content) {
   if (given.empty()) throw DataError("cannot write a file with an empty name");
+  const Target target = resolve(given);
+  if (target.descriptor) {
+    if (::fcntl(*target.descriptor, F_GETFD) == -1) fail(given, "not an open descriptor", errno);
+    write_all(*target.descriptor, content, given, "");
+    return;
+  }
+  const fs::path& path = target.path;
   std::error_code ec;
-  // A symbolic link is followed: the file it points to is replaced, the link stays.
-  const fs::path path = fs::is_symlink(fs::symlink_status(given, ec)) ? fs::weakly_canonical(given, ec) : given;
   const fs::file_status status = fs::status(path, ec);
   if (fs::is_directory(status)) {
     throw DataError("cannot write " + given.string() + ": it is a directory");
@@ -37,27 +189,14 @@ void write_file_atomically(const std::filesystem::path& given, std::string_view 
     throw DataError("cannot write " + given.string() + ": not a regular file (a device, FIFO or socket)",
                     "give the name of a file; for the trace on standard output use --json");
   }
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  std::string temp = (dir / fmt::format(".{}.tmp-XXXXXX", path.filename().string())).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) fail(path, "cannot create a temporary file in " + dir.string(), errno);
+  const mode_t mode = mode_for(path);
 
-  const char* data = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    const ssize_t written = ::write(fd, data, left);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      fail(path, "write failed", err);
-    }
-    data += written;
-    left -= static_cast<std::size_t>(written);
-  }
-  // mkstemp creates the file 0600; an output file is for reading by others too.
-  ::fchmod(fd, 0644);
+  TempFileGuard guard;
+  std::string temp = temp_pattern(path);
+  const int fd = guard.create(temp);
+  if (fd < 0) fail(path, "cannot create a temporary file in " + fs::path(temp).parent_path().string(), errno);
+  write_all(fd, content, path, temp);
+  ::fchmod(fd, mode);  // mkstemp creates the file 0600
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());

@@ -2,11 +2,24 @@
 //
 // write_file_atomically() writes the content to a temporary file beside the
 // target, flushes it to disk and renames it over the target. A reader sees the
-// old file or the whole new one, never a half-written one; when anything fails
-// the target is left as it was, the temporary file is removed, and DataError
-// names the file and the reason. A symbolic link is followed (the file it
-// points to is replaced); a target that exists but is not a regular file (a
-// FIFO, a device such as /dev/null) is refused, never replaced.
+// old file or the whole new one, never a half-written one. Promises:
+//   - When anything fails, the target is left as it was, the temporary file is
+//     removed, and DataError names the file and the reason. So it is when the
+//     process is stopped by SIGINT, SIGTERM or SIGHUP while writing: the
+//     temporary file is removed, then the signal does what it did before.
+//   - A symbolic link is followed: the regular file it points to is replaced
+//     and the link stays. A loop of links is an error naming the file.
+//   - A name for a descriptor the process already has open (/dev/stdout,
+//     /dev/stderr, /dev/fd/N, /proc/self/fd/N) is written through that
+//     descriptor, never renamed over: `--trace /dev/stdout >> log.txt` appends
+//     to log.txt as the shell set it up.
+//   - A target that exists but is not a regular file (a FIFO, a device such as
+//     /dev/null, a socket), or a link into /proc other than the above, is
+//     refused, never replaced.
+//   - A replaced file keeps its permission bits; a new one gets 0666 less the
+//     umask, as any program's output file.
+//   - Any file name the target's folder accepts works: the temporary name is
+//     shortened when the target's name is near the longest allowed.
 #pragma once
 
 #include <filesystem>
