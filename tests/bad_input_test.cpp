@@ -625,6 +625,23 @@ TEST(BadInputTrace, DevStdoutIsWrittenThroughNotRenamedOver) {
 // ---------------------------------------------------------------------------
 // stdout that cannot be written: exit 1, "cannot write to standard output".
 
+TEST(BadInputStdout, AReaderThatStopsEarlyEndsTheRunQuietly) {
+  // `| head -c 10` closes the pipe while a megabyte of trace is still coming:
+  // no SIGPIPE death (141), no message, exit 0.
+  const fs::path dir = scratch() / "broken_pipe";
+  fs::create_directories(dir);
+  std::string sentence;
+  for (int i = 0; i < 200; ++i) sentence += "word ";
+  for (const char* args : {"--json", "", "--trace t.json"}) {
+    const Result r = run_shell(fmt::format("cd '{}' && bash -c \"set -o pipefail; '{}' {} '{}' 2> err.txt | head -c 10 > /dev/null\"",
+                                           dir.string(), ATTN_BINARY, args, sentence),
+                               fs::path(), dir / "err.txt");
+    EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+    EXPECT_EQ(r.err, "") << args;
+  }
+  EXPECT_TRUE(nlohmann::json::accept(slurp(dir / "t.json"))) << "the trace file is whole";
+}
+
 TEST(BadInputStdout, FullDeviceIsAnError) {
   for (const char* args : {"'How are you'", "--json 'How are you'", "lesson", "exercise", "exercise --json",
                            "--compare scale How"}) {

@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -220,6 +221,8 @@ int run_lesson(const LessonCommand& c) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  // A closed pipe is an EPIPE from write(), seen by write_stdout(), not a signal.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     const CommandLine cl = parse_command_line(argc, argv);
     if (cl.print) {
@@ -236,6 +239,8 @@ int run_cli(int argc, char** argv) {
       }
       case Command::explore: return run(cl.main);
     }
+    return 0;
+  } catch (const ReaderGone&) {
     return 0;
   } catch (const Error& e) {
     print_error(e.what(), e.hint());
