@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "attn/error.hpp"
+#include "softmax.hpp"
 
 namespace attn {
 
@@ -129,39 +130,17 @@ void Mistakes::wrong_rows_vector(const Matrix& m, const std::string& what) {
   }
 }
 
-// Row i of weights from a row of (scaled) scores, the way attention.cpp goes on
-// from there: mask, normalise, renormalise, dropout. For variants only.
-std::vector<float> Mistakes::weights_from(std::vector<float> s, std::size_t i) const {
-  constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
-  const std::size_t count = s.size();
+// Row i of weights from a row of (scaled) scores, the way attend_head() goes on
+// from there, with its functions: mask, normalise, renormalise, dropout. For
+// variants only.
+std::vector<float> Mistakes::weights_from(const std::vector<float>& scores, std::size_t i) const {
+  const std::size_t count = scores.size();
   const bool inf_mask = st().causal && st().causal_method == CausalMethod::inf;
+  std::vector<float> masked = scores;
   if (inf_mask)
-    for (std::size_t j = i + 1; j < count; ++j) s[j] = kMinusInfinity;
-  std::vector<float> w(count);
-  float sum = 0.0f;
-  switch (st().softmax) {
-    case Softmax::stable: {
-      float top = kMinusInfinity;
-      for (float x : s) top = std::fmax(top, x);
-      for (std::size_t j = 0; j < count; ++j) sum += w[j] = std::exp(s[j] - top);
-      for (float& x : w) x /= sum;
-      break;
-    }
-    case Softmax::naive:
-      for (std::size_t j = 0; j < count; ++j) sum += w[j] = std::exp(s[j]);
-      for (float& x : w) x /= sum;
-      break;
-    case Softmax::sum:
-      for (std::size_t j = 0; j < count; ++j)
-        if (!(inf_mask && j > i)) sum += s[j];
-      for (std::size_t j = 0; j < count; ++j) w[j] = inf_mask && j > i ? 0.0f : s[j] / sum;
-      break;
-  }
-  if (st().causal && st().causal_method == CausalMethod::renorm) {
-    float kept = 0.0f;
-    for (std::size_t j = 0; j < count; ++j) kept += j > i ? (w[j] = 0.0f) : w[j];
-    for (float& x : w) x /= kept;
-  }
+    for (std::size_t j = i + 1; j < count; ++j) masked[j] = -std::numeric_limits<float>::infinity();
+  std::vector<float> w = normalise_row(masked, st().softmax, inf_mask ? i + 1 : count).weights;
+  if (st().causal && st().causal_method == CausalMethod::renorm) w = renormalise_causal(std::move(w), i);
   if (head().dropout_mask) {
     const float keep = dropout_scale_of(st().dropout);
     for (std::size_t j = 0; j < count; ++j) w[j] = w[j] * ((*head().dropout_mask)(i, j) * keep);

@@ -6,10 +6,12 @@
 // setting changed (unscaled, no causal mask, sum instead of softmax), another
 // part of the same Trace (the wrong row, the column instead of the row, the
 // scores instead of the weights), or the run's weights recomputed from other
-// scores. Promises:
+// scores through the engine's own softmax (softmax.hpp). Promises:
 //   - list() holds only finite variants, each more than the tolerance away
 //     from the answer and from every earlier variant, so a value matches at
-//     most the first variant it is near; empty when no usual mistake applies.
+//     most the first variant it is near; empty when no usual mistake applies;
+//   - nothing here computes an exponential: weights come from normalise_row()
+//     and renormalise_causal(), the functions attend_head() uses.
 //
 // The variants of each kind of quantity are in their own file:
 // exercise_mistakes_scores.cpp (score, scores, scaled_score),
@@ -77,7 +79,7 @@ class Mistakes {
   void wrong_rows_vector(const Matrix& m, const std::string& what);
 
   // ── computing variants (exercise_mistakes.cpp) ──
-  std::vector<float> weights_from(std::vector<float> s, std::size_t i) const;
+  std::vector<float> weights_from(const std::vector<float>& scores, std::size_t i) const;
   static std::vector<float> weighted_sum(const std::vector<float>& w, const Matrix& rows);
   static float dot(const Matrix& a, std::size_t i, const Matrix& b, std::size_t j);
   const char* normalise_verb() const;
