@@ -161,7 +161,7 @@ TEST(ExerciseSolve, BooksParameterCount) {
     "task": ["count"], "ask": {"quantity": "parameter_count", "d_in": 768, "d_out": 768, "heads": 12},
     "hints": ["count"]})",
                                      "p.json");
-  EXPECT_EQ(ex.ask.multihead, "split");  // the default is the book's MultiHeadAttention
+  EXPECT_EQ(ex.ask.multihead, Multihead::split);  // the default is the book's MultiHeadAttention
   const Answer a = solve(ex);
   EXPECT_EQ(a.number, static_cast<double>(golden().at("multihead_parameter_count").at("parameters").get<int>()));
   EXPECT_EQ(a.number, 2360064.0);
@@ -575,7 +575,7 @@ TEST(ExerciseFormat, ReadsEveryField) {
   EXPECT_FALSE(ex.settings.request.scale);
   EXPECT_EQ(ex.task, (std::vector<std::string>{"first", "", "second"}));
   EXPECT_EQ(ex.show, (std::vector<Stage>{Stage::inputs, Stage::scores}));
-  EXPECT_EQ(ex.ask.quantity, "score");
+  EXPECT_EQ(ex.ask.quantity, Quantity::score);
   EXPECT_EQ(ex.ask.token, "journey");
   EXPECT_EQ(ex.ask.key, "1");
   EXPECT_EQ(ex.tolerance, 0.001);
@@ -749,7 +749,7 @@ Answer clearly_wrong(const Exercise& ex, const Answer& correct) {
 TEST(BundledExercises, AcceptTheirOwnAnswerAndRefuseWrongOnes) {
   const std::vector<Exercise> exercises = load_exercises();
   ASSERT_GE(exercises.size(), 15u);
-  std::set<std::string> quantities;
+  std::set<Quantity> quantities;
   for (const Exercise& ex : exercises) {
     SCOPED_TRACE(ex.id);
     EXPECT_EQ(std::filesystem::path(ex.path).stem().string(), ex.id);

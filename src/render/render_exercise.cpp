@@ -22,8 +22,6 @@ std::string stars(int difficulty) {
 
 bool asks_a_token(const Exercise& e) { return e.ask.token.has_value(); }
 
-Multihead multihead_of(const Ask& ask) { return ask.multihead == "wrapper" ? Multihead::wrapper : Multihead::split; }
-
 // The tables of `stages` of the run: the header, then those stages.
 std::string tables(const Trace& trace, const std::vector<Stage>& stages, const ExerciseOptions& options,
                    bool header) {
@@ -38,24 +36,33 @@ std::string tables(const Trace& trace, const std::vector<Stage>& stages, const E
 }
 
 std::string answer_form(const Exercise& e) {
-  const std::string& q = e.ask.quantity;
-  if (q == "attends_most") return "a token of the sentence, e.g. --answer ball";
-  if (q == "output_shape") return "rows and columns, e.g. --answer \"3, 5\"";
-  if (q == "parameter_count") return "a whole number, e.g. --answer 1234";
-  if (q == "scores" || q == "weights" || q == "context" || q == "query" || q == "output") {
-    return "the numbers in order, e.g. --answer \"0.12, 0.34, 0.56\" or --answer \"[0.12 0.34 0.56]\"";
+  switch (e.ask.quantity) {
+    case Quantity::attends_most: return "a token of the sentence, e.g. --answer ball";
+    case Quantity::output_shape: return "rows and columns, e.g. --answer \"3, 5\"";
+    case Quantity::parameter_count: return "a whole number, e.g. --answer 1234";
+    case Quantity::scores:
+    case Quantity::weights:
+    case Quantity::context:
+    case Quantity::query:
+    case Quantity::output:
+      return "the numbers in order, e.g. --answer \"0.12, 0.34, 0.56\" or --answer \"[0.12 0.34 0.56]\"";
+    case Quantity::score:
+    case Quantity::scaled_score:
+    case Quantity::weight:
+    case Quantity::scale_divisor:
+    case Quantity::dropout_scale: break;
   }
   return "one number, e.g. --answer 0.1234";
 }
 
 }  // namespace
 
-bool has_run(const Exercise& exercise) { return exercise.ask.quantity != "parameter_count"; }
+bool has_run(const Exercise& exercise) { return exercise.ask.quantity != Quantity::parameter_count; }
 
 std::string explore_command(const Exercise& e) {
   if (!has_run(e)) {
     return fmt::format("attn-explain params --d-in {} --d-out {} --heads {} --multihead {}{}", e.ask.d_in, e.ask.d_out,
-                       e.ask.heads, e.ask.multihead, e.ask.qkv_bias ? " --qkv-bias" : "");
+                       e.ask.heads, to_string(e.ask.multihead), e.ask.qkv_bias ? " --qkv-bias" : "");
   }
   std::string extra;
   if (e.ask.token) {
@@ -121,23 +128,23 @@ std::string render_hint(const Exercise& e, std::size_t k) {
 
 std::string render_solution(const Exercise& e, const Trace* trace, const Answer& answer, const ExerciseOptions& options) {
   std::string out = bold(fmt::format("Solution of {}: {}", e.id, e.title), options.color) + "\n";
-  const std::string& q = e.ask.quantity;
-  if (q == "parameter_count") {
-    const ParameterCount count = count_parameters(e.ask.d_in, e.ask.d_out, e.ask.heads, multihead_of(e.ask), e.ask.qkv_bias);
+  const Quantity q = e.ask.quantity;
+  if (q == Quantity::parameter_count) {
+    const ParameterCount count = count_parameters(e.ask.d_in, e.ask.d_out, e.ask.heads, e.ask.multihead, e.ask.qkv_bias);
     out += '\n';
-    out += render_parameter_count(count, e.ask.d_in, e.ask.d_out, e.ask.heads, multihead_of(e.ask));
+    out += render_parameter_count(count, e.ask.d_in, e.ask.d_out, e.ask.heads, e.ask.multihead);
   } else if (trace && asks_a_token(e)) {
     out += '\n';
     out += tables(*trace, {}, options, true);
     out += '\n';
     out += render_focus(*trace, find_focus(*trace, *e.ask.token), FocusOptions{options.precision, options.color});
-  } else if (trace && q == "dropout_scale") {
+  } else if (trace && q == Quantity::dropout_scale) {
     const double p = trace->settings.dropout;
     out += fmt::format("\n  Dropout keeps each weight with probability 1 − p and scales the kept ones by\n"
                        "  1 / (1 − p) = 1 / (1 − {}) = 1 / {}, so that the expected sum stays the same.\n\n",
                        p, 1.0 - p);
     out += tables(*trace, {Stage::dropout}, options, true);
-  } else if (trace && q == "scale_divisor") {
+  } else if (trace && q == Quantity::scale_divisor) {
     out += fmt::format("\n  d_k is the width of the keys (and queries): {} here, so √d_k = √{}.\n\n",
                        trace->heads.front().keys.cols, trace->heads.front().keys.cols);
     out += tables(*trace, {Stage::keys, Stage::scaled}, options, true);

@@ -17,37 +17,20 @@
 #include <vector>
 
 #include "answer.hpp"
+#include "attn/settings.hpp"
+#include "exercise_quantity.hpp"
 #include "run_settings.hpp"
 
 namespace attn {
 
-// What an exercise asks for. quantity is one of (all read from head 1 when there are several):
-//   score (token, key)       ω = q·k for one pair               number
-//   scores (token)           the token's row of ω               vector
-//   scaled_score (token,key) ω / √d_k                           number
-//   weight (token, key)      one attention weight               number
-//   weights (token)          the token's row of α               vector
-//   context (token)          the token's context vector z       vector
-//   query (token)            the token's query q                vector
-//   output (token)           the token's row of the output      vector
-//   attends_most (token)     the key token with the largest α   token
-//   scale_divisor            √d_k                               number
-//   dropout_scale            1 / (1 − p)                        number
-//   output_shape             rows and columns of the output     vector [n, d]
-//   parameter_count          trainable parameters (d_in, d_out, heads, multihead, qkv_bias below)  number
-// With dropout, weight and weights are the weights the context uses (after
-// dropout: kept ones times 1/(1 − p)); attends_most looks at the weights before
-// dropout. The token is the query (row), the key the column.
-inline constexpr const char* kQuantities[] = {"score",   "scores", "scaled_score", "weight",        "weights",
-                                              "context", "query",  "output",       "attends_most",  "scale_divisor",
-                                              "dropout_scale", "output_shape", "parameter_count"};
-
+// What an exercise asks for: a quantity (exercise_quantity.hpp) and what it is
+// asked of.
 struct Ask {
-  std::string quantity;
+  Quantity quantity = Quantity::score;
   std::optional<std::string> token, key;  // a token's text or 1-based position, as --focus takes it
   // parameter_count only:
   std::uint64_t d_in = 0, d_out = 0, heads = 1;
-  std::string multihead = "split";
+  Multihead multihead = Multihead::split;  // the book's MultiHeadAttention
   bool qkv_bias = false;
 };
 
@@ -63,10 +46,6 @@ struct Exercise {
   std::vector<std::string> hints;  // at least one
   std::string path;                // where it was read from (the `source` of parse_exercise)
 };
-
-// The kind of answer a quantity takes (the table above): what parse_answer()
-// should read a learner's text as. Throws UsageError for a name not in kQuantities.
-Answer::Kind answer_kind(const std::string& quantity);
 
 // Strict: unknown keys, wrong types, an unknown quantity, a token or key missing
 // (or given to a quantity that takes none), no "run" sentence where one is

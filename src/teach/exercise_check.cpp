@@ -1,0 +1,156 @@
+// Checking a learner's answer: right, one of the usual mistakes
+// (exercise_mistakes.hpp), or else a nudge on what is off and how the quantity
+// is computed.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "exercise.hpp"
+#include "exercise_mistakes.hpp"
+#include "exercise_solve.hpp"
+
+namespace attn {
+
+namespace {
+
+// "2 and 3", "1, 2 and 5".
+std::string join_numbers(const std::vector<std::size_t>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += i + 1 == v.size() ? " and " : ", ";
+    out += std::to_string(v[i]);
+  }
+  return out;
+}
+
+std::string tolerance_text(double tolerance) { return fmt::format("{:g}", tolerance); }
+
+// Which components of a vector answer are off, or why the lengths differ.
+std::string components_off(const Answer& given, const Answer& expected, double tolerance, const std::string& what) {
+  const std::vector<double> g = given.kind == Answer::Kind::vector ? given.vector : std::vector<double>{given.number};
+  const std::size_t want = expected.vector.size();
+  if (g.size() != want) {
+    return fmt::format("The answer has {} number{}; {} has {}.", g.size(), g.size() == 1 ? "" : "s", what, want);
+  }
+  std::vector<std::size_t> off;
+  for (std::size_t i = 0; i < want; ++i)
+    if (!answers_match(number_answer(g[i]), number_answer(expected.vector[i]), tolerance)) off.push_back(i + 1);
+  if (off.size() == want) return fmt::format("Every component is off by more than {}.", tolerance_text(tolerance));
+  return fmt::format("Component{} {} (of {}) {} off by more than {}; the others are right.", off.size() == 1 ? "" : "s",
+                     join_numbers(off), want, off.size() == 1 ? "is" : "are", tolerance_text(tolerance));
+}
+
+std::string quoted(const Trace& tr, std::size_t i) { return fmt::format("\"{}\"", tr.tokens[i]); }
+
+std::string attends_most_nudge(const Solved& s, const Answer& given) {
+  const Trace& tr = *s.trace;
+  const auto& tokens = tr.tokens;
+  const auto it = std::find_if(tokens.begin(), tokens.end(), [&](const std::string& x) {
+    return answers_match(token_answer(x), given, 0.0);
+  });
+  if (it == tokens.end()) return fmt::format("\"{}\" is not a token of the sentence.", given.token);
+  const std::size_t j = static_cast<std::size_t>(it - tokens.begin());
+  return fmt::format("{} gets {} in the row of weights of {}: look for the key with the largest weight.", quoted(tr, j),
+                     shown(tr.heads[0].attn_weights(s.t, j)), quoted(tr, s.t));
+}
+
+// How the row of weights of token T is made, first saying so when `given` does not sum to 1.
+std::string weights_how(const Exercise& ex, const Solved& s, const Answer& given, const std::string& T) {
+  const std::string how = fmt::format("Take the row of scores of {}, {}.", T, Mistakes(ex, s).steps_for(s.t));
+  double sum = 0.0;
+  for (double x : given.vector) sum += x;
+  if (!s.trace->heads[0].dropout_mask && given.kind == Answer::Kind::vector &&
+      given.vector.size() == s.answer.vector.size() && std::fabs(sum - 1.0) > 0.01) {
+    return fmt::format("These weights sum to {}, not 1. {}", shown(sum), how);
+  }
+  return how;
+}
+
+// How the query of token T is made.
+std::string query_how(const HeadTrace& h, const std::string& T) {
+  if (!h.W_query) return "Without trainable weights the query is the embedding itself.";
+  return fmt::format("Multiply the embedding of {} by W_query{}: component c is x · (column c of W_query).", T,
+                     h.b_query ? " and add b_query" : "");
+}
+
+// How the output of token T is made.
+std::string output_how(const Trace& tr, const std::string& T) {
+  if (!tr.out_proj) return fmt::format("The output of {} is its heads' context vectors side by side.", T);
+  return fmt::format("Put the heads' context vectors of {} side by side, then multiply by out_proj's weight and add its "
+                     "bias.",
+                     T);
+}
+
+// When no usual mistake matches: what is off (for vectors) and how the quantity is made.
+std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& given) {
+  const std::string T = s.trace ? quoted(*s.trace, s.t) : std::string();
+  const std::string K = s.trace ? quoted(*s.trace, s.k) : std::string();
+  // A vector's nudge: which components are off in `what`, then `how` it is made.
+  auto off = [&](const std::string& what, const std::string& how) {
+    return components_off(given, s.answer, ex.tolerance, what) + " " + how;
+  };
+  switch (ex.ask.quantity) {
+    case Quantity::parameter_count:
+      return "Count each weight matrix (d_in × d_out numbers), each bias (d_out numbers) and, for split heads, out_proj "
+             "(d_out × d_out + d_out).";
+    case Quantity::dropout_scale:
+      return "Dropout keeps each weight with probability 1 − p and scales the kept ones so that the expected sum stays the "
+             "same.";
+    case Quantity::score:
+      return fmt::format("ω({}, {}) is the dot product of the query of {} with the key of {}: multiply them component by "
+                         "component and add the products.",
+                         T, K, T, K);
+    case Quantity::scaled_score:
+      return fmt::format("Compute the score ω({}, {}) = q·k first, then divide it by √d_k.", T, K);
+    case Quantity::weight:
+      return fmt::format("Take the row of scores of {}, {}; then read the column of {}.", T,
+                         Mistakes(ex, s).steps_for(s.t), K);
+    case Quantity::scale_divisor:
+      return "The scores are divided by the square root of d_k, the width of one head's keys (the columns of W_key).";
+    case Quantity::output_shape: return "One row per token, one column per dimension of the output.";
+    case Quantity::attends_most: return attends_most_nudge(s, given);
+    case Quantity::scores:
+      return off(fmt::format("the row of scores of {}", T),
+                 fmt::format("Entry j is the query of {} dotted with the key of token j.", T));
+    case Quantity::weights: return off(fmt::format("the row of weights of {}", T), weights_how(ex, s, given, T));
+    case Quantity::context:
+      return off(fmt::format("the context vector of {}", T),
+                 fmt::format("Weigh each value vector v(j) by the weight of {} for token j and add them up: "
+                             "z = Σ_j α(i,j) v(j).",
+                             T));
+    case Quantity::query: return off(fmt::format("the query of {}", T), query_how(s.trace->heads[0], T));
+    case Quantity::output: return off(fmt::format("the output of {}", T), output_how(*s.trace, T));
+  }
+  return {};  // not reached: every Quantity is above
+}
+
+}  // namespace
+
+std::vector<Mistake> mistakes_of(const Exercise& exercise) {
+  const Solved s = solve_run(exercise);
+  return Mistakes(exercise, s).list();
+}
+
+Verdict check(const Exercise& exercise, const Answer& given) {
+  const Solved s = solve_run(exercise);
+  Verdict v;
+  v.expected = s.answer;
+  if (answers_match(given, s.answer, exercise.tolerance)) {
+    v.correct = true;
+    return v;
+  }
+  for (Mistake& m : Mistakes(exercise, s).list()) {
+    if (answers_match(given, m.value, exercise.tolerance)) {
+      v.mistake = std::move(m.name);
+      v.nudge = std::move(m.nudge);
+      return v;
+    }
+  }
+  v.nudge = generic_nudge(exercise, s, given);
+  return v;
+}
+
+}  // namespace attn
