@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "attn/error.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 namespace {

@@ -16,6 +16,7 @@
 
 #include "attn/error.hpp"
 #include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace {
 
