@@ -16,6 +16,7 @@
 #include "tokenizer.hpp"
 #include "trace_json.hpp"
 #include "torch_random.hpp"
+#include "unicode.hpp"
 
 namespace {
 

@@ -123,7 +123,8 @@ class WidthMeter {
   // Whether `cp` follows a zero-width joiner inside one emoji: UAX #29 keeps
   // them in one grapheme cluster (its rule GB11: pictograph, extenders, ZWJ,
   // pictograph). utf8proc's rules are fed every pair of code points in order,
-  // but for two ASCII characters, always apart: its state starts afresh there.
+  // but for two ASCII characters: those never join by a ZWJ and are apart (CR
+  // LF aside, both of no width), so its state may start afresh there.
   bool continues_zwj_sequence(utf8proc_int32_t cp) {
     const utf8proc_int32_t prev = prev_;
     prev_ = cp;
