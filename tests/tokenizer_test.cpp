@@ -1,5 +1,6 @@
 // The tokenizer: the tutorials' splits, any script, emoji, bad bytes refused
-// with their offset, linear time; and display widths.
+// with their offset, linear time; and display widths (unicode.hpp), including
+// what unicode.cpp decides beyond utf8proc's tables.
 #include "tokenizer.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "attn/error.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 namespace {
@@ -357,6 +359,33 @@ TEST(DisplayWidth, InvisibleCharactersAreZeroColumns) {
   EXPECT_EQ(display_width("a\uFE0E"), 1u);
   EXPECT_EQ(display_width("a\u200Bb"), 2u);
   EXPECT_EQ(display_width("\xEF\xBB\xBFhi"), 2u);
+}
+
+// What unicode.cpp adds to utf8proc's properties, and what utf8proc's newer
+// Unicode (15.0, where the old hand-made tables were 14.0) changes.
+TEST(DisplayWidth, WhatUnicodeCppDecidesBeyondUtf8proc) {
+  // U+00AD SOFT HYPHEN is a format character (Cf), but drawn: one column, inside the word.
+  EXPECT_EQ(display_width("co\u00ADop"), 5u);
+  EXPECT_EQ(char_class(0xAD), CharClass::word);
+  // Skin tones: utf8proc classes them as symbols (Sk); to the tokenizer they are modifiers.
+  EXPECT_EQ(char_class(0x1F3FD), CharClass::modifier);
+  // A code point of the emoji blocks that utf8proc's Unicode does not assign yet
+  // (U+1FAE9, an emoji of Unicode 16) is an emoji all the same: a symbol, 2 columns.
+  EXPECT_EQ(texts("a\U0001FAE9"), (V{"a", "\U0001FAE9"}));
+  EXPECT_EQ(display_width("\U0001FAE9"), 2u);
+  EXPECT_EQ(display_width("\U0002A6E0"), 2u);  // unassigned in plane 2, the ideographs': wide
+  // A Unicode 15 combining mark (U+0CF3 KANNADA SIGN COMBINING ANUSVARA ABOVE
+  // RIGHT) belongs to its letter; the Unicode 14 tables counted it as a letter.
+  EXPECT_EQ(char_class(0x0CF3), CharClass::extend);
+  EXPECT_EQ(display_width("\u0C95\u0CF3"), 1u);
+}
+
+TEST(DisplayWidth, OnlyPictographsJoinedByAZeroWidthJoinerAreOneGlyph) {
+  // UAX #29 (rule GB11): a pictograph, extenders, ZWJ, a pictograph.
+  EXPECT_EQ(display_width("\u2764\uFE0F\u200D\U0001F525"), 2u);  // heart on fire
+  // 〒 (U+3012, a wide symbol, not a pictograph) joined to another: two glyphs.
+  EXPECT_EQ(display_width("\u3012\u200D\u3012"), 4u);
+  EXPECT_EQ(display_width("a\u200D\U0001F600"), 3u);
 }
 
 TEST(DisplayWidth, InvalidBytesAreOneColumnEach) {

@@ -1,5 +1,4 @@
-// tokenizer.hpp: splits a sentence into tokens the way the tutorials do, and
-// measures text in terminal columns.
+// tokenizer.hpp: splits a sentence into tokens the way the tutorials do.
 //
 // tokenize() turns a UTF-8 sentence into words, numbers, punctuation marks and
 // emoji:
@@ -25,14 +24,18 @@
 //   - Linear time in the length of the sentence; never reads past its end.
 //   - An empty or all-white-space sentence gives no tokens (the caller reports it).
 //
-// Character classes follow the Unicode 14.0 General_Category and
-// East_Asian_Width properties (tables in tokenizer.cpp).
+// Character classes follow the General_Category property of utf8proc's Unicode
+// (15.0 in utf8proc 2.8), through unicode.hpp, which says what it adds.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+
+// display_width and elide moved to unicode.hpp; included here until their
+// callers include it themselves.
+#include "unicode.hpp"
 
 namespace attn {
 
@@ -46,21 +49,5 @@ struct Token {
 // Throws DataError on invalid UTF-8 ("invalid UTF-8 in the sentence at byte 7")
 // or a control character ("control character U+0007 in the sentence at byte 3").
 std::vector<Token> tokenize(std::string_view sentence);
-
-// Number of terminal columns the UTF-8 string takes (for aligning tables):
-// ASCII 1; combining marks, zero-width joiner, variation selectors and other
-// invisible format characters 0; East Asian Wide and Fullwidth characters (CJK,
-// Hangul, kana, fullwidth forms) and emoji 2. An emoji sequence (with a skin
-// tone, U+FE0F, or zero-width joiners) counts as the one glyph it shows as;
-// a flag (two regional indicators) is 2.
-// REQUIRES: valid UTF-8. (Otherwise each invalid byte counts as 1 column; it
-// never fails or reads past the end.)
-std::size_t display_width(std::string_view utf8);
-
-// `text` cut on a code point boundary so that it takes at most `columns`
-// terminal columns, with "…" (one column) marking the cut; `text` itself when
-// it fits. Used for token labels, so that a 100,000-letter word stays one cell.
-// REQUIRES: columns ≥ 1. Linear in the length of `text`.
-std::string elide(std::string_view text, std::size_t columns);
 
 }  // namespace attn

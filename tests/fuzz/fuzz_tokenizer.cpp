@@ -5,7 +5,8 @@
 // the sentence's bytes at its offset, in increasing offset order without
 // overlap, free of ASCII white space, with only white space (and a leading byte
 // order mark) between them, and the same tokens again when they are re-joined
-// with single spaces. display_width and elide never fail; elide's result fits
+// with single spaces. display_width and elide (unicode.hpp) never fail, and
+// display_width never counts more than 2 columns a byte; elide's result fits
 // its columns and is the text, or a prefix of it on a code point boundary + "…".
 // A broken promise aborts (a finding); any exception other than DataError too.
 #include <cstddef>
@@ -16,6 +17,7 @@
 
 #include "attn/error.hpp"
 #include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace {
 
