@@ -642,6 +642,22 @@ TEST(BadInputStdout, AReaderThatStopsEarlyEndsTheRunQuietly) {
   EXPECT_TRUE(nlohmann::json::accept(slurp(dir / "t.json"))) << "the trace file is whole";
 }
 
+TEST(BadInputCounters, AttemptsAtTheLargestCountStayThere) {
+  // A progress file may hold any count up to INT_MAX; one more answer must not
+  // overflow it (UBSan in the sanitizer phase; a negative count, progress not
+  // saved, in a plain build).
+  const fs::path dir = scratch() / "counters";
+  const fs::path progress = scratch() / "state" / "attn-explain" / "progress.json";
+  spit(progress, R"({"version": 1, "exercises": {"dot-product": {"solved": false, "hints": 0, "attempts": 2147483647}}})");
+  const Result r = run(dir, "exercise dot-product --answer 0.9544");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const nlohmann::json saved = nlohmann::json::parse(slurp(progress));
+  EXPECT_EQ(saved["exercises"]["dot-product"]["attempts"], 2147483647);
+  EXPECT_EQ(saved["exercises"]["dot-product"]["solved"], true);
+  fs::remove(progress);
+}
+
 TEST(BadInputStdout, FullDeviceIsAnError) {
   for (const char* args : {"'How are you'", "--json 'How are you'", "lesson", "exercise", "exercise --json",
                            "--compare scale How"}) {

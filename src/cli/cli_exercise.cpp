@@ -108,7 +108,7 @@ int run_exercise(const ExerciseCommand& c) {
   if (c.answer) {
     const Answer given = parse_answer(*c.answer, answer_kind(e.ask.quantity));
     const Verdict verdict = check(e, given);
-    ++mine.attempts;
+    count_attempt(mine);
     if (verdict.correct) mine.solved = true;
     if (c.json) {
       nlohmann::json j = {{"id", e.id}, {"correct", verdict.correct}};

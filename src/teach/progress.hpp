@@ -16,6 +16,7 @@
 #pragma once
 
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -27,6 +28,12 @@ struct ExerciseProgress {
   int attempts = 0;  // answers checked, ≥ 0
   bool operator==(const ExerciseProgress&) const = default;
 };
+
+// One more answer checked; the count stops at its largest value rather than
+// wrapping (a progress file may hold any count up to INT_MAX).
+inline void count_attempt(ExerciseProgress& p) {
+  if (p.attempts < std::numeric_limits<int>::max()) ++p.attempts;
+}
 
 struct Progress {
   std::map<std::string, ExerciseProgress> exercises;  // by exercise id
