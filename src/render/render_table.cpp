@@ -6,45 +6,18 @@
 #include <fmt/format.h>
 
 #include "style.hpp"
+#include "text_layout.hpp"
 #include "tokenizer.hpp"
 
 namespace attn {
 
 namespace {
 
-constexpr std::size_t kMaxLabelWidth = 14;       // longer tokens are cut with "…"
 constexpr std::size_t kMaxSentenceWidth = 400;   // the header quotes a pasted paragraph, not a book
-
-std::string fit_label(const std::string& label) { return elide(label, kMaxLabelWidth); }
 
 std::string shape(const Matrix& m) { return fmt::format("{} × {}", m.rows, m.cols); }
 
 }  // namespace
-
-std::string pad_left(const std::string& s, std::size_t width) {
-  const std::size_t w = display_width(s);
-  return w >= width ? s : std::string(width - w, ' ') + s;
-}
-
-std::string pad_right(const std::string& s, std::size_t width) {
-  const std::size_t w = display_width(s);
-  return w >= width ? s : s + std::string(width - w, ' ');
-}
-
-std::vector<std::string> dim_labels(std::size_t count) {
-  std::vector<std::string> labels;
-  for (std::size_t i = 0; i < count; ++i) labels.push_back(fmt::format("d{}", i));
-  return labels;
-}
-
-std::string format_number(float value, int precision) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  std::string s = fmt::format("{:.{}f}", value, precision);
-  // "-0.0000" is a rounding artefact: a learner would read a sign that is not there.
-  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-  return s;
-}
 
 // 2360064 → "2,360,064", as the book writes counts.
 std::string group_digits(std::uint64_t n) {
