@@ -32,9 +32,10 @@ std::size_t visible_keys(const Settings& settings, std::size_t i, std::size_t n)
 
 // One row of one head.
 struct RowStats {
-  std::optional<double> entropy;  // nats; none when the row is not a distribution (a weight negative or not finite)
-  double largest = 0.0;           // the largest weight; NaN when the row has a NaN
-  double spread = 0.0;            // standard deviation of the softmax input (scaled scores) over the visible keys
+  // The entropy in nats; none when the row is not a distribution (a weight negative or not finite).
+  std::optional<double> entropy;
+  double largest = 0.0;  // the largest weight; NaN when the row has a NaN
+  double spread = 0.0;   // standard deviation of the softmax input (scaled scores) over the visible keys
 };
 
 // REQUIRES: i < h.attn_weights.rows; `settings` are the settings of the run `h` belongs to.
@@ -79,9 +80,9 @@ struct ExpOverflow {
   struct Cell {
     std::size_t row, col;
   };
-  float limit = 0.0f;               // ln(FLT_MAX) in float32: exp of anything larger is inf
-  std::vector<Cell> cells;          // the scores above it, row by row
-  std::vector<std::size_t> rows;    // the rows holding at least one
+  float limit = 0.0f;             // ln(FLT_MAX) in float32: exp of anything larger is inf
+  std::vector<Cell> cells;        // the scores above it, row by row
+  std::vector<std::size_t> rows;  // the rows holding at least one
 };
 ExpOverflow exp_overflow(const Matrix& scores);
 

@@ -46,28 +46,28 @@ class FocusPage {
   // REQUIRES: row < trace.tokens.size(); the trace outlives the page.
   FocusPage(const Trace& trace, std::size_t row, const FocusOptions& options);
 
-  const Trace& trace;  // the run being followed
-  const std::size_t i; // the query row
+  const Trace& trace;   // the run being followed
+  const std::size_t i;  // the query row
 
   // ---- numbers and pieces of text (nothing is written)
 
-  std::string num(float v) const;                  // format_number at the page's precision
-  std::string factor(float v) const;               // a factor inside a sum: 0.55, (-0.1)
-  std::string product(float a, float b) const;     // "a×b" of two factors
-  std::string quoted(std::size_t j) const;         // token j's label in quotes
-  std::string label(std::size_t j) const;          // token j's label padded to the common width
-  std::string note(const std::string& text) const; // dim when colour is on
+  std::string num(float v) const;                     // format_number at the page's precision
+  std::string factor(float v) const;                  // a factor inside a sum: 0.55, (-0.1)
+  std::string product(float a, float b) const;        // "a×b" of two factors
+  std::string quoted(std::size_t j) const;            // token j's label in quotes
+  std::string label(std::size_t j) const;             // token j's label padded to the common width
+  std::string note(const std::string& text) const;    // dim when colour is on
   std::string strong(const std::string& text) const;  // bold when colour is on
   // [a, b, c], or [a, b, c, …, z] followed by its length when long.
   std::string vec(const std::vector<float>& values) const;
 
   // ---- writing
 
-  void text(const std::string& raw);         // appended as it is
-  void title(const std::string& text);       // "\n<step>. <text>\n", the step counted per head
-  void line(const std::string& text);        // "  <text>\n"
-  void explain(const std::string& text);     // "  <note>\n"
-  void start_head() { step_ = 0; }           // number the next head's titles from 1 again
+  void text(const std::string& raw);      // appended as it is
+  void title(const std::string& text);    // "\n<step>. <text>\n", the step counted per head
+  void line(const std::string& text);     // "  <text>\n"
+  void explain(const std::string& text);  // "  <note>\n"
+  void start_head() { step_ = 0; }        // number the next head's titles from 1 again
 
   // "prefix a + b + … + z = result  (N terms)", wrapped at kTextWidth.
   void spell(const std::string& prefix, const std::vector<std::string>& pieces, const std::string& result);
@@ -81,7 +81,11 @@ class FocusPage {
   void spell_components(const std::vector<Sum>& sums, std::size_t count);
 
   // The text written so far; the page is left empty.
-  std::string take() { return std::move(out_); }
+  std::string take() {
+    std::string text = std::move(out_);
+    out_.clear();
+    return text;
+  }
 
  private:
   int precision_;
