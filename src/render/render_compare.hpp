@@ -1,9 +1,10 @@
 // render_compare.hpp: comparisons side by side (--compare scale|softmax).
 //
 // The renderers read the traces of compare.hpp and print, for a learner, what
-// changes when one setting changes. They compute no attention themselves: the
-// only numbers they derive from a Trace are summaries of it (a row's entropy,
-// its largest weight, its sum, the spread of its scores, averages of these).
+// changes when one setting changes. They compute nothing themselves: the
+// summaries they quote (a row's entropy, its largest weight, its sum, the
+// spread of its scores, averages of these, where exp overflows) come from the
+// engine's trace_stats.hpp, and the layout from text_layout.hpp.
 //
 // render_scale_comparison promises:
 //   - a title; then, for the learner's d_k, the weights with and without the

@@ -23,9 +23,11 @@
 // Promises:
 //   - It only reads the Trace. Every quantity the Trace holds (queries, scores,
 //     scaled and masked scores, weights, dropout mask, context vectors, ...) is
-//     printed from it, never recomputed; only the intermediate terms of the
-//     arithmetic (each product, each exp and their sum, 1/(1 - p)) are computed,
-//     in float32, for display.
+//     printed from it, never recomputed. The softmax's intermediate numbers
+//     (the row max, each exp, their sum) are those of the engine's
+//     normalise_row() on the row it normalised; only the products of a sum,
+//     a few sums of displayed weights and 1/(1 - p) are computed, in float32,
+//     for display. It computes no exp.
 //   - Every number goes through format_number(): `precision` decimals, never
 //     "-0.0000", non-finite values as inf / -inf / nan (which never crash it).
 //     Factors inside a spelled-out sum drop trailing zeros (0.55×0.43).

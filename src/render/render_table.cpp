@@ -6,45 +6,18 @@
 #include <fmt/format.h>
 
 #include "style.hpp"
+#include "text_layout.hpp"
 #include "tokenizer.hpp"
 
 namespace attn {
 
 namespace {
 
-constexpr std::size_t kMaxLabelWidth = 14;       // longer tokens are cut with "…"
 constexpr std::size_t kMaxSentenceWidth = 400;   // the header quotes a pasted paragraph, not a book
-
-std::string fit_label(const std::string& label) { return elide(label, kMaxLabelWidth); }
 
 std::string shape(const Matrix& m) { return fmt::format("{} × {}", m.rows, m.cols); }
 
 }  // namespace
-
-std::string pad_left(const std::string& s, std::size_t width) {
-  const std::size_t w = display_width(s);
-  return w >= width ? s : std::string(width - w, ' ') + s;
-}
-
-std::string pad_right(const std::string& s, std::size_t width) {
-  const std::size_t w = display_width(s);
-  return w >= width ? s : s + std::string(width - w, ' ');
-}
-
-std::vector<std::string> dim_labels(std::size_t count) {
-  std::vector<std::string> labels;
-  for (std::size_t i = 0; i < count; ++i) labels.push_back(fmt::format("d{}", i));
-  return labels;
-}
-
-std::string format_number(float value, int precision) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  std::string s = fmt::format("{:.{}f}", value, precision);
-  // "-0.0000" is a rounding artefact: a learner would read a sign that is not there.
-  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-  return s;
-}
 
 // 2360064 → "2,360,064", as the book writes counts.
 std::string group_digits(std::uint64_t n) {
@@ -209,21 +182,12 @@ class SectionWriter {
   int step_ = 0;
 };
 
-}  // namespace
-
-std::vector<Section> render_sections(const Trace& t, const RenderOptions& options) {
-  const int p = options.precision;
-  const bool color = options.color;
+// The header: the sentence, the table and every setting in force.
+std::string header_text(const Trace& t, int p) {
   const Settings& s = t.settings;
-  const std::vector<std::string>& tokens = t.tokens;
-  const std::size_t n = tokens.size();
-  const TableStyle plain{color, Shade::diverging, false};
-  const TableStyle weights_style{color, Shade::sequential, true};
-
-  // The header: what is in force.
   std::string head = "Self-attention, step by step\n\n";
   head += fmt::format("  sentence    {}\n", elide(t.sentence, kMaxSentenceWidth));
-  head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(tokens), n);
+  head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(t.tokens), t.tokens.size());
   head += fmt::format("  table       {} ({}), d_in = {}\n", s.table_name, s.table_path, s.d_in);
   head += fmt::format("  projection  {}\n", projection_line(s));
   if (s.heads > 1 || s.multihead == Multihead::split) {
@@ -254,90 +218,105 @@ std::vector<Section> render_sections(const Trace& t, const RenderOptions& option
     head += fmt::format("  unknown     {} (not in the table: {} vectors)\n", join_tokens(t.oov_tokens),
                         s.oov == OovPolicy::zero ? "zero" : "hashed");
   }
+  return head;
+}
 
-  SectionWriter w(options);
-  w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
-      render_matrix(t.inputs, tokens, dim_labels(s.d_in), p, plain);
+// The weights of head h and, under them, the key each token attends to most.
+std::string weights_text(const HeadTrace& h, const std::vector<std::string>& tokens, int p, const TableStyle& style) {
+  const std::size_t n = tokens.size();
+  std::string out = render_matrix(h.attn_weights, tokens, tokens, p, style);
+  out += "\n  Each token attends most to:\n";
+  std::size_t label_width = 0;
+  for (const auto& tok : tokens) label_width = std::max(label_width, display_width(fit_label(tok)));
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t best = 0;
+    for (std::size_t j = 1; j < n; ++j)
+      if (h.attn_weights(i, j) > h.attn_weights(i, best)) best = j;
+    out += fmt::format("    {} → {} ({})\n", pad_right(fit_label(tokens[i]), label_width), tokens[best],
+                       format_number(h.attn_weights(i, best), p));
+  }
+  return out;
+}
 
-  for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index) {
-    const HeadTrace& h = t.heads[head_index];
-    const std::string banner =
-        t.heads.size() > 1 ? fmt::format("\n──── head {} of {} ────\n", head_index + 1, t.heads.size()) : "";
-    const std::size_t before = w.sections().size();
-    const std::vector<std::string> out_dims = dim_labels(h.queries.cols);
-    if (h.W_query) {
-      std::string& out = w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
-                                                       "input dimensions)", shape(*h.W_query)));
-      const std::vector<std::string> in_dims = dim_labels(h.W_query->rows);
-      out += "  W_query\n" + render_matrix(*h.W_query, in_dims, out_dims, p, plain);
-      out += "  W_key\n" + render_matrix(*h.W_key, in_dims, out_dims, p, plain);
-      out += "  W_value\n" + render_matrix(*h.W_value, in_dims, out_dims, p, plain);
-      if (h.b_query) {
-        out += "  biases\n" + render_biases({"b_query", "b_key", "b_value"}, {&*h.b_query, &*h.b_key, &*h.b_value}, p);
-      }
-      const std::string plus = h.b_query ? " + b" : "";
-      w.begin(Stage::queries, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries))) +=
-          render_matrix(h.queries, tokens, out_dims, p, plain);
-      w.begin(Stage::keys, fmt::format("Keys  K = X · W_key{}  ({})", plus, shape(h.keys))) +=
-          render_matrix(h.keys, tokens, out_dims, p, plain);
-      w.begin(Stage::values, fmt::format("Values  V = X · W_value{}  ({})", plus, shape(h.values))) +=
-          render_matrix(h.values, tokens, out_dims, p, plain);
-    } else {
-      w.begin(Stage::queries, fmt::format("Queries, keys and values  Q = K = V = X{}  (no trainable weights)",
-                                     s.multihead == Multihead::split && s.heads > 1 ? " (this head's columns)" : "")) +=
-          "  Each token's embedding is its own query, key and value.\n";
+// The sections of one head, from its weight matrices to its context vectors.
+void head_sections(SectionWriter& w, const Trace& t, std::size_t head_index, const RenderOptions& options) {
+  const int p = options.precision;
+  const Settings& s = t.settings;
+  const std::vector<std::string>& tokens = t.tokens;
+  const TableStyle plain{options.color, Shade::diverging, false};
+  const TableStyle weights_style{options.color, Shade::sequential, true};
+  const HeadTrace& h = t.heads[head_index];
+  const std::string banner =
+      t.heads.size() > 1 ? fmt::format("\n──── head {} of {} ────\n", head_index + 1, t.heads.size()) : "";
+  const std::size_t before = w.sections().size();
+  const std::vector<std::string> out_dims = dim_labels(h.queries.cols);
+  if (h.W_query) {
+    std::string& out = w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
+                                                     "input dimensions)", shape(*h.W_query)));
+    const std::vector<std::string> in_dims = dim_labels(h.W_query->rows);
+    out += "  W_query\n" + render_matrix(*h.W_query, in_dims, out_dims, p, plain);
+    out += "  W_key\n" + render_matrix(*h.W_key, in_dims, out_dims, p, plain);
+    out += "  W_value\n" + render_matrix(*h.W_value, in_dims, out_dims, p, plain);
+    if (h.b_query) {
+      out += "  biases\n" + render_biases({"b_query", "b_key", "b_value"}, {&*h.b_query, &*h.b_key, &*h.b_value}, p);
     }
-
-    w.begin(Stage::scores, fmt::format("Attention scores  ω = Q · Kᵀ  ({}; row = query, column = key)", shape(h.attn_scores))) +=
-        render_matrix(h.attn_scores, tokens, tokens, p, plain);
-    if (s.scale) {
-      w.begin(Stage::scaled, fmt::format("Scaled scores  ω / √d_k = ω / {}  ({})", format_number(h.scale_divisor, p),
-                                    shape(h.scaled_scores))) += render_matrix(h.scaled_scores, tokens, tokens, p, plain);
-    }
-    if (h.masked_scores) {
-      w.begin(Stage::mask, fmt::format("Causal mask  {} with -inf above the diagonal (the future is hidden)",
-                                  normalised_thing(s))) += render_matrix(*h.masked_scores, tokens, tokens, p, plain);
-    }
-    std::string* weights_out;
-    if (h.masked_weights) {
-      w.begin(Stage::mask, fmt::format("Masked weights  {}, then 0 above the diagonal  ({})", weights_title(s),
-                                  shape(h.attn_weights))) +=
-          render_matrix(*h.masked_weights, tokens, tokens, p, weights_style);
-      weights_out = &w.begin(Stage::weights, "Attention weights  α = masked weights / their row sum  (each row sums to 1 again)");
-    } else {
-      weights_out = &w.begin(Stage::weights, fmt::format("Attention weights  {}  ({}{})", weights_title(s),
-                                                    shape(h.attn_weights),
-                                                    s.softmax == Softmax::sum ? "" : "; each row sums to 1"));
-    }
-    std::string& out = *weights_out;
-    out += render_matrix(h.attn_weights, tokens, tokens, p, weights_style);
-    out += "\n  Each token attends most to:\n";
-    std::size_t label_width = 0;
-    for (const auto& tok : tokens) label_width = std::max(label_width, display_width(fit_label(tok)));
-    for (std::size_t i = 0; i < n; ++i) {
-      std::size_t best = 0;
-      for (std::size_t j = 1; j < n; ++j)
-        if (h.attn_weights(i, j) > h.attn_weights(i, best)) best = j;
-      out += fmt::format("    {} → {} ({})\n", pad_right(fit_label(tokens[i]), label_width), tokens[best],
-                         format_number(h.attn_weights(i, best), p));
-    }
-
-    if (h.dropped_weights) {
-      std::string& d = w.begin(Stage::dropout, fmt::format("Dropout mask  (1 = kept, 0 = dropped; p = {})", s.dropout));
-      d += render_matrix(*h.dropout_mask, tokens, tokens, 0, plain);
-      d += fmt::format("\n  Weights after dropout  α · mask / (1 - p) = α · mask × {}\n",
-                       format_number(1.0f / static_cast<float>(1.0 - s.dropout), p));
-      d += render_matrix(*h.dropped_weights, tokens, tokens, p, weights_style);
-    }
-
-    w.begin(Stage::context, fmt::format("Context vectors  z = {} · V  ({}; row i is token i's new vector)",
-                                   h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec))) +=
-        render_matrix(h.context_vec, tokens, out_dims, p, plain);
-
-    // The head's banner goes before its first shown section.
-    if (!banner.empty() && w.sections().size() > before) w.sections()[before].text.insert(0, banner);
+    const std::string plus = h.b_query ? " + b" : "";
+    w.begin(Stage::queries, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries))) +=
+        render_matrix(h.queries, tokens, out_dims, p, plain);
+    w.begin(Stage::keys, fmt::format("Keys  K = X · W_key{}  ({})", plus, shape(h.keys))) +=
+        render_matrix(h.keys, tokens, out_dims, p, plain);
+    w.begin(Stage::values, fmt::format("Values  V = X · W_value{}  ({})", plus, shape(h.values))) +=
+        render_matrix(h.values, tokens, out_dims, p, plain);
+  } else {
+    w.begin(Stage::queries, fmt::format("Queries, keys and values  Q = K = V = X{}  (no trainable weights)",
+                                   s.multihead == Multihead::split && s.heads > 1 ? " (this head's columns)" : "")) +=
+        "  Each token's embedding is its own query, key and value.\n";
   }
 
+  w.begin(Stage::scores, fmt::format("Attention scores  ω = Q · Kᵀ  ({}; row = query, column = key)", shape(h.attn_scores))) +=
+      render_matrix(h.attn_scores, tokens, tokens, p, plain);
+  if (s.scale) {
+    w.begin(Stage::scaled, fmt::format("Scaled scores  ω / √d_k = ω / {}  ({})", format_number(h.scale_divisor, p),
+                                  shape(h.scaled_scores))) += render_matrix(h.scaled_scores, tokens, tokens, p, plain);
+  }
+  if (h.masked_scores) {
+    w.begin(Stage::mask, fmt::format("Causal mask  {} with -inf above the diagonal (the future is hidden)",
+                                normalised_thing(s))) += render_matrix(*h.masked_scores, tokens, tokens, p, plain);
+  }
+  std::string* weights_out;
+  if (h.masked_weights) {
+    w.begin(Stage::mask, fmt::format("Masked weights  {}, then 0 above the diagonal  ({})", weights_title(s),
+                                shape(h.attn_weights))) +=
+        render_matrix(*h.masked_weights, tokens, tokens, p, weights_style);
+    weights_out = &w.begin(Stage::weights, "Attention weights  α = masked weights / their row sum  (each row sums to 1 again)");
+  } else {
+    weights_out = &w.begin(Stage::weights, fmt::format("Attention weights  {}  ({}{})", weights_title(s),
+                                                  shape(h.attn_weights),
+                                                  s.softmax == Softmax::sum ? "" : "; each row sums to 1"));
+  }
+  *weights_out += weights_text(h, tokens, p, weights_style);
+
+  if (h.dropped_weights) {
+    std::string& d = w.begin(Stage::dropout, fmt::format("Dropout mask  (1 = kept, 0 = dropped; p = {})", s.dropout));
+    d += render_matrix(*h.dropout_mask, tokens, tokens, 0, plain);
+    d += fmt::format("\n  Weights after dropout  α · mask / (1 - p) = α · mask × {}\n",
+                     format_number(1.0f / static_cast<float>(1.0 - s.dropout), p));
+    d += render_matrix(*h.dropped_weights, tokens, tokens, p, weights_style);
+  }
+
+  w.begin(Stage::context, fmt::format("Context vectors  z = {} · V  ({}; row i is token i's new vector)",
+                                 h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec))) +=
+      render_matrix(h.context_vec, tokens, out_dims, p, plain);
+
+  // The head's banner goes before its first shown section.
+  if (!banner.empty() && w.sections().size() > before) w.sections()[before].text.insert(0, banner);
+}
+
+// After the heads: their concatenation and the output projection.
+void final_sections(SectionWriter& w, const Trace& t, const RenderOptions& options) {
+  const int p = options.precision;
+  const std::vector<std::string>& tokens = t.tokens;
+  const TableStyle plain{options.color, Shade::diverging, false};
   if (t.concatenated) {
     w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))) +=
         render_matrix(*t.concatenated, tokens, dim_labels(t.concatenated->cols), p, plain);
@@ -352,7 +331,18 @@ std::vector<Section> render_sections(const Trace& t, const RenderOptions& option
     out += fmt::format("\n  Output  ({})\n", shape(t.output));
     out += render_matrix(t.output, tokens, dims, p, plain);
   }
-  return w.take(Section{std::nullopt, head});
+}
+
+}  // namespace
+
+std::vector<Section> render_sections(const Trace& t, const RenderOptions& options) {
+  SectionWriter w(options);
+  w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
+      render_matrix(t.inputs, t.tokens, dim_labels(t.settings.d_in), options.precision,
+                    {options.color, Shade::diverging, false});
+  for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index) head_sections(w, t, head_index, options);
+  final_sections(w, t, options);
+  return w.take(Section{std::nullopt, header_text(t, options.precision)});
 }
 
 std::string render_walkthrough(const Trace& trace, const RenderOptions& options) {

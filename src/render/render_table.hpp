@@ -22,6 +22,7 @@
 #include "parameters.hpp"
 #include "stage.hpp"
 #include "style.hpp"
+#include "text_layout.hpp"  // format_number, dim_labels, pad_left, pad_right
 #include "attn/trace.hpp"
 
 namespace attn {
@@ -64,15 +65,5 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
 // The parameter count of `attn-explain params`, one part a line, then the total.
 std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
                                    std::uint64_t heads, Multihead multihead);
-
-// A value at `precision` decimals, never "-0.0000"; non-finite as "nan"/"inf"/"-inf".
-std::string format_number(float value, int precision);
-
-// Labels d0, d1, … for `count` dimensions.
-std::vector<std::string> dim_labels(std::size_t count);
-
-// `text` padded with spaces to `width` terminal columns.
-std::string pad_left(const std::string& text, std::size_t width);
-std::string pad_right(const std::string& text, std::size_t width);
 
 }  // namespace attn
