@@ -85,7 +85,7 @@ std::vector<double> column(const std::vector<std::vector<double>>& m, std::size_
   return c;
 }
 
-std::vector<double> row_of(const Matrix& m, std::size_t i) {
+std::vector<double> row_as_doubles(const Matrix& m, std::size_t i) {
   std::vector<double> r;
   for (std::size_t c = 0; c < m.cols; ++c) r.push_back(m(i, c));
   return r;
@@ -343,7 +343,7 @@ TEST(ExerciseMistakes, TrainableContextFromEmbeddingsOrUnscaled) {
   r.d_out = 2;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
   std::vector<std::vector<double>> values;
-  for (std::size_t i = 0; i < t.tokens.size(); ++i) values.push_back(row_of(t.heads[0].values, i));
+  for (std::size_t i = 0; i < t.tokens.size(); ++i) values.push_back(row_as_doubles(t.heads[0].values, i));
   expect_mistake(ex, vec(weigh(softmax(golden_vector("trainable_weights_seed_123", "attn_scores_2")), values)), "unscaled");
 }
 
@@ -373,7 +373,7 @@ TEST(ExerciseMistakes, QueryBiasAndTransposedWeights) {
   }
   expect_mistake(ex, vec(no_bias), "bias left out", "b_query");
   expect_mistake(ex, vec(transposed), "W_query transposed");
-  expect_mistake(ex, vec(row_of(h.values, 1)), "W_value instead of W_query");
+  expect_mistake(ex, vec(row_as_doubles(h.values, 1)), "W_value instead of W_query");
 }
 
 TEST(ExerciseMistakes, OutputBeforeOutProjOrOneHead) {
@@ -386,13 +386,13 @@ TEST(ExerciseMistakes, OutputBeforeOutProjOrOneHead) {
   r.heads = 2;
   r.multihead = Multihead::split;
   const Trace t = explore(r, load_table(test::bundled("journey.json")));
-  const std::vector<double> joined = row_of(*t.concatenated, 0);
+  const std::vector<double> joined = row_as_doubles(*t.concatenated, 0);
   expect_mistake(ex, vec(joined), "before out_proj", "out_proj's weight");
   std::vector<double> no_bias(2, 0.0);
   for (std::size_t c = 0; c < 2; ++c)
     for (std::size_t i = 0; i < 2; ++i) no_bias[c] += joined[i] * t.out_proj->weight(i, c);
   expect_mistake(ex, vec(no_bias), "out_proj bias left out");
-  expect_mistake(ex, vec(row_of(t.heads[0].context_vec, 0)), "only head 1");
+  expect_mistake(ex, vec(row_as_doubles(t.heads[0].context_vec, 0)), "only head 1");
   expect_mistake(ex, vec({0.2943, 0.3897}), "wrong row", "\"journey\"");  // docs/chapter3.md
 }
 

@@ -31,4 +31,10 @@ struct Matrix {
   friend bool operator==(const Matrix&, const Matrix&) = default;
 };
 
+// Row r of m as a vector of its own. REQUIRES: r < m.rows.
+inline std::vector<float> row_of(const Matrix& m, std::size_t r) {
+  const std::span<const float> row = m.row(r);
+  return {row.begin(), row.end()};
+}
+
 }  // namespace attn

@@ -140,11 +140,6 @@ void FocusPage::spell_components(const std::vector<Sum>& sums, std::size_t count
                                                    count - kShownHead - 1));
 }
 
-std::vector<float> row_of(const Matrix& m, std::size_t r) {
-  const std::span<const float> row = m.row(r);
-  return std::vector<float>(row.begin(), row.end());
-}
-
 std::vector<std::size_t> spelled_components(std::size_t count) {
   std::vector<std::size_t> shown;
   for (std::size_t c = 0; c < count; ++c)

@@ -96,8 +96,6 @@ class FocusPage {
   std::string out_;
 };
 
-// Row r of m as a vector. REQUIRES: r < m.rows.
-std::vector<float> row_of(const Matrix& m, std::size_t r);
 
 // The components to spell out of `count`: all of them, or the first
 // kShownHead and the last when there are more than kMaxTerms.

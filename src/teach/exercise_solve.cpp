@@ -53,11 +53,6 @@ Answer token_answer(std::string token) {
 
 // ───────────────────────────── reading a Trace ─────────────────────────────
 
-std::vector<float> row_of(const Matrix& m, std::size_t i) {
-  return std::vector<float>(m.data.begin() + static_cast<std::ptrdiff_t>(i * m.cols),
-                            m.data.begin() + static_cast<std::ptrdiff_t>((i + 1) * m.cols));
-}
-
 std::vector<float> column_of(const Matrix& m, std::size_t j) {
   std::vector<float> c(m.rows);
   for (std::size_t i = 0; i < m.rows; ++i) c[i] = m(i, j);

@@ -50,7 +50,6 @@ Answer shape_answer(std::size_t rows, std::size_t cols);  // [rows, cols], whole
 Answer token_answer(std::string token);
 
 // ── reading a Trace ──
-std::vector<float> row_of(const Matrix& m, std::size_t i);     // REQUIRES: i < m.rows
 std::vector<float> column_of(const Matrix& m, std::size_t j);  // REQUIRES: j < m.cols
 // The index of the first largest entry. REQUIRES: v is not empty.
 std::size_t argmax(const std::vector<float>& v);
