@@ -16,6 +16,7 @@
 #include "render_compare.hpp"
 #include "render_table.hpp"
 #include "tokenizer.hpp"
+#include "unicode.hpp"
 #include "test_util.hpp"
 
 namespace attn {

@@ -15,7 +15,7 @@
 #include "attn/error.hpp"
 #include "attn/explorer.hpp"
 #include "render_table.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 #include "test_util.hpp"
 
 namespace attn {

@@ -7,7 +7,7 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 #include "test_util.hpp"
 
 namespace attn {

@@ -29,7 +29,7 @@
 #include "render_focus.hpp"
 #include "render_table.hpp"
 #include "style.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 #include "trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"

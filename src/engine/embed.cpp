@@ -8,7 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "attn/error.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 

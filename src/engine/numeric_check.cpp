@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "attn/error.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 

@@ -33,10 +33,6 @@
 #include <string_view>
 #include <vector>
 
-// display_width and elide moved to unicode.hpp; included here until their
-// callers include it themselves.
-#include "unicode.hpp"
-
 namespace attn {
 
 struct Token {

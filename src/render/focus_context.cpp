@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "text_layout.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 

@@ -10,7 +10,7 @@
 
 #include "softmax.hpp"
 #include "text_layout.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 

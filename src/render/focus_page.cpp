@@ -9,7 +9,7 @@
 
 #include "style.hpp"
 #include "text_layout.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 

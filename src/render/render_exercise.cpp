@@ -8,7 +8,7 @@
 #include "render_focus.hpp"
 #include "render_table.hpp"
 #include "style.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 

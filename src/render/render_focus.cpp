@@ -10,7 +10,7 @@
 #include "focus_page.hpp"
 #include "focus_query.hpp"
 #include "text_layout.hpp"
-#include "tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 
