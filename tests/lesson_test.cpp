@@ -143,7 +143,7 @@ TEST(Lesson, AFocusTokenMissingFromTheSentenceIsADataError) {
 // Every bundled lesson loads, renders, and its claims hold.
 TEST(BundledLessons, RunAndTheirClaimsHold) {
   const std::vector<Lesson> lessons = load_lessons();
-  for (const char* required : {"journey", "how-are-you", "making", "it-ball", "fed-the-dog"}) {
+  for (const char* required : {"journey", "how-are-you", "making", "it-ball", "fed-the-dog", "workshop"}) {
     EXPECT_NO_THROW(find_lesson(lessons, required)) << required;
   }
   for (const Lesson& lesson : lessons) {
