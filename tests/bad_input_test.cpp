@@ -388,6 +388,12 @@ std::vector<Case> cases() {
   focus("focus_position_0", "0", {"--focus 0: the sentence has 5 tokens (positions count from 1)"});
   focus("focus_position_huge", "99999999999999999999", {"--focus 99999999999999999999: the sentence has 5 tokens"});
   c.push_back({"focus_with_json", "--json --focus you " + s, 2, {"--focus excludes --json"}, ""});
+
+  // -- answers: bytes that are not UTF-8 never reach the JSON verdict (exit 70 before)
+  c.push_back({"answer_invalid_utf8", "exercise it-ball --answer \"$(printf '\\377')\"", 2,
+               {"answer: invalid UTF-8 at byte 0"}, "exercise it-ball --json --answer \"$(printf '\\377')\""});
+  c.push_back({"answer_invalid_utf8_inside", "exercise dot-product --answer \"$(printf '0.9\\3005')\"", 2,
+               {"answer: invalid UTF-8 at byte 3"}, "exercise dot-product --json --answer \"$(printf '0.9\\3005')\""});
   return c;
 }
 

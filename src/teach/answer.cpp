@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "attn/error.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 
@@ -327,6 +328,11 @@ const char* kind_name(Answer::Kind kind) {
 }
 
 Answer parse_answer(std::string_view text, Answer::Kind expected) {
+  // The answer is echoed in messages and in --json verdicts: bytes that are not
+  // UTF-8 are refused here, before any of it is shown.
+  if (const std::optional<std::size_t> at = first_invalid_utf8(text)) {
+    throw UsageError(fmt::format("answer: invalid UTF-8 at byte {}", *at), "type the answer as plain text");
+  }
   switch (expected) {
     case Answer::Kind::number: return parse_number(text);
     case Answer::Kind::vector: return parse_vector(text);

@@ -162,6 +162,15 @@ CodePoint decode_utf8(std::string_view utf8, std::size_t i) {
   return {static_cast<char32_t>(cp), static_cast<std::size_t>(n)};
 }
 
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const CodePoint c = decode_utf8(text, i);
+    if (c.len == 0) return i;
+    i += c.len;
+  }
+  return std::nullopt;
+}
+
 CharClass char_class(char32_t cp) { return props_of(cp).cls; }
 
 std::size_t display_width(std::string_view utf8) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,10 @@ struct CodePoint {
 // The code point at utf8[i].
 // REQUIRES: i < utf8.size(). Reads nothing past utf8.size().
 CodePoint decode_utf8(std::string_view utf8, std::size_t i);
+
+// The byte offset of the first byte of `text` that is not valid UTF-8 (as
+// decode_utf8() judges it), or nothing when all of it is.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text);
 
 // What a code point is to the tokenizer.
 enum class CharClass : unsigned char {
