@@ -212,6 +212,8 @@ std::vector<Case> cases() {
   table("empty_file", "empty.json", "", {"empty.json: the file is empty"});
   table("blank_file", "blank.json", " \n\t\r\n", {"blank.json: the file is empty"});
   table("binary_garbage", "garbage.png", garbage(), {"garbage.png:1:1: malformed JSON"});
+  table("nul_after_the_table", "nul.json", std::string(kTable) + std::string("\0 and more", 10),
+        {"nul.json:1:55: a NUL byte: binary data, not JSON text"});
 
   // -- malformed JSON: the message gives line:column
   table("malformed_json_trailing_comma", "comma.json", "{\"dim\": 2,\n \"vectors\": {\"hi\": [1, 2],}}",

@@ -50,8 +50,9 @@ std::string json_type_name(const json& j) {
 }
 
 json parse_json(const std::string& text, const std::string& source, const json::parser_callback_t& callback) {
+  json document;
   try {
-    return json::parse(text, callback);
+    document = json::parse(text, callback);
   } catch (const json::parse_error& e) {
     // nlohmann counts e.byte from 1; its message ends with the reason after "column N: ".
     const TextPosition pos = position_of(text, e.byte > 0 ? e.byte - 1 : 0);
@@ -67,6 +68,14 @@ json parse_json(const std::string& text, const std::string& source, const json::
     throw DataError(fmt::format("{}:{}:{}: number {} is beyond the float32 range", source, pos.line, pos.column,
                                 literal.empty() ? "?" : printable(literal)));
   }
+  // nlohmann stops at a NUL byte as at the end of the input: a document followed
+  // by a NUL and anything at all would be read as if the rest were not there.
+  // (Checked after parsing, so that garbage is reported as malformed JSON first.)
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+    const TextPosition pos = position_of(text, nul);
+    throw DataError(fmt::format("{}:{}:{}: a NUL byte: binary data, not JSON text", source, pos.line, pos.column));
+  }
+  return document;
 }
 
 json parse_json_document(const std::string& text, const std::string& source, int max_depth) {
