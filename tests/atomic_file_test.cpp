@@ -109,6 +109,7 @@ TEST_F(AtomicFile, AnOpenDescriptorIsWrittenThroughNotReplaced) {
   ASSERT_EQ(::stat(log.c_str(), &after), 0);
   EXPECT_EQ(after.st_ino, before.st_ino);  // the same file, not one renamed over it
   EXPECT_THROW(write_file_atomically("/proc/self/fd/987654", "x"), DataError);
+  EXPECT_THROW(write_file_atomically("/dev/stdin", "x"), DataError);  // never into standard input
 }
 
 // A SIGTERM (or SIGINT) while the temporary file is being written removes it.

@@ -666,6 +666,21 @@ TEST(BadInputCounters, AttemptsAtTheLargestCountStayThere) {
   fs::remove(progress);
 }
 
+TEST(BadInputStdout, AWrongAnswerIntoAClosedPipeStillExits1AndCounts) {
+  // The verdict's exit status and the saved attempt do not depend on whether
+  // anybody reads the verdict.
+  const fs::path dir = scratch() / "answer_pipe";
+  fs::create_directories(dir);
+  const fs::path state = dir / "state";
+  const Result r = run_shell(fmt::format("cd '{}' && XDG_STATE_HOME='{}' bash -c \"set -o pipefail; '{}' exercise dot-product "
+                                         "--answer 0.5 2> err.txt | head -c0\"",
+                                         dir.string(), state.string(), ATTN_BINARY),
+                             fs::path(), dir / "err.txt");
+  EXPECT_EQ(r.code, 1) << r.err;
+  const nlohmann::json saved = nlohmann::json::parse(slurp(state / "attn-explain" / "progress.json"));
+  EXPECT_EQ(saved["exercises"]["dot-product"]["attempts"], 1);
+}
+
 TEST(BadInputStdout, FullDeviceIsAnError) {
   for (const char* args : {"'How are you'", "--json 'How are you'", "lesson", "exercise", "exercise --json",
                            "--compare scale How"}) {

@@ -361,6 +361,10 @@ TEST(DisplayWidth, InvisibleCharactersAreZeroColumns) {
   EXPECT_EQ(display_width("\xEF\xBB\xBFhi"), 2u);
 }
 
+// Tokens and widths follow the character data of the installed utf8proc; the
+// expectations here (and the tables in docs) are Unicode 15.0's, Debian 12's.
+TEST(UnicodeData, IsUnicode15) { EXPECT_STREQ(unicode_version(), "15.0.0"); }
+
 // What unicode.cpp adds to utf8proc's properties, and what utf8proc's newer
 // Unicode (15.0, where the old hand-made tables were 14.0) changes.
 TEST(DisplayWidth, WhatUnicodeCppDecidesBeyondUtf8proc) {

@@ -5,7 +5,7 @@
 // how heads combine, what happens to unknown words) is an enum here, and a
 // whole run is a Request. Strings become these types once, at the edge (the
 // option parser, the lesson and exercise loaders), through value_named(); the
-// engine and the renderers never compare strings to decide what to do.
+// engine and the renderers decide what to do by these types, never by a string.
 //
 // Each enum has a table of the names the options and data files use
 // (kProjectionNames, ...), in the order the help text lists them. Promises:

@@ -107,7 +107,7 @@ int run(const MainOptions& o) {
 
   if (!o.compare.empty()) {
     const CompareOptions co{o.precision, color};
-    write_stdout(o.compare == "scale"
+    write_stdout(*value_named(kComparisonNames, o.compare) == Comparison::scale
                      ? render_scale_comparison(compare_scale(request, table), co)
                      : render_softmax_comparison(compare_softmax(request, table, load_table(find_data_file(kOverflowTable))),
                                                  co));
@@ -172,7 +172,7 @@ int run(const MainOptions& o) {
   return 0;
 }
 
-int run_lesson(const LessonCommand& c) {
+int run_lesson_command(const LessonCommand& c) {
   const std::vector<Lesson> lessons = load_lessons();
   if (c.name.empty()) {
     if (c.json) {
@@ -231,7 +231,7 @@ int run_cli(int argc, char** argv) {
     }
     switch (cl.command) {
       case Command::params: return run_params(cl.params);
-      case Command::lesson: return run_lesson(cl.lesson);
+      case Command::lesson: return run_lesson_command(cl.lesson);
       case Command::exercise: {
         ExerciseCommand ec = cl.exercise;
         ec.color = color_for(cl.exercise_color);

@@ -110,16 +110,23 @@ int run_exercise(const ExerciseCommand& c) {
     const Verdict verdict = check(e, given);
     count_attempt(mine);
     if (verdict.correct) mine.solved = true;
-    if (c.json) {
-      nlohmann::json j = {{"id", e.id}, {"correct", verdict.correct}};
-      if (verdict.mistake) j["mistake"] = *verdict.mistake;
-      if (!verdict.correct) j["nudge"] = verdict.nudge;
-      out(j.dump(2) + "\n");
-    } else {
-      out(render_verdict(e, given, verdict, options));
-    }
+    // Saved before the verdict is shown, and the exit status is the verdict's even
+    // when the reader of stdout has gone (`| head -c0`): a wrong answer never exits 0.
     save(path, progress);
-    return verdict.correct ? 0 : 1;
+    const int status = verdict.correct ? 0 : 1;
+    try {
+      if (c.json) {
+        nlohmann::json j = {{"id", e.id}, {"correct", verdict.correct}};
+        if (verdict.mistake) j["mistake"] = *verdict.mistake;
+        if (!verdict.correct) j["nudge"] = verdict.nudge;
+        out(j.dump(2) + "\n");
+      } else {
+        out(render_verdict(e, given, verdict, options));
+      }
+    } catch (const ReaderGone&) {
+      return status;
+    }
+    return status;
   }
 
   if (c.json) {

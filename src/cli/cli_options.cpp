@@ -12,6 +12,7 @@
 
 #include "data_dir.hpp"
 #include "attn/error.hpp"
+#include "compare.hpp"
 #include "stage.hpp"
 #include "attn/trace.hpp"
 
@@ -79,7 +80,6 @@ CLI::Validator probability() {
       "[0,1)");
 }
 
-// One of a fixed set of words.
 // The names of a settings.hpp table (kSoftmaxNames, ...), after `first`.
 template <class Names>
 std::vector<std::string> names_in(const Names& table, std::vector<std::string> first = {}) {
@@ -197,7 +197,7 @@ void add_main_options(CLI::App& app, MainOptions& o) {
   CLI::Option* compare = app.add_option("--compare", o.compare,
                                         "Side by side: scale (with and without sqrt(d_k), also at d_k = 64) or softmax "
                                         "(sum, naive, stable, and a case where naive overflows)")
-                             ->check(one_of({"scale", "softmax"}))
+                             ->check(one_of(names_in(kComparisonNames)))
                              ->type_name("WHAT");
   compare->excludes(focus)->excludes(stages)->excludes(step)->excludes(explain);
   app.add_option("--color", o.color, "Colour: auto (only on a terminal, not with NO_COLOR), always, never")

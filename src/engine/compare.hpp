@@ -18,6 +18,14 @@ namespace attn {
 // kLargeDk, same seed), where the difference is much larger.
 inline constexpr std::size_t kLargeDk = 64;
 
+// What --compare (and a lesson step's "compare") puts side by side.
+enum class Comparison {
+  scale,    // with and without the division by √d_k: compare_scale()
+  softmax,  // the three normalisations: compare_softmax()
+};
+inline constexpr Named<Comparison> kComparisonNames[] = {{Comparison::scale, "scale"}, {Comparison::softmax, "softmax"}};
+inline const char* to_string(Comparison c) { return name_of(kComparisonNames, c); }
+
 struct ScaleComparison {
   Trace scaled, unscaled;              // the learner's settings, scale on and off
   Trace scaled_large, unscaled_large;  // the same at d_k = kLargeDk

@@ -50,7 +50,7 @@ float row_sum(const Matrix& m, std::size_t i, bool skip_future) {
 }
 
 // One stage of a head, in the engine's order.
-struct Stage {
+struct CheckedStage {
   const char* name;
   const Matrix* matrix;
   bool skip_future = false;  // the causal mask's -inf is expected here
@@ -66,7 +66,7 @@ class Checker {
     std::vector<bool> any_head_bad(t_.tokens.size(), false);
     for (std::size_t h = 0; h < t_.heads.size(); ++h) {
       const HeadTrace& head = t_.heads[h];
-      std::vector<Stage> stages = {{"queries", &head.queries},
+      std::vector<CheckedStage> stages = {{"queries", &head.queries},
                                    {"keys", &head.keys},
                                    {"values", &head.values},
                                    {"attention scores", &head.attn_scores},
@@ -86,14 +86,14 @@ class Checker {
     }
     // The module's own last step: out_proj after the heads (split heads only),
     // for the rows that no head has named yet.
-    if (t_.out_proj) report("", Stage{"output", &t_.output}, nullptr, any_head_bad);
+    if (t_.out_proj) report("", CheckedStage{"output", &t_.output}, nullptr, any_head_bad);
     return std::move(out_);
   }
 
  private:
   // Names each row of `stage` not yet in `reported` that holds a value that is
   // not finite (at most kMaxRowsNamed, then a count) and marks it reported.
-  void report(const std::string& prefix, const Stage& stage, const Matrix* before, std::vector<bool>& reported) {
+  void report(const std::string& prefix, const CheckedStage& stage, const Matrix* before, std::vector<bool>& reported) {
     std::size_t named = 0, more = 0;
     for (std::size_t i = 0; i < stage.matrix->rows && i < reported.size(); ++i) {
       if (reported[i]) continue;
@@ -118,7 +118,7 @@ class Checker {
   }
 
   // The likely cause, given the stage and the row just before it.
-  std::string cause(const Stage& stage, const Matrix* before, std::size_t i, const Bad& bad) const {
+  std::string cause(const CheckedStage& stage, const Matrix* before, std::size_t i, const Bad& bad) const {
     const std::string name = stage.name;
     const Settings& s = t_.settings;
     if (name == "queries" || name == "keys" || name == "values") {

@@ -24,8 +24,9 @@
 //   - Linear time in the length of the sentence; never reads past its end.
 //   - An empty or all-white-space sentence gives no tokens (the caller reports it).
 //
-// Character classes follow the General_Category property of utf8proc's Unicode
-// (15.0 in utf8proc 2.8), through unicode.hpp, which says what it adds.
+// Character classes follow the General_Category property of the installed
+// utf8proc's Unicode (15.0 with utf8proc 2.8), through unicode.hpp, which says
+// what it adds.
 #pragma once
 
 #include <cstddef>

@@ -1,10 +1,11 @@
 // render_lesson.hpp: a lesson as the pages a learner pages through.
 //
-// render_lesson() runs each step of a Lesson (lesson.hpp): it narrates, prints
-// the command that reproduces the step, and shows what the step asks for (the
-// tables of some stages, one token's arithmetic, or a comparison), computed by
-// explore() and drawn by the ordinary renderers. The run header is printed
-// only when a step's settings differ from the last one shown.
+// render_lesson() draws each step of a Lesson (lesson.hpp) from what
+// run_lesson() computed: it narrates, prints the command that reproduces the
+// step, and shows what the step asks for (the tables of some stages, one
+// token's arithmetic, or a comparison) with the ordinary renderers. It computes
+// nothing. The run header is printed only when a step's settings differ from
+// the last one shown.
 #pragma once
 
 #include <string>

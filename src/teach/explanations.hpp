@@ -2,9 +2,9 @@
 //
 // The text lives in data/explain.json, not in code:
 //   {"stages": {"scores": ["line", "line"], "weights": [...], ...}}
-// load_explanations() promises a map whose keys are stage names of
-// kStageNames (stage.hpp) and whose values are non-empty lists of
-// lines; anything else in the file is a DataError naming the file and key.
+// load_explanations() promises a map from Stage (stage.hpp; the file names
+// them as kStageNames does) to non-empty lists of lines; anything else in the
+// file is a DataError naming the file and key.
 #pragma once
 
 #include <filesystem>

@@ -60,7 +60,7 @@ Lesson parse_lesson(const std::string& text, const std::string& source) {
       step.show = read_stages(s, "show");
     }
     if (s.has("focus")) step.focus = s.text("focus");
-    if (s.has("compare")) step.compare = s.choice("compare", {"scale", "softmax"});
+    if (s.has("compare")) step.compare = s.choice_of("compare", kComparisonNames);
     if (s.has("expect")) {
       const Fields e(s.raw("expect"), where + " \"expect\"", {"token", "attends_most_to"});
       step.expect = LessonExpectation{e.text("token"), e.text("attends_most_to")};
@@ -96,7 +96,7 @@ bool same_run(const RunSettings& a, const RunSettings& b) {
 std::string command_for(const LessonStep& step) {
   std::string cmd;
   if (step.compare) {
-    cmd += " --compare " + *step.compare;
+    cmd += fmt::format(" --compare {}", to_string(*step.compare));
   } else {
     if (!step.show.empty()) {
       std::string stages;
@@ -122,7 +122,7 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
     StepRun& run = runs[i];
     try {
       const EmbeddingTable& table = table_for(step.settings.embeddings);
-      if (step.compare == "scale") {
+      if (step.compare == Comparison::scale) {
         run.scale = compare_scale(step.settings.request, table);
       } else if (step.compare) {
         run.softmax = compare_softmax(step.settings.request, table, table_for(kOverflowTable));

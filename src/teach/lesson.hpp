@@ -3,8 +3,9 @@
 // A lesson is data: data/lessons/NAME.json (format in docs/lesson-format.md,
 // schema docs/schemas/lesson.schema.json). One engine runs them all: each step
 // narrates, names the command that reproduces it, and shows what it asks for
-// (stages of the walkthrough, one token's arithmetic, or a comparison), all
-// computed by explore() and drawn by the ordinary renderers.
+// (stages of the walkthrough, one token's arithmetic, or a comparison).
+// run_lesson() computes every step with explore() and the comparisons;
+// render_lesson() (src/render/render_lesson.hpp) draws the pages.
 //
 // load_lesson() promises a Lesson whose every step carries the complete
 // settings in force (the lesson's "run" merged with each step's "run" so far),
@@ -36,7 +37,7 @@ struct LessonStep {
   RunSettings settings;            // in force at this step
   std::vector<Stage> show;         // the stages whose tables to print
   std::optional<std::string> focus;    // a token's text or 1-based position
-  std::optional<std::string> compare;  // "scale" or "softmax"
+  std::optional<Comparison> compare;
   std::optional<LessonExpectation> expect;
 
   bool computes() const { return !show.empty() || focus || compare; }

@@ -15,7 +15,11 @@ void apply_run(const json& run, const std::string& where, RunSettings& s) {
   Request& r = s.request;
   if (f.has("sentence")) r.sentence = f.text("sentence");
   if (f.has("embeddings")) s.embeddings = f.text("embeddings");
-  if (f.has("projection")) r.projection = value_named(kProjectionNames, f.choice("projection", {"auto", "none", "rand", "linear", "table"}));
+  if (f.has("projection")) {
+    std::vector<std::string> names{"auto"};  // auto: nothing, the default
+    for (const Named<Projection>& n : kProjectionNames) names.push_back(n.name);
+    r.projection = value_named(kProjectionNames, f.choice("projection", names));
+  }
   if (f.has("seed")) r.seed = f.whole("seed", 0, std::numeric_limits<std::uint64_t>::max());
   if (f.has("d_out")) r.d_out = f.whole("d_out", 1, 4096);
   if (f.has("scale")) r.scale = f.flag("scale");

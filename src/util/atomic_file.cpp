@@ -36,11 +36,13 @@ volatile std::sig_atomic_t g_writing = 0;    // whether g_temp names one
 struct sigaction g_previous[std::size(kStopSignals)];
 
 extern "C" void remove_temp_and_raise(int signal) {
+  const int saved_errno = errno;    // for a previous handler that returns
   if (g_writing) ::unlink(g_temp);  // async-signal-safe
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     if (kStopSignals[i] == signal) ::sigaction(signal, &g_previous[i], nullptr);
   }
   ::raise(signal);  // what the signal did before: usually, end the process
+  errno = saved_errno;
 }
 
 // While it lives, SIGINT, SIGTERM and SIGHUP (those not ignored) remove the
@@ -174,6 +176,10 @@ void write_file_atomically(const fs::path& given, std::string_view content) {
   if (given.empty()) throw DataError("cannot write a file with an empty name");
   const Target target = resolve(given);
   if (target.descriptor) {
+    if (*target.descriptor == STDIN_FILENO) {
+      throw DataError("cannot write " + given.string() + ": that is standard input",
+                      "give the name of a file; for the trace on standard output use --json");
+    }
     if (::fcntl(*target.descriptor, F_GETFD) == -1) fail(given, "not an open descriptor", errno);
     write_all(*target.descriptor, content, given, "");
     return;
@@ -197,10 +203,11 @@ void write_file_atomically(const fs::path& given, std::string_view content) {
   if (fd < 0) fail(path, "cannot create a temporary file in " + fs::path(temp).parent_path().string(), errno);
   write_all(fd, content, path, temp);
   ::fchmod(fd, mode);  // mkstemp creates the file 0600
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
+  const int synced = ::fsync(fd) == 0 ? 0 : errno;
+  const int closed = ::close(fd) == 0 ? 0 : errno;  // closed whether or not fsync worked
+  if (synced != 0 || closed != 0) {
     ::unlink(temp.c_str());
-    fail(path, "flush failed", err);
+    fail(path, "flush failed", synced != 0 ? synced : closed);
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;

@@ -12,7 +12,9 @@
 //   - A name for a descriptor the process already has open (/dev/stdout,
 //     /dev/stderr, /dev/fd/N, /proc/self/fd/N) is written through that
 //     descriptor, never renamed over: `--trace /dev/stdout >> log.txt` appends
-//     to log.txt as the shell set it up.
+//     to log.txt as the shell set it up. Standard input (/dev/stdin, fd 0) is
+//     refused. A closed pipe there is an error like any failed write: the
+//     trace that was asked for did not arrive.
 //   - A target that exists but is not a regular file (a FIFO, a device such as
 //     /dev/null, a socket), or a link into /proc other than the above, is
 //     refused, never replaced.

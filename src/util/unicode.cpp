@@ -162,6 +162,8 @@ CodePoint decode_utf8(std::string_view utf8, std::size_t i) {
   return {static_cast<char32_t>(cp), static_cast<std::size_t>(n)};
 }
 
+const char* unicode_version() { return utf8proc_unicode_version(); }
+
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const CodePoint c = decode_utf8(text, i);

@@ -2,7 +2,9 @@
 // decoding, the character classes that decide where tokens break, and the
 // number of columns a string takes (for aligning tables and cutting labels).
 //
-// The character properties come from utf8proc (Unicode 15.0 in utf8proc 2.8):
+// The character properties come from the installed utf8proc (Unicode 15.0 with
+// Debian 12's utf8proc 2.8; tests/tokenizer_test.cpp pins that version, since
+// another Unicode version can split and measure some text differently):
 // General_Category for the classes, its East_Asian_Width-based character width
 // and the grapheme cluster rules of UAX #29 for the columns. What utf8proc does
 // not hold is decided here, each with its reason in unicode.cpp: emoji skin
@@ -34,6 +36,9 @@ struct CodePoint {
 // The code point at utf8[i].
 // REQUIRES: i < utf8.size(). Reads nothing past utf8.size().
 CodePoint decode_utf8(std::string_view utf8, std::size_t i);
+
+// The Unicode version of the character data in use ("15.0.0"): utf8proc's.
+const char* unicode_version();
 
 // The byte offset of the first byte of `text` that is not valid UTF-8 (as
 // decode_utf8() judges it), or nothing when all of it is.
