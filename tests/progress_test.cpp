@@ -493,9 +493,10 @@ Progress many(int n) {
 
 // A child saves two contents in turn, as fast as it can, telling the parent
 // through a pipe when each save starts and ends. Once the child has written
-// both, the parent kills it with SIGKILL at a different point of a big save
-// each round (0%, 2.5%, ... 97.5% of the time one takes). After each kill the
-// file must be one whole content.
+// both, the parent kills it with SIGKILL at a different point after a big save
+// starts each round (0%, 3.75%, ... 146% of the time one takes, so that kills
+// land inside the big save and inside the small one after it). After each kill
+// the file must be one whole content.
 TEST_F(ProgressCrash, ProgressSurvivesAKillMidWrite) {
   using Clock = std::chrono::steady_clock;
   const Progress big = many(1000), small = many(3);
@@ -548,7 +549,10 @@ TEST_F(ProgressCrash, ProgressSurvivesAKillMidWrite) {
         small_done = true;
       }
     }
-    std::this_thread::sleep_for(big_time * round / rounds);
+    // Up to 1.5 times the measured time: a kill must also land after the big save
+    // is done (while the small one is under way), or the big content is never seen
+    // when the measured save happened to be the slower one (a busy machine, ASan).
+    std::this_thread::sleep_for(big_time * (3 * round) / (2 * rounds));
     ::kill(child, SIGKILL);
     int status = 0;
     ASSERT_EQ(::waitpid(child, &status, 0), child);
