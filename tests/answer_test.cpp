@@ -9,6 +9,7 @@
 #include "answers.hpp"
 
 #include "answer.hpp"
+#include "attn/embedding_table.hpp"
 #include "attn/error.hpp"
 
 namespace attn {
@@ -88,6 +89,20 @@ TEST(AnswerParse, NumberErrorsSayWhatWasExpected) {
   expect_refused("1, 2", Kind::number, "expected one number, not a list of 2");
   expect_refused("0.1 0.2 0.3", Kind::number, "not a list of 3");
   expect_refused("[0.5", Kind::number, "\"[\" without its \"]\"");
+}
+
+// One rule for every number attn-explain reads: too small to hold is 0, as the
+// table loader reads a vector's 1e-400; too large is out of range, in both.
+TEST(AnswerParse, ANumberTooSmallToHoldIsZeroAsInATable) {
+  const Answer a = parse_answer("1e-400", Kind::number);
+  EXPECT_EQ(a.number, 0.0);
+  EXPECT_FALSE(a.whole);
+  const Answer v = parse_answer("0.5, -1e-400", Kind::vector);
+  ASSERT_EQ(v.vector.size(), 2u);
+  EXPECT_EQ(v.vector[1], 0.0);
+  expect_refused("-1e400", Kind::number, "out of range");
+  const EmbeddingTable t = parse_table(R"({"dim": 2, "vectors": {"a": [1e-400, 1]}})", "t.json");
+  EXPECT_EQ((*t.find("a"))[0], 0.0f);
 }
 
 TEST(AnswerParse, VectorsInEverySpelling) {

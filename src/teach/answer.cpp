@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstdint>
 #include <cmath>
 #include <optional>
+#include <string>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -90,6 +92,14 @@ Read read_literal(std::string_view s, double& value, bool& whole) {
   if (!is_literal(s, whole)) return Read::not_a_number;
   if (s.front() == '+') s.remove_prefix(1);
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec == std::errc::result_out_of_range && end == s.data() + s.size()) {
+    // Too large is out of range; too small (1e-400) is 0, as the table loader
+    // reads it: one rule for every number attn-explain reads.
+    const double nearest = std::strtod(std::string(s).c_str(), nullptr);
+    if (!std::isfinite(nearest)) return Read::out_of_range;
+    value = nearest;
+    return Read::ok;
+  }
   if (ec == std::errc::result_out_of_range) return Read::out_of_range;
   if (ec != std::errc() || end != s.data() + s.size()) return Read::not_a_number;
   if (!std::isfinite(value)) return Read::out_of_range;
