@@ -308,6 +308,34 @@ TEST(CliStages, PrintsOnlyTheStagesAsked) {
   EXPECT_EQ(bad.out, "");
 }
 
+// An option with nothing to act on says so on stderr (exit 0), and an option
+// that does act says nothing.
+TEST(CliStages, OptionsWithoutEffectSaySoAndTheOthersAreQuiet) {
+  const std::string s = " \"How are you doing?\"";
+  const std::pair<const char*, const char*> silent[] = {
+      {"--stages mask", "--stages mask: this run has no causal mask (add --causal)"},
+      {"--stages dropout", "--stages dropout: this run has no dropout (add --dropout P)"},
+      {"--stages heads,output", "--stages heads: this run has one head (add --heads N)"},
+      {"--stages output --heads 2 --projection rand", "--stages output: only MultiHeadAttention has an output projection"},
+      {"--projection none --stages params", "--stages params: with --projection none there are no weight matrices"},
+      {"--explain --focus you", "--explain: its notes go under the tables' titles, and with --focus alone no table"},
+      {"--seed 5", "--seed 5: nothing is drawn at random in this run (the weights come from the table"},
+      {"--trace t.json --compare scale", "--trace t.json: --compare runs several traces and writes none"},
+  };
+  for (const auto& [args, note] : silent) {
+    const Result r = run(std::string(args) + s);
+    EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+    EXPECT_TRUE(has(r.err, std::string("attn-explain: note: ") + note)) << args << ": " << r.err;
+  }
+  for (const char* args : {"--stages mask --causal", "--stages dropout --dropout 0.5", "--stages heads --heads 2 --projection rand",
+                           "--stages output --heads 2 --multihead split", "--stages params", "--explain --focus you --stages scores",
+                           "--seed 5 --projection rand", "--seed 5 --dropout 0.5", "--seed 123"}) {
+    const Result r = run(std::string(args) + s);
+    EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+    EXPECT_EQ(r.err, "") << args;
+  }
+}
+
 TEST(CliExplain, EveryShownStageGetsItsNote) {
   const nlohmann::json notes = nlohmann::json::parse(slurp(fs::path(ATTN_DATA_DIR) / "explain.json"));
   const Result r = run("--explain --projection linear --causal --dropout 0.5 --heads 2 --multihead split --d-out 4 "

@@ -34,6 +34,7 @@
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
 #include "output.hpp"
+#include "run_notes.hpp"
 #include "pager.hpp"
 
 namespace attn {
@@ -83,6 +84,10 @@ std::optional<Explanations> explanations_for(bool wanted) {
   return load_explanations(find_data_file(kExplanationsFile));
 }
 
+void print_notes(const std::vector<std::string>& notes) {
+  for (const std::string& note : notes) std::fputs(fmt::format("{}: note: {}\n", kProgram, note).c_str(), stderr);
+}
+
 // --trace onto a file the run reads would replace that file: refused before anything runs.
 void check_trace_is_not_an_input(const std::string& trace_file, const std::filesystem::path& table_path) {
   std::error_code ec;
@@ -106,6 +111,7 @@ int run(const MainOptions& o) {
   const bool color = color_for(o.color);
 
   if (!o.compare.empty()) {
+    print_notes(ineffective_with_compare(o));
     const CompareOptions co{o.precision, color};
     write_stdout(*value_named(kComparisonNames, o.compare) == Comparison::scale
                      ? render_scale_comparison(compare_scale(request, table), co)
@@ -153,6 +159,7 @@ int run(const MainOptions& o) {
   for (const std::string& w : trace.warnings) {
     std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
   }
+  print_notes(ineffective_options(o, trace.settings));
 
   if (o.json) {
     write_stdout(json_text);

@@ -1,0 +1,56 @@
+#include "run_notes.hpp"
+
+#include <fmt/format.h>
+
+namespace attn {
+
+namespace {
+
+// Why a stage --stages names has no table in this run, or "" when it has one.
+std::string missing_stage(Stage stage, const Settings& s) {
+  switch (stage) {
+    case Stage::params:
+      return s.projection == Projection::none ? "with --projection none there are no weight matrices" : "";
+    case Stage::mask:
+      return s.causal ? "" : "this run has no causal mask (add --causal)";
+    case Stage::dropout:
+      return s.dropout > 0.0 ? "" : "this run has no dropout (add --dropout P)";
+    case Stage::heads:
+      return s.heads > 1 ? "" : "this run has one head (add --heads N)";
+    case Stage::output:
+      return s.multihead == Multihead::split ? ""
+                                             : "only MultiHeadAttention has an output projection (add --multihead split)";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ineffective_options(const MainOptions& o, const Settings& s) {
+  std::vector<std::string> notes;
+  for (const Stage stage : stages_in(o.stages)) {
+    const std::string why = missing_stage(stage, s);
+    if (!why.empty()) notes.push_back(fmt::format("--stages {}: {}", to_string(stage), why));
+  }
+  if (o.explain && o.focus && o.stages.empty()) {
+    notes.push_back("--explain: its notes go under the tables' titles, and with --focus alone no table is printed "
+                    "(add --stages)");
+  }
+  const bool weights_drawn = s.projection == Projection::rand || s.projection == Projection::linear;
+  const bool masks_drawn = s.dropout > 0.0 && !s.dropout_seed;
+  if (o.seed != MainOptions{}.seed && !weights_drawn && !masks_drawn) {
+    notes.push_back(fmt::format("--seed {}: nothing is drawn at random in this run (the weights come from {}, and "
+                                "there is no dropout)",
+                                o.seed, s.projection == Projection::table ? "the table" : "nowhere: --projection none"));
+  }
+  return notes;
+}
+
+std::vector<std::string> ineffective_with_compare(const MainOptions& o) {
+  if (o.trace_file.empty()) return {};
+  return {fmt::format("--trace {}: --compare runs several traces and writes none (drop --compare to write one)",
+                      o.trace_file)};
+}
+
+}  // namespace attn
