@@ -336,6 +336,34 @@ TEST(CliStages, OptionsWithoutEffectSaySoAndTheOthersAreQuiet) {
   }
 }
 
+// An instructor's own lesson file runs by path, and --check tests its claims
+// against the engine: the workshop lesson's true claim (row "the" → "sat"), then
+// the same file with the claim made false.
+TEST(CliLesson, ALessonFileRunsByPathAndCheckTestsItsClaims) {
+  const std::string bundled = slurp(fs::path(ATTN_DATA_DIR) / "lessons" / "workshop.json");
+  const fs::path mine = scratch() / "my-lesson.json";
+  spit(mine, bundled);
+  const Result ok = run("lesson --check '" + mine.string() + "'");
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ok.out, mine.string() + ": 9 steps run, 1 claim holds\n");
+  const Result pages = run("lesson '" + mine.string() + "'");
+  EXPECT_EQ(pages.code, 0) << pages.err;
+  EXPECT_TRUE(has(pages.out, "Lesson: Three stages to the weights")) << pages.out;
+
+  std::string wrong = bundled;
+  const std::string claim = "\"attends_most_to\": \"sat\"";
+  ASSERT_NE(wrong.find(claim), std::string::npos);
+  wrong.replace(wrong.find(claim), claim.size(), "\"attends_most_to\": \"cat\"");
+  spit(mine, wrong);
+  const Result bad = run("lesson --check '" + mine.string() + "'");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_TRUE(has(bad.err, "my-lesson.json: step 6: \"the\" attends most to \"sat\" (")) << bad.err;
+  EXPECT_TRUE(has(bad.err, "), not to \"cat\"")) << bad.err;
+  EXPECT_EQ(bad.out, "");
+  EXPECT_EQ(run("lesson --check").code, 2);
+  EXPECT_EQ(run("lesson --check journey").code, 0);  // a bundled lesson by name
+}
+
 TEST(CliExplain, EveryShownStageGetsItsNote) {
   const nlohmann::json notes = nlohmann::json::parse(slurp(fs::path(ATTN_DATA_DIR) / "explain.json"));
   const Result r = run("--explain --projection linear --causal --dropout 0.5 --heads 2 --multihead split --d-out 4 "

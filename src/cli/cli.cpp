@@ -180,8 +180,8 @@ int run(const MainOptions& o) {
 }
 
 int run_lesson_command(const LessonCommand& c) {
-  const std::vector<Lesson> lessons = load_lessons();
   if (c.name.empty()) {
+    const std::vector<Lesson> lessons = load_lessons();
     if (c.json) {
       nlohmann::json list = nlohmann::json::array();
       for (const Lesson& l : lessons) {
@@ -201,7 +201,18 @@ int run_lesson_command(const LessonCommand& c) {
     write_stdout(out);
     return 0;
   }
-  const Lesson& lesson = find_lesson(lessons, c.name);
+  const Lesson lesson = lesson_named(c.name);
+  if (c.check) {
+    const std::vector<StepRun> runs = run_lesson(lesson);
+    if (const std::optional<std::string> wrong = first_false_claim(lesson, runs)) {
+      throw DataError(fmt::format("{}: {}", lesson.path, *wrong), "the numbers are the engine's; change the claim or the step");
+    }
+    std::size_t claims = 0;
+    for (const LessonStep& step : lesson.steps) claims += step.expect ? 1 : 0;
+    write_stdout(fmt::format("{}: {} steps run, {} claim{} hold{}\n", lesson.path, lesson.steps.size(), claims,
+                             claims == 1 ? "" : "s", claims == 1 ? "s" : ""));
+    return 0;
+  }
   if (c.json) {
     nlohmann::json steps = nlohmann::json::array();
     for (const LessonStep& step : lesson.steps) {

@@ -270,9 +270,13 @@ CLI::App* add_lesson_command(CLI::App& app, LessonCommand& lc) {
   lesson->footer("Examples:\n  attn-explain lesson\n      the lessons, with the document each one replays\n"
                  "  attn-explain lesson journey\n      the book's example, step by step (Enter: next, q: quit)\n"
                  "  attn-explain lesson --json\n      the list as JSON: [{\"name\", \"title\", \"source\", \"summary\", \"steps\"}]\n");
-  lesson->add_option("name", lc.name, "The lesson to run (none: list them)")->type_name("NAME");
-  lesson->add_flag("--json", lc.json, "The list (or, with NAME, the lesson's steps and commands) as JSON");
-  lesson->add_flag("--explain", lc.explain, "A few plain lines on each stage a step shows");
+  lesson->add_option("name", lc.name, "The lesson to run, by name or as a lesson file (none: list them)")
+      ->type_name("NAME|FILE");
+  CLI::Option* json = lesson->add_flag("--json", lc.json, "The list (or, with NAME, the lesson's steps and commands) as JSON");
+  CLI::Option* explain = lesson->add_flag("--explain", lc.explain, "A few plain lines on each stage a step shows");
+  lesson->add_flag("--check", lc.check, "Check a lesson: run every step and test every \"expect\" claim (exit 1 at the first false one)")
+      ->excludes(json)
+      ->excludes(explain);
   add_display_options(*lesson, lc.precision, lc.color);
 
   return lesson;
@@ -327,6 +331,9 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     check_params(cl.params);
   } else if (lesson->parsed()) {
     cl.command = Command::lesson;
+    if (cl.lesson.check && cl.lesson.name.empty()) {
+      throw UsageError("--check needs a lesson, e.g. attn-explain lesson --check ./my-lesson.json");
+    }
   } else if (exercise->parsed()) {
     cl.command = Command::exercise;
     check_exercise(cl.exercise);

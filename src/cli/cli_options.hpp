@@ -67,7 +67,8 @@ struct ParamsOptions {
 
 // attn-explain lesson [NAME]
 struct LessonCommand {
-  std::string name;  // empty: list the lessons
+  std::string name;  // a bundled lesson's name or a lesson file; empty: list the lessons
+  bool check = false;  // run every step and check every claim, print a summary
   bool json = false;
   bool explain = false;
   int precision = 4;

@@ -118,7 +118,7 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
   std::vector<StepRun> runs(lesson.steps.size());
   for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
     const LessonStep& step = lesson.steps[i];
-    if (!step.computes()) continue;
+    if (!step.computes() && !step.expect) continue;
     StepRun& run = runs[i];
     try {
       const EmbeddingTable& table = table_for(step.settings.embeddings);
@@ -126,7 +126,8 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
         run.scale = compare_scale(step.settings.request, table);
       } else if (step.compare) {
         run.softmax = compare_softmax(step.settings.request, table, table_for(kOverflowTable));
-      } else {
+      }
+      if (!step.compare || step.expect) {
         run.trace = explore(step.settings.request, table);
         if (step.focus) run.focus_row = find_focus(*run.trace, *step.focus);
       }
@@ -136,6 +137,38 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
     }
   }
   return runs;
+}
+
+std::optional<std::string> first_false_claim(const Lesson& lesson, const std::vector<StepRun>& runs) {
+  for (std::size_t i = 0; i < lesson.steps.size() && i < runs.size(); ++i) {
+    const std::optional<LessonExpectation>& expect = lesson.steps[i].expect;
+    if (!expect || !runs[i].trace) continue;
+    const Trace& trace = *runs[i].trace;
+    std::size_t row = 0;
+    try {
+      row = find_focus(trace, expect->token);
+    } catch (const Error& e) {
+      return fmt::format("step {}: \"expect\": {}", i + 1, e.what());
+    }
+    // Head 1's weights for the token, the first largest as the tables mark it.
+    const Matrix& weights = trace.heads.front().attn_weights;
+    std::size_t best = 0;
+    for (std::size_t j = 1; j < weights.cols; ++j)
+      if (weights(row, j) > weights(row, best)) best = j;
+    if (trace.tokens[best] != expect->attends_most_to) {
+      return fmt::format("step {}: \"{}\" attends most to \"{}\" ({:.4f}), not to \"{}\"", i + 1, expect->token,
+                         trace.tokens[best], weights(row, best), expect->attends_most_to);
+    }
+  }
+  return std::nullopt;
+}
+
+Lesson lesson_named(const std::string& argument) {
+  const bool is_file = argument.find('/') != std::string::npos ||
+                       (argument.size() > 5 && argument.compare(argument.size() - 5, 5, ".json") == 0);
+  if (is_file) return load_lesson(argument);
+  const std::vector<Lesson> lessons = load_lessons();
+  return find_lesson(lessons, argument);
 }
 
 }  // namespace attn

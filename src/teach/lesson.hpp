@@ -64,6 +64,17 @@ struct StepRun {
 // in the sentence).
 std::vector<StepRun> run_lesson(const Lesson& lesson);
 
+// The first "expect" claim the runs do not bear out, as "step 3: \"it\" attends
+// most to \"cat\" (0.2100), not to \"ball\""; nothing when every claim holds.
+// REQUIRES: runs is run_lesson(lesson).
+std::optional<std::string> first_false_claim(const Lesson& lesson, const std::vector<StepRun>& runs);
+
+// The lesson `argument` names: a lesson file when it holds a '/' or ends in
+// ".json" (an instructor's own, e.g. ./my-lesson.json), else a bundled lesson
+// by name. Throws DataError for a file that cannot be read as a lesson,
+// UsageError for an unknown name.
+Lesson lesson_named(const std::string& argument);
+
 // Whether two steps' runs are the same (sentence and every option).
 bool same_run(const RunSettings& a, const RunSettings& b);
 
