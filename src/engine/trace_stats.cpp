@@ -130,6 +130,13 @@ ExpOverflow exp_overflow(const Matrix& scores) {
   return overflow;
 }
 
+std::size_t argmax(std::span<const float> v) {
+  std::size_t best = 0;
+  for (std::size_t j = 1; j < v.size(); ++j)
+    if (v[j] > v[best]) best = j;
+  return best;
+}
+
 RowRange row_range(const Matrix& m, std::size_t row) {
   RowRange range;
   range.max = -std::numeric_limits<float>::infinity();

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "attn/matrix.hpp"
@@ -85,6 +86,11 @@ struct ExpOverflow {
   std::vector<std::size_t> rows;  // the rows holding at least one
 };
 ExpOverflow exp_overflow(const Matrix& scores);
+
+// The index of the first largest entry: the key a row of weights attends to
+// most, as the tables, the exercises and the lessons' claims name it (a NaN
+// never wins over an earlier entry). REQUIRES: v is not empty.
+std::size_t argmax(std::span<const float> v);
 
 // A row's largest and smallest value, and the smallest after the stable
 // softmax subtracts the largest (min − max, in float32).

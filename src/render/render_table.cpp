@@ -7,6 +7,7 @@
 
 #include "style.hpp"
 #include "text_layout.hpp"
+#include "trace_stats.hpp"
 #include "unicode.hpp"
 
 namespace attn {
@@ -70,9 +71,7 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
   for (std::size_t c = 0; c < m.cols; ++c) out += "  " + pad_left(cols[c], width[c]);
   out += "\n";
   for (std::size_t r = 0; r < m.rows; ++r) {
-    std::size_t row_max = 0;
-    for (std::size_t c = 1; c < m.cols; ++c)
-      if (m(r, c) > m(r, row_max)) row_max = c;
+    const std::size_t row_max = argmax(m.row(r));
     out += "  " + pad_right(rows[r], label_width);
     for (std::size_t c = 0; c < m.cols; ++c) {
       // Pad first, colour after: escape codes take no columns.
@@ -229,9 +228,7 @@ std::string weights_text(const HeadTrace& h, const std::vector<std::string>& tok
   std::size_t label_width = 0;
   for (const auto& tok : tokens) label_width = std::max(label_width, display_width(fit_label(tok)));
   for (std::size_t i = 0; i < n; ++i) {
-    std::size_t best = 0;
-    for (std::size_t j = 1; j < n; ++j)
-      if (h.attn_weights(i, j) > h.attn_weights(i, best)) best = j;
+    const std::size_t best = argmax(h.attn_weights.row(i));
     out += fmt::format("    {} → {} ({})\n", pad_right(fit_label(tokens[i]), label_width), tokens[best],
                        format_number(h.attn_weights(i, best), p));
   }

@@ -59,13 +59,6 @@ std::vector<float> column_of(const Matrix& m, std::size_t j) {
   return c;
 }
 
-std::size_t argmax(const std::vector<float>& v) {
-  std::size_t best = 0;
-  for (std::size_t j = 1; j < v.size(); ++j)
-    if (v[j] > v[best]) best = j;
-  return best;
-}
-
 const Matrix& used_weights(const HeadTrace& h) { return h.dropped_weights ? *h.dropped_weights : h.attn_weights; }
 
 float dropout_scale_of(double p) { return 1.0f / static_cast<float>(1.0 - p); }

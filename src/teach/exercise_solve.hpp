@@ -18,6 +18,7 @@
 #include "attn/matrix.hpp"
 #include "attn/trace.hpp"
 #include "exercise.hpp"
+#include "trace_stats.hpp"  // argmax
 
 namespace attn {
 
@@ -51,8 +52,6 @@ Answer token_answer(std::string token);
 
 // ── reading a Trace ──
 std::vector<float> column_of(const Matrix& m, std::size_t j);  // REQUIRES: j < m.cols
-// The index of the first largest entry. REQUIRES: v is not empty.
-std::size_t argmax(const std::vector<float>& v);
 // The weights the context vectors use: after dropout when there is dropout.
 const Matrix& used_weights(const HeadTrace& head);
 // 1 / (1 − p), in float32 as attention.cpp computes it.

@@ -16,6 +16,7 @@
 #include "data_dir.hpp"
 #include "text_file.hpp"
 #include "token_lookup.hpp"
+#include "trace_stats.hpp"
 #include "json_fields.hpp"
 
 namespace attn {
@@ -152,9 +153,7 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
     }
     // Head 1's weights for the token, the first largest as the tables mark it.
     const Matrix& weights = trace.heads.front().attn_weights;
-    std::size_t best = 0;
-    for (std::size_t j = 1; j < weights.cols; ++j)
-      if (weights(row, j) > weights(row, best)) best = j;
+    const std::size_t best = argmax(weights.row(row));
     if (trace.tokens[best] != expect->attends_most_to) {
       return fmt::format("step {}: \"{}\" attends most to \"{}\" ({:.4f}), not to \"{}\"", i + 1, expect->token,
                          trace.tokens[best], weights(row, best), expect->attends_most_to);
