@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+
+#include <fmt/format.h>
 
 namespace attn {
 
@@ -135,6 +138,20 @@ std::size_t argmax(std::span<const float> v) {
   for (std::size_t j = 1; j < v.size(); ++j)
     if (v[j] > v[best]) best = j;
   return best;
+}
+
+StrongestKeys strongest_keys(std::span<const float> row, std::size_t visible, int decimals) {
+  StrongestKeys result;
+  const std::span<const float> seen = row.first(visible);
+  for (float w : seen)
+    if (!std::isfinite(w)) return result;
+  // Ties are judged on the printed digits: two weights that print alike look alike.
+  const auto printed = [&](float w) { return fmt::format("{:.{}f}", w, decimals); };
+  const std::string top = printed(seen[argmax(seen)]);
+  for (std::size_t j = 0; j < seen.size(); ++j)
+    if (printed(seen[j]) == top) result.keys.push_back(j);
+  result.even = seen.size() >= 2 && result.keys.size() == seen.size();
+  return result;
 }
 
 RowRange row_range(const Matrix& m, std::size_t row) {

@@ -92,6 +92,18 @@ ExpOverflow exp_overflow(const Matrix& scores);
 // never wins over an earlier entry). REQUIRES: v is not empty.
 std::size_t argmax(std::span<const float> v);
 
+// The keys a row of weights attends to most, as a reader of the row printed
+// to `decimals` places sees them: every visible key whose weight prints the
+// same as the largest, so that equal weights are reported as a tie and never
+// as a ranking. Only the first `visible` keys count (the causal mask hides the
+// rest).
+struct StrongestKeys {
+  std::vector<std::size_t> keys;  // ascending; empty when a visible weight is not finite: there is no winner
+  bool even = false;              // at least two visible keys, and every one of them is in `keys`
+};
+// REQUIRES: 1 ≤ visible ≤ row.size(), 0 ≤ decimals ≤ 9.
+StrongestKeys strongest_keys(std::span<const float> row, std::size_t visible, int decimals);
+
 // A row's largest and smallest value, and the smallest after the stable
 // softmax subtracts the largest (min − max, in float32).
 // REQUIRES: row < m.rows, m.cols > 0.

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "text_layout.hpp"
+#include "trace_stats.hpp"
 #include "unicode.hpp"
 
 namespace attn {
@@ -28,25 +29,59 @@ std::string bar(float w) {
   return s + kEighths[eighths % 8];
 }
 
-// One sentence: the top key, then the next one or two when they come close
-// (half the top weight or more). `order` holds the keys with finite weights,
+// "a", "a and b", "a, b and c", "a, b, c and 4 more": at most three named.
+std::string name_list(const FocusPage& page, const std::vector<std::size_t>& keys) {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < keys.size() && k < 3; ++k) names.push_back(page.quoted(keys[k]));
+  if (keys.size() > 3) names.push_back(fmt::format("{} more", keys.size() - 3));
+  std::string list = names.front();
+  for (std::size_t k = 1; k < names.size(); ++k) list += (k + 1 == names.size() ? " and " : ", ") + names[k];
+  return list;
+}
+
+// One sentence: the key (or the tied keys) with the largest weight, then the
+// next one or two when they come close (half the top weight or more). Weights
+// that print alike are a tie, never a ranking. `order` holds the visible keys,
 // largest first.
-std::string attends_most(const FocusPage& page, const HeadTrace& h, const std::vector<std::size_t>& order) {
+std::string attends_most(const FocusPage& page, const HeadTrace& h, const StrongestKeys& top,
+                         const std::vector<std::size_t>& order) {
   const std::size_t i = page.i;
   auto named = [&](std::size_t j) { return fmt::format("{} ({})", page.quoted(j), page.num(h.attn_weights(i, j))); };
-  if (order.empty()) return fmt::format("The weights of {} are not numbers: there is nothing to rank.", page.quoted(i));
+  if (top.keys.empty()) return fmt::format("The weights of {} are not numbers: there is nothing to rank.", page.quoted(i));
   if (page.trace.tokens.size() == 1) {
     return fmt::format("{} is alone: it attends only to itself ({}).", page.quoted(i), page.num(h.attn_weights(i, 0)));
   }
-  const float top = h.attn_weights(i, order.front());
-  std::vector<std::size_t> next;
-  for (std::size_t k = 1; k < order.size() && next.size() < 2; ++k) {
-    const float w = h.attn_weights(i, order[k]);
-    if (w > 0.0f && w >= 0.5f * top) next.push_back(order[k]);
+  const std::string weight = page.num(h.attn_weights(i, top.keys.front()));
+  if (top.even) {
+    return fmt::format("{} spreads its attention evenly: each of the {} keys it sees gets {}.", page.quoted(i),
+                       top.keys.size(), weight);
   }
-  std::string s = fmt::format("{} attends most to {}", page.quoted(i), named(order.front()));
-  if (next.size() == 1) s += ", then to " + named(next[0]);
-  if (next.size() == 2) s += ", then to " + named(next[0]) + " and " + named(next[1]);
+  std::string s = top.keys.size() == 1
+                      ? fmt::format("{} attends most to {}", page.quoted(i), named(top.keys.front()))
+                      : fmt::format("{} attends most to {}, tied at {}", page.quoted(i), name_list(page, top.keys), weight);
+  // The runners-up: keys not in the top with half its weight or more, in tied groups.
+  const float w_top = h.attn_weights(i, top.keys.front());
+  std::vector<std::size_t> close;
+  for (std::size_t j : order) {
+    const float w = h.attn_weights(i, j);
+    const bool tied = std::find(top.keys.begin(), top.keys.end(), j) != top.keys.end();
+    if (!tied && w > 0.0f && w >= 0.5f * w_top) close.push_back(j);
+  }
+  auto group_from = [&](std::size_t first) {
+    std::vector<std::size_t> group;
+    for (std::size_t k = first; k < close.size(); ++k)
+      if (page.num(h.attn_weights(i, close[k])) == page.num(h.attn_weights(i, close[first]))) group.push_back(close[k]);
+    return group;
+  };
+  if (close.empty()) return s + ".";
+  std::vector<std::size_t> next = group_from(0);
+  if (next.size() > 1) {
+    std::sort(next.begin(), next.end());
+    return s + ", then to " + name_list(page, next) + " (" + page.num(h.attn_weights(i, next[0])) + " each).";
+  }
+  s += ", then to " + named(next[0]);
+  // A second runner-up only when it stands alone too: naming one of a tied group would rank it.
+  if (close.size() > 1 && group_from(1).size() == 1) s += " and " + named(close[1]);
   return s + ".";
 }
 
@@ -95,19 +130,20 @@ void write_bars(FocusPage& page, const HeadTrace& h) {
   const std::size_t i = page.i, n = page.trace.tokens.size();
   page.title(fmt::format("Where {} looks  α({},j) as bars, {} columns = 1{}", page.quoted(i), i + 1, kBarWidth,
                          h.dropped_weights ? " (before dropout)" : ""));
+  const std::size_t visible = visible_keys(page.trace.settings, i, n);
+  const StrongestKeys top = strongest_keys(h.attn_weights.row(i), visible, page.precision());
   std::vector<std::size_t> order;
-  for (std::size_t j = 0; j < n; ++j)
-    if (std::isfinite(h.attn_weights(i, j))) order.push_back(j);
+  for (std::size_t j = 0; j < visible; ++j) order.push_back(j);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return h.attn_weights(i, a) > h.attn_weights(i, b); });
   for (std::size_t j = 0; j < n; ++j) {
     const float w = h.attn_weights(i, j);
-    const bool largest = !order.empty() && j == order.front();
+    const bool largest = !top.even && std::find(top.keys.begin(), top.keys.end(), j) != top.keys.end();
     const std::string drawn = pad_right(bar(w), kBarWidth);
     page.line(fmt::format("{}  {}  {}", page.label(j), largest ? page.strong(drawn) : drawn,
                           largest ? page.strong(page.num(w)) : page.num(w)));
   }
-  page.text("\n  " + attends_most(page, h, order) + "\n");
+  page.text("\n  " + attends_most(page, h, top, order) + "\n");
 }
 
 void write_after_heads(FocusPage& page) {

@@ -51,6 +51,7 @@ class FocusPage {
 
   // ---- numbers and pieces of text (nothing is written)
 
+  int precision() const { return precision_; }        // the decimals every number is shown to
   std::string num(float v) const;                     // format_number at the page's precision
   std::string factor(float v) const;                  // a factor inside a sum: 0.55, (-0.1)
   std::string product(float a, float b) const;        // "a×b" of two factors

@@ -71,7 +71,12 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
   for (std::size_t c = 0; c < m.cols; ++c) out += "  " + pad_left(cols[c], width[c]);
   out += "\n";
   for (std::size_t r = 0; r < m.rows; ++r) {
-    const std::size_t row_max = argmax(m.row(r));
+    // The row's largest weights, every one that prints alike; none for an even row.
+    std::vector<bool> row_max(m.cols, false);
+    if (style.bold_row_max && m.cols > 0) {
+      const StrongestKeys top = strongest_keys(m.row(r), m.cols, precision);
+      for (std::size_t c : top.keys) row_max[c] = !top.even && m(r, c) > 0.0f;
+    }
     out += "  " + pad_right(rows[r], label_width);
     for (std::size_t c = 0; c < m.cols; ++c) {
       // Pad first, colour after: escape codes take no columns.
@@ -79,8 +84,7 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
       const float t = style.shade == Shade::diverging ? (largest > 0 ? m(r, c) / largest : 0.0f) : m(r, c);
       const std::string shaded = shade(cell, style.shade, t, style.color);
       // A row of zeros (dropout can leave one) has no largest weight to point at.
-      const bool largest_in_row = style.bold_row_max && c == row_max && m(r, row_max) > 0.0f;
-      out += "  " + (largest_in_row ? bold(shaded, style.color) : shaded);
+      out += "  " + (row_max[c] ? bold(shaded, style.color) : shaded);
     }
     out += "\n";
   }
@@ -220,18 +224,34 @@ std::string header_text(const Trace& t, int p) {
   return head;
 }
 
+// Where row i attends most, in words: one key, a tie naming the tied keys (at
+// most three, then how many more), "evenly spread", or no key at all when a
+// weight is not a number.
+std::string strongest_text(const Settings& s, const HeadTrace& h, const std::vector<std::string>& tokens, std::size_t i,
+                           int p) {
+  const StrongestKeys top = strongest_keys(h.attn_weights.row(i), visible_keys(s, i, tokens.size()), p);
+  if (top.keys.empty()) return "no key: its weights are not numbers";
+  const std::string weight = format_number(h.attn_weights(i, top.keys.front()), p);
+  if (top.even) return fmt::format("evenly spread ({} each)", weight);
+  if (top.keys.size() == 1) return fmt::format("{} ({})", fit_label(tokens[top.keys.front()]), weight);
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < top.keys.size() && k < 3; ++k) names.push_back(fit_label(tokens[top.keys[k]]));
+  if (top.keys.size() > 3) names.push_back(fmt::format("{} more", top.keys.size() - 3));
+  std::string list = names.front();
+  for (std::size_t k = 1; k < names.size(); ++k) list += (k + 1 == names.size() ? " and " : ", ") + names[k];
+  return fmt::format("{}, tied ({} each)", list, weight);
+}
+
 // The weights of head h and, under them, the key each token attends to most.
-std::string weights_text(const HeadTrace& h, const std::vector<std::string>& tokens, int p, const TableStyle& style) {
+std::string weights_text(const Settings& s, const HeadTrace& h, const std::vector<std::string>& tokens, int p,
+                         const TableStyle& style) {
   const std::size_t n = tokens.size();
   std::string out = render_matrix(h.attn_weights, tokens, tokens, p, style);
   out += "\n  Each token attends most to:\n";
   std::size_t label_width = 0;
   for (const auto& tok : tokens) label_width = std::max(label_width, display_width(fit_label(tok)));
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t best = argmax(h.attn_weights.row(i));
-    out += fmt::format("    {} → {} ({})\n", pad_right(fit_label(tokens[i]), label_width), tokens[best],
-                       format_number(h.attn_weights(i, best), p));
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    out += fmt::format("    {} → {}\n", pad_right(fit_label(tokens[i]), label_width), strongest_text(s, h, tokens, i, p));
   return out;
 }
 
@@ -291,7 +311,7 @@ void head_sections(SectionWriter& w, const Trace& t, std::size_t head_index, con
                                                   shape(h.attn_weights),
                                                   s.softmax == Softmax::sum ? "" : "; each row sums to 1"));
   }
-  *weights_out += weights_text(h, tokens, p, weights_style);
+  *weights_out += weights_text(s, h, tokens, p, weights_style);
 
   if (h.dropped_weights) {
     std::string& d = w.begin(Stage::dropout, fmt::format("Dropout mask  (1 = kept, 0 = dropped; p = {})", s.dropout));

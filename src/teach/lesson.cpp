@@ -151,9 +151,22 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
     } catch (const Error& e) {
       return fmt::format("step {}: \"expect\": {}", i + 1, e.what());
     }
-    // Head 1's weights for the token, the first largest as the tables mark it.
+    // Head 1's weights for the token, read at four decimals as the tables print them:
+    // the claim holds only for a single largest weight, never for one of a tie.
     const Matrix& weights = trace.heads.front().attn_weights;
-    const std::size_t best = argmax(weights.row(row));
+    const StrongestKeys top =
+        strongest_keys(weights.row(row), visible_keys(trace.settings, row, trace.tokens.size()), 4);
+    if (top.keys.empty()) {
+      return fmt::format("step {}: the weights of \"{}\" are not numbers, so it attends most to no key, not to \"{}\"",
+                         i + 1, expect->token, expect->attends_most_to);
+    }
+    const std::size_t best = top.keys.front();
+    if (top.keys.size() > 1) {
+      return fmt::format("step {}: \"{}\" gives {} keys the same largest weight ({:.4f}), \"{}\" and \"{}\" among them; "
+                         "\"attends most to\" needs one",
+                         i + 1, expect->token, top.keys.size(), weights(row, best), trace.tokens[top.keys[0]],
+                         trace.tokens[top.keys[1]]);
+    }
     if (trace.tokens[best] != expect->attends_most_to) {
       return fmt::format("step {}: \"{}\" attends most to \"{}\" ({:.4f}), not to \"{}\"", i + 1, expect->token,
                          trace.tokens[best], weights(row, best), expect->attends_most_to);
