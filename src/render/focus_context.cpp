@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "printed_arithmetic.hpp"
 #include "text_layout.hpp"
 #include "trace_stats.hpp"
 #include "unicode.hpp"
@@ -101,8 +102,10 @@ void write_dropout(FocusPage& page, const HeadTrace& h) {
   const std::vector<float> dropped = row_of(*h.dropped_weights, i);
   for (std::size_t j = 0; j < n; ++j) {
     const bool kept = mask(i, j) != 0.0f;
-    page.line(fmt::format("{}  {}  {} × {} = {}", page.label(j), kept ? "kept   " : "dropped",
-                          page.num(h.attn_weights(i, j)), kept ? page.factor(keep_scale) : "0", page.num(dropped[j])));
+    const std::string w = page.num(h.attn_weights(i, j)), scale = kept ? page.factor(keep_scale) : "0",
+                      r = page.num(dropped[j]);
+    page.line(fmt::format("{}  {}  {} × {}{}{}", page.label(j), kept ? "kept   " : "dropped", w, scale,
+                          page.equals(product_holds(w, scale, r)), r));
   }
   float total = 0.0f;
   for (float w : dropped) total += w;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "softmax.hpp"
+#include "printed_arithmetic.hpp"
 #include "text_layout.hpp"
 #include "unicode.hpp"
 
@@ -33,6 +34,11 @@ void check_sum(FocusPage& page, const std::vector<float>& weights, const std::st
     total += w;
   }
   page.spell("Check: ", pieces, page.num(total));
+  const std::optional<std::string> printed = printed_sum(pieces);
+  if (printed && sum_holds(pieces, page.num(total)) == false) {
+    page.explain(fmt::format("The rounded terms add up to {}; unrounded, the weights sum to {}.", *printed,
+                             page.num(total)));
+  }
   if (signed_inputs) {
     page.explain(fmt::format("The inputs have mixed signs, so {} can be negative: they add up to 1 but are", what));
     page.explain("not a probability distribution (a softmax is one).");
@@ -65,7 +71,8 @@ void write_stable_exps(FocusPage& page, const HeadTrace& h, const RowNormalisati
     shifted_width = std::max(shifted_width, shifted.back().size());
   }
   for (std::size_t j = 0; j < n; ++j) {
-    page.line(fmt::format("{}  {} = {} = {}{}", page.label(j), pad_right(lhs[j], width),
+    const std::string eq = page.equals(difference_holds(page.num(s(i, j)), page.num(r.max), page.num(s(i, j) - r.max)));
+    page.line(fmt::format("{}  {}{}{} = {}{}", page.label(j), pad_right(lhs[j], width), eq,
                           pad_right(shifted[j], shifted_width), page.num(r.numerators[j]), masked_note(page, h, j)));
   }
 }
@@ -96,8 +103,8 @@ void write_scaling(FocusPage& page, const HeadTrace& h) {
   page.title(fmt::format("Scaling  ω / √d_k, with √d_k = √{} = {}", h.keys.cols, page.num(h.scale_divisor)));
   page.explain("Dividing by √d_k keeps the scores of wide vectors from saturating the softmax.");
   for (std::size_t j = 0; j < page.trace.tokens.size(); ++j) {
-    page.line(fmt::format("{}  {} / {} = {}", page.label(j), page.num(h.attn_scores(i, j)), page.num(h.scale_divisor),
-                          page.num(h.scaled_scores(i, j))));
+    const std::string a = page.num(h.attn_scores(i, j)), b = page.num(h.scale_divisor), q = page.num(h.scaled_scores(i, j));
+    page.line(fmt::format("{}  {} / {}{}{}", page.label(j), a, b, page.equals(quotient_holds(a, b, q)), q));
   }
 }
 
@@ -155,8 +162,8 @@ void write_normalisation(FocusPage& page, const HeadTrace& h) {
     // The Trace's weight (under renorm, before it: the masked weights); a future
     // key's softmax under renorm is not kept there, so it is normalise_row's.
     const float weight = !renorm ? h.attn_weights(i, j) : j <= i ? (*h.masked_weights)(i, j) : r.weights[j];
-    page.line(fmt::format("{}  {} / {} = {}", page.label(j), page.num(r.numerators[j]), page.num(r.sum),
-                          page.num(weight)));
+    const std::string a = page.num(r.numerators[j]), b = page.num(r.sum), q = page.num(weight);
+    page.line(fmt::format("{}  {} / {}{}{}", page.label(j), a, b, page.equals(quotient_holds(a, b, q)), q));
   }
   if (renorm) {
     page.explain("This softmax still sees every key; the causal mask comes next.");
@@ -183,8 +190,8 @@ void write_renormalisation(FocusPage& page, const HeadTrace& h) {
   page.spell("New row sum: ", kept, page.num(sum));
   page.explain("Divide each kept weight by it, so that the row sums to 1 again:");
   for (std::size_t j = 0; j <= i; ++j) {
-    page.line(fmt::format("{}  {} / {} = {}", page.label(j), page.num(masked(i, j)), page.num(sum),
-                          page.num(h.attn_weights(i, j))));
+    const std::string a = page.num(masked(i, j)), b = page.num(sum), q = page.num(h.attn_weights(i, j));
+    page.line(fmt::format("{}  {} / {}{}{}", page.label(j), a, b, page.equals(quotient_holds(a, b, q)), q));
   }
   for (std::size_t j = i + 1; j < n; ++j) page.line(fmt::format("{}  {}", page.label(j), page.num(h.attn_weights(i, j))));
   check_sum(page, row_of(h.attn_weights, i), "The weights", false);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "printed_arithmetic.hpp"
 #include "style.hpp"
 #include "text_layout.hpp"
 #include "unicode.hpp"
@@ -74,9 +75,27 @@ void FocusPage::text(const std::string& raw) { out_ += raw; }
 
 void FocusPage::title(const std::string& text) { out_ += fmt::format("\n{}. {}\n", ++step_, strong(text)); }
 
-void FocusPage::line(const std::string& text) { out_ += "  " + text + "\n"; }
+void FocusPage::line(const std::string& text) {
+  out_ += "  " + text + "\n";
+  after_line();
+}
 
 void FocusPage::explain(const std::string& text) { out_ += "  " + note(text) + "\n"; }
+
+std::string FocusPage::equals(std::optional<bool> holds) {
+  if (holds.value_or(true)) return " = ";
+  if (!rounding_explained_) rounding_pending_ = true;
+  return " ≈ ";
+}
+
+void FocusPage::after_line() {
+  if (!rounding_pending_ || in_block_) return;
+  rounding_pending_ = false;
+  rounding_explained_ = true;
+  explain(fmt::format("≈: every number shown is rounded to {} decimals, while the engine works with the unrounded",
+                      precision_));
+  explain("values; rounded, the two sides can differ in the last decimal.");
+}
 
 void FocusPage::spell(const std::string& prefix, const std::vector<std::string>& pieces, const std::string& result) {
   const std::vector<std::string> shown = shorten(pieces);
@@ -97,7 +116,7 @@ void FocusPage::spell(const std::string& prefix, const std::vector<std::string>&
     if (k == 0) current += shown[k];
     else add(" + ", shown[k]);
   }
-  add(" = ", result);
+  add(equals(sum_holds(pieces, result)), result);
   if (display_width(current) + display_width(count) > kTextWidth) {
     out_ += current + "\n";
     current = std::string(indent, ' ') + note(count.substr(2));
@@ -105,6 +124,7 @@ void FocusPage::spell(const std::string& prefix, const std::vector<std::string>&
     current += note(count);
   }
   out_ += current + "\n";
+  after_line();
 }
 
 void FocusPage::spell_all(const std::vector<Sum>& sums, const std::string& gap) {
@@ -123,15 +143,18 @@ void FocusPage::spell_all(const std::vector<Sum>& sums, const std::string& gap) 
                            display_width(term_count(sum.pieces.size())) <=
                        kTextWidth;
   }
+  in_block_ = true;  // a block of sums stays together; the rounding note comes after it
   for (std::size_t k = 0; k < sums.size(); ++k) {
     if (!gap.empty() && k == kShownHead) explain(gap);
     if (fits) {
-      line(pad_right(sums[k].label, label_width) + " = " + pad_right(joined[k], width) + " = " + sums[k].result +
-           note(term_count(sums[k].pieces.size())));
+      line(pad_right(sums[k].label, label_width) + " = " + pad_right(joined[k], width) +
+           equals(sum_holds(sums[k].pieces, sums[k].result)) + sums[k].result + note(term_count(sums[k].pieces.size())));
     } else {
       spell(pad_right(sums[k].label, label_width) + " = ", sums[k].pieces, sums[k].result);
     }
   }
+  in_block_ = false;
+  after_line();
 }
 
 void FocusPage::spell_components(const std::vector<Sum>& sums, std::size_t count) {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,7 +71,13 @@ class FocusPage {
   void explain(const std::string& text);  // "  <note>\n"
   void start_head() { step_ = 0; }        // number the next head's titles from 1 again
 
-  // "prefix a + b + … + z = result  (N terms)", wrapped at kTextWidth.
+  // " = " when the arithmetic of a line holds for its numbers as printed (or
+  // cannot be checked), " ≈ " when it holds only before rounding. The first
+  // "≈" of a page is followed, after its line, by a note saying why.
+  std::string equals(std::optional<bool> holds);
+
+  // "prefix a + b + … + z = result  (N terms)", wrapped at kTextWidth; "≈"
+  // instead of "=" when the printed terms do not add up to the printed result.
   void spell(const std::string& prefix, const std::vector<std::string>& pieces, const std::string& result);
 
   // A block of sums, one a line. When every one fits on a line the labels and
@@ -89,8 +96,11 @@ class FocusPage {
   }
 
  private:
+  void after_line();  // the rounding note, once, after the line that first needed it
+
   int precision_;
   bool color_;
+  bool rounding_pending_ = false, rounding_explained_ = false, in_block_ = false;
   std::vector<std::string> labels_;  // the tokens cut to kMaxLabelWidth
   std::size_t label_width_ = 0;
   int step_ = 0;
