@@ -396,6 +396,25 @@ std::vector<Case> cases() {
                {"answer: invalid UTF-8 at byte 0"}, "exercise it-ball --json --answer \"$(printf '\\377')\""});
   c.push_back({"answer_invalid_utf8_inside", "exercise dot-product --answer \"$(printf '0.9\\3005')\"", 2,
                {"answer: invalid UTF-8 at byte 3"}, "exercise dot-product --json --answer \"$(printf '0.9\\3005')\""});
+
+  // -- user text echoed in a message: escaped (\n, \0, \x1B) and bounded, never raw (issue 12, item 20)
+  table("echo_key_with_newline", "nl.json", R"({"dim": 2, "vectors": {"a\nattn-explain: error: fake": [1, 2],
+         "a\nattn-explain: error: fake": [3, 4]}})", {R"(duplicate token "a\nattn-explain: error: fake" in "vectors")"});
+  table("echo_key_with_nul", "nul.json", R"({"dim": 2, "vectors": {"a\u0000zz": [1, 2], "a\u0000zz": [3, 4]}})",
+        {R"(duplicate token "a\0zz" in "vectors")"});
+  table("echo_key_with_escape", "esc.json", R"({"\u001b[31mred": 1, "dim": 2, "vectors": {"hi": [1, 2]}})",
+        {R"(unknown key "\x1B[31mred")"});
+  table("echo_key_with_c1_control", "csi.json", R"({"\u009b31mred": 1, "dim": 2, "vectors": {"hi": [1, 2]}})",
+        {R"(unknown key "\u009B31mred")"});
+  table("echo_key_of_a_megabyte", "mega.json",
+        fmt::format(R"({{"{}": 1, "dim": 2, "vectors": {{"hi": [1, 2]}}}})", std::string(1000000, 'k')),
+        {"mega.json: unknown key \"kkkk", "kkkk … kkkk", "kkkk\""});
+  c.push_back({"echo_option_value_with_escape", "--projection \"$(printf 'x\\033[31m\\nred')\" hi", 2,
+               {R"(got "x\x1B[31m\nred")"}, ""});
+  c.push_back({"echo_file_name_with_escape", "-e \"$(printf 'no\\033[31mfile\\n.json')\" hi", 1,
+               {R"(no\x1B[31mfile\n.json: no such file)"}, ""});
+  c.push_back({"echo_focus_of_100_kb", "--focus " + std::string(100000, 'k') + " hi there", 2,
+               {"--focus \"kkkk", "kkkk … kkkk", "\": not a token of the sentence"}, ""});
   return c;
 }
 
@@ -699,6 +718,30 @@ TEST(BadInputStdout, FullDeviceIsAnErrorForOutputLargerThanTheBuffer) {
     const Result r = run(scratch() / "dev_full", args, std::nullopt, "/dev/full");
     expect_clean_failure(r, 1, {"cannot write to standard output"}, std::string(args) + " > /dev/full", false);
   }
+}
+
+// Text from a table or a lesson file reaches stdout escaped too (issue 12, item 20):
+// a table's "name" and a lesson's lines with an escape sequence or a newline.
+TEST(BadInputStdout, UserTextOnStdoutIsEscaped) {
+  const fs::path dir = scratch() / "echo_stdout";
+  spit(dir / "named.json", R"({"name": "evil\u001b[2J\nfake line", "dim": 2, "vectors": {"hi": [1, 2], "there": [3, 4]}})");
+  const Result table = run(dir, "-e named.json hi there");
+  EXPECT_EQ(table.code, 0) << table.err;
+  EXPECT_TRUE(has(table.out, "table       evil\\x1B[2J\\nfake line (named.json)")) << excerpt(table.out);
+  EXPECT_TRUE(is_clean_text(table.out)) << excerpt(table.out);
+  const Result compare = run(dir, "-e named.json --compare scale hi there");
+  EXPECT_EQ(compare.code, 0) << compare.err;
+  EXPECT_TRUE(is_clean_text(compare.out)) << excerpt(compare.out);
+
+  nlohmann::json lesson = nlohmann::json::parse(slurp(fs::path(ATTN_DATA_DIR) / "lessons" / "workshop.json"));
+  lesson["title"] = "Title\u001b]0;pwned\u0007";
+  lesson["steps"][0]["say"] = {"line one\u001b[31m", "line\ntwo"};
+  spit(dir / "my-lesson.json", lesson.dump());
+  const Result replay = run(dir, "lesson ./my-lesson.json");
+  EXPECT_EQ(replay.code, 0) << replay.err;
+  EXPECT_TRUE(has(replay.out, "line one\\x1B[31m")) << excerpt(replay.out);
+  EXPECT_TRUE(has(replay.out, "line\\ntwo")) << excerpt(replay.out);
+  EXPECT_TRUE(is_clean_text(replay.out)) << excerpt(replay.out);
 }
 
 }  // namespace

@@ -99,7 +99,9 @@ Progress sample() {
   return p;
 }
 
-bool printable_ascii(const std::string& s) {
+// Printable ASCII, and the one non-ASCII character printable() adds: "…" where it elides.
+bool printable_ascii(std::string s) {
+  for (std::size_t at; (at = s.find("…")) != std::string::npos;) s.replace(at, std::string("…").size(), "...");
   for (const char c : s) {
     if (c < 0x20 || c >= 0x7f) return false;
   }

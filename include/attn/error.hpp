@@ -10,6 +10,8 @@
 //   UsageError -> exit 2: bad usage (an option value out of range, a missing argument)
 //
 // A message may carry a hint: a line or two printed after the error line.
+// The CLI escapes both before printing (control characters, bytes that are
+// not UTF-8) and bounds their lines, whatever user text they quote.
 #pragma once
 
 #include <stdexcept>
@@ -20,11 +22,14 @@ namespace attn {
 class Error : public std::runtime_error {
  public:
   Error(const std::string& what, std::string hint = {})
-      : std::runtime_error(what), hint_(std::move(hint)) {}
+      : std::runtime_error(what), message_(what), hint_(std::move(hint)) {}
+  // The whole message, a NUL byte included (what() stops at the first one).
+  const std::string& message() const noexcept { return message_; }
   const std::string& hint() const noexcept { return hint_; }
   virtual int exit_code() const noexcept = 0;
 
  private:
+  std::string message_;
   std::string hint_;
 };
 

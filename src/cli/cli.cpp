@@ -33,6 +33,7 @@
 #include "trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
+#include "echo.hpp"
 #include "output.hpp"
 #include "run_notes.hpp"
 #include "pager.hpp"
@@ -43,9 +44,12 @@ namespace {
 
 constexpr const char* kProgram = "attn-explain";
 
+// The message is one line and the hint its own lines, whatever user text they
+// quote: a newline or an escape sequence in a key or an argument is shown
+// escaped, never obeyed (echo.hpp).
 void print_error(const std::string& what, const std::string& hint) {
-  std::string text = fmt::format("{}: error: {}\n", kProgram, what);
-  if (!hint.empty()) text += hint + "\n";
+  std::string text = fmt::format("{}: error: {}\n", kProgram, printable(what, kMessageLineBytes));
+  if (!hint.empty()) text += printable_lines(hint) + "\n";
   std::fputs(text.c_str(), stderr);
 }
 
@@ -261,7 +265,7 @@ int run_cli(int argc, char** argv) {
   } catch (const ReaderGone&) {
     return 0;
   } catch (const Error& e) {
-    print_error(e.what(), e.hint());
+    print_error(e.message(), e.hint());
     return e.exit_code();
   } catch (const std::bad_alloc&) {
     print_error("out of memory", "");

@@ -10,6 +10,7 @@
 
 #include "attn/error.hpp"
 #include "json_file.hpp"
+#include "echo.hpp"
 #include "text_file.hpp"
 
 namespace attn {
@@ -86,14 +87,14 @@ json parse_table_document(const std::string& text, const std::string& source) {
       const std::string key = parsed.get<std::string>();
       if (depth == 1) {
         if (!top_keys.insert(key).second) {
-          throw DataError(fmt::format("{}: duplicate key \"{}\"", source, key));
+          throw DataError(fmt::format("{}: duplicate key \"{}\"", source, printable(key)));
         }
         top_key = key;
       } else if (depth == 2 && !inner_keys.insert(key).second) {
         if (top_key == "vectors") {
-          throw DataError(fmt::format("{}: duplicate token \"{}\" in \"vectors\"", source, key));
+          throw DataError(fmt::format("{}: duplicate token \"{}\" in \"vectors\"", source, printable(key)));
         }
-        throw DataError(fmt::format("{}: duplicate key \"{}\" in \"{}\"", source, key, top_key));
+        throw DataError(fmt::format("{}: duplicate key \"{}\" in \"{}\"", source, printable(key), printable(top_key)));
       }
     }
     return true;
@@ -110,7 +111,7 @@ void check_table_shape(const json& root, const std::string& source) {
   static const std::set<std::string> known = {"$schema", "name", "description", "dim", "vectors", "weights"};
   for (const auto& [key, value] : root.items()) {
     if (!known.count(key)) {
-      throw DataError(fmt::format("{}: unknown key \"{}\"", source, key),
+      throw DataError(fmt::format("{}: unknown key \"{}\"", source, printable(key)),
                       "a table has \"name\", \"description\", \"dim\", \"vectors\" and optionally \"weights\"");
     }
   }
@@ -122,19 +123,19 @@ void read_vectors(const json& vectors, const std::string& source, EmbeddingTable
     if (token.empty()) throw DataError(fmt::format("{}: a token in \"vectors\" is the empty string", source));
     if (has_space(token)) {
       throw DataError(fmt::format("{}: token \"{}\" contains white space or a control character; "
-                                  "the tokenizer never produces it", source, token));
+                                  "the tokenizer never produces it", source, printable(token)));
     }
     if (!value.is_array()) {
       throw DataError(fmt::format("{}: the vector of \"{}\" is {}, expected an array of {} numbers",
-                                  source, token, json_type_name(value), table.dim));
+                                  source, printable(token), json_type_name(value), table.dim));
     }
     if (value.size() != table.dim) {
       throw DataError(fmt::format("{}: the vector of \"{}\" has {} values, expected {} (\"dim\")",
-                                  source, token, value.size(), table.dim));
+                                  source, printable(token), value.size(), table.dim));
     }
     std::vector<float> v(table.dim);
     for (std::size_t i = 0; i < table.dim; ++i) {
-      v[i] = to_float(value[i], source, fmt::format("value {} of \"{}\"", i, token));
+      v[i] = to_float(value[i], source, fmt::format("value {} of \"{}\"", i, printable(token)));
     }
     table.add(token, std::move(v));
   }
@@ -145,7 +146,7 @@ TableWeights read_weights(const json& weights, const std::string& source, std::s
   if (!weights.is_object()) throw DataError(fmt::format("{}: \"weights\" is {}, expected an object", source, json_type_name(weights)));
   for (const auto& [key, value] : weights.items()) {
     if (key != "W_query" && key != "W_key" && key != "W_value") {
-      throw DataError(fmt::format("{}: unknown key \"{}\" in \"weights\" (expected W_query, W_key, W_value)", source, key));
+      throw DataError(fmt::format("{}: unknown key \"{}\" in \"weights\" (expected W_query, W_key, W_value)", source, printable(key)));
     }
   }
   TableWeights w;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "attn/error.hpp"
+#include "echo.hpp"
 #include "unicode.hpp"
 
 namespace attn {
@@ -53,7 +54,7 @@ std::size_t find_focus(const Trace& trace, std::string_view spec) {
                                  tokens.size() == 1 ? "" : "s", position == 0 && spec.size() <= 9 ? " (positions count from 1)" : ""),
                      token_list(tokens));
   }
-  throw UsageError(fmt::format("--focus \"{}\": not a token of the sentence", text), token_list(tokens));
+  throw UsageError(fmt::format("--focus \"{}\": not a token of the sentence", printable(text)), token_list(tokens));
 }
 
 }  // namespace attn

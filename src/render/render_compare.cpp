@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "echo.hpp"
 #include "render_table.hpp"
 #include "style.hpp"
 #include "text_layout.hpp"
@@ -47,7 +48,8 @@ std::string header(const std::string& heading, const Trace& t, bool color) {
   std::string out = bold(heading, color) + "\n\n";
   out += fmt::format("  sentence    {}\n", t.sentence);
   out += fmt::format("  tokens      {}   (n = {})\n", join(t.tokens, " | "), t.tokens.size());
-  out += fmt::format("  table       {} ({}), d_in = {}\n", t.settings.table_name, t.settings.table_path, t.settings.d_in);
+  out += fmt::format("  table       {} ({}), d_in = {}\n", printable(t.settings.table_name),
+                     printable(t.settings.table_path, kMessageLineBytes), t.settings.d_in);
   return out;
 }
 
@@ -374,7 +376,8 @@ std::string softmax_overflow(const SoftmaxComparison& c, const CompareOptions& o
   const TableStyle scores_style{o.color, Shade::diverging, false};
   const ExpOverflow overflow = exp_overflow(scores);
   std::string out = title(2, fmt::format("When the naive softmax overflows: \"{}\"", os.sentence), o.color);
-  out += fmt::format("  table {}, Q = K = V = X (projection none), scores not scaled\n\n", os.settings.table_name);
+  out += fmt::format("  table {}, Q = K = V = X (projection none), scores not scaled\n\n",
+                     printable(os.settings.table_name));
   out += fmt::format("  Embeddings  X  ({} × {})\n", os.inputs.rows, os.inputs.cols);
   out += render_matrix(os.inputs, tokens, dim_labels(os.inputs.cols), p, scores_style);
   out += fmt::format("\n  Scores  x = ω = X · Xᵀ  ({0} × {0})\n", tokens.size());

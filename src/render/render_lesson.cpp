@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "echo.hpp"
 #include "render_compare.hpp"
 #include "render_focus.hpp"
 #include "render_table.hpp"
@@ -13,10 +14,12 @@ namespace attn {
 
 namespace {
 
-// Word-wraps nothing: lesson lines are written at a readable width; this only indents.
+// Word-wraps nothing: lesson lines are written at a readable width; this only
+// indents. An instructor's file may hold anything: control characters are shown
+// escaped, never sent to the terminal (echo.hpp).
 std::string narrate(const std::vector<std::string>& lines) {
   std::string out;
-  for (const auto& line : lines) out += line.empty() ? "\n" : "  " + line + "\n";
+  for (const auto& line : lines) out += line.empty() ? "\n" : "  " + printable(line, kMessageLineBytes) + "\n";
   return out;
 }
 
@@ -25,8 +28,9 @@ std::string narrate(const std::vector<std::string>& lines) {
 std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<StepRun>& runs, const LessonOptions& options) {
   const bool color = options.color;
   std::vector<std::string> pages;
-  pages.push_back(fmt::format("{}\n  {}\n  {}\n  {} steps\n", bold(fmt::format("Lesson: {}", lesson.title), color),
-                              lesson.summary, dim("Replays: " + lesson.source, color), lesson.steps.size()));
+  pages.push_back(fmt::format("{}\n  {}\n  {}\n  {} steps\n", bold(fmt::format("Lesson: {}", printable(lesson.title, kMessageLineBytes)), color),
+                              printable(lesson.summary, kMessageLineBytes),
+                              dim("Replays: " + printable(lesson.source, kMessageLineBytes), color), lesson.steps.size()));
 
   const RunSettings* shown_settings = nullptr;  // the settings the last header described
   // One step's tables, focus or comparison, drawn from what run_lesson() computed.
@@ -61,7 +65,7 @@ std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<S
 
   for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
     const LessonStep& step = lesson.steps[i];
-    std::string page = fmt::format("\n{}\n\n", bold(fmt::format("━━ Step {} of {}: {} ━━", i + 1, lesson.steps.size(), step.title), color));
+    std::string page = fmt::format("\n{}\n\n", bold(fmt::format("━━ Step {} of {}: {} ━━", i + 1, lesson.steps.size(), printable(step.title, kMessageLineBytes)), color));
     page += narrate(step.say);
     if (step.computes()) {
       if (!step.say.empty()) page += '\n';
@@ -70,7 +74,7 @@ std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<S
     }
     pages.push_back(std::move(page));
   }
-  pages.back() += fmt::format("\n{}\n", dim(fmt::format("End of the lesson \"{}\".", lesson.name), color));
+  pages.back() += fmt::format("\n{}\n", dim(fmt::format("End of the lesson \"{}\".", printable(lesson.name)), color));
   return pages;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "echo.hpp"
 #include "style.hpp"
 #include "text_layout.hpp"
 #include "trace_stats.hpp"
@@ -191,7 +192,8 @@ std::string header_text(const Trace& t, int p) {
   std::string head = "Self-attention, step by step\n\n";
   head += fmt::format("  sentence    {}\n", elide(t.sentence, kMaxSentenceWidth));
   head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(t.tokens), t.tokens.size());
-  head += fmt::format("  table       {} ({}), d_in = {}\n", s.table_name, s.table_path, s.d_in);
+  head += fmt::format("  table       {} ({}), d_in = {}\n", printable(s.table_name),
+                      printable(s.table_path, kMessageLineBytes), s.d_in);
   head += fmt::format("  projection  {}\n", projection_line(s));
   if (s.heads > 1 || s.multihead == Multihead::split) {
     head += s.multihead == Multihead::wrapper

@@ -14,6 +14,7 @@
 #include "json_file.hpp"
 #include "attn/embedding_table.hpp"
 #include "data_dir.hpp"
+#include "echo.hpp"
 #include "text_file.hpp"
 #include "token_lookup.hpp"
 #include "trace_stats.hpp"
@@ -87,7 +88,7 @@ const Lesson& find_lesson(const std::vector<Lesson>& lessons, const std::string&
     if (l.name == name) return l;
     names += (names.empty() ? "" : ", ") + l.name;
   }
-  throw UsageError(fmt::format("lesson \"{}\": no such lesson", name), "lessons: " + names);
+  throw UsageError(fmt::format("lesson \"{}\": no such lesson", printable(name)), "lessons: " + names);
 }
 
 bool same_run(const RunSettings& a, const RunSettings& b) {

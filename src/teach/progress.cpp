@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "echo.hpp"
 #include "attn/error.hpp"
 #include "json_file.hpp"
 
@@ -43,23 +44,11 @@ struct Corrupt {
 
 [[noreturn]] void corrupt(std::string reason) { throw Corrupt{std::move(reason)}; }
 
-// Printable ASCII only (a file's bytes may be quoted in a reason), cut to `limit`.
-std::string printable(const std::string& text, std::size_t limit = kMaxReason) {
-  std::string out;
-  for (const char c : text) {
-    if (out.size() >= limit) {
-      out += "...";
-      break;
-    }
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  }
-  return out;
-}
 
 int count(const json& entry, const std::string& id, const char* key) {
-  if (!entry.contains(key)) corrupt(fmt::format("exercise \"{}\" has no \"{}\"", printable(id), key));
+  if (!entry.contains(key)) corrupt(fmt::format("exercise \"{}\" has no \"{}\"", printable(id, kMaxReason), key));
   const json& v = entry.at(key);
-  const auto where = fmt::format("\"{}\" of exercise \"{}\"", key, printable(id));
+  const auto where = fmt::format("\"{}\" of exercise \"{}\"", key, printable(id, kMaxReason));
   if (v.is_number_unsigned()) {
     const auto n = v.get<std::uint64_t>();
     if (n > static_cast<std::uint64_t>(INT_MAX)) corrupt(fmt::format("{} is {}, more than {}", where, n, INT_MAX));
@@ -75,7 +64,7 @@ Progress from_json(const json& doc) {
   if (!doc.contains("version")) corrupt("no \"version\"");
   const json& version = doc.at("version");
   if (!version.is_number_unsigned() || version.get<std::uint64_t>() != kVersion) {
-    corrupt(fmt::format("\"version\" is {}, expected {}", printable(version.dump()), kVersion));
+    corrupt(fmt::format("\"version\" is {}, expected {}", printable(version.dump(), kMaxReason), kVersion));
   }
   if (!doc.contains("exercises")) corrupt("no \"exercises\"");
   const json& exercises = doc.at("exercises");
@@ -85,12 +74,12 @@ Progress from_json(const json& doc) {
   Progress progress;
   for (const auto& [id, entry] : exercises.items()) {
     if (!entry.is_object()) {
-      corrupt(fmt::format("exercise \"{}\" is {}, expected an object", printable(id), json_type_name(entry)));
+      corrupt(fmt::format("exercise \"{}\" is {}, expected an object", printable(id, kMaxReason), json_type_name(entry)));
     }
-    if (!entry.contains("solved")) corrupt(fmt::format("exercise \"{}\" has no \"solved\"", printable(id)));
+    if (!entry.contains("solved")) corrupt(fmt::format("exercise \"{}\" has no \"solved\"", printable(id, kMaxReason)));
     const json& solved = entry.at("solved");
     if (!solved.is_boolean()) {
-      corrupt(fmt::format("\"solved\" of exercise \"{}\" is {}, expected true or false", printable(id),
+      corrupt(fmt::format("\"solved\" of exercise \"{}\" is {}, expected true or false", printable(id, kMaxReason),
                           json_type_name(solved)));
     }
     ExerciseProgress p;
@@ -118,10 +107,10 @@ Progress parse(const std::string& text, const fs::path& path) {
     // "<source>:<line>:<column>: <what>" or "<source>: <what>": keep the source as
     // given, make the rest printable.
     const std::string what = e.what();
-    if (what.rfind(source, 0) == 0) corrupt(source + printable(what.substr(source.size())));
-    corrupt(printable(what));
+    if (what.rfind(source, 0) == 0) corrupt(source + printable(what.substr(source.size()), kMaxReason));
+    corrupt(printable(what, kMaxReason));
   } catch (const json::exception& e) {
-    corrupt(printable(e.what()));
+    corrupt(printable(e.what(), kMaxReason));
   }
   return from_json(doc);
 }
@@ -223,7 +212,7 @@ void save_progress(const fs::path& path, const Progress& progress) {
   for (const auto& [id, p] : progress.exercises) {
     if (p.hints < 0 || p.attempts < 0) {
       throw DataError(fmt::format("cannot write {}: exercise \"{}\" has {} hints and {} attempts, expected 0 or more",
-                                  path.string(), printable(id), p.hints, p.attempts));
+                                  path.string(), printable(id, kMaxReason), p.hints, p.attempts));
     }
     exercises[id] = json{{"solved", p.solved}, {"hints", p.hints}, {"attempts", p.attempts}};
   }
@@ -232,7 +221,7 @@ void save_progress(const fs::path& path, const Progress& progress) {
   try {
     text = doc.dump(2);
   } catch (const json::type_error& e) {  // an id that is not UTF-8
-    throw DataError(fmt::format("cannot write {}: {}", path.string(), printable(e.what())));
+    throw DataError(fmt::format("cannot write {}: {}", path.string(), printable(e.what(), kMaxReason)));
   }
   text += '\n';
   if (path.has_parent_path()) {

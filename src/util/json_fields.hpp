@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/error.hpp"
+#include "echo.hpp"
 #include "json_file.hpp"
 
 namespace attn {
@@ -30,7 +31,7 @@ class Fields {
       if (!known.count(key)) {
         std::string list;
         for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-        throw DataError(fmt::format("{}: unknown key \"{}\"", where_, key), "known keys: " + list);
+        throw DataError(fmt::format("{}: unknown key \"{}\"", where_, printable(key)), "known keys: " + list);
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "attn/error.hpp"
+#include "echo.hpp"
 #include "text_file.hpp"
 
 namespace attn {

@@ -66,27 +66,4 @@ TextPosition position_of(const std::string& text, std::size_t byte_offset) {
   return pos;
 }
 
-std::string printable(std::string_view text, std::size_t limit) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    if (out.size() >= limit) return out + "…";
-    const auto c = static_cast<unsigned char>(text[i]);
-    // The length of a well-formed UTF-8 sequence starting here, or 0.
-    std::size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    if (len > text.size() - i) len = 0;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) len = 0;
-    }
-    if (len == 1 && (c < 0x20 || c == 0x7F)) len = 0;
-    if (len == 0) {
-      out += fmt::format("\\x{:02X}", c);
-      ++i;
-    } else {
-      out.append(text.substr(i, len));
-      i += len;
-    }
-  }
-  return out;
-}
-
 }  // namespace attn

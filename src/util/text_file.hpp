@@ -24,9 +24,4 @@ struct TextPosition {
 };
 TextPosition position_of(const std::string& text, std::size_t byte_offset);
 
-// `text` made safe to quote in a one-line message: well-formed UTF-8 is kept,
-// control characters and bytes that are not UTF-8 become \xNN, and the
-// result is cut after about `limit` bytes with "…".
-std::string printable(std::string_view text, std::size_t limit = 160);
-
 }  // namespace attn
