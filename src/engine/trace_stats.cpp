@@ -147,9 +147,12 @@ StrongestKeys strongest_keys(std::span<const float> row, std::size_t visible, in
     if (!std::isfinite(w)) return result;
   // Ties are judged on the printed digits: two weights that print alike look alike.
   const auto printed = [&](float w) { return fmt::format("{:.{}f}", w, decimals); };
-  const std::string top = printed(seen[argmax(seen)]);
+  const float largest = seen[argmax(seen)];
+  const std::string top = printed(largest);
+  // Only a weight within one last-decimal unit of the largest can print alike.
+  const double unit = std::pow(10.0, -decimals);
   for (std::size_t j = 0; j < seen.size(); ++j)
-    if (printed(seen[j]) == top) result.keys.push_back(j);
+    if (static_cast<double>(largest) - seen[j] <= unit && printed(seen[j]) == top) result.keys.push_back(j);
   result.even = seen.size() >= 2 && result.keys.size() == seen.size();
   return result;
 }
