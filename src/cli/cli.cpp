@@ -30,6 +30,7 @@
 #include "render_table.hpp"
 #include "style.hpp"
 #include "unicode.hpp"
+#include "render_svg.hpp"
 #include "trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
@@ -92,12 +93,12 @@ void print_notes(const std::vector<std::string>& notes) {
   for (const std::string& note : notes) std::fputs(fmt::format("{}: note: {}\n", kProgram, note).c_str(), stderr);
 }
 
-// --trace onto a file the run reads would replace that file: refused before anything runs.
-void check_trace_is_not_an_input(const std::string& trace_file, const std::filesystem::path& table_path) {
+// --trace or --svg onto a file the run reads would replace that file: refused before anything runs.
+void check_output_is_not_an_input(const char* option, const std::string& file, const std::filesystem::path& table_path) {
   std::error_code ec;
-  if (trace_file.empty() || !std::filesystem::equivalent(trace_file, table_path, ec)) return;
-  throw UsageError(fmt::format("--trace {}: that is the embedding table this run reads; it would be replaced", trace_file),
-                   "give --trace another file name");
+  if (file.empty() || !std::filesystem::equivalent(file, table_path, ec)) return;
+  throw UsageError(fmt::format("{} {}: that is the embedding table this run reads; it would be replaced", option, file),
+                   fmt::format("give {} another file name", option));
 }
 
 int run(const MainOptions& o) {
@@ -110,7 +111,8 @@ int run(const MainOptions& o) {
   const Request request = make_request(o, std::move(sentence));
 
   const std::filesystem::path table_path = o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings);
-  check_trace_is_not_an_input(o.trace_file, table_path);
+  check_output_is_not_an_input("--trace", o.trace_file, table_path);
+  check_output_is_not_an_input("--svg", o.svg_file, table_path);
   const EmbeddingTable table = load_table(table_path);
   const bool color = color_for(o.color);
 
@@ -144,7 +146,9 @@ int run(const MainOptions& o) {
       sections.push_back({std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{o.precision, color}))});
     }
   }
+  const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
+  if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
 
   if (!trace.oov_tokens.empty()) {
     // At most kNamedUnknown words, each cut to 20 columns: a pasted paragraph gives one short line.

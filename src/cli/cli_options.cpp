@@ -41,6 +41,8 @@ constexpr const char* kExamples = R"(Examples:
       exercises that check your own arithmetic (attn-explain exercise dot-product to start)
   attn-explain --json "The dog chased the ball, and it rolled away." > trace.json
       the whole trace as JSON (docs/trace-format.md)
+  attn-explain --svg weights.svg --heads 4 --projection rand "The dog chased the ball, and it rolled away."
+      the attention weights as an SVG heatmap, one panel per head, for a paper or a slide
 
 Colour: on a terminal only; --color never or NO_COLOR=1 turns it off, --color always forces it.
 Exit status: 0 success, 1 bad input data, 2 bad usage (docs/errors.md lists every message).
@@ -206,6 +208,9 @@ void add_main_options(CLI::App& app, MainOptions& o) {
   CLI::Option* json = app.add_flag("--json", o.json, "Print only the trace, as JSON, on stdout");
   json->excludes(focus)->excludes(stages)->excludes(explain)->excludes(step)->excludes(compare);
   app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")
+      ->check(file_name())
+      ->type_name("FILE");
+  app.add_option("--svg", o.svg_file, "Also write the attention weights as an SVG heatmap to FILE (atomically)")
       ->check(file_name())
       ->type_name("FILE");
 

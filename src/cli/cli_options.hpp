@@ -46,6 +46,7 @@ struct MainOptions {
   int precision = 4;
   bool json = false;
   std::string trace_file;
+  std::string svg_file;  // --svg: the weights heatmap
   std::string color = "auto";
   std::string stages;  // comma-separated stage names; empty: all
   bool explain = false;

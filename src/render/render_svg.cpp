@@ -94,7 +94,7 @@ std::string panel(const Trace& t, std::size_t head, const Layout& l, const Colou
           xml_text(fit_label(t.tokens[j])), shown);
       const std::string value = cell_value(w, precision, l.cell);
       if (!value.empty()) {
-        out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>\n", cx + half, row_y + half,
+        out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\" style=\"fill: {}\">{}</text>\n", cx + half, row_y + half,
                            hex(text_colour_on(fill)), value);
       }
     }
