@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <iostream>
@@ -14,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "atomic_file.hpp"
@@ -84,6 +86,21 @@ int run_params(const ParamsOptions& p) {
 
 bool color_for(const std::string& mode) { return use_color(mode, isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR")); }
 
+// The width tables must fit: --width when given (0: no limit); else, on a
+// terminal, $COLUMNS when it is a number, else the terminal's own width; in a
+// pipe or a file, no limit.
+std::size_t table_width(const std::optional<std::size_t>& option) {
+  if (option) return *option;
+  if (isatty(STDOUT_FILENO) != 1) return 0;
+  const char* columns = std::getenv("COLUMNS");
+  if (columns && *columns && std::strspn(columns, "0123456789") == std::strlen(columns) && std::strlen(columns) < 6) {
+    return static_cast<std::size_t>(std::atoi(columns));
+  }
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 0;
+}
+
 std::optional<Explanations> explanations_for(bool wanted) {
   if (!wanted) return std::nullopt;
   return load_explanations(find_data_file(kExplanationsFile));
@@ -132,6 +149,7 @@ int run(const MainOptions& o) {
   // leaves the --trace file as it was and prints nothing on stdout.
   const std::string json_text = o.json || !o.trace_file.empty() ? format_json(trace_to_json(trace)) : "";
   std::vector<Section> sections;
+  std::string width_note;
   if (!o.json) {
     const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
     const std::optional<Explanations> explanations = explanations_for(o.explain);
@@ -139,7 +157,13 @@ int run(const MainOptions& o) {
     ro.color = color;
     ro.stages = stages_in(o.stages);
     ro.explain = explanations ? &*explanations : nullptr;
+    ro.width = table_width(o.width);
     sections = render_sections(trace, ro);
+    if (!tables_fit(trace, ro)) {
+      width_note = fmt::format("the widest tables do not fit {} columns and print in blocks of columns; "
+                               "--svg FILE draws the weights whole",
+                               ro.width);
+    }
     // With --focus, the tables print only when --stages asks for them.
     if (o.focus) {
       if (o.stages.empty()) sections.resize(1);
@@ -168,6 +192,7 @@ int run(const MainOptions& o) {
     std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
   }
   print_notes(ineffective_options(o, trace.settings));
+  if (!width_note.empty()) print_notes({width_note});
 
   if (o.json) {
     write_stdout(json_text);

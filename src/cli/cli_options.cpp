@@ -210,6 +210,11 @@ void add_main_options(CLI::App& app, MainOptions& o) {
   app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")
       ->check(file_name())
       ->type_name("FILE");
+  app.add_option("--width", o.width,
+                 "Columns the tables must fit; wider ones print in blocks of columns (0: no limit; default: the "
+                 "terminal's width, none in a pipe)")
+      ->check(whole_number(0, 100000))
+      ->type_name("N");
   app.add_option("--svg", o.svg_file, "Also write the attention weights as an SVG heatmap to FILE (atomically)")
       ->check(file_name())
       ->type_name("FILE");

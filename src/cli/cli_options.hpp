@@ -47,6 +47,7 @@ struct MainOptions {
   bool json = false;
   std::string trace_file;
   std::string svg_file;  // --svg: the weights heatmap
+  std::optional<std::size_t> width;  // --width: the columns tables must fit (0: no limit); none: the terminal's
   std::string color = "auto";
   std::string stages;  // comma-separated stage names; empty: all
   bool explain = false;
