@@ -158,10 +158,10 @@ TEST(ExerciseSolve, BooksMultiHeadAttentionOutput) {
 
 TEST(ExerciseSolve, BooksParameterCount) {
   const Exercise ex = parse_exercise(R"({"id": "p", "title": "P", "topic": "heads", "source": "ch. 3.6",
-    "task": ["count"], "ask": {"quantity": "parameter_count", "d_in": 768, "d_out": 768, "heads": 12},
-    "hints": ["count"]})",
+    "task": ["count"], "ask": {"quantity": "parameter_count", "d_in": 768, "d_out": 768, "heads": 12,
+    "multihead": "split"}, "hints": ["count"]})",
                                      "p.json");
-  EXPECT_EQ(ex.ask.multihead, Multihead::split);  // the default is the book's MultiHeadAttention
+  EXPECT_EQ(ex.ask.multihead, Multihead::split);  // the book's MultiHeadAttention
   const Answer a = solve(ex);
   EXPECT_EQ(a.number, static_cast<double>(golden().at("multihead_parameter_count").at("parameters").get<int>()));
   EXPECT_EQ(a.number, 2360064.0);
@@ -170,6 +170,16 @@ TEST(ExerciseSolve, BooksParameterCount) {
   EXPECT_TRUE(check(ex, parse_answer("2,360,064", Kind::number)).correct);
   EXPECT_TRUE(check(ex, parse_answer("2360064", Kind::number)).correct);
   EXPECT_FALSE(check(ex, parse_answer("2360065", Kind::number)).correct);
+}
+
+TEST(ExerciseSolve, ParameterCountDefaultsToTheMainCommandsModule) {
+  // One default everywhere (issue 12, item 8): without "multihead" the count is
+  // the wrapper's, and one head of it is SelfAttention_v1: 3 · (3 · 2) = 18.
+  const Exercise ex = parse_exercise(R"({"id": "p", "title": "P", "topic": "heads", "source": "ch. 3.4.2",
+    "task": ["count"], "ask": {"quantity": "parameter_count", "d_in": 3, "d_out": 2}, "hints": ["count"]})",
+                                     "p.json");
+  EXPECT_EQ(ex.ask.multihead, Multihead::wrapper);
+  EXPECT_EQ(solve(ex).number, 18.0);
 }
 
 TEST(ExerciseSolve, DropoutScaleIsTwoAtHalf) {
@@ -462,7 +472,8 @@ TEST(ExerciseMistakes, ParameterCount) {
                               R"(, "hints": ["count"]})",
                           "p.json");
   };
-  const Exercise gpt2 = count(R"({"quantity": "parameter_count", "d_in": 768, "d_out": 768, "heads": 12})");
+  const Exercise gpt2 =
+      count(R"({"quantity": "parameter_count", "d_in": 768, "d_out": 768, "heads": 12, "multihead": "split"})");
   expect_mistake(gpt2, num(2360064 - 768), "without biases", "out_proj");
   expect_mistake(gpt2, num(3 * 768 * 768), "without out_proj");
   expect_mistake(gpt2, num(2360064 + 3 * 768), "with qkv biases", "bias=False");
@@ -472,7 +483,10 @@ TEST(ExerciseMistakes, ParameterCount) {
   expect_mistake(wrapper, num(18), "one head only");
   const Verdict v = check(gpt2, num(12345));
   EXPECT_FALSE(v.mistake.has_value());
-  EXPECT_NE(v.nudge.find("Count each weight matrix"), std::string::npos) << v.nudge;
+  EXPECT_NE(v.nudge.find("then out_proj"), std::string::npos) << v.nudge;
+  // The wrapper's nudges name no out_proj but the slip of counting one.
+  expect_mistake(wrapper, num(36 + 2 * 2 + 2), "with out_proj", "has none");
+  EXPECT_EQ(check(wrapper, num(7)).nudge.find("out_proj: d_out"), std::string::npos);
 }
 
 TEST(ExerciseMistakes, NoVariantForAStepTheRunDoesNotTake) {
@@ -610,7 +624,7 @@ TEST(ExerciseFormat, RefusesBrokenFilesNamingThem) {
   expect_refused(exercise_text(kSimplified, R"({"quantity": "weights", "token": ""})"), "\"token\" is an empty string");
   expect_refused(exercise_text(kSimplified, R"({"quantity": "weights", "token": ["a"]})"), "\"token\" is an array");
   expect_refused(exercise_text(kSimplified, R"({"quantity": "parameter_count", "d_out": 2})"), "\"d_in\" is missing");
-  expect_refused(exercise_text(kSimplified, R"({"quantity": "parameter_count", "d_in": 3, "d_out": 10, "heads": 3})"),
+  expect_refused(exercise_text(kSimplified, R"({"quantity": "parameter_count", "d_in": 3, "d_out": 10, "heads": 3, "multihead": "split"})"),
                  "multiple of \"heads\"");
   expect_refused(exercise_text(kSimplified, R"({"quantity": "parameter_count", "d_in": 3, "d_out": 2, "multihead": "x"})"),
                  "\"multihead\" is \"x\"");

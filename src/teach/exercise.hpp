@@ -30,7 +30,7 @@ struct Ask {
   std::optional<std::string> token, key;  // a token's text or 1-based position, as --focus takes it
   // parameter_count only:
   std::uint64_t d_in = 0, d_out = 0, heads = 1;
-  Multihead multihead = Multihead::split;  // the book's MultiHeadAttention
+  Multihead multihead = Multihead::wrapper;  // as the main command and `attn-explain params`
   bool qkv_bias = false;
 };
 

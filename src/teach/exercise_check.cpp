@@ -84,6 +84,24 @@ std::string output_how(const Trace& tr, const std::string& T) {
                      T);
 }
 
+// How the parameters of the exercise's module add up: only the parts it has.
+std::string count_how(const Ask& a) {
+  const std::string bias = a.qkv_bias ? ", each with a bias of d_out numbers" : "";
+  if (a.multihead == Multihead::split) {
+    return fmt::format("Count W_query, W_key and W_value, one d_in × d_out matrix each{} that the {} heads share, then "
+                       "out_proj: d_out × d_out weights and a bias of d_out.",
+                       bias, a.heads);
+  }
+  if (a.heads == 1) {
+    return fmt::format("Count the entries of W_query, W_key and W_value, d_in × d_out numbers each{}: that is all "
+                       "{} has.",
+                       bias, a.qkv_bias ? "the module" : "SelfAttention_v1");
+  }
+  return fmt::format("Count W_query, W_key and W_value, d_in × d_out numbers each{}, for each of the {} heads: the "
+                     "wrapper has no out_proj.",
+                     bias, a.heads);
+}
+
 // When no usual mistake matches: what is off (for vectors) and how the quantity is made.
 std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& given) {
   const std::string T = s.trace ? quoted(*s.trace, s.t) : std::string();
@@ -93,9 +111,7 @@ std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& giv
     return components_off(given, s.answer, ex.tolerance, what) + " " + how;
   };
   switch (ex.ask.quantity) {
-    case Quantity::parameter_count:
-      return "Count each weight matrix (d_in × d_out numbers), each bias (d_out numbers) and, for split heads, out_proj "
-             "(d_out × d_out + d_out).";
+    case Quantity::parameter_count: return count_how(ex.ask);
     case Quantity::dropout_scale:
       return "Dropout keeps each weight with probability 1 − p and scales the kept ones so that the expected sum stays the "
              "same.";
