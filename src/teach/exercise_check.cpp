@@ -57,9 +57,9 @@ std::string attends_most_nudge(const Solved& s, const Answer& given) {
                      shown(tr.heads[0].attn_weights(s.t, j)), quoted(tr, s.t));
 }
 
-// How the row of weights of token T is made, first saying so when `given` does not sum to 1.
-std::string weights_how(const Exercise& ex, const Solved& s, const Answer& given, const std::string& T) {
-  const std::string how = fmt::format("Take the row of scores of {}, {}.", T, Mistakes(ex, s).steps_for(s.t));
+// How the row of weights is made, first saying so when `given` does not sum to 1.
+std::string weights_how(const Exercise& ex, const Solved& s, const Answer& given) {
+  const std::string how = Mistakes(ex, s).weights_recipe(s.t) + ".";
   double sum = 0.0;
   for (double x : given.vector) sum += x;
   if (!s.trace->heads[0].dropout_mask && given.kind == Answer::Kind::vector &&
@@ -122,8 +122,7 @@ std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& giv
     case Quantity::scaled_score:
       return fmt::format("Compute the score ω({}, {}) = q·k first, then divide it by √d_k.", T, K);
     case Quantity::weight:
-      return fmt::format("Take the row of scores of {}, {}; then read the column of {}.", T,
-                         Mistakes(ex, s).steps_for(s.t), K);
+      return fmt::format("{}; then read the column of {}.", Mistakes(ex, s).weights_recipe(s.t), K);
     case Quantity::scale_divisor:
       return "The scores are divided by the square root of d_k, the width of one head's keys (the columns of W_key).";
     case Quantity::output_shape: return "One row per token, one column per dimension of the output.";
@@ -131,7 +130,7 @@ std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& giv
     case Quantity::scores:
       return off(fmt::format("the row of scores of {}", T),
                  fmt::format("Entry j is the query of {} dotted with the key of token j.", T));
-    case Quantity::weights: return off(fmt::format("the row of weights of {}", T), weights_how(ex, s, given, T));
+    case Quantity::weights: return off(fmt::format("the row of weights of {}", T), weights_how(ex, s, given));
     case Quantity::context:
       return off(fmt::format("the context vector of {}", T),
                  fmt::format("Weigh each value vector v(j) by the weight of {} for token j and add them up: "
