@@ -91,4 +91,57 @@ TEST(CliExerciseNudges, TheV1CountTalksOfWhatV1Has) {
   EXPECT_TRUE(has(squash(r.out), "total 18\n")) << r.out;
 }
 
+// ───────────────────────────── items 5 and 6: answers ─────────────────────────────
+
+// The answers counted for `id` in the progress file (none without a file).
+int attempts(const std::string& id) {
+  if (!fs::exists(progress_file())) return 0;
+  const nlohmann::json p = nlohmann::json::parse(slurp(progress_file()));
+  return p["exercises"].contains(id) ? p["exercises"][id]["attempts"].get<int>() : 0;
+}
+
+TEST(CliExerciseAnswers, AnotherRowIsNamedNotAccepted) {
+  fs::remove_all(scratch() / "state");
+  // PyTorch prints SelfAttention_v2's row starts (seed 789) as [-0.0749, 0.0702].
+  Result r = run("exercise exercise-3-1 --answer '-0.0749, 0.0702'");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(has(r.out, "\"starts\"")) << r.out;
+  r = run("exercise exercise-3-1 --answer '-0.0748, 0.0703'");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "to four decimals")) << r.out;
+}
+
+TEST(CliExerciseAnswers, FewerDecimalsAskForMoreAndCountNoAttempt) {
+  fs::remove_all(scratch() / "state");
+  Result r = run("exercise context-vector --answer '0.44, 0.65, 0.57'");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(has(r.out, "four decimals")) << r.out;
+  EXPECT_TRUE(has(r.out, "[0.44, 0.65, 0.57]")) << r.out;  // as typed, not padded with zeros
+  EXPECT_FALSE(has(r.out, "off")) << r.out;
+  EXPECT_EQ(attempts("context-vector"), 0);
+  r = run("exercise context-vector --answer '0.44, 0.65, 0.57' --json");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const nlohmann::json v = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(v["correct"].get<bool>());
+  EXPECT_TRUE(v["too_few_decimals"].get<bool>());
+  EXPECT_EQ(v["decimals"], 4);
+  EXPECT_FALSE(v.contains("mistake"));
+  EXPECT_EQ(attempts("context-vector"), 0);
+  // A judged answer counts.
+  r = run("exercise context-vector --answer '0.4419, 0.6515, 0.5683'");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(attempts("context-vector"), 1);
+}
+
+TEST(CliExerciseAnswers, PastedPyTorchOutput) {
+  fs::remove_all(scratch() / "state");
+  Result r = run("exercise exercise-3-1 --answer 'tensor([-0.0748,  0.0703], grad_fn=<SelectBackward0>)'");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  r = run("exercise exercise-3-1 --answer 'tensor([[-0.0739,  0.0713],\n        [-0.0748,  0.0703]])'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(has(r.err, "a matrix of 2 rows; expected one row")) << r.err;
+  r = run("exercise dot-product --answer 'tensor(0.9544)'");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
 }  // namespace

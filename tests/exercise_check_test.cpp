@@ -145,5 +145,108 @@ TEST(ExerciseNudgeFits, NoBundledNudgeAsksForAStepItsTablesHaveDone) {
   }
 }
 
+// ───────────────────────────── item 5: the tolerance follows the decimals ─────────────────────────────
+
+Answer typed(const Exercise& ex, const std::string& text) { return parse_answer(text, answer_kind(ex.ask.quantity)); }
+
+TEST(ExerciseTolerance, FourDecimalsTellNeighbouringRowsApart) {
+  // PyTorch's SelfAttention_v2 (seed 789) prints row journey as [-0.0748, 0.0703]
+  // and row starts as [-0.0749, 0.0702]: 0.0001 apart, closer than 0.0005.
+  const Exercise& ex = bundled("exercise-3-1");
+  EXPECT_EQ(ex.decimals, 4);
+  EXPECT_DOUBLE_EQ(ex.tolerance, 0.5e-4);
+  EXPECT_TRUE(check(ex, typed(ex, "-0.0748, 0.0703")).correct);
+  EXPECT_TRUE(check(ex, typed(ex, "-0.07481, 0.07031")).correct);  // more decimals, the same when rounded
+  const Verdict starts = check(ex, typed(ex, "-0.0749, 0.0702"));
+  EXPECT_FALSE(starts.correct);
+  EXPECT_EQ(starts.mistake.value_or("(none)"), "wrong row") << starts.nudge;
+  EXPECT_TRUE(has(starts.nudge, "the context vector of \"starts\"")) << starts.nudge;
+  // Row "Your" of the same output, [-0.0739, 0.0713], is named too.
+  const Verdict your = check(ex, typed(ex, "-0.0739, 0.0713"));
+  EXPECT_TRUE(has(your.nudge, "the context vector of \"Your\"")) << your.nudge;
+}
+
+TEST(ExerciseTolerance, OneNumberToFourDecimals) {
+  // x(2)·x(1) = 0.55·0.43 + 0.87·0.15 + 0.66·0.89 = 0.9544 exactly.
+  const Exercise& ex = bundled("dot-product");
+  EXPECT_TRUE(check(ex, typed(ex, "0.9544")).correct);
+  EXPECT_TRUE(check(ex, typed(ex, "0.95440")).correct);
+  EXPECT_FALSE(check(ex, typed(ex, "0.9545")).correct);
+  EXPECT_FALSE(check(ex, typed(ex, "0.9549")).correct);  // within the old 0.0005, not right to four decimals
+}
+
+TEST(ExerciseTolerance, WiderWhereTheTablesCannotGiveFourDecimals) {
+  // The tables show W_query, the queries and the keys to four decimals; the
+  // products of those rounded numbers miss the fourth decimal. By hand from the
+  // printed tables: q(2) = 0.55·W[0] + 0.87·W[1] + 0.66·W[2] = [0.43067, 1.45510]
+  // and q(2)·k(2) = 1.85246, where PyTorch prints [0.4306, 1.4551] and 1.8524.
+  const Exercise& query = bundled("trainable-query");
+  EXPECT_TRUE(check(query, typed(query, "0.4307, 1.4551")).correct);
+  EXPECT_TRUE(check(query, typed(query, "0.4306, 1.4551")).correct);
+  EXPECT_FALSE(check(query, typed(query, "0.4300, 1.4343")).correct);  // row "starts"
+  const Exercise& score = bundled("trainable-score");
+  EXPECT_TRUE(check(score, typed(score, "1.8525")).correct);
+  EXPECT_TRUE(check(score, typed(score, "1.8524")).correct);
+  EXPECT_FALSE(check(score, typed(score, "1.8530")).correct);
+}
+
+TEST(ExerciseTolerance, WholeAnswersAndExactShortOnes) {
+  EXPECT_TRUE(check(bundled("v1-parameters"), typed(bundled("v1-parameters"), "18")).correct);
+  EXPECT_FALSE(check(bundled("v1-parameters"), typed(bundled("v1-parameters"), "19")).correct);
+  EXPECT_TRUE(check(bundled("dropout-scale"), typed(bundled("dropout-scale"), "2")).correct);  // 1 / (1 − 0.5)
+  const Verdict p = check(bundled("dropout-scale"), typed(bundled("dropout-scale"), "0.5"));
+  EXPECT_EQ(p.mistake.value_or("(none)"), "p itself");
+  EXPECT_TRUE(check(bundled("heads-shape"), typed(bundled("heads-shape"), "10, 8")).correct);  // 10 tokens, 4 heads × 2
+}
+
+// ───────────────────────────── item 6: fewer decimals, pasted tensors ─────────────────────────────
+
+TEST(ExerciseDecimals, FewerDecimalsThanAskedAreNotJudged) {
+  // z(2) = [0.4419, 0.6515, 0.5683] in the book; to two decimals 0.44, 0.65, 0.57.
+  const Exercise& ex = bundled("context-vector");
+  const Verdict v = check(ex, typed(ex, "0.44, 0.65, 0.57"));
+  EXPECT_FALSE(v.correct);
+  EXPECT_TRUE(v.too_few_decimals);
+  EXPECT_FALSE(v.mistake.has_value());
+  EXPECT_TRUE(has(v.nudge, "four decimals")) << v.nudge;
+  EXPECT_FALSE(has(v.nudge, "off")) << v.nudge;
+  // Wrong even to two decimals: judged as a wrong answer.
+  const Verdict wrong = check(ex, typed(ex, "0.44, 0.65, 0.99"));
+  EXPECT_FALSE(wrong.too_few_decimals);
+  EXPECT_TRUE(has(wrong.nudge, "Component 3 (of 3)")) << wrong.nudge;
+  EXPECT_FALSE(has(wrong.nudge, "Component 1")) << wrong.nudge;
+  EXPECT_TRUE(has(wrong.nudge, "the others agree as far as their decimals go")) << wrong.nudge;
+  // One number: "two decimals" follows the exercise's precision.
+  const Verdict one = check(bundled("dot-product"), typed(bundled("dot-product"), "0.95"));
+  EXPECT_TRUE(one.too_few_decimals);
+  EXPECT_TRUE(has(one.nudge, "four decimals")) << one.nudge;
+}
+
+TEST(ExerciseDecimals, AnExerciseAskingForTwoDecimals) {
+  const Exercise ex = parse_exercise(R"({"id": "t", "title": "T", "topic": "test", "source": "a test",
+    "run": {"sentence": "Your journey starts with one step", "embeddings": "journey.json", "projection": "none",
+            "scale": false},
+    "task": ["compute it"], "ask": {"quantity": "context", "token": "journey"}, "decimals": 2,
+    "hints": ["look closely"]})",
+                                     "t.json");
+  EXPECT_EQ(ex.decimals, 2);
+  EXPECT_DOUBLE_EQ(ex.tolerance, 0.005);
+  EXPECT_TRUE(check(ex, typed(ex, "0.44, 0.65, 0.57")).correct);
+  const Verdict short_one = check(ex, typed(ex, "0.4, 0.7, 0.6"));
+  EXPECT_TRUE(short_one.too_few_decimals);
+  EXPECT_TRUE(has(short_one.nudge, "two decimals")) << short_one.nudge;
+}
+
+TEST(ExerciseDecimals, PastedPyTorchOutputIsUnderstood) {
+  const Exercise& ex = bundled("exercise-3-1");
+  // PyTorch's own print of row journey of SelfAttention_v2(d_in=3, d_out=2), seed 789.
+  EXPECT_TRUE(check(ex, typed(ex, "tensor([-0.0748,  0.0703], grad_fn=<SelectBackward0>)")).correct);
+  EXPECT_TRUE(check(ex, typed(ex, "tensor([[-0.0748,  0.0703]], grad_fn=<SliceBackward0>)")).correct);
+  const Verdict starts = check(ex, typed(ex, "tensor([-0.0749,  0.0702], grad_fn=<SelectBackward0>)"));
+  EXPECT_EQ(starts.mistake.value_or("(none)"), "wrong row");
+  const Exercise& dot = bundled("dot-product");
+  EXPECT_TRUE(check(dot, typed(dot, "tensor(0.9544)")).correct);
+}
+
 }  // namespace
 }  // namespace attn

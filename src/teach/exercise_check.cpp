@@ -26,21 +26,39 @@ std::string join_numbers(const std::vector<std::size_t>& v) {
   return out;
 }
 
-std::string tolerance_text(double tolerance) { return fmt::format("{:g}", tolerance); }
-
-// Which components of a vector answer are off, or why the lengths differ.
-std::string components_off(const Answer& given, const Answer& expected, double tolerance, const std::string& what) {
+// Which components of a vector answer are off, or why the lengths differ. A
+// component written with fewer decimals than asked that agrees as far as they
+// go is not off.
+std::string components_off(const Answer& given, const Answer& expected, const Precision& p, const std::string& what) {
   const std::vector<double> g = given.kind == Answer::Kind::vector ? given.vector : std::vector<double>{given.number};
   const std::size_t want = expected.vector.size();
   if (g.size() != want) {
     return fmt::format("The answer has {} number{}; {} has {}.", g.size(), g.size() == 1 ? "" : "s", what, want);
   }
   std::vector<std::size_t> off;
-  for (std::size_t i = 0; i < want; ++i)
-    if (!answers_match(number_answer(g[i]), number_answer(expected.vector[i]), tolerance)) off.push_back(i + 1);
-  if (off.size() == want) return fmt::format("Every component is off by more than {}.", tolerance_text(tolerance));
-  return fmt::format("Component{} {} (of {}) {} off by more than {}; the others are right.", off.size() == 1 ? "" : "s",
-                     join_numbers(off), want, off.size() == 1 ? "is" : "are", tolerance_text(tolerance));
+  bool short_ones = false;  // components right as far as their fewer decimals go
+  for (std::size_t i = 0; i < want; ++i) {
+    Answer one = number_answer(g[i]);
+    if (i < given.decimals.size()) one.decimals = {given.decimals[i]};
+    const Closeness c = closeness(one, number_answer(expected.vector[i]), p);
+    if (c == Closeness::different) off.push_back(i + 1);
+    short_ones = short_ones || c == Closeness::too_few_decimals;
+  }
+  const std::string by = widened(p)        ? fmt::format(" by more than {}", p.tolerance)
+                         : p.decimals > 0 ? fmt::format(" (not right to {})", decimals_words(p.decimals))
+                                          : std::string();
+  if (off.size() == want) return fmt::format("Every component is off{}.", by);
+  return fmt::format("Component{} {} (of {}) {} off{}; the others {}.", off.size() == 1 ? "" : "s", join_numbers(off),
+                     want, off.size() == 1 ? "is" : "are", by,
+                     short_ones ? fmt::format("agree as far as their decimals go (give {})", decimals_words(p.decimals))
+                                : "are right");
+}
+
+// What a learner is told whose answer has fewer decimals than asked.
+std::string too_few_decimals_nudge(const Exercise& ex, const Answer& given) {
+  const bool several = given.kind == Answer::Kind::vector && given.vector.size() > 1;
+  return fmt::format("It agrees with the answer as far as its decimals go: give {} to {} to have it checked.",
+                     several ? "each number" : "the number", decimals_words(ex.decimals));
 }
 
 std::string quoted(const Trace& tr, std::size_t i) { return fmt::format("\"{}\"", tr.tokens[i]); }
@@ -108,7 +126,7 @@ std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& giv
   const std::string K = s.trace ? quoted(*s.trace, s.k) : std::string();
   // A vector's nudge: which components are off in `what`, then `how` it is made.
   auto off = [&](const std::string& what, const std::string& how) {
-    return components_off(given, s.answer, ex.tolerance, what) + " " + how;
+    return components_off(given, s.answer, precision_of(ex), what) + " " + how;
   };
   switch (ex.ask.quantity) {
     case Quantity::parameter_count: return count_how(ex.ask);
@@ -151,19 +169,36 @@ std::vector<Mistake> mistakes_of(const Exercise& exercise) {
 
 Verdict check(const Exercise& exercise, const Answer& given) {
   const Solved s = solve_run(exercise);
+  const Precision p = precision_of(exercise);
   Verdict v;
   v.expected = s.answer;
-  if (answers_match(given, s.answer, exercise.tolerance)) {
+  const Closeness to_answer = closeness(given, s.answer, p);
+  if (to_answer == Closeness::printed) {
     v.correct = true;
     return v;
   }
-  for (Mistake& m : Mistakes(exercise, s).list()) {
-    if (answers_match(given, m.value, exercise.tolerance)) {
-      v.mistake = std::move(m.name);
-      v.nudge = std::move(m.nudge);
-      return v;
+  std::vector<Mistake> mistakes = Mistakes(exercise, s).list();
+  auto named = [&](Closeness wanted) {
+    for (Mistake& m : mistakes) {
+      if (closeness(given, m.value, p) == wanted) {
+        v.mistake = std::move(m.name);
+        v.nudge = std::move(m.nudge);
+        return true;
+      }
     }
+    return false;
+  };
+  if (named(Closeness::printed)) return v;
+  if (to_answer == Closeness::within_tolerance) {
+    v.correct = true;
+    return v;
   }
+  if (to_answer == Closeness::too_few_decimals) {
+    v.too_few_decimals = true;
+    v.nudge = too_few_decimals_nudge(exercise, given);
+    return v;
+  }
+  if (named(Closeness::within_tolerance)) return v;
   v.nudge = generic_nudge(exercise, s, given);
   return v;
 }

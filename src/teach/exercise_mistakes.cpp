@@ -47,12 +47,15 @@ std::vector<Mistake> Mistakes::list() {
   return std::move(list_);
 }
 
-// A variant counts only when finite and different from the answer and from
-// every earlier variant: each value then explains exactly one mistake.
+// A variant counts only when finite and, to the decimals asked, different from
+// the answer and from every earlier variant: each value then explains exactly
+// one mistake (check() puts a printed match with a variant before a match
+// within a widened tolerance of the answer).
 void Mistakes::add(std::string name, std::string nudge, Answer value) {
-  if (!finite(value) || answers_match(value, s_.answer, ex_.tolerance)) return;
+  const Precision p = precision_of(ex_);
+  if (!finite(value) || closeness(value, s_.answer, p) == Closeness::printed) return;
   for (const Mistake& m : list_)
-    if (answers_match(value, m.value, ex_.tolerance)) return;
+    if (closeness(value, m.value, p) == Closeness::printed) return;
   list_.push_back(Mistake{std::move(name), std::move(nudge), std::move(value)});
 }
 
