@@ -1,7 +1,8 @@
-// Checking answers as issue 12 asks (items 4, 5 and 6): a nudge names only a
-// mistake the exercise's own tables make possible, the tolerance follows the
-// decimals asked for, a value of another row is named as that row, and an
-// answer with fewer decimals than asked is told to give them.
+// Checking answers as issue 12 asks (items 4, 5, 6 and 8): a parameter count
+// defaults to the main command's module, a nudge names only a mistake the
+// exercise's own tables make possible, the tolerance follows the decimals asked
+// for, a value of another row is named as that row, and an answer with fewer
+// decimals than asked is told to give them.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -67,6 +68,18 @@ bool has_mistake(const Exercise& ex, const std::string& name) {
 }
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// ───────────────────────────── item 8: one default for heads ─────────────────────────────
+
+TEST(ExerciseParameters, ParameterCountDefaultsToTheMainCommandsModule) {
+  // One default everywhere (issue 12, item 8): without "multihead" the count is
+  // the wrapper's, and one head of it is SelfAttention_v1: 3 · (3 · 2) = 18.
+  const Exercise ex = parse_exercise(R"({"id": "p", "title": "P", "topic": "heads", "source": "ch. 3.4.2",
+    "task": ["count"], "ask": {"quantity": "parameter_count", "d_in": 3, "d_out": 2}, "hints": ["count"]})",
+                                     "p.json");
+  EXPECT_EQ(ex.ask.multihead, Multihead::wrapper);
+  EXPECT_EQ(solve(ex).number, 18.0);
+}
 
 // ───────────────────────────── item 4: nudges that fit the exercise ─────────────────────────────
 

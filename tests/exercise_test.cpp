@@ -172,16 +172,6 @@ TEST(ExerciseSolve, BooksParameterCount) {
   EXPECT_FALSE(check(ex, parse_answer("2360065", Kind::number)).correct);
 }
 
-TEST(ExerciseSolve, ParameterCountDefaultsToTheMainCommandsModule) {
-  // One default everywhere (issue 12, item 8): without "multihead" the count is
-  // the wrapper's, and one head of it is SelfAttention_v1: 3 · (3 · 2) = 18.
-  const Exercise ex = parse_exercise(R"({"id": "p", "title": "P", "topic": "heads", "source": "ch. 3.4.2",
-    "task": ["count"], "ask": {"quantity": "parameter_count", "d_in": 3, "d_out": 2}, "hints": ["count"]})",
-                                     "p.json");
-  EXPECT_EQ(ex.ask.multihead, Multihead::wrapper);
-  EXPECT_EQ(solve(ex).number, 18.0);
-}
-
 TEST(ExerciseSolve, DropoutScaleIsTwoAtHalf) {
   const Exercise ex = make(kTrainable.substr(0, kTrainable.size() - 1) + R"(, "dropout": 0.5})",
                            R"({"quantity": "dropout_scale"})");
