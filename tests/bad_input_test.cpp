@@ -373,9 +373,9 @@ std::vector<Case> cases() {
   option("trace_empty_name", "--trace ''", {"--trace: expected a file name, got \"\""});
   option("embeddings_empty_name", "-e ''", {"--embeddings: expected a file name, got \"\""});
   option("projection_bogus", "--projection bogus", {"--projection: expected auto, none, rand, linear or table, got \"bogus\""});
-  c.push_back({"params_split_heads_do_not_divide_d_out", "params --d-in 4 --d-out 6 --heads 4", 2,
+  c.push_back({"params_split_heads_do_not_divide_d_out", "params --d-in 4 --d-out 6 --heads 4 --multihead split", 2,
                {"--heads 4: with --multihead split, --d-out 6 must be divisible by the number of heads"},
-               "params --d-in 4 --d-out 6 --heads 4 --json"});
+               "params --d-in 4 --d-out 6 --heads 4 --multihead split --json"});
   c.push_back({"params_d_in_0", "params --d-in 0 --d-out 2", 2,
                {"--d-in: expected a whole number from 1 to 1048576, got \"0\""}, "params --d-in 0 --d-out 2 --json"});
   c.push_back({"params_heads_0", "params --d-in 4 --d-out 4 --heads 0", 2,

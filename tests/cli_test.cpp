@@ -183,13 +183,13 @@ TEST(Cli, FindsItsDataWhenRunFromAnywhere) {
 namespace {
 
 TEST(CliChapter3, ParamsCountsTheBooksModule) {
-  Result r = run("params --d-in 768 --d-out 768 --heads 12");
+  Result r = run("params --d-in 768 --d-out 768 --heads 12 --multihead split");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(has(squash(r.out), "total 2,360,064")) << r.out;
-  r = run("params --d-in 768 --d-out 768 --heads 12 --json");
+  r = run("params --d-in 768 --d-out 768 --heads 12 --multihead split --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["total"], 2360064);
-  r = run("params --d-in 768 --d-out 768 --heads 5");
+  r = run("params --d-in 768 --d-out 768 --heads 5 --multihead split");
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(has(r.err, "divisible")) << r.err;
 }

@@ -260,12 +260,16 @@ CLI::App* add_exercise_command(CLI::App& app, ExerciseCommand& ec, std::string& 
 // attn-explain params --d-in A --d-out B [--heads H] [--multihead KIND].
 CLI::App* add_params_command(CLI::App& app, ParamsOptions& po) {
   CLI::App* params = app.add_subcommand("params", "Count the trainable parameters of the module (the book's exercise 3.3)");
-  params->footer("Example:\n  attn-explain params --d-in 768 --d-out 768 --heads 12\n"
+  params->footer("Examples:\n  attn-explain params --d-in 3 --d-out 2\n"
+                 "      SelfAttention_v1 (one head, as the main command runs it): 18 parameters\n"
+                 "  attn-explain params --d-in 768 --d-out 768 --heads 12 --multihead split\n"
                  "      the chapter's GPT-2-size MultiHeadAttention: 2,360,064 parameters\n");
   params->add_option("--d-in", po.d_in, "Input width d_in")->required()->check(whole_number(1, 1 << 20))->type_name("A");
   params->add_option("--d-out", po.d_out, "Output width d_out")->required()->check(whole_number(1, 1 << 20))->type_name("B");
   params->add_option("--heads", po.heads, "Number of heads")->check(whole_number(1, 4096))->type_name("H")->capture_default_str();
-  params->add_option("--multihead", po.multihead_name, "wrapper or split")
+  params->add_option("--multihead", po.multihead_name,
+                     "wrapper (independent heads, as the main command) or split (one projection split into heads, then "
+                     "out_proj)")
       ->check(one_of(names_in(kMultiheadNames)))
       ->capture_default_str();
   params->add_flag("--qkv-bias", po.qkv_bias, "The query, key and value projections have biases");

@@ -61,8 +61,8 @@ struct ParamsOptions {
   std::uint64_t d_in = 0;
   std::uint64_t d_out = 0;
   std::uint64_t heads = 1;
-  std::string multihead_name = "split";  // as typed
-  Multihead multihead = Multihead::split;  // what it names
+  std::string multihead_name = "wrapper";  // as typed; the main command's default
+  Multihead multihead = Multihead::wrapper;  // what it names
   bool qkv_bias = false;
   bool json = false;
 };
