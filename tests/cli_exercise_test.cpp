@@ -49,6 +49,7 @@ TEST(CliParams, DefaultsToTheMainCommandsModule) {
   EXPECT_TRUE(has(squash(r.out), "total 18\n")) << r.out;
   EXPECT_FALSE(has(r.out, "1 heads")) << r.out;
   EXPECT_FALSE(has(r.out, "out_proj")) << r.out;
+  EXPECT_TRUE(has(r.out, "SelfAttention (one head, as SelfAttention_v1/v2)")) << r.out;  // not "...Wrapper"
   r = run("params --d-in 3 --d-out 2");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(has(squash(r.out), "total 18\n")) << r.out;

@@ -33,10 +33,11 @@ std::string group_digits(std::uint64_t n) {
 
 std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
                                    std::uint64_t heads, Multihead multihead) {
-  std::string out = fmt::format("{}, d_in = {}, d_out = {}, {} head{}\n",
-                                multihead == Multihead::split ? "MultiHeadAttention (split heads, out_proj)"
-                                                              : "MultiHeadAttentionWrapper (independent heads)",
-                                d_in, d_out, heads, heads == 1 ? "" : "s");
+  // One wrapper head is the book's SelfAttention_v1 (SelfAttention_v2 with --qkv-bias).
+  const char* module = multihead == Multihead::split ? "MultiHeadAttention (split heads, out_proj)"
+                       : heads == 1                  ? "SelfAttention (one head, as SelfAttention_v1/v2)"
+                                                     : "MultiHeadAttentionWrapper (independent heads)";
+  std::string out = fmt::format("{}, d_in = {}, d_out = {}, {} head{}\n", module, d_in, d_out, heads, heads == 1 ? "" : "s");
   std::size_t width = 5;
   for (const auto& part : count.parts) width = std::max(width, display_width(part.first));
   for (const auto& part : count.parts) {
