@@ -415,6 +415,21 @@ std::vector<Case> cases() {
                {R"(no\x1B[31mfile\n.json: no such file)"}, ""});
   c.push_back({"echo_focus_of_100_kb", "--focus " + std::string(100000, 'k') + " hi there", 2,
                {"--focus \"kkkk", "kkkk … kkkk", "\": not a token of the sentence"}, ""});
+
+  // -- render TRACE.json: a file that is not a whole trace is one line, exit 1 (issue 13, item 3)
+  auto render = [&](std::string name, std::string content, std::vector<std::string> says) {
+    Case k{name, "render t.json", 1, std::move(says), ""};
+    k.files = {{"t.json", std::move(content)}};
+    c.push_back(std::move(k));
+  };
+  render("render_a_table", kTable, {"t.json: not a trace: \"schema\" is not \"attn-explain/trace@1\""});
+  render("render_truncated", R"({"schema": "attn-explain/trace@1", "sentence": "hi", "tokens": [)",
+         {"t.json:1:", "malformed JSON"});
+  render("render_no_config", R"({"schema": "attn-explain/trace@1", "sentence": "hi", "tokens": ["hi"], "oov_tokens": [],
+         "warnings": []})", {"t.json: \"config\" is missing"});
+  render("render_garbage", garbage(), {"t.json"});
+  c.push_back({"render_missing_file", "render missing.json", 1, {"missing.json: no such file"}, ""});
+  c.push_back({"render_without_trace", "render", 2, {"trace is required"}, ""});
   return c;
 }
 

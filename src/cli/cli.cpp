@@ -33,6 +33,7 @@
 #include "style.hpp"
 #include "unicode.hpp"
 #include "render_svg.hpp"
+#include "trace_read.hpp"
 #include "trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
@@ -118,6 +119,59 @@ void check_output_is_not_an_input(const char* option, const std::string& file, c
                    fmt::format("give {} another file name", option));
 }
 
+// What a run's tables look like: the options the main command and render share.
+struct TableRequest {
+  int precision = 4;
+  bool color = false;
+  std::string stages;  // as --stages gives them; empty: all
+  bool explain = false;
+  std::optional<std::string> focus;
+  std::optional<std::size_t> width;
+};
+
+struct Tables {
+  std::vector<Section> sections;
+  std::string width_note;  // when some tables print in blocks of columns
+};
+
+Tables tables_of(const Trace& trace, const TableRequest& r) {
+  Tables out;
+  const std::size_t focus_row = r.focus ? find_focus(trace, *r.focus) : 0;
+  const std::optional<Explanations> explanations = explanations_for(r.explain);
+  RenderOptions ro = with_precision(r.precision);
+  ro.color = r.color;
+  ro.stages = stages_in(r.stages);
+  ro.explain = explanations ? &*explanations : nullptr;
+  ro.width = table_width(r.width);
+  out.sections = render_sections(trace, ro);
+  if (!tables_fit(trace, ro)) {
+    out.width_note = fmt::format("the widest tables do not fit {} columns and print in blocks of columns; "
+                                 "--svg FILE draws the weights whole",
+                                 ro.width);
+  }
+  // With --focus, the tables print only when --stages asks for them.
+  if (r.focus) {
+    if (r.stages.empty()) out.sections.resize(1);
+    out.sections.push_back(
+        {std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{r.precision, r.color}))});
+  }
+  return out;
+}
+
+// The sections on stdout: all at once, or one at a time with --step on a terminal.
+void show(const std::vector<Section>& sections, bool step) {
+  Pager pager(step);
+  if (!pager.pausing()) {
+    std::string all;
+    for (const Section& section : sections) all += section.text;
+    write_stdout(all);
+    return;
+  }
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    if (!pager.show(sections[i].text, i + 1 == sections.size())) break;
+  }
+}
+
 int run(const MainOptions& o) {
   std::string sentence;
   if (o.words.size() == 1 && o.words[0] == "-") {
@@ -148,28 +202,7 @@ int run(const MainOptions& o) {
   // Everything that can fail is done before anything is written: a failing run
   // leaves the --trace file as it was and prints nothing on stdout.
   const std::string json_text = o.json || !o.trace_file.empty() ? format_json(trace_to_json(trace)) : "";
-  std::vector<Section> sections;
-  std::string width_note;
-  if (!o.json) {
-    const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
-    const std::optional<Explanations> explanations = explanations_for(o.explain);
-    RenderOptions ro = with_precision(o.precision);
-    ro.color = color;
-    ro.stages = stages_in(o.stages);
-    ro.explain = explanations ? &*explanations : nullptr;
-    ro.width = table_width(o.width);
-    sections = render_sections(trace, ro);
-    if (!tables_fit(trace, ro)) {
-      width_note = fmt::format("the widest tables do not fit {} columns and print in blocks of columns; "
-                               "--svg FILE draws the weights whole",
-                               ro.width);
-    }
-    // With --focus, the tables print only when --stages asks for them.
-    if (o.focus) {
-      if (o.stages.empty()) sections.resize(1);
-      sections.push_back({std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{o.precision, color}))});
-    }
-  }
+  const Tables tables = o.json ? Tables{} : tables_of(trace, {o.precision, color, o.stages, o.explain, o.focus, o.width});
   const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
   if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
@@ -192,23 +225,27 @@ int run(const MainOptions& o) {
     std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
   }
   print_notes(ineffective_options(o, trace.settings));
-  if (!width_note.empty()) print_notes({width_note});
+  if (!tables.width_note.empty()) print_notes({tables.width_note});
 
   if (o.json) {
     write_stdout(json_text);
     return 0;
   }
+  show(tables.sections, o.step);
+  return 0;
+}
 
-  Pager pager(o.step);
-  if (!pager.pausing()) {
-    std::string all;
-    for (const Section& section : sections) all += section.text;
-    write_stdout(all);
-    return 0;
-  }
-  for (std::size_t i = 0; i < sections.size(); ++i) {
-    if (!pager.show(sections[i].text, i + 1 == sections.size())) break;
-  }
+int run_render(const RenderCommand& c) {
+  check_output_is_not_an_input("--svg", c.svg_file, c.trace_file);
+  const Trace trace = read_trace(c.trace_file);
+  const bool pictures = !c.svg_file.empty();
+  // As a run: everything is made before anything is written.
+  const Tables tables =
+      pictures ? Tables{} : tables_of(trace, {c.precision, color_for(c.color), c.stages, c.explain, c.focus, c.width});
+  const std::string svg_text = c.svg_file.empty() ? "" : render_svg(trace, SvgOptions{c.precision, heatmap_css()});
+  if (!c.svg_file.empty()) write_file_atomically(c.svg_file, svg_text);
+  if (!tables.width_note.empty()) print_notes({tables.width_note});
+  if (!pictures) show(tables.sections, false);
   return 0;
 }
 
@@ -288,6 +325,7 @@ int run_cli(int argc, char** argv) {
         ec.color = color_for(cl.exercise_color);
         return run_exercise(ec);
       }
+      case Command::render: return run_render(cl.render);
       case Command::explore: return run(cl.main);
     }
     return 0;

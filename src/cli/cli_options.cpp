@@ -296,6 +296,32 @@ CLI::App* add_lesson_command(CLI::App& app, LessonCommand& lc) {
   return lesson;
 }
 
+// attn-explain render TRACE.json: the tables or pictures of a saved run, not computed again.
+CLI::App* add_render_command(CLI::App& app, RenderCommand& rc) {
+  CLI::App* render = app.add_subcommand("render", "Draw a saved trace (from --json or --trace) again: its tables, or "
+                                                  "its pictures, without computing anything");
+  render->footer("Examples:\n  attn-explain --trace run.json \"The dog chased the ball, and it rolled away.\" > /dev/null\n"
+                 "  attn-explain render run.json\n      the run's tables, as the run printed them\n"
+                 "  attn-explain render run.json --svg weights.svg\n      its weights heatmap, the same bytes as --svg on the run\n"
+                 "  attn-explain render run.json --focus it\n      every number behind \"it\", from the saved numbers\n");
+  render->add_option("trace", rc.trace_file, "A trace file, as --json prints it or --trace writes it")
+      ->required()
+      ->type_name("TRACE.json");
+  CLI::Option* svg = render->add_option("--svg", rc.svg_file, "Write the weights heatmap to FILE instead of the tables")
+                         ->check(file_name())
+                         ->type_name("FILE");
+  CLI::Option* stages = render->add_option("--stages", rc.stages, fmt::format("Print only these stages ({})", stage_list()))
+                            ->check(CLI::Validator(check_stage_list, "LIST"));
+  CLI::Option* focus = render->add_option("-f,--focus", rc.focus, "Spell out one token's arithmetic")->type_name("TOKEN|N");
+  CLI::Option* explain = render->add_flag("--explain", rc.explain, "A few plain lines on each stage");
+  CLI::Option* width = render->add_option("--width", rc.width, "Columns the tables must fit (0: no limit)")
+                           ->check(whole_number(0, 100000))
+                           ->type_name("N");
+  svg->excludes(stages)->excludes(focus)->excludes(explain)->excludes(width);
+  add_display_options(*render, rc.precision, rc.color);
+  return render;
+}
+
 // What the parser cannot say alone, command by command.
 void check_params(ParamsOptions& po) {
   po.multihead = *value_named(kMultiheadNames, po.multihead_name);
@@ -324,6 +350,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   CLI::App* exercise = add_exercise_command(app, cl.exercise, cl.exercise_color);
   CLI::App* params = add_params_command(app, cl.params);
   CLI::App* lesson = add_lesson_command(app, cl.lesson);
+  CLI::App* render = add_render_command(app, cl.render);
 
   try {
     app.parse(argc, argv);
@@ -348,6 +375,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     if (cl.lesson.check && cl.lesson.name.empty()) {
       throw UsageError("--check needs a lesson, e.g. attn-explain lesson --check ./my-lesson.json");
     }
+  } else if (render->parsed()) {
+    cl.command = Command::render;
   } else if (exercise->parsed()) {
     cl.command = Command::exercise;
     check_exercise(cl.exercise);

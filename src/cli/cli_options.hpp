@@ -77,7 +77,19 @@ struct LessonCommand {
   std::string color = "auto";
 };
 
-enum class Command { explore, params, lesson, exercise };
+// attn-explain render TRACE.json [--svg FILE] [table options]
+struct RenderCommand {
+  std::string trace_file;  // what --json or --trace wrote
+  std::string svg_file;    // the weights heatmap instead of the tables
+  std::string stages;
+  bool explain = false;
+  std::optional<std::string> focus;
+  std::optional<std::size_t> width;
+  int precision = 4;
+  std::string color = "auto";
+};
+
+enum class Command { explore, params, lesson, exercise, render };
 
 struct CommandLine {
   Command command = Command::explore;
@@ -87,6 +99,7 @@ struct CommandLine {
   LessonCommand lesson;
   ExerciseCommand exercise;
   std::string exercise_color = "auto";
+  RenderCommand render;
 };
 
 // REQUIRES: argv[0..argc) are NUL-terminated strings (argv[0] is the program).

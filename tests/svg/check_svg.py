@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Check the SVG heatmap of real runs against their traces (issue 13, item 2).
+"""Check the SVG heatmap of real runs against their traces (issue 13, item 2),
+and that `render TRACE.json` draws a saved run again byte for byte (item 3).
 
 Usage: check_svg.py BINARY WORK_DIR
 
@@ -9,6 +10,8 @@ in the same run, then checks that the SVG parses as XML (xml.etree), is an
 outside itself (no href or src), has one panel per head and n x n cells per
 panel in row order, and that each cell's data-value is the trace's weight
 printed to the run's precision (the float32 value, rounded as printf rounds).
+Then `render` on the trace must give the same SVG bytes (`--svg`) and the same
+tables on stdout as the run printed.
 Exit status 1 on the first failure, with what differed.
 """
 
@@ -46,10 +49,18 @@ def fail(message):
 def check(binary, work, args, number):
     svg_path = os.path.join(work, "run%d.svg" % number)
     trace_path = os.path.join(work, "run%d.json" % number)
-    run = subprocess.run([binary, "--svg", svg_path, "--trace", trace_path] + args,
-                         capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
+    env = dict(os.environ, NO_COLOR="1")
+    run = subprocess.run([binary, "--svg", svg_path, "--trace", trace_path] + args, capture_output=True, env=env)
     if run.returncode != 0:
         fail("%s: exit %d: %s" % (args, run.returncode, run.stderr))
+    again = os.path.join(work, "again%d.svg" % number)
+    display = [a for k, a in enumerate(args) if a == "--precision" or (k > 0 and args[k - 1] == "--precision")]
+    drawn = subprocess.run([binary, "render", trace_path, "--svg", again] + display, capture_output=True, env=env)
+    if drawn.returncode != 0 or open(again, "rb").read() != open(svg_path, "rb").read():
+        fail("%s: render --svg does not give the run's SVG bytes (exit %d)" % (args, drawn.returncode))
+    tables = subprocess.run([binary, "render", trace_path] + display, capture_output=True, env=env)
+    if tables.returncode != 0 or tables.stdout != run.stdout:
+        fail("%s: render prints other tables than the run (exit %d)" % (args, tables.returncode))
     precision = int(args[args.index("--precision") + 1]) if "--precision" in args else 4
     trace = json.load(open(trace_path, encoding="utf-8"))
     text = open(svg_path, encoding="utf-8").read()
