@@ -69,11 +69,16 @@ TEST(RenderSvg, TextFromTheUserIsEscaped) {
 
 TEST(RenderSvg, ValuesAreLeftOutWhereTheyCannotFit) {
   std::string sentence;
-  for (int k = 0; k < 100; ++k) sentence += "w" + std::to_string(k) + " ";
+  for (int k = 0; k < 100; ++k) {
+    sentence += "w";
+    sentence += std::to_string(k);
+    sentence += " ";
+  }
   const Trace t = run(sentence);
   const std::string svg = render_svg(t, SvgOptions{4, ""});
   EXPECT_EQ(count(svg, "<rect class=\"cell\""), 100u * 100u);
   EXPECT_EQ(count(svg, "<text class=\"value\""), 0u);  // 6 px cells hold no number
+  EXPECT_EQ(count(svg, "<title>"), 0u);  // nor a tooltip each (the picture's own is <title id="svg-title">)
   const std::string small = render_svg(run("How are you doing?"), SvgOptions{4, ""});
   EXPECT_EQ(count(small, "<text class=\"value\""), 25u);
 }

@@ -93,7 +93,9 @@ TEST(RenderTable, WideTablesPrintInBlocksOfColumns) {
   for (const Section& s : sections) {
     if (!s.stage) continue;
     for (const std::string& line : lines_of(s.text)) {
-      if (line.rfind("  ", 0) == 0 && line.find("0.") != std::string::npos) EXPECT_LE(display_width(line), 60u) << line;
+      if (line.rfind("  ", 0) == 0 && line.find("0.") != std::string::npos) {
+        EXPECT_LE(display_width(line), 60u) << line;
+      }
     }
   }
   const std::size_t first = weights.find("\n  it "), second = weights.find("\n  it ", first + 1);

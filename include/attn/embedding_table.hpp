@@ -11,7 +11,8 @@
 //
 // An EmbeddingTable promises: every vector has exactly `dim` finite float32
 // values; token keys are unique and non-empty; when present, the three weight
-// matrices are dim × d_out with the same d_out ≥ 1 and finite values.
+// matrices are dim × d_out with the same d_out from 1 to kLargestWidth (4096)
+// and finite values.
 // Loading a file that breaks any of these throws DataError naming the file and
 // the problem (line:column for malformed JSON, the token for a bad vector).
 #pragma once

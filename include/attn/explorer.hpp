@@ -23,7 +23,9 @@
 namespace attn {
 
 // Throws DataError for a sentence that is empty, not valid UTF-8, longer than
-// max_tokens tokens, or (with OovPolicy::error) has unknown words, and
+// max_tokens tokens, or (with OovPolicy::error) has unknown words, for a run
+// whose memory estimate (taken before anything is computed) is over
+// memory.limit, and
 // UsageError for settings that
 // contradict each other or the table (projection "table" without weights, a
 // d_out the projection cannot give, d_out not divisible by the heads for

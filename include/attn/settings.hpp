@@ -104,6 +104,19 @@ inline const char* to_string(const std::optional<Projection>& requested) {
 constexpr std::size_t kDefaultMaxTokens = 256;
 constexpr std::size_t kLargestMaxTokens = 2048;
 
+// The widest queries, keys and values: the most --d-out allows, and the most
+// columns a table's weights may have.
+constexpr std::size_t kLargestWidth = 4096;
+
+// The memory a run may take: the limit, and what its caller will make of the
+// trace besides holding it, per number of the trace (its text: the JSON trace,
+// the tables). The engine's estimate (memory_estimate.hpp) counts both before
+// anything is computed, and refuses a run estimated over the limit.
+struct MemoryBudget {
+  std::uint64_t limit = std::uint64_t{1} << 30;  // bytes: 1 GiB unless --max-memory says otherwise
+  std::uint64_t text_per_number = 16;            // the JSON trace's: 12 bytes a number, up to 15, and margin
+};
+
 // One run, as asked for: the sentence and every setting (the options of the
 // main command, or a lesson's "run").
 struct Request {
@@ -122,6 +135,7 @@ struct Request {
   Multihead multihead = Multihead::wrapper;
   OovPolicy oov = OovPolicy::hash;
   std::size_t max_tokens = kDefaultMaxTokens;  // a longer sentence is a DataError
+  MemoryBudget memory;  // a run estimated to take more than memory.limit is a DataError
 };
 
 // Every setting in force for a run, as it ends up in the trace's "config":

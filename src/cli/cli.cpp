@@ -38,6 +38,7 @@
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
 #include "echo.hpp"
+#include "memory_budget.hpp"
 #include "output.hpp"
 #include "run_notes.hpp"
 #include "pager.hpp"
@@ -162,9 +163,8 @@ Tables tables_of(const Trace& trace, const TableRequest& r) {
 void show(const std::vector<Section>& sections, bool step) {
   Pager pager(step);
   if (!pager.pausing()) {
-    std::string all;
-    for (const Section& section : sections) all += section.text;
-    write_stdout(all);
+    // Section by section: the tables of a long sentence are not held twice.
+    for (const Section& section : sections) write_stdout(section.text);
     return;
   }
   for (std::size_t i = 0; i < sections.size(); ++i) {
@@ -179,13 +179,14 @@ int run(const MainOptions& o) {
   } else {
     for (const std::string& w : o.words) sentence += (sentence.empty() ? "" : " ") + w;
   }
-  const Request request = make_request(o, std::move(sentence));
+  const bool color = color_for(o.color);
+  Request request = make_request(o, std::move(sentence));
+  request.memory = memory_budget(o, color);
 
   const std::filesystem::path table_path = o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings);
   check_output_is_not_an_input("--trace", o.trace_file, table_path);
   check_output_is_not_an_input("--svg", o.svg_file, table_path);
   const EmbeddingTable table = load_table(table_path);
-  const bool color = color_for(o.color);
 
   if (!o.compare.empty()) {
     print_notes(ineffective_with_compare(o));
@@ -201,7 +202,7 @@ int run(const MainOptions& o) {
 
   // Everything that can fail is done before anything is written: a failing run
   // leaves the --trace file as it was and prints nothing on stdout.
-  const std::string json_text = o.json || !o.trace_file.empty() ? format_json(trace_to_json(trace)) : "";
+  const std::string json_text = o.json || !o.trace_file.empty() ? trace_json_text(trace) : "";
   const Tables tables = o.json ? Tables{} : tables_of(trace, {o.precision, color, o.stages, o.explain, o.focus, o.width});
   const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
@@ -335,7 +336,10 @@ int run_cli(int argc, char** argv) {
     print_error(e.message(), e.hint());
     return e.exit_code();
   } catch (const std::bad_alloc&) {
-    print_error("out of memory", "");
+    // Everything the run held is freed by now; still, this line allocates nothing.
+    std::fputs("attn-explain: error: out of memory: the run needed more than the system would give it\n"
+               "give a shorter sentence, fewer heads or a smaller --d-out\n",
+               stderr);
     return 1;
   } catch (const std::exception& e) {
     print_error(fmt::format("internal error: {}", e.what()), "please report this as a bug");

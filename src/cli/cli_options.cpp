@@ -1,6 +1,7 @@
 #include "cli_options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -82,6 +83,30 @@ CLI::Validator probability() {
       "[0,1)");
 }
 
+// --max-memory: a whole number and a unit, K, M, G or T (1024, 1024², ...), from
+// 1M to 1T; rewritten to the number of bytes.
+CLI::Validator memory_size() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const std::string expected = fmt::format("expected a size from 1M to 1T, such as 512M or 4G, got \"{}\"", text);
+        if (text.empty()) return expected;
+        const char last = static_cast<char>(std::toupper(static_cast<unsigned char>(text.back())));
+        const std::size_t unit = std::string_view("KMGT").find(last);
+        const std::string digits = text.substr(0, text.size() - 1);
+        if (unit == std::string_view::npos || digits.empty() || digits.size() > 16 ||
+            digits.find_first_not_of("0123456789") != std::string::npos) {
+          return expected;
+        }
+        const std::uint64_t value = std::strtoull(digits.c_str(), nullptr, 10);  // at most 16 digits: no overflow
+        const int shift = 10 * static_cast<int>(unit + 1);
+        constexpr std::uint64_t kLeast = std::uint64_t{1} << 20, kMost = std::uint64_t{1} << 40;
+        if (value > kMost >> shift || value << shift < kLeast) return expected;
+        text = std::to_string(value << shift);
+        return {};
+      },
+      "");
+}
+
 // The names of a settings.hpp table (kSoftmaxNames, ...), after `first`.
 template <class Names>
 std::vector<std::string> names_in(const Names& table, std::vector<std::string> first = {}) {
@@ -147,7 +172,7 @@ void add_main_options(CLI::App& app, MainOptions& o) {
       ->type_name("N")
       ->capture_default_str();
   app.add_option("--d-out", o.d_out, "Width of queries, keys and values (default: d_in)")
-      ->check(whole_number(1, 4096))
+      ->check(whole_number(1, kLargestWidth))
       ->type_name("N");
   app.add_flag("--no-scale", o.no_scale, "Skip the division by sqrt(d_k)");
   app.add_flag("--qkv-bias", o.qkv_bias, "Give the nn.Linear projections biases (with --projection linear)");
@@ -183,6 +208,10 @@ void add_main_options(CLI::App& app, MainOptions& o) {
       ->check(whole_number(1, kLargestMaxTokens))
       ->type_name("N")
       ->capture_default_str();
+  app.add_option("--max-memory", o.max_memory,
+                 "Refuse a run estimated to need more memory: 512M, 4G, ... (default 1G)")
+      ->transform(memory_size())
+      ->type_name("SIZE");
   app.add_option("--precision", o.precision, "Decimals shown in tables")
       ->check(whole_number(0, 9))
       ->type_name("N")
@@ -411,6 +440,7 @@ Request make_request(const MainOptions& o, std::string sentence) {
   request.multihead = *value_named(kMultiheadNames, o.multihead);
   request.oov = *value_named(kOovNames, o.oov);
   request.max_tokens = o.max_tokens;
+  request.memory.limit = o.max_memory;  // what the output costs is set where the colour is known (run())
   return request;
 }
 

@@ -43,6 +43,7 @@ struct MainOptions {
   std::string multihead = "wrapper";
   std::string oov = "hash";
   std::size_t max_tokens = kDefaultMaxTokens;
+  std::uint64_t max_memory = MemoryBudget{}.limit;  // bytes
   int precision = 4;
   bool json = false;
   std::string trace_file;

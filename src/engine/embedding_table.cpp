@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/error.hpp"
+#include "attn/settings.hpp"
 #include "json_file.hpp"
 #include "echo.hpp"
 #include "text_file.hpp"
@@ -19,7 +20,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxDim = 4096;
+constexpr std::size_t kMaxDim = kLargestWidth;  // as the weights' d_out, as --d-out
 constexpr int kMaxDepth = 16;  // a table is at most 4 levels deep; this is generous
 
 
@@ -55,6 +56,10 @@ Matrix to_weight(const json& j, std::size_t dim, const std::string& source, cons
     }
     if (r == 0) {
       d_out = row.size();
+      if (d_out > kLargestWidth) {
+        throw DataError(fmt::format("{}: {} row 0 has {} columns, more than the limit of {} (the widest --d-out)", source,
+                                    where, d_out, kLargestWidth));
+      }
       m = Matrix(dim, d_out);
     } else if (row.size() != d_out) {
       throw DataError(fmt::format("{}: {} row {} has {} columns, row 0 has {}", source, where, r,

@@ -4,6 +4,7 @@
 
 #include "attention.hpp"
 #include "embed.hpp"
+#include "memory_estimate.hpp"
 #include "attn/error.hpp"
 #include "numeric_check.hpp"
 #include "parameters.hpp"
@@ -101,6 +102,8 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
   s.oov = request.oov;
   check_settings(s);
   s.head_dim = s.multihead == Multihead::split ? s.d_out / s.heads : s.d_out;
+  // Before anything is computed: a run too large for the budget is refused whole.
+  check_memory(s, trace.tokens.size(), request.sentence.size(), request.memory);
 
   Embedded embedded = embed(trace.tokens, table, request.oov);
   trace.inputs = std::move(embedded.inputs);

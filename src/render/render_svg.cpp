@@ -23,6 +23,7 @@ constexpr double kCharWidth = 6.6;     // px per column of an 11 px label, a gen
 constexpr double kValueCharWidth = 5.6;  // px per character of a 9 px value
 constexpr int kPanelsPerRow = 4;
 constexpr int kGap = 36;  // between panels, and around the picture
+constexpr std::size_t kTooltipTokens = 64;  // cells carry a <title> up to this many tokens
 
 // The side of a cell: a picture about 480 px wide per panel, cells 6 to 44 px.
 int cell_size(std::size_t n) { return std::clamp(static_cast<int>(480 / std::max<std::size_t>(n, 1)), 6, 44); }
@@ -89,9 +90,12 @@ std::string panel(const Trace& t, std::size_t head, const Layout& l, const Colou
       const std::string shown = format_number(w, precision);
       out += fmt::format(
           "<rect class=\"cell\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" data-row=\"{}\" data-col=\"{}\" "
-          "data-value=\"{}\"><title>{} → {}: {}</title></rect>\n",
-          cx, row_y, l.cell, l.cell, hex(fill), i + 1, j + 1, shown, xml_text(fit_label(t.tokens[i])),
-          xml_text(fit_label(t.tokens[j])), shown);
+          "data-value=\"{}\"",
+          cx, row_y, l.cell, l.cell, hex(fill), i + 1, j + 1, shown);
+      // A tooltip per cell while the cells are big enough to point at; past that, the file would be mostly tooltips.
+      out += l.n <= kTooltipTokens ? fmt::format("><title>{} → {}: {}</title></rect>\n", xml_text(fit_label(t.tokens[i])),
+                                                 xml_text(fit_label(t.tokens[j])), shown)
+                                   : std::string("/>\n");
       const std::string value = cell_value(w, precision, l.cell);
       if (!value.empty()) {
         out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\" style=\"fill: {}\">{}</text>\n", cx + half, row_y + half,

@@ -6,8 +6,10 @@
 // colour_scale.hpp (from 0 to the largest weight of the run, shown by a colour
 // bar with its two ends), the largest weight of each row outlined (every one of
 // a tie, none in a row of equal weights), and the value printed in the cell
-// when the cell is wide enough for it. Every cell also carries a <title> with
-// its query, key and value, so a viewer that shows tooltips reads them.
+// when the cell is wide enough for it. Up to 64 tokens every cell also carries
+// a <title> with its query, key and value, so a viewer that shows tooltips
+// reads them (past that, cells are a few pixels wide and the titles would be
+// most of the file: 256 tokens make 65,536 cells).
 //
 // It promises: a well-formed standalone SVG 1.1 document (the style is inlined
 // from data/svg/heatmap.css, no external reference), n × n <rect class="cell">

@@ -131,7 +131,9 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
   std::string out;
   for (std::size_t k = 0; k < blocks.size(); ++k) {
     const auto [first, last] = blocks[k];
-    out += (k ? "\n" : "") + dim(fmt::format("  columns {}–{} of {}", first + 1, last, m.cols), style.color) + "\n";
+    if (k > 0) out += '\n';
+    out += dim(fmt::format("  columns {}–{} of {}", first + 1, last, m.cols), style.color);
+    out += '\n';
     out += matrix_block(m, l, precision, style, first, last);
   }
   return out;

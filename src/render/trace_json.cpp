@@ -1,19 +1,37 @@
 #include "trace_json.hpp"
 
+#include <array>
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
+#include <iterator>
+#include <string_view>
 
 #include <fmt/format.h>
+
+#include "memory_estimate.hpp"
 
 namespace attn {
 
 using json = nlohmann::ordered_json;
 
+namespace {
+
+// The float's shortest float32 round-trip digits (fmt prints them), read as a
+// double: printed back as a double, those digits come out unchanged, so the JSON
+// holds exactly what float32 had. REQUIRES: value is finite.
+double shortest_as_double(float value) {
+  std::array<char, 32> digits{};
+  const auto printed = fmt::format_to_n(digits.data(), digits.size(), "{}", value);
+  double d = 0.0;
+  std::from_chars(digits.data(), printed.out, d);
+  return d;
+}
+
+}  // namespace
+
 json float_to_json(float value) {
   if (!std::isfinite(value)) return nullptr;
-  // fmt prints the shortest float32 round-trip digits; as a double those digits
-  // print back unchanged, so the JSON holds exactly what float32 had.
-  return std::strtod(fmt::format("{}", value).c_str(), nullptr);
+  return shortest_as_double(value);
 }
 
 json matrix_to_json(const Matrix& m) {
@@ -118,7 +136,226 @@ void write(const json& j, int indent, std::string& out) {
   }
 }
 
+// The trace's text, appended piece by piece in the layout write() gives its tree.
+class TraceText {
+ public:
+  explicit TraceText(std::string& out) : out_(out) {}
+
+  void trace(const Trace& t) {
+    open_object();
+    key(0, "schema");
+    string(kTraceSchema);
+    key(0, "sentence");
+    string(t.sentence);
+    key(0, "tokens");
+    strings(t.tokens);
+    key(0, "oov_tokens");
+    strings(t.oov_tokens);
+    key(0, "config");
+    settings(t.settings, 1);
+    key(0, "inputs");
+    matrix(t.inputs, 1);
+    key(0, "heads");
+    heads(t.heads, 1);
+    key(0, "concatenated");
+    optional_matrix(t.concatenated, 1);
+    key(0, "out_proj");
+    if (t.out_proj) {
+      open_object();
+      key(1, "weight");
+      matrix(t.out_proj->weight, 2);
+      key(1, "bias");
+      numbers(t.out_proj->bias);
+      close_object(1);
+    } else {
+      out_ += "null";
+    }
+    key(0, "output");
+    matrix(t.output, 1);
+    key(0, "warnings");
+    strings(t.warnings);
+    close_object(0);
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;  // no member yet in the object being written
+
+  void pad(int indent) { out_.append(static_cast<std::size_t>(indent) * 2, ' '); }
+  void open_object() {
+    out_ += "{\n";
+    first_ = true;
+  }
+  // The next member of an object whose braces are at `level`.
+  void key(int level, std::string_view name) {
+    out_ += first_ ? "" : ",\n";
+    first_ = false;
+    pad(level + 1);
+    out_ += '"';
+    out_ += name;
+    out_ += "\": ";
+  }
+  void close_object(int level) {
+    out_ += '\n';
+    pad(level);
+    out_ += '}';
+    first_ = false;  // the enclosing object has members
+  }
+
+  void string(std::string_view s) { out_ += json(s).dump(-1, ' ', false, json::error_handler_t::replace); }
+  void strings(const std::vector<std::string>& list) {
+    out_ += '[';
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (i) out_ += ", ";
+      string(list[i]);
+    }
+    out_ += ']';
+  }
+  template <class Unsigned>
+  void whole(Unsigned n) {
+    fmt::format_to(std::back_inserter(out_), "{}", n);
+  }
+  // A double as nlohmann's serializer writes it (the same routine).
+  void real(double x) {
+    if (!std::isfinite(x)) {
+      out_ += "null";
+      return;
+    }
+    std::array<char, 64> text{};
+    const char* end = nlohmann::detail::to_chars(text.data(), text.data() + text.size(), x);
+    out_.append(text.data(), static_cast<std::size_t>(end - text.data()));
+  }
+  void number(float x) {
+    if (!std::isfinite(x)) {
+      out_ += "null";
+      return;
+    }
+    real(shortest_as_double(x));
+  }
+  void numbers(std::span<const float> row) {
+    out_ += '[';
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i) out_ += ", ";
+      number(row[i]);
+    }
+    out_ += ']';
+  }
+  // A matrix whose closing bracket is at `level`: one row per line.
+  void matrix(const Matrix& m, int level) {
+    if (m.rows == 0) {
+      out_ += "[]";
+      return;
+    }
+    out_ += "[\n";
+    for (std::size_t r = 0; r < m.rows; ++r) {
+      pad(level + 1);
+      numbers(m.row(r));
+      out_ += r + 1 < m.rows ? ",\n" : "\n";
+    }
+    pad(level);
+    out_ += ']';
+  }
+  void optional_matrix(const std::optional<Matrix>& m, int level) {
+    if (m) {
+      matrix(*m, level);
+    } else {
+      out_ += "null";
+    }
+  }
+  void optional_numbers(const std::optional<std::vector<float>>& v) {
+    if (v) {
+      numbers(*v);
+    } else {
+      out_ += "null";
+    }
+  }
+
+  void settings(const Settings& s, int at) {
+    open_object();
+    key(at, "embeddings"), string(s.table_path);
+    key(at, "table_name"), string(s.table_name);
+    key(at, "projection"), string(to_string(s.projection));
+    key(at, "projection_requested"), string(to_string(s.projection_requested));
+    key(at, "seed"), whole(s.seed);
+    key(at, "d_in"), whole(s.d_in);
+    key(at, "d_out"), whole(s.d_out);
+    key(at, "heads"), whole(s.heads);
+    key(at, "multihead"), string(to_string(s.multihead));
+    key(at, "head_dim"), whole(s.head_dim);
+    key(at, "qkv_bias"), out_ += s.qkv_bias ? "true" : "false";
+    key(at, "scale"), out_ += s.scale ? "true" : "false";
+    key(at, "softmax"), string(to_string(s.softmax));
+    key(at, "causal"), out_ += s.causal ? "true" : "false";
+    key(at, "causal_method"), string(to_string(s.causal_method));
+    key(at, "dropout"), real(s.dropout);
+    key(at, "dropout_seed");
+    if (s.dropout_seed) {
+      whole(*s.dropout_seed);
+    } else {
+      out_ += "null";
+    }
+    key(at, "oov"), string(to_string(s.oov));
+    close_object(at);
+  }
+
+  void head(const HeadTrace& h, int at) {
+    open_object();
+    const std::pair<const char*, const std::optional<Matrix>*> weights[] = {
+        {"W_query", &h.W_query}, {"W_key", &h.W_key}, {"W_value", &h.W_value}};
+    for (const auto& [name, m] : weights) key(at, name), optional_matrix(*m, at + 1);
+    const std::pair<const char*, const std::optional<std::vector<float>>*> biases[] = {
+        {"b_query", &h.b_query}, {"b_key", &h.b_key}, {"b_value", &h.b_value}};
+    for (const auto& [name, v] : biases) key(at, name), optional_numbers(*v);
+    key(at, "queries"), matrix(h.queries, at + 1);
+    key(at, "keys"), matrix(h.keys, at + 1);
+    key(at, "values"), matrix(h.values, at + 1);
+    key(at, "scale"), number(h.scale_divisor);
+    key(at, "scores"), matrix(h.attn_scores, at + 1);
+    key(at, "scaled_scores"), matrix(h.scaled_scores, at + 1);
+    key(at, "masked_scores"), optional_matrix(h.masked_scores, at + 1);
+    key(at, "masked_weights"), optional_matrix(h.masked_weights, at + 1);
+    key(at, "weights"), matrix(h.attn_weights, at + 1);
+    key(at, "dropout_mask"), optional_matrix(h.dropout_mask, at + 1);
+    key(at, "dropped_weights"), optional_matrix(h.dropped_weights, at + 1);
+    key(at, "context"), matrix(h.context_vec, at + 1);
+    close_object(at);
+  }
+
+  void heads(const std::vector<HeadTrace>& list, int level) {
+    if (list.empty()) {
+      out_ += "[]";
+      return;
+    }
+    out_ += "[\n";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      pad(level + 1);
+      head(list[i], level + 1);
+      out_ += i + 1 < list.size() ? ",\n" : "\n";
+    }
+    pad(level);
+    out_ += ']';
+  }
+};
+
 }  // namespace
+
+std::string trace_json_text(const Trace& t) {
+  // Room for the most the text takes, so that it does not grow by copying: a
+  // number, at most "-123456789000000.0, " (nine digits, the point at the
+  // fifteenth place); a row, its indentation and brackets; a string byte, \u001b.
+  constexpr std::uint64_t kMostBytesPerNumber = 20, kMostBytesPerStringByte = 6, kKeysAndConfig = 4096;
+  std::uint64_t string_bytes = t.sentence.size() + t.settings.table_path.size() + t.settings.table_name.size();
+  for (const auto* list : {&t.tokens, &t.oov_tokens, &t.warnings})
+    for (const std::string& s : *list) string_bytes += s.size() + 4;
+  const MemoryEstimate counted = count_trace(t);
+  std::string out;
+  // Pages of it that are never written are never resident.
+  out.reserve(counted.numbers * kMostBytesPerNumber + counted.rows * kTextBytesPerRow +
+              string_bytes * kMostBytesPerStringByte + kKeysAndConfig);
+  TraceText(out).trace(t);
+  out += '\n';
+  return out;
+}
 
 json trace_to_json(const Trace& t) {
   json heads = json::array();

@@ -20,6 +20,12 @@ namespace attn {
 
 nlohmann::ordered_json trace_to_json(const Trace& trace);
 
+// format_json(trace_to_json(trace)), byte for byte, written straight into one
+// string reserved at the largest size its numbers can take (memory_estimate.hpp):
+// no JSON tree is built, so besides the Trace the text is the only copy of the
+// numbers, and no allocation is left to fail while a tree is taken apart.
+std::string trace_json_text(const Trace& trace);
+
 // A float as JSON: the shortest decimal that round-trips as float32, or null.
 nlohmann::ordered_json float_to_json(float value);
 nlohmann::ordered_json matrix_to_json(const Matrix& m);
