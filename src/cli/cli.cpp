@@ -24,6 +24,7 @@
 #include "explanations.hpp"
 #include "attn/explorer.hpp"
 #include "lesson.hpp"
+#include "render_html.hpp"
 #include "render_lesson.hpp"
 #include "render_compare.hpp"
 #include "render_focus.hpp"
@@ -92,12 +93,36 @@ void print_notes(const std::vector<std::string>& notes) {
   for (const std::string& note : notes) std::fputs(fmt::format("{}: note: {}\n", kProgram, note).c_str(), stderr);
 }
 
-// --trace onto a file the run reads would replace that file: refused before anything runs.
-void check_trace_is_not_an_input(const std::string& trace_file, const std::filesystem::path& table_path) {
+// An output file (--trace, --html) onto a file the run reads would replace that file: refused before anything runs.
+void check_not_an_input(const char* option, const std::string& output, const std::filesystem::path& input,
+                        const char* what) {
   std::error_code ec;
-  if (trace_file.empty() || !std::filesystem::equivalent(trace_file, table_path, ec)) return;
-  throw UsageError(fmt::format("--trace {}: that is the embedding table this run reads; it would be replaced", trace_file),
-                   "give --trace another file name");
+  if (output.empty() || !std::filesystem::equivalent(output, input, ec)) return;
+  throw UsageError(fmt::format("{} {}: that is {} this run reads; it would be replaced", option, output, what),
+                   fmt::format("give {} another file name", option));
+}
+
+// --html and --trace naming one file: one would replace the other.
+void check_outputs_differ(const std::string& trace_file, const std::string& html_file) {
+  if (trace_file.empty() || html_file.empty()) return;
+  std::error_code ec1, ec2;
+  const std::filesystem::path a = std::filesystem::weakly_canonical(trace_file, ec1);
+  const std::filesystem::path b = std::filesystem::weakly_canonical(html_file, ec2);
+  if (trace_file == html_file || (!ec1 && !ec2 && a == b)) {
+    throw UsageError(fmt::format("--html {}: that is the --trace file too; one would replace the other", html_file),
+                     "give --html another file name");
+  }
+}
+
+// The page --html writes, made before any file is written.
+std::string html_page(const MainOptions& o, const Trace& trace) {
+  const std::optional<Explanations> explanations = explanations_for(o.explain);
+  HtmlOptions options;
+  options.precision = o.precision;
+  options.explain = explanations ? &*explanations : nullptr;
+  options.stages = stages_in(o.stages);
+  if (o.focus) options.focus_row = find_focus(trace, *o.focus);
+  return render_html_report(trace, options, load_html_assets());
 }
 
 int run(const MainOptions& o) {
@@ -110,7 +135,9 @@ int run(const MainOptions& o) {
   const Request request = make_request(o, std::move(sentence));
 
   const std::filesystem::path table_path = o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings);
-  check_trace_is_not_an_input(o.trace_file, table_path);
+  check_not_an_input("--trace", o.trace_file, table_path, "the embedding table");
+  check_not_an_input("--html", o.html_file, table_path, "the embedding table");
+  check_outputs_differ(o.trace_file, o.html_file);
   const EmbeddingTable table = load_table(table_path);
   const bool color = color_for(o.color);
 
@@ -129,6 +156,7 @@ int run(const MainOptions& o) {
   // Everything that can fail is done before anything is written: a failing run
   // leaves the --trace file as it was and prints nothing on stdout.
   const std::string json_text = o.json || !o.trace_file.empty() ? format_json(trace_to_json(trace)) : "";
+  const std::string html_text = o.html_file.empty() ? "" : html_page(o, trace);
   std::vector<Section> sections;
   if (!o.json) {
     const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
@@ -145,6 +173,7 @@ int run(const MainOptions& o) {
     }
   }
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
+  if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
 
   if (!trace.oov_tokens.empty()) {
     // At most kNamedUnknown words, each cut to 20 columns: a pasted paragraph gives one short line.
@@ -231,6 +260,14 @@ int run_lesson_command(const LessonCommand& c) {
     return 0;
   }
   const std::optional<Explanations> explanations = explanations_for(c.explain);
+  if (!c.html_file.empty()) {
+    check_not_an_input("--html", c.html_file, lesson.path, "the lesson file");
+    HtmlOptions options;
+    options.precision = c.precision;
+    options.explain = explanations ? &*explanations : nullptr;
+    write_file_atomically(c.html_file, render_html_lesson(lesson, run_lesson(lesson), options, load_html_assets()));
+    return 0;
+  }
   const std::vector<std::string> pages =
       render_lesson(lesson, run_lesson(lesson), LessonOptions{c.precision, color_for(c.color), explanations ? &*explanations : nullptr});
   Pager pager(true);

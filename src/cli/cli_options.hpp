@@ -46,6 +46,7 @@ struct MainOptions {
   int precision = 4;
   bool json = false;
   std::string trace_file;
+  std::string html_file;  // --html: also write the run as an HTML page
   std::string color = "auto";
   std::string stages;  // comma-separated stage names; empty: all
   bool explain = false;
@@ -73,6 +74,7 @@ struct LessonCommand {
   bool explain = false;
   int precision = 4;
   std::string color = "auto";
+  std::string html_file;  // --html: write the lesson as an HTML page instead of paging through it
 };
 
 enum class Command { explore, params, lesson, exercise };
