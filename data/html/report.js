@@ -7,8 +7,8 @@
 //   - selecting a token of a line view (click, or the arrow keys), which dims
 //     the other tokens' lines and, for a long sentence, draws all its lines;
 //   - #cell=[NAME-]hH-rR-cC in the address (head, row, column from 1) opens a
-//     cell's popup when the page loads: #cell=h1-r8-c5, or #cell=s3-h1-r2-c2
-//     for step 3 of a lesson.
+//     cell's popup on the heatmap of the weights when the page loads:
+//     #cell=h1-r8-c5, or #cell=s7-h1-r2-c2 for the run step 7 of a lesson shows.
 // The numbers come from the JSON block #attn-data (render_html_data.hpp):
 // every number is the text the tables print; nothing here computes attention.
 // The only arithmetic is exact decimal arithmetic on those printed digits, to
@@ -215,13 +215,23 @@
     }
   }
 
-  // Shows the popup under a box given in client coordinates.
+  // Shows the popup next to a box given in client coordinates: under it, or
+  // above it when there is no room below.
   function place(box) {
     popup.hidden = false;
-    var width = popup.offsetWidth, left = box.left + window.scrollX;
-    var room = document.documentElement.clientWidth + window.scrollX - width - 8;
-    popup.style.left = Math.max(window.scrollX + 4, Math.min(left, room)) + 'px';
-    popup.style.top = (box.bottom + window.scrollY + 6) + 'px';
+    var width = popup.offsetWidth, height = popup.offsetHeight;
+    var viewWidth = document.documentElement.clientWidth, viewHeight = window.innerHeight;
+    var left = Math.max(4, Math.min(box.left, viewWidth - width - 8));
+    var top = box.bottom + 6;
+    if (top + height > viewHeight && box.top - height - 6 >= 0) top = box.top - height - 6;
+    popup.style.left = (left + window.scrollX) + 'px';
+    popup.style.top = (top + window.scrollY) + 'px';
+  }
+
+  // Scrolls an element into view when none of it is in view.
+  function reveal(element) {
+    var box = element.getBoundingClientRect();
+    if (box.bottom < 0 || box.top > window.innerHeight) element.scrollIntoView({ block: 'center' });
   }
 
   function runOf(element) {
@@ -430,17 +440,18 @@
     var container = m[1] ? document.querySelector('.run[data-name="' + m[1] + '"]') : document.querySelector('.run');
     if (!container) return;
     var key = 'h' + (Number(m[2]) - 1) + '.w', i = Number(m[3]) - 1, j = Number(m[4]) - 1;
+    // The picture of the weights first (near the top), else their table.
+    var svg = container.querySelector('svg.heatmap[data-m="' + key + '"]');
+    if (svg) {
+      reveal(svg);
+      showHeatmapCell(svg, i, j, true);
+      return;
+    }
     var table = container.querySelector('table.matrix[data-m="' + key + '"]');
     var td = table && cellAt(table, i, j);
     if (td) {
-      td.scrollIntoView({ block: 'center' });
+      reveal(td);
       showCell(td, true);
-      return;
-    }
-    var svg = container.querySelector('svg.heatmap[data-m="' + key + '"]');
-    if (svg) {
-      svg.scrollIntoView({ block: 'center' });
-      showHeatmapCell(svg, i, j, true);
     }
   }
   window.addEventListener('hashchange', openFromAddress);

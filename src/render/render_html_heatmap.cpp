@@ -20,7 +20,9 @@ namespace {
 
 constexpr int kPictureSize = 420;  // the longer side of the cells, in CSS pixels, at most
 constexpr int kLargestCell = 40, kSmallestCell = 2;
-constexpr int kLabelledCell = 12;  // smaller cells carry no labels (pointing at one names it)
+constexpr int kLabelledCell = 10;  // smaller cells carry no labels (pointing at one names it)
+constexpr std::size_t kLabelledUpTo = 64;  // up to this many rows and columns, cells are kLabelledCell at least
+constexpr int kOutlinedCell = 5;  // smaller cells are too small for an outline: the weights' list names the largest
 constexpr double kCharWidth = 0.6;  // an average character, in ems
 constexpr int kValueFont = 9;
 constexpr std::uint8_t kNotFinite = 255;  // the palette entry of a value that is not finite
@@ -73,8 +75,9 @@ Geometry geometry_of(const HtmlMatrix& h) {
   Geometry g;
   const int longer = static_cast<int>(std::max(m.rows, m.cols));
   g.cell = std::clamp(kPictureSize / longer, kSmallestCell, kLargestCell);
+  if (std::max(m.rows, m.cols) <= kLabelledUpTo) g.cell = std::max(g.cell, kLabelledCell);
   if (g.cell >= kLabelledCell) {
-    g.font = std::min(12, g.cell - 2);
+    g.font = std::min(12, g.cell - 1);
     g.left = std::min(140, static_cast<int>(std::ceil(widest(h.rows) * kCharWidth * g.font)) + 6);
     g.top = std::min(110, static_cast<int>(std::ceil(widest(h.cols) * kCharWidth * g.font)) + 6);
   }
@@ -125,7 +128,7 @@ std::string values_svg(const HtmlMatrix& h, const Geometry& g) {
 
 // An outline round each row's largest weight, as one path.
 std::string maxima_svg(const HtmlMatrix& h, const Geometry& g) {
-  if (!h.mark_row_max) return "";
+  if (!h.mark_row_max || g.cell < kOutlinedCell) return "";
   const Matrix& m = *h.m;
   const std::vector<char> top = row_maxima(m, h.precision);
   std::string d;
@@ -134,7 +137,7 @@ std::string maxima_svg(const HtmlMatrix& h, const Geometry& g) {
     const int x = g.left + g.cell * static_cast<int>(k % m.cols), y = g.top + g.cell * static_cast<int>(k / m.cols);
     d += fmt::format("M{} {}h{}v{}h-{}z", x, y, g.cell, g.cell, g.cell);
   }
-  return d.empty() ? "" : fmt::format("<path class=\"top\" d=\"{}\"/>", d);
+  return d.empty() ? "" : fmt::format("<path class=\"top\" stroke-width=\"{}\" d=\"{}\"/>", g.cell >= 20 ? 2.5 : 1.5, d);
 }
 
 }  // namespace

@@ -43,17 +43,14 @@ LineGeometry geometry_of(const std::vector<std::string>& tokens) {
   return g;
 }
 
-// The keys of row i that get a line: all of them, or the strongest few (ties with the last one included).
+// The keys of row i that get a line: all of them, or the strongest few (of equal ones, the first).
 std::vector<std::size_t> keys_drawn(const Matrix& w, std::size_t i, bool all) {
   std::vector<std::size_t> keys(w.cols);
   for (std::size_t j = 0; j < w.cols; ++j) keys[j] = j;
   if (all || w.cols <= kStrongest) return keys;
   auto weight = [&](std::size_t j) { return std::isfinite(w(i, j)) ? w(i, j) : -1.0f; };
   std::stable_sort(keys.begin(), keys.end(), [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
-  const float last = weight(keys[kStrongest - 1]);
-  std::size_t count = kStrongest;
-  while (count < keys.size() && weight(keys[count]) == last) ++count;
-  keys.resize(count);
+  keys.resize(kStrongest);
   std::sort(keys.begin(), keys.end());
   return keys;
 }
@@ -71,8 +68,8 @@ std::string line_view_caption(std::size_t tokens) {
     return "A line from each query (left) to each key (right), darker for a larger weight: its opacity is the weight "
            "over the largest weight of the head.";
   }
-  return fmt::format("With {} tokens, each query (left) has a line to its {} strongest keys (right), darker for a "
-                     "larger weight; select a token to see all its lines.",
+  return fmt::format("With {} tokens, each query (left) has a line to its {} strongest keys (right; of equal ones, the "
+                     "first), darker for a larger weight; select a token to see all its lines.",
                      tokens, kStrongest);
 }
 

@@ -10,9 +10,9 @@
 //
 // Promises: the lines are in the SVG itself (no script needed to see them);
 // up to kHtmlAllLines tokens every line of weight above 1% of the largest is
-// drawn; beyond, each query's three strongest keys (and every key tied with the
-// third), which the caption says, and the script draws the whole row of the
-// token selected.
+// drawn; beyond, each query's three strongest keys (of equal weights, the
+// first keys), which the caption says, and the script draws the whole row of
+// the token selected.
 #pragma once
 
 #include <cstddef>

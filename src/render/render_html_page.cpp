@@ -127,13 +127,18 @@ std::string fill_template(const HtmlAssets& assets, const std::string& title, co
 
 namespace {
 
+// Beyond this many tokens, the chips are folded away (a <details> element opens them).
+constexpr std::size_t kUnfoldedTokens = 64;
+
 // The tokens as numbered chips, every one whole (the terminal cuts them to 14 columns).
 std::string token_chips(const Trace& t) {
-  std::string out = "<ol class=\"tokens\">";
+  const bool fold = t.tokens.size() > kUnfoldedTokens;
+  std::string out = fold ? fmt::format("<details><summary>{} tokens</summary><ol class=\"tokens\">", t.tokens.size())
+                         : "<ol class=\"tokens\">";
   for (std::size_t i = 0; i < t.tokens.size(); ++i) {
     out += fmt::format("<li><span class=\"ti\">{}</span>{}</li>", i + 1, user_text(t.tokens[i]));
   }
-  return out + fmt::format("</ol> <span class=\"n\">(n = {})</span>", t.tokens.size());
+  return out + fmt::format("</ol> <span class=\"n\">(n = {})</span>{}", t.tokens.size(), fold ? "</details>" : "");
 }
 
 // "  name  value" → {name, value}; nothing for a line of another shape.
