@@ -151,7 +151,7 @@
     var pieces = [];
     for (var key = 0; key < n; key++) if (!leftOut(key)) pieces.push(e.at(i, key));
     var what = R.softmax === 'sum' ? 'Σ s(k)' : R.softmax === 'naive' ? 'Σ exp(s(k))' : 'Σ exp(s(k) − max)';
-    lines.push(['sum', 'row sum ' + what + ' = ' + spelled(pieces) + eq(sumHolds(pieces, z)) + z + termCount(pieces)]);
+    lines.push(['sum', what + ' = ' + spelled(pieces) + eq(sumHolds(pieces, z)) + z + termCount(pieces)]);
 
     var weight = matrix(run, p + 'w').at(i, j);
     if (R.causal === 'renorm') {
@@ -178,12 +178,25 @@
     return { lines: lines, rounded: rounded };
   }
 
+  // The name each kind of line gets in the popup's left column.
+  var KINDS = {
+    value: 'value', score: 'dot product', scaled: 'scaling', mask: 'causal mask', exp: 'exponential',
+    sum: 'row sum', weight: 'division', renorm: 'renormalise', dropout: 'dropout'
+  };
+
   function line(kind, text) {
+    var row = document.createElement('div');
+    row.className = 'row';
+    var name = document.createElement('span');
+    name.className = 'k';
+    name.textContent = KINDS[kind] || kind;
     var div = document.createElement('div');
     div.className = 'l';
     div.setAttribute('data-kind', kind);
     div.textContent = text;
-    return div;
+    row.appendChild(name);
+    row.appendChild(div);
+    return row;
   }
 
   // Fills the popup for cell (i, j) of `source` (a table or a heatmap) of run `run`.
@@ -440,6 +453,8 @@
     var container = m[1] ? document.querySelector('.run[data-name="' + m[1] + '"]') : document.querySelector('.run');
     if (!container) return;
     var key = 'h' + (Number(m[2]) - 1) + '.w', i = Number(m[3]) - 1, j = Number(m[4]) - 1;
+    var view = container.querySelector('svg.lines[data-head="' + (Number(m[2]) - 1) + '"]');
+    if (view && i < view.querySelectorAll('g.q').length) select(view, i);
     // The picture of the weights first (near the top), else their table.
     var svg = container.querySelector('svg.heatmap[data-m="' + key + '"]');
     if (svg) {

@@ -97,7 +97,7 @@ def long_sentence(n):
 
 
 CASES = [
-    Case("one head", [SENTENCE], cells=[(1, 8, 5), (1, 1, 1)], screenshot=True, javascript_off=True),
+    Case("one head", ["--embeddings", "data/default.json", SENTENCE], cells=[(1, 8, 5), (1, 1, 1)], screenshot=True, javascript_off=True),
     Case("split heads, causal, dropout, 3 decimals",
          ["--heads", "2", "--multihead", "split", "--projection", "linear", "--d-out", "4", "--causal",
           "--dropout", "0.5", "--precision", "3", "--explain", SENTENCE],

@@ -676,7 +676,7 @@ def check_popup(dom, trace, p, h, i, j):
     pieces = [e_row[key] for key in range(n) if not left_out(key)]
     what = {"sum": "Σ s(k)", "naive": "Σ exp(s(k))", "stable": "Σ exp(s(k) − max)"}[config["softmax"]]
     total = sum((decimal(x) for x in pieces), Decimal(0)) if all(decimal(x) is not None for x in pieces) else None
-    expect["sum"] = "row sum {} = {} {} {}{}".format(what, spelled(pieces), sign(prints_as(total, z)), z, terms_note(len(pieces)))
+    expect["sum"] = "{} = {} {} {}{}".format(what, spelled(pieces), sign(prints_as(total, z)), z, terms_note(len(pieces)))
     weight = pr(head["weights"][i][j])
     if config["causal"] and config["causal_method"] == "renorm":
         before = pr(head["masked_weights"][i][j])
