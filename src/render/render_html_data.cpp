@@ -71,7 +71,10 @@ std::size_t HtmlNumbers::add_run(const Trace& t) {
   const Settings& s = t.settings;
   Run run;
   std::string tokens;
-  for (const std::string& token : t.tokens) tokens += (tokens.empty() ? "" : ",") + json_string(printable(token));
+  for (const std::string& token : t.tokens) {
+    if (!tokens.empty()) tokens += ',';
+    tokens += json_string(printable(token));
+  }
   const bool dropout = s.dropout > 0.0;
   run.fields = fmt::format(
       "\"tokens\":[{}],\"softmax\":\"{}\",\"scale\":{},\"causal\":{},\"dropout\":{},\"keep\":{},\"heads\":{}", tokens,

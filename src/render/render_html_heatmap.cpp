@@ -159,7 +159,8 @@ std::string legend_html(const ColourScale& scale, int precision) {
   std::string stops;
   for (int k = 0; k <= 8; ++k) {
     const double t = k / 8.0;
-    stops += "," + hex(scale.diverging ? diverging_colour(2 * t - 1) : sequential_colour(t));
+    stops += ',';
+    stops += hex(scale.diverging ? diverging_colour(2 * t - 1) : sequential_colour(t));
   }
   const std::string low = format_number(static_cast<float>(scale.low), precision);
   const std::string high = format_number(static_cast<float>(scale.high), precision);

@@ -26,7 +26,8 @@ std::string narration_html(const std::vector<std::string>& lines) {
       flush();
       continue;
     }
-    paragraph += (paragraph.empty() ? "" : " ") + user_text(line, kMessageLineBytes);
+    if (!paragraph.empty()) paragraph += ' ';
+    paragraph += user_text(line, kMessageLineBytes);
   }
   flush();
   return out.empty() ? "" : "<div class=\"say\">" + out + "</div>";
