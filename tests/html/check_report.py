@@ -24,6 +24,9 @@ it writes the page with --html and the trace of the same run with --trace, then:
     heatmaps' PNG pixels are the scale's palette entries of the trace's weights,
     the line view's opacities are weight / largest weight, the page's JSON numbers
     are the trace's;
+  - points at cells and moves through them with the arrow keys (events sent by a
+    script added to a copy of the page), and selects tokens of the line view, and
+    checks which popup and which selection each gives;
   - opens cells by #cell=hH-rR-cC and checks the popup's arithmetic line by line
     against the trace: the dot product term by term, the scaling, the exponential,
     the row sum, the division, the causal mask, renormalisation, dropout, with
@@ -140,6 +143,8 @@ def check_case(case, binary, source, browser, folder, screenshot_out):
         failures += ["console ({}): {}".format(fragment, line) for line in console]
         failures += ["{}: {}".format(fragment, f) for f in rc.check_popup(rc.parse_html(dumped), trace, precision,
                                                                          head - 1, row - 1, col - 1)]
+    if case.screenshot:
+        failures += check_pointing(page, html, trace, browser)
     if case.javascript_off:
         # Headless Chromium cannot dump or draw a page with scripts disabled: the
         # page without its script stands for it.
@@ -161,6 +166,74 @@ def check_case(case, binary, source, browser, folder, screenshot_out):
             failures += rc.check_screenshot(png, trace)
             if screenshot_out:
                 shutil.copyfile(png, screenshot_out)
+    return failures
+
+
+# Events a user's pointer and keyboard would send, sent by a script added to a
+# copy of the page after its own: what the popup's title and the line view's
+# selection then are, as a JSON list in <body data-probe>.
+PROBE = """<script>
+(function () {
+  var out = [];
+  function shown() {
+    var p = document.getElementById('attn-popup');
+    return p && !p.hidden ? p.querySelector('.t').textContent : 'hidden';
+  }
+  function key(target, name) { target.dispatchEvent(new KeyboardEvent('keydown', {key: name, bubbles: true})); }
+  var table = document.querySelector('table.matrix[data-m="h0.w"]');
+  var td = table.tBodies[0].rows[7].cells[5];
+  td.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+  out.push(shown());
+  table.dispatchEvent(new MouseEvent('mouseleave'));
+  out.push(shown());
+  td.focus();
+  key(td, 'ArrowRight');
+  out.push(shown());
+  key(document.activeElement, 'Escape');
+  out.push(shown());
+  var svg = document.querySelector('svg.heatmap[data-m="h0.w"]');
+  var geo = svg.getAttribute('data-geo').split(' ').map(Number);
+  var pt = svg.createSVGPoint();
+  pt.x = geo[0] + geo[2] * 2.5; pt.y = geo[1] + geo[2] * 1.5;
+  var at = pt.matrixTransform(svg.getScreenCTM());
+  svg.dispatchEvent(new MouseEvent('mousemove', {clientX: at.x, clientY: at.y, bubbles: true}));
+  out.push(shown());
+  svg.focus();
+  key(svg, 'ArrowRight');
+  out.push(shown());
+  key(svg, 'ArrowDown');
+  out.push(shown());
+  var lines = document.querySelector('svg.lines');
+  key(lines, 'ArrowDown');
+  key(lines, 'ArrowDown');
+  out.push(Array.prototype.map.call(lines.querySelectorAll('g.q.sel'), function (g) { return g.getAttribute('data-i'); }).join(','));
+  lines.querySelectorAll('g.q')[4].dispatchEvent(new MouseEvent('click', {bubbles: true}));
+  out.push(Array.prototype.map.call(lines.querySelectorAll('g.q.sel'), function (g) { return g.getAttribute('data-i'); }).join(','));
+  document.body.setAttribute('data-probe', JSON.stringify(out));
+})();
+</script>"""
+
+
+def check_pointing(page, html, trace, browser):
+    """Pointing at and moving through cells by keyboard open their popups; the line view selects by key and click."""
+    probed = page[:-5] + "-probe.html"
+    with open(probed, "w", encoding="utf-8") as f:
+        f.write(html.replace("</body>", PROBE + "\n</body>"))
+    code, dumped, console = browser.dom(probed)
+    failures = ["pointing: console: " + line for line in console]
+    body = rc.find_all(rc.parse_html(dumped), lambda n: n.tag == "body")
+    if not body or "data-probe" not in body[0].attrs:
+        return failures + ["pointing: the probe did not run"]
+    seen = json.loads(body[0].attrs["data-probe"])
+    t = trace["tokens"]
+    cell = lambda i, j: '"{}" → "{}": query {}, key {}'.format(t[i], t[j], i + 1, j + 1)  # noqa: E731
+    expected = [cell(7, 4), "hidden", cell(7, 5), "hidden", cell(1, 2), cell(1, 3), cell(2, 3), "1", "4"]
+    names = ["pointing at a table cell", "leaving the table", "ArrowRight in the table", "Escape",
+             "pointing at a heatmap cell", "ArrowRight in the heatmap", "ArrowDown in the heatmap",
+             "ArrowDown twice in the line view (selected row)", "a click on a token of the line view"]
+    for name, want, got in zip(names, expected, seen):
+        if want != got:
+            failures.append("pointing: {}: {!r}, expected {!r}".format(name, got, want))
     return failures
 
 
