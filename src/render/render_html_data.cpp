@@ -1,6 +1,7 @@
 // The numbers of a page as JSON. See render_html_data.hpp.
 #include "render_html_data.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 
@@ -112,7 +113,9 @@ void HtmlNumbers::add(std::size_t run, const std::string& key, const Matrix& m) 
   Run& r = runs_[run];
   if (!r.keys.insert(key).second) return;
   std::string& out = r.matrices;
-  out.reserve(out.size() + m.data.size() * static_cast<std::size_t>(precision_ + 5) + 64);
+  // Room for the numbers at once (about precision + 5 bytes each), growing geometrically.
+  const std::size_t needed = out.size() + m.data.size() * static_cast<std::size_t>(precision_ + 5) + 64;
+  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
   if (!out.empty()) out += ',';
   out += fmt::format("{}:{{\"r\":{},\"c\":{},\"v\":\"", json_string(key), m.rows, m.cols);
   for (std::size_t k = 0; k < m.data.size(); ++k) {
