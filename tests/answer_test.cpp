@@ -1,5 +1,6 @@
-// Answers: every spelling parse_answer() accepts and refuses, the tolerance
-// edges of answers_match(), and how answers are printed and written as JSON.
+// Answers: every spelling parse_answer() accepts and refuses (pasted PyTorch
+// output too), the tolerance edges of answers_match() and closeness(), and how
+// answers are printed and written as JSON.
 #include <limits>
 #include <string>
 #include <vector>
@@ -246,6 +247,111 @@ TEST(AnswerJson, NumbersArraysAndStrings) {
   shape.whole = true;
   EXPECT_EQ(answer_to_json(shape).dump(), "[6,2]");
   EXPECT_EQ(answer_to_json(tok("ball")), nlohmann::json("ball"));
+}
+
+// ───────────── issue 12, item 6: decimals as written, pasted PyTorch output ─────────────
+
+std::vector<int> decimals_of(const std::string& text, Kind kind) { return parse_answer(text, kind).decimals; }
+
+TEST(AnswerParse, RemembersTheDecimalsOfEachNumber) {
+  EXPECT_EQ(decimals_of("0.44, 0.65, 0.57", Kind::vector), (std::vector<int>{2, 2, 2}));
+  EXPECT_EQ(decimals_of("[0.4419 0.65 1]", Kind::vector), (std::vector<int>{4, 2, 0}));
+  EXPECT_EQ(decimals_of("0.9544", Kind::number), std::vector<int>{4});
+  EXPECT_EQ(decimals_of("1e-3", Kind::number), std::vector<int>{3});     // 0.001
+  EXPECT_EQ(decimals_of("-7.5e-2", Kind::number), std::vector<int>{3});  // -0.075
+  EXPECT_EQ(decimals_of("2.5e2", Kind::number), std::vector<int>{0});    // 250
+  EXPECT_EQ(decimals_of("2,360,064", Kind::number), std::vector<int>{0});
+  EXPECT_EQ(decimals_of("2.", Kind::number), std::vector<int>{0});
+  EXPECT_EQ(decimals_of("1.2345e-01", Kind::vector), std::vector<int>{5});  // as PyTorch prints small numbers
+  EXPECT_TRUE(num(0.5).decimals.empty());  // a computed answer: no decimals written
+}
+
+TEST(AnswerParse, PastedPyTorchTensors) {
+  // What PyTorch prints for the book's SelfAttention_v2 output, row 2 (seed 789).
+  for (const char* text : {"tensor([-0.0748, 0.0703])", "tensor([-0.0748,  0.0703], grad_fn=<SelectBackward0>)",
+                           "tensor([[-0.0748,  0.0703]], grad_fn=<MmBackward0>)", "  tensor([-0.0748, 0.0703])\n",
+                           "tensor([-0.0748, 0.0703], requires_grad=True)", "[[-0.0748, 0.0703]]",
+                           "tensor([-0.0748, 0.0703], dtype=torch.float32)"}) {
+    const Answer a = parse_answer(text, Kind::vector);
+    EXPECT_EQ(a.vector, (std::vector<double>{-0.0748, 0.0703})) << text;
+    EXPECT_EQ(a.decimals, (std::vector<int>{4, 4})) << text;
+  }
+  // A one-row matrix printed over several lines.
+  EXPECT_EQ(as_vector("tensor([[0.4419,\n         0.6515, 0.5683]])"), (std::vector<double>{0.4419, 0.6515, 0.5683}));
+  // Scalars: torch.dot(x_2, x_1) prints tensor(0.9544).
+  EXPECT_DOUBLE_EQ(as_number("tensor(0.9544)"), 0.9544);
+  EXPECT_DOUBLE_EQ(as_number("tensor(1.8524, grad_fn=<DotBackward0>)"), 1.8524);
+  EXPECT_DOUBLE_EQ(as_number("tensor([0.9544])"), 0.9544);
+  EXPECT_DOUBLE_EQ(as_number("tensor(2360064)"), 2360064.0);
+  // A shape as PyTorch prints it.
+  const Answer shape = parse_answer("torch.Size([6, 4])", Kind::vector);
+  EXPECT_EQ(shape.vector, (std::vector<double>{6, 4}));
+  EXPECT_TRUE(shape.whole);
+}
+
+TEST(AnswerParse, PastedTensorsThatAreNotOneRow) {
+  expect_refused("tensor([[0.4421, 0.5931, 0.5790],\n        [0.4419, 0.6515, 0.5683]])", Kind::vector,
+                 "a matrix of 2 rows; expected one row");
+  expect_refused("tensor([[0.4421, 0.5931], [0.4419, 0.6515]])", Kind::number, "a matrix of 2 rows");
+  expect_refused("tensor([-0.0748, 0.0703]", Kind::vector, "\"tensor(\" without its \")\"");
+  expect_refused("tensor([-0.0748, 0.0703], 7)", Kind::vector, "\"7\" after the numbers");
+  expect_refused("tensor()", Kind::vector, "empty");
+  expect_refused("[[1, 2], 3]", Kind::vector, "brackets inside brackets");
+}
+
+TEST(AnswerCloseness, TheDecimalsAskedForSetTheTolerance) {
+  const Precision four{4, 0.5e-4};
+  // The book's SelfAttention_v2 rows 2 and 3 (seed 789): journey and starts.
+  const Answer journey = vec({-0.07481073, 0.07030930});
+  EXPECT_EQ(closeness(parse_answer("-0.0748, 0.0703", Kind::vector), journey, four), Closeness::printed);
+  EXPECT_EQ(closeness(parse_answer("-0.0749, 0.0702", Kind::vector), journey, four), Closeness::different);
+  // More decimals than asked: right when it rounds to the printed value.
+  EXPECT_EQ(closeness(parse_answer("-0.07481, 0.070309", Kind::vector), journey, four), Closeness::printed);
+  EXPECT_EQ(closeness(parse_answer("0.07026", Kind::number), num(0.07034), four), Closeness::printed);  // both 0.0703
+  EXPECT_EQ(closeness(parse_answer("0.07024", Kind::number), num(0.07034), four), Closeness::different);
+  // Within half a unit of the fourth decimal, at the edge: right (the half-way case).
+  EXPECT_EQ(closeness(num(0.95445), num(0.9544), four), Closeness::printed);
+  EXPECT_EQ(closeness(num(0.95446), num(0.9544), four), Closeness::different);
+  // A wider tolerance, for tables too rounded for four decimals.
+  const Precision wide{4, 2e-4};
+  EXPECT_EQ(closeness(num(0.4307), num(0.43063691), wide), Closeness::within_tolerance);
+  EXPECT_EQ(closeness(num(0.4307), num(0.43063691), four), Closeness::different);
+  EXPECT_EQ(closeness(num(0.4310), num(0.43063691), wide), Closeness::different);
+  // Whole numbers asked for: decimals 0, tolerance 0.5.
+  const Precision whole{0, 0.5};
+  EXPECT_EQ(closeness(parse_answer("2,360,064", Kind::number), num(2360064), whole), Closeness::printed);
+  EXPECT_EQ(closeness(parse_answer("2360065", Kind::number), num(2360064), whole), Closeness::different);
+}
+
+TEST(AnswerCloseness, FewerDecimalsThanAsked) {
+  const Precision four{4, 0.5e-4};
+  const Answer z2 = vec({0.44186574, 0.65148199, 0.56830883});  // the book's context_vec_2
+  EXPECT_EQ(closeness(parse_answer("0.44, 0.65, 0.57", Kind::vector), z2, four), Closeness::too_few_decimals);
+  EXPECT_EQ(closeness(parse_answer("0.4419, 0.65, 0.5683", Kind::vector), z2, four), Closeness::too_few_decimals);
+  EXPECT_EQ(closeness(parse_answer("0.44, 0.65, 0.99", Kind::vector), z2, four), Closeness::different);
+  EXPECT_EQ(closeness(parse_answer("0.45, 0.65, 0.57", Kind::vector), z2, four), Closeness::different);
+  EXPECT_EQ(closeness(parse_answer("0.44, 0.65", Kind::vector), z2, four), Closeness::different);
+  // Fewer decimals, but exact: 2 is 2.0000, 0 is 0.0000.
+  EXPECT_EQ(closeness(parse_answer("2", Kind::number), num(2.0), four), Closeness::printed);
+  EXPECT_EQ(closeness(parse_answer("0.3, 0, 0", Kind::vector), vec({0.3, 0.0, 0.0}), four), Closeness::printed);
+  EXPECT_EQ(closeness(parse_answer("0.5", Kind::number), num(2.0), four), Closeness::different);
+  // Computed values have every decimal: never "too few".
+  EXPECT_EQ(closeness(num(0.44), num(0.4419), four), Closeness::different);
+}
+
+TEST(AnswerCloseness, TokensAndNonFiniteValues) {
+  const Precision four{4, 0.5e-4};
+  EXPECT_EQ(closeness(tok("Ball"), tok("ball"), four), Closeness::printed);
+  EXPECT_EQ(closeness(tok("dog"), tok("ball"), four), Closeness::different);
+  EXPECT_EQ(closeness(num(std::numeric_limits<double>::quiet_NaN()), num(0.5), four), Closeness::different);
+  EXPECT_EQ(closeness(num(0.5), vec({0.5}), four), Closeness::printed);
+}
+
+TEST(AnswerFormat, AsTheLearnerWroteIt) {
+  EXPECT_EQ(format_as_given(parse_answer("0.44, 0.65, 0.57", Kind::vector), 4), "[0.44, 0.65, 0.57]");
+  EXPECT_EQ(format_as_given(parse_answer("1e-3", Kind::number), 4), "0.001");
+  EXPECT_EQ(format_as_given(parse_answer("2", Kind::number), 4), "2");
+  EXPECT_EQ(format_as_given(num(0.123456), 4), "0.1235");  // computed: at the precision given
 }
 
 TEST(AnswerKind, Names) {

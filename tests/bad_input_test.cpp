@@ -373,9 +373,9 @@ std::vector<Case> cases() {
   option("trace_empty_name", "--trace ''", {"--trace: expected a file name, got \"\""});
   option("embeddings_empty_name", "-e ''", {"--embeddings: expected a file name, got \"\""});
   option("projection_bogus", "--projection bogus", {"--projection: expected auto, none, rand, linear or table, got \"bogus\""});
-  c.push_back({"params_split_heads_do_not_divide_d_out", "params --d-in 4 --d-out 6 --heads 4", 2,
+  c.push_back({"params_split_heads_do_not_divide_d_out", "params --d-in 4 --d-out 6 --heads 4 --multihead split", 2,
                {"--heads 4: with --multihead split, --d-out 6 must be divisible by the number of heads"},
-               "params --d-in 4 --d-out 6 --heads 4 --json"});
+               "params --d-in 4 --d-out 6 --heads 4 --multihead split --json"});
   c.push_back({"params_d_in_0", "params --d-in 0 --d-out 2", 2,
                {"--d-in: expected a whole number from 1 to 1048576, got \"0\""}, "params --d-in 0 --d-out 2 --json"});
   c.push_back({"params_heads_0", "params --d-in 4 --d-out 4 --heads 0", 2,
@@ -415,6 +415,21 @@ std::vector<Case> cases() {
                {R"(no\x1B[31mfile\n.json: no such file)"}, ""});
   c.push_back({"echo_focus_of_100_kb", "--focus " + std::string(100000, 'k') + " hi there", 2,
                {"--focus \"kkkk", "kkkk … kkkk", "\": not a token of the sentence"}, ""});
+
+  // -- render TRACE.json: a file that is not a whole trace is one line, exit 1 (issue 13, item 3)
+  auto render = [&](std::string name, std::string content, std::vector<std::string> says) {
+    Case k{name, "render t.json", 1, std::move(says), ""};
+    k.files = {{"t.json", std::move(content)}};
+    c.push_back(std::move(k));
+  };
+  render("render_a_table", kTable, {"t.json: not a trace: \"schema\" is not \"attn-explain/trace@1\""});
+  render("render_truncated", R"({"schema": "attn-explain/trace@1", "sentence": "hi", "tokens": [)",
+         {"t.json:1:", "malformed JSON"});
+  render("render_no_config", R"({"schema": "attn-explain/trace@1", "sentence": "hi", "tokens": ["hi"], "oov_tokens": [],
+         "warnings": []})", {"t.json: \"config\" is missing"});
+  render("render_garbage", garbage(), {"t.json"});
+  c.push_back({"render_missing_file", "render missing.json", 1, {"missing.json: no such file"}, ""});
+  c.push_back({"render_without_trace", "render", 2, {"trace is required"}, ""});
   return c;
 }
 

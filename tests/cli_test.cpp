@@ -183,13 +183,13 @@ TEST(Cli, FindsItsDataWhenRunFromAnywhere) {
 namespace {
 
 TEST(CliChapter3, ParamsCountsTheBooksModule) {
-  Result r = run("params --d-in 768 --d-out 768 --heads 12");
+  Result r = run("params --d-in 768 --d-out 768 --heads 12 --multihead split");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(has(squash(r.out), "total 2,360,064")) << r.out;
-  r = run("params --d-in 768 --d-out 768 --heads 12 --json");
+  r = run("params --d-in 768 --d-out 768 --heads 12 --multihead split --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["total"], 2360064);
-  r = run("params --d-in 768 --d-out 768 --heads 5");
+  r = run("params --d-in 768 --d-out 768 --heads 5 --multihead split");
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(has(r.err, "divisible")) << r.err;
 }
@@ -504,6 +504,28 @@ std::string as_answer(const nlohmann::json& a) {
     s += v.dump();
   }
   return fmt::format("'{}'", s);
+}
+
+// --width N, or $COLUMNS on a terminal (a pseudo-terminal made by script(1)):
+// wide tables print in blocks, with one note that says so (issue 13, item 5).
+TEST(CliWidth, WideTablesPrintInBlocksWithANote) {
+  const std::string s = "'The dog chased the ball, and it rolled away.'";
+  const Result narrow = run("--width 60 --stages weights " + s);
+  EXPECT_EQ(narrow.code, 0) << narrow.err;
+  EXPECT_TRUE(has(narrow.out, "columns 7–11 of 11")) << narrow.out;
+  EXPECT_TRUE(has(narrow.err, "note: the widest tables do not fit 60 columns and print in blocks of columns")) << narrow.err;
+  const Result wide = run("--width 0 --stages weights " + s);
+  EXPECT_FALSE(has(wide.out, "columns 1–")) << wide.out;
+  EXPECT_EQ(wide.err, "");
+  // In a pipe, $COLUMNS is not the output's width: no blocks.
+  const Result piped = run("--stages weights " + s, "COLUMNS=60");
+  EXPECT_FALSE(has(piped.out, "columns 1–")) << piped.out;
+  // On a terminal it is.
+  const Result tty = run_shell(fmt::format("cd '{}/..' && COLUMNS=60 script -qec \"'{}' --color never --stages weights "
+                                           "{}\" /dev/null > '{}' 2>&1",
+                                           ATTN_DATA_DIR, ATTN_BINARY, s, (scratch() / "tty").string()),
+                               scratch() / "tty", "");
+  EXPECT_TRUE(has(tty.out, "columns 7–11 of 11")) << tty.out;
 }
 
 }  // namespace

@@ -13,12 +13,7 @@
 namespace attn {
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+// lines_of: text_layout.hpp's.
 
 TEST(RenderTable, FormatsNumbersWithoutNegativeZero) {
   EXPECT_EQ(format_number(0.95443f, 4), "0.9544");
@@ -78,4 +73,38 @@ TEST(RenderTable, PrecisionControlsTheDecimals) {
 }
 
 }  // namespace
+// Past the terminal's width a table prints in blocks of columns, each with the
+// row labels again, and no line of any table is wider than the width (issue 13, item 5).
+TEST(RenderTable, WideTablesPrintInBlocksOfColumns) {
+  Request r;
+  r.sentence = "The dog chased the ball, and it rolled away.";
+  const Trace t = explore(r, load_table(test::bundled("default.json")));
+  RenderOptions o = with_precision(4);
+  o.width = 60;
+  EXPECT_FALSE(tables_fit(t, o));
+  const std::vector<Section> sections = render_sections(t, o);
+  std::string weights;
+  for (const Section& s : sections)
+    if (s.stage == Stage::weights) weights = s.text;
+  ASSERT_FALSE(weights.empty());
+  EXPECT_NE(weights.find("  columns 1–6 of 11\n"), std::string::npos) << weights;
+  EXPECT_NE(weights.find("  columns 7–11 of 11\n"), std::string::npos) << weights;
+  // Every table line fits; "it" has its row in both blocks, 0.2611 ("ball") in the first.
+  for (const Section& s : sections) {
+    if (!s.stage) continue;
+    for (const std::string& line : lines_of(s.text)) {
+      if (line.rfind("  ", 0) == 0 && line.find("0.") != std::string::npos) EXPECT_LE(display_width(line), 60u) << line;
+    }
+  }
+  const std::size_t first = weights.find("\n  it "), second = weights.find("\n  it ", first + 1);
+  EXPECT_NE(second, std::string::npos) << weights;
+  EXPECT_LT(weights.find("0.2611"), weights.find("columns 7–11")) << weights;
+  // Without a width, one block as before.
+  o.width = 0;
+  EXPECT_TRUE(tables_fit(t, o));
+  EXPECT_EQ(render_walkthrough(t, o).find("columns 1–"), std::string::npos);
+  o.width = 200;
+  EXPECT_TRUE(tables_fit(t, o));
+}
+
 }  // namespace attn

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <iostream>
@@ -14,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "atomic_file.hpp"
@@ -31,6 +33,8 @@
 #include "render_table.hpp"
 #include "style.hpp"
 #include "unicode.hpp"
+#include "render_svg.hpp"
+#include "trace_read.hpp"
 #include "trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
@@ -84,6 +88,21 @@ int run_params(const ParamsOptions& p) {
 
 bool color_for(const std::string& mode) { return use_color(mode, isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR")); }
 
+// The width tables must fit: --width when given (0: no limit); else, on a
+// terminal, $COLUMNS when it is a number, else the terminal's own width; in a
+// pipe or a file, no limit.
+std::size_t table_width(const std::optional<std::size_t>& option) {
+  if (option) return *option;
+  if (isatty(STDOUT_FILENO) != 1) return 0;
+  const char* columns = std::getenv("COLUMNS");
+  if (columns && *columns && std::strspn(columns, "0123456789") == std::strlen(columns) && std::strlen(columns) < 6) {
+    return static_cast<std::size_t>(std::atoi(columns));
+  }
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 0;
+}
+
 std::optional<Explanations> explanations_for(bool wanted) {
   if (!wanted) return std::nullopt;
   return load_explanations(find_data_file(kExplanationsFile));
@@ -93,24 +112,27 @@ void print_notes(const std::vector<std::string>& notes) {
   for (const std::string& note : notes) std::fputs(fmt::format("{}: note: {}\n", kProgram, note).c_str(), stderr);
 }
 
-// An output file (--trace, --html) onto a file the run reads would replace that file: refused before anything runs.
-void check_not_an_input(const char* option, const std::string& output, const std::filesystem::path& input,
-                        const char* what) {
+// --html onto the lesson file it draws would replace that file: refused before anything runs.
+void check_html_is_not_the_lesson(const std::string& html_file, const std::string& lesson_path) {
   std::error_code ec;
-  if (output.empty() || !std::filesystem::equivalent(output, input, ec)) return;
-  throw UsageError(fmt::format("{} {}: that is {} this run reads; it would be replaced", option, output, what),
-                   fmt::format("give {} another file name", option));
+  if (html_file.empty() || !std::filesystem::equivalent(html_file, lesson_path, ec)) return;
+  throw UsageError(fmt::format("--html {}: that is the lesson file this run reads; it would be replaced", html_file),
+                   "give --html another file name");
 }
 
-// --html and --trace naming one file: one would replace the other.
-void check_outputs_differ(const std::string& trace_file, const std::string& html_file) {
-  if (trace_file.empty() || html_file.empty()) return;
-  std::error_code ec1, ec2;
-  const std::filesystem::path a = std::filesystem::weakly_canonical(trace_file, ec1);
-  const std::filesystem::path b = std::filesystem::weakly_canonical(html_file, ec2);
-  if (trace_file == html_file || (!ec1 && !ec2 && a == b)) {
-    throw UsageError(fmt::format("--html {}: that is the --trace file too; one would replace the other", html_file),
-                     "give --html another file name");
+// --html naming the file --trace or --svg writes: one would replace the other.
+void check_outputs_differ(const MainOptions& o) {
+  if (o.html_file.empty()) return;
+  const std::pair<const char*, const std::string*> others[] = {{"--trace", &o.trace_file}, {"--svg", &o.svg_file}};
+  for (const auto& [option, file] : others) {
+    if (file->empty()) continue;
+    std::error_code ec1, ec2;
+    const std::filesystem::path a = std::filesystem::weakly_canonical(*file, ec1);
+    const std::filesystem::path b = std::filesystem::weakly_canonical(o.html_file, ec2);
+    if (*file == o.html_file || (!ec1 && !ec2 && a == b)) {
+      throw UsageError(fmt::format("--html {}: that is the {} file too; one would replace the other", o.html_file, option),
+                       "give --html another file name");
+    }
   }
 }
 
@@ -125,6 +147,67 @@ std::string html_page(const MainOptions& o, const Trace& trace) {
   return render_html_report(trace, options, load_html_assets());
 }
 
+// --trace or --svg onto a file the run reads would replace that file: refused before anything runs.
+void check_output_is_not_an_input(const char* option, const std::string& file, const std::filesystem::path& table_path) {
+  std::error_code ec;
+  if (file.empty() || !std::filesystem::equivalent(file, table_path, ec)) return;
+  throw UsageError(fmt::format("{} {}: that is the embedding table this run reads; it would be replaced", option, file),
+                   fmt::format("give {} another file name", option));
+}
+
+// What a run's tables look like: the options the main command and render share.
+struct TableRequest {
+  int precision = 4;
+  bool color = false;
+  std::string stages;  // as --stages gives them; empty: all
+  bool explain = false;
+  std::optional<std::string> focus;
+  std::optional<std::size_t> width;
+};
+
+struct Tables {
+  std::vector<Section> sections;
+  std::string width_note;  // when some tables print in blocks of columns
+};
+
+Tables tables_of(const Trace& trace, const TableRequest& r) {
+  Tables out;
+  const std::size_t focus_row = r.focus ? find_focus(trace, *r.focus) : 0;
+  const std::optional<Explanations> explanations = explanations_for(r.explain);
+  RenderOptions ro = with_precision(r.precision);
+  ro.color = r.color;
+  ro.stages = stages_in(r.stages);
+  ro.explain = explanations ? &*explanations : nullptr;
+  ro.width = table_width(r.width);
+  out.sections = render_sections(trace, ro);
+  if (!tables_fit(trace, ro)) {
+    out.width_note = fmt::format("the widest tables do not fit {} columns and print in blocks of columns; "
+                                 "--svg FILE draws the weights whole",
+                                 ro.width);
+  }
+  // With --focus, the tables print only when --stages asks for them.
+  if (r.focus) {
+    if (r.stages.empty()) out.sections.resize(1);
+    out.sections.push_back(
+        {std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{r.precision, r.color}))});
+  }
+  return out;
+}
+
+// The sections on stdout: all at once, or one at a time with --step on a terminal.
+void show(const std::vector<Section>& sections, bool step) {
+  Pager pager(step);
+  if (!pager.pausing()) {
+    std::string all;
+    for (const Section& section : sections) all += section.text;
+    write_stdout(all);
+    return;
+  }
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    if (!pager.show(sections[i].text, i + 1 == sections.size())) break;
+  }
+}
+
 int run(const MainOptions& o) {
   std::string sentence;
   if (o.words.size() == 1 && o.words[0] == "-") {
@@ -135,9 +218,10 @@ int run(const MainOptions& o) {
   const Request request = make_request(o, std::move(sentence));
 
   const std::filesystem::path table_path = o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings);
-  check_not_an_input("--trace", o.trace_file, table_path, "the embedding table");
-  check_not_an_input("--html", o.html_file, table_path, "the embedding table");
-  check_outputs_differ(o.trace_file, o.html_file);
+  check_output_is_not_an_input("--trace", o.trace_file, table_path);
+  check_output_is_not_an_input("--svg", o.svg_file, table_path);
+  check_output_is_not_an_input("--html", o.html_file, table_path);
+  check_outputs_differ(o);
   const EmbeddingTable table = load_table(table_path);
   const bool color = color_for(o.color);
 
@@ -156,23 +240,11 @@ int run(const MainOptions& o) {
   // Everything that can fail is done before anything is written: a failing run
   // leaves the --trace file as it was and prints nothing on stdout.
   const std::string json_text = o.json || !o.trace_file.empty() ? format_json(trace_to_json(trace)) : "";
+  const Tables tables = o.json ? Tables{} : tables_of(trace, {o.precision, color, o.stages, o.explain, o.focus, o.width});
+  const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
   const std::string html_text = o.html_file.empty() ? "" : html_page(o, trace);
-  std::vector<Section> sections;
-  if (!o.json) {
-    const std::size_t focus_row = o.focus ? find_focus(trace, *o.focus) : 0;
-    const std::optional<Explanations> explanations = explanations_for(o.explain);
-    RenderOptions ro = with_precision(o.precision);
-    ro.color = color;
-    ro.stages = stages_in(o.stages);
-    ro.explain = explanations ? &*explanations : nullptr;
-    sections = render_sections(trace, ro);
-    // With --focus, the tables print only when --stages asks for them.
-    if (o.focus) {
-      if (o.stages.empty()) sections.resize(1);
-      sections.push_back({std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{o.precision, color}))});
-    }
-  }
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
+  if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
   if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
 
   if (!trace.oov_tokens.empty()) {
@@ -193,22 +265,27 @@ int run(const MainOptions& o) {
     std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
   }
   print_notes(ineffective_options(o, trace.settings));
+  if (!tables.width_note.empty()) print_notes({tables.width_note});
 
   if (o.json) {
     write_stdout(json_text);
     return 0;
   }
+  show(tables.sections, o.step);
+  return 0;
+}
 
-  Pager pager(o.step);
-  if (!pager.pausing()) {
-    std::string all;
-    for (const Section& section : sections) all += section.text;
-    write_stdout(all);
-    return 0;
-  }
-  for (std::size_t i = 0; i < sections.size(); ++i) {
-    if (!pager.show(sections[i].text, i + 1 == sections.size())) break;
-  }
+int run_render(const RenderCommand& c) {
+  check_output_is_not_an_input("--svg", c.svg_file, c.trace_file);
+  const Trace trace = read_trace(c.trace_file);
+  const bool pictures = !c.svg_file.empty();
+  // As a run: everything is made before anything is written.
+  const Tables tables =
+      pictures ? Tables{} : tables_of(trace, {c.precision, color_for(c.color), c.stages, c.explain, c.focus, c.width});
+  const std::string svg_text = c.svg_file.empty() ? "" : render_svg(trace, SvgOptions{c.precision, heatmap_css()});
+  if (!c.svg_file.empty()) write_file_atomically(c.svg_file, svg_text);
+  if (!tables.width_note.empty()) print_notes({tables.width_note});
+  if (!pictures) show(tables.sections, false);
   return 0;
 }
 
@@ -261,7 +338,7 @@ int run_lesson_command(const LessonCommand& c) {
   }
   const std::optional<Explanations> explanations = explanations_for(c.explain);
   if (!c.html_file.empty()) {
-    check_not_an_input("--html", c.html_file, lesson.path, "the lesson file");
+    check_html_is_not_the_lesson(c.html_file, lesson.path);
     HtmlOptions options;
     options.precision = c.precision;
     options.explain = explanations ? &*explanations : nullptr;
@@ -296,6 +373,7 @@ int run_cli(int argc, char** argv) {
         ec.color = color_for(cl.exercise_color);
         return run_exercise(ec);
       }
+      case Command::render: return run_render(cl.render);
       case Command::explore: return run(cl.main);
     }
     return 0;

@@ -39,6 +39,41 @@ void save(const std::filesystem::path& path, const Progress& progress) {
   }
 }
 
+// --answer: the verdict, on stdout, and the progress it makes. Returns the exit
+// status: 0 right, 1 anything else.
+int check_answer(const ExerciseCommand& c, const Exercise& e, Progress& progress, const std::filesystem::path& path) {
+  const ExerciseOptions options{c.precision, c.color};
+  ExerciseProgress& mine = progress.exercises[e.id];
+  const Answer given = parse_answer(*c.answer, answer_kind(e.ask.quantity));
+  const Verdict verdict = check(e, given);
+  // An answer with too few decimals is not judged, so it is not an attempt.
+  if (!verdict.too_few_decimals) {
+    count_attempt(mine);
+    if (verdict.correct) mine.solved = true;
+    // Saved before the verdict is shown, and the exit status is the verdict's even
+    // when the reader of stdout has gone (`| head -c0`): a wrong answer never exits 0.
+    save(path, progress);
+  }
+  const int status = verdict.correct ? 0 : 1;
+  try {
+    if (c.json) {
+      nlohmann::json j = {{"id", e.id}, {"correct", verdict.correct}};
+      if (verdict.mistake) j["mistake"] = *verdict.mistake;
+      if (verdict.too_few_decimals) {
+        j["too_few_decimals"] = true;
+        j["decimals"] = e.decimals;
+      }
+      if (!verdict.correct) j["nudge"] = verdict.nudge;
+      out(j.dump(2) + "\n");
+    } else {
+      out(render_verdict(e, given, verdict, options));
+    }
+  } catch (const ReaderGone&) {
+    return status;
+  }
+  return status;
+}
+
 }  // namespace
 
 int run_exercise(const ExerciseCommand& c) {
@@ -105,29 +140,7 @@ int run_exercise(const ExerciseCommand& c) {
     return 0;
   }
 
-  if (c.answer) {
-    const Answer given = parse_answer(*c.answer, answer_kind(e.ask.quantity));
-    const Verdict verdict = check(e, given);
-    count_attempt(mine);
-    if (verdict.correct) mine.solved = true;
-    // Saved before the verdict is shown, and the exit status is the verdict's even
-    // when the reader of stdout has gone (`| head -c0`): a wrong answer never exits 0.
-    save(path, progress);
-    const int status = verdict.correct ? 0 : 1;
-    try {
-      if (c.json) {
-        nlohmann::json j = {{"id", e.id}, {"correct", verdict.correct}};
-        if (verdict.mistake) j["mistake"] = *verdict.mistake;
-        if (!verdict.correct) j["nudge"] = verdict.nudge;
-        out(j.dump(2) + "\n");
-      } else {
-        out(render_verdict(e, given, verdict, options));
-      }
-    } catch (const ReaderGone&) {
-      return status;
-    }
-    return status;
-  }
+  if (c.answer) return check_answer(c, e, progress, path);
 
   if (c.json) {
     out(nlohmann::json({{"id", e.id}, {"title", e.title}, {"topic", e.topic}, {"difficulty", e.difficulty},

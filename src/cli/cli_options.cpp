@@ -43,6 +43,8 @@ constexpr const char* kExamples = R"(Examples:
       the whole trace as JSON (docs/trace-format.md)
   attn-explain --html report.html "The dog chased the ball, and it rolled away."
       also a page to open in a browser: every stage, heatmaps, line views, each cell's arithmetic
+  attn-explain --svg weights.svg --heads 4 --projection rand "The dog chased the ball, and it rolled away."
+      the attention weights as an SVG heatmap, one panel per head, for a paper or a slide
 
 Colour: on a terminal only; --color never or NO_COLOR=1 turns it off, --color always forces it.
 Exit status: 0 success, 1 bad input data, 2 bad usage (docs/errors.md lists every message).
@@ -214,8 +216,15 @@ void add_main_options(CLI::App& app, MainOptions& o) {
                  "Also write the run as one self-contained HTML page to FILE (atomically): every stage, heatmaps, "
                  "line views, each cell's arithmetic")
       ->check(file_name())
-      ->type_name("FILE")
-      ->excludes(compare);
+      ->type_name("FILE");
+  app.add_option("--width", o.width,
+                 "Columns the tables must fit; wider ones print in blocks of columns (0: no limit; default: the "
+                 "terminal's width, none in a pipe)")
+      ->check(whole_number(0, 100000))
+      ->type_name("N");
+  app.add_option("--svg", o.svg_file, "Also write the attention weights as an SVG heatmap to FILE (atomically)")
+      ->check(file_name())
+      ->type_name("FILE");
 
 }
 
@@ -258,12 +267,16 @@ CLI::App* add_exercise_command(CLI::App& app, ExerciseCommand& ec, std::string& 
 // attn-explain params --d-in A --d-out B [--heads H] [--multihead KIND].
 CLI::App* add_params_command(CLI::App& app, ParamsOptions& po) {
   CLI::App* params = app.add_subcommand("params", "Count the trainable parameters of the module (the book's exercise 3.3)");
-  params->footer("Example:\n  attn-explain params --d-in 768 --d-out 768 --heads 12\n"
+  params->footer("Examples:\n  attn-explain params --d-in 3 --d-out 2\n"
+                 "      SelfAttention_v1 (one head, as the main command runs it): 18 parameters\n"
+                 "  attn-explain params --d-in 768 --d-out 768 --heads 12 --multihead split\n"
                  "      the chapter's GPT-2-size MultiHeadAttention: 2,360,064 parameters\n");
   params->add_option("--d-in", po.d_in, "Input width d_in")->required()->check(whole_number(1, 1 << 20))->type_name("A");
   params->add_option("--d-out", po.d_out, "Output width d_out")->required()->check(whole_number(1, 1 << 20))->type_name("B");
   params->add_option("--heads", po.heads, "Number of heads")->check(whole_number(1, 4096))->type_name("H")->capture_default_str();
-  params->add_option("--multihead", po.multihead_name, "wrapper or split")
+  params->add_option("--multihead", po.multihead_name,
+                     "wrapper (independent heads, as the main command) or split (one projection split into heads, then "
+                     "out_proj)")
       ->check(one_of(names_in(kMultiheadNames)))
       ->capture_default_str();
   params->add_flag("--qkv-bias", po.qkv_bias, "The query, key and value projections have biases");
@@ -297,6 +310,32 @@ CLI::App* add_lesson_command(CLI::App& app, LessonCommand& lc) {
   return lesson;
 }
 
+// attn-explain render TRACE.json: the tables or pictures of a saved run, not computed again.
+CLI::App* add_render_command(CLI::App& app, RenderCommand& rc) {
+  CLI::App* render = app.add_subcommand("render", "Draw a saved trace (from --json or --trace) again: its tables, or "
+                                                  "its pictures, without computing anything");
+  render->footer("Examples:\n  attn-explain --trace run.json \"The dog chased the ball, and it rolled away.\" > /dev/null\n"
+                 "  attn-explain render run.json\n      the run's tables, as the run printed them\n"
+                 "  attn-explain render run.json --svg weights.svg\n      its weights heatmap, the same bytes as --svg on the run\n"
+                 "  attn-explain render run.json --focus it\n      every number behind \"it\", from the saved numbers\n");
+  render->add_option("trace", rc.trace_file, "A trace file, as --json prints it or --trace writes it")
+      ->required()
+      ->type_name("TRACE.json");
+  CLI::Option* svg = render->add_option("--svg", rc.svg_file, "Write the weights heatmap to FILE instead of the tables")
+                         ->check(file_name())
+                         ->type_name("FILE");
+  CLI::Option* stages = render->add_option("--stages", rc.stages, fmt::format("Print only these stages ({})", stage_list()))
+                            ->check(CLI::Validator(check_stage_list, "LIST"));
+  CLI::Option* focus = render->add_option("-f,--focus", rc.focus, "Spell out one token's arithmetic")->type_name("TOKEN|N");
+  CLI::Option* explain = render->add_flag("--explain", rc.explain, "A few plain lines on each stage");
+  CLI::Option* width = render->add_option("--width", rc.width, "Columns the tables must fit (0: no limit)")
+                           ->check(whole_number(0, 100000))
+                           ->type_name("N");
+  svg->excludes(stages)->excludes(focus)->excludes(explain)->excludes(width);
+  add_display_options(*render, rc.precision, rc.color);
+  return render;
+}
+
 // What the parser cannot say alone, command by command.
 void check_params(ParamsOptions& po) {
   po.multihead = *value_named(kMultiheadNames, po.multihead_name);
@@ -325,6 +364,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   CLI::App* exercise = add_exercise_command(app, cl.exercise, cl.exercise_color);
   CLI::App* params = add_params_command(app, cl.params);
   CLI::App* lesson = add_lesson_command(app, cl.lesson);
+  CLI::App* render = add_render_command(app, cl.render);
 
   try {
     app.parse(argc, argv);
@@ -352,6 +392,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     if (!cl.lesson.html_file.empty() && cl.lesson.name.empty()) {
       throw UsageError("--html needs a lesson, e.g. attn-explain lesson journey --html journey.html");
     }
+  } else if (render->parsed()) {
+    cl.command = Command::render;
   } else if (exercise->parsed()) {
     cl.command = Command::exercise;
     check_exercise(cl.exercise);

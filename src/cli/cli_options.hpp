@@ -47,6 +47,8 @@ struct MainOptions {
   bool json = false;
   std::string trace_file;
   std::string html_file;  // --html: also write the run as an HTML page
+  std::string svg_file;  // --svg: the weights heatmap
+  std::optional<std::size_t> width;  // --width: the columns tables must fit (0: no limit); none: the terminal's
   std::string color = "auto";
   std::string stages;  // comma-separated stage names; empty: all
   bool explain = false;
@@ -60,8 +62,8 @@ struct ParamsOptions {
   std::uint64_t d_in = 0;
   std::uint64_t d_out = 0;
   std::uint64_t heads = 1;
-  std::string multihead_name = "split";  // as typed
-  Multihead multihead = Multihead::split;  // what it names
+  std::string multihead_name = "wrapper";  // as typed; the main command's default
+  Multihead multihead = Multihead::wrapper;  // what it names
   bool qkv_bias = false;
   bool json = false;
 };
@@ -77,7 +79,19 @@ struct LessonCommand {
   std::string html_file;  // --html: write the lesson as an HTML page instead of paging through it
 };
 
-enum class Command { explore, params, lesson, exercise };
+// attn-explain render TRACE.json [--svg FILE] [table options]
+struct RenderCommand {
+  std::string trace_file;  // what --json or --trace wrote
+  std::string svg_file;    // the weights heatmap instead of the tables
+  std::string stages;
+  bool explain = false;
+  std::optional<std::string> focus;
+  std::optional<std::size_t> width;
+  int precision = 4;
+  std::string color = "auto";
+};
+
+enum class Command { explore, params, lesson, exercise, render };
 
 struct CommandLine {
   Command command = Command::explore;
@@ -87,6 +101,7 @@ struct CommandLine {
   LessonCommand lesson;
   ExerciseCommand exercise;
   std::string exercise_color = "auto";
+  RenderCommand render;
 };
 
 // REQUIRES: argv[0..argc) are NUL-terminated strings (argv[0] is the program).

@@ -48,9 +48,20 @@ std::vector<std::string> ineffective_options(const MainOptions& o, const Setting
 }
 
 std::vector<std::string> ineffective_with_compare(const MainOptions& o) {
-  if (o.trace_file.empty()) return {};
-  return {fmt::format("--trace {}: --compare runs several traces and writes none (drop --compare to write one)",
-                      o.trace_file)};
+  std::vector<std::string> notes;
+  if (!o.trace_file.empty()) {
+    notes.push_back(fmt::format("--trace {}: --compare runs several traces and writes none (drop --compare to write one)",
+                                o.trace_file));
+  }
+  if (!o.svg_file.empty()) {
+    notes.push_back(fmt::format("--svg {}: --compare runs several traces and draws none (drop --compare to draw one)",
+                                o.svg_file));
+  }
+  if (!o.html_file.empty()) {
+    notes.push_back(fmt::format("--html {}: --compare runs several traces and draws none (drop --compare to draw one)",
+                                o.html_file));
+  }
+  return notes;
 }
 
 }  // namespace attn

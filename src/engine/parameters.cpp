@@ -83,7 +83,9 @@ ParameterCount count_parameters(std::uint64_t d_in, std::uint64_t d_out, std::ui
   const std::uint64_t one_projection = d_in * d_out + (qkv_bias ? d_out : 0);
   if (multihead == Multihead::wrapper) {
     for (const char* name : {"W_query", "W_key", "W_value"}) {
-      c.parts.emplace_back(fmt::format("{} ({} heads × {} × {}{})", name, heads, d_in, d_out, qkv_bias ? " + bias" : ""),
+      // One head is SelfAttention_v1: its matrices are named as split heads name theirs.
+      const std::string per_head = heads == 1 ? std::string() : fmt::format("{} heads × ", heads);
+      c.parts.emplace_back(fmt::format("{} ({}{} × {}{})", name, per_head, d_in, d_out, qkv_bias ? " + bias" : ""),
                            heads * one_projection);
     }
   } else {

@@ -158,12 +158,20 @@ std::string render_solution(const Exercise& e, const Trace* trace, const Answer&
 }
 
 std::string render_verdict(const Exercise& e, const Answer& given, const Verdict& verdict, const ExerciseOptions& options) {
+  const Precision p = precision_of(e);
+  const std::string shown = format_as_given(given, options.precision);
   if (verdict.correct) {
-    return fmt::format("{} {} is right{}.\n", bold("✓ Right:", options.color), format_answer(given, options.precision),
-                       given.kind == Answer::Kind::token ? "" : fmt::format(" (within {})", e.tolerance));
+    const std::string how = given.kind == Answer::Kind::token ? std::string()
+                            : widened(p)                      ? fmt::format(" (within {})", p.tolerance)
+                            : p.decimals > 0                  ? fmt::format(" (to {})", decimals_words(p.decimals))
+                                                              : std::string();
+    return fmt::format("{} {} is right{}.\n", bold("✓ Right:", options.color), shown, how);
   }
-  std::string out = fmt::format("{} {} is not the answer.\n", bold("✗ Not yet:", options.color),
-                                format_answer(given, options.precision));
+  if (verdict.too_few_decimals) {
+    return fmt::format("{} {} has fewer than the task asks for.\n  {}\n  Not counted as an attempt.\n",
+                       bold(fmt::format("✗ Give {}:", decimals_words(p.decimals)), options.color), shown, verdict.nudge);
+  }
+  std::string out = fmt::format("{} {} is not the answer.\n", bold("✗ Not yet:", options.color), shown);
   if (!verdict.nudge.empty()) out += "  " + verdict.nudge + "\n";
   out += fmt::format("  Try again, ask for a hint (--hint), or see the worked answer (--solution).\n");
   return out;

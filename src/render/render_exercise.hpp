@@ -41,7 +41,9 @@ std::string render_hint(const Exercise& exercise, std::size_t k);
 std::string render_solution(const Exercise& exercise, const Trace* trace, const Answer& answer,
                             const ExerciseOptions& options);
 
-// What --answer prints: right, or wrong with the nudge and where to go next.
+// What --answer prints: right, asked for more decimals (not counted), or wrong
+// with the nudge and where to go next. The answer is echoed with the decimals
+// the learner wrote.
 std::string render_verdict(const Exercise& exercise, const Answer& given, const Verdict& verdict,
                            const ExerciseOptions& options);
 

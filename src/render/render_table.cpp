@@ -33,10 +33,11 @@ std::string group_digits(std::uint64_t n) {
 
 std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
                                    std::uint64_t heads, Multihead multihead) {
-  std::string out = fmt::format("{}, d_in = {}, d_out = {}, {} head{}\n",
-                                multihead == Multihead::split ? "MultiHeadAttention (split heads, out_proj)"
-                                                              : "MultiHeadAttentionWrapper (independent heads)",
-                                d_in, d_out, heads, heads == 1 ? "" : "s");
+  // One wrapper head is the book's SelfAttention_v1 (SelfAttention_v2 with --qkv-bias).
+  const char* module = multihead == Multihead::split ? "MultiHeadAttention (split heads, out_proj)"
+                       : heads == 1                  ? "SelfAttention (one head, as SelfAttention_v1/v2)"
+                                                     : "MultiHeadAttentionWrapper (independent heads)";
+  std::string out = fmt::format("{}, d_in = {}, d_out = {}, {} head{}\n", module, d_in, d_out, heads, heads == 1 ? "" : "s");
   std::size_t width = 5;
   for (const auto& part : count.parts) width = std::max(width, display_width(part.first));
   for (const auto& part : count.parts) {
@@ -46,30 +47,57 @@ std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_
   return out;
 }
 
-std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
-                          const std::vector<std::string>& col_labels, int precision, const TableStyle& style) {
-  std::vector<std::string> rows, cols;
-  for (const auto& l : row_labels) rows.push_back(fit_label(l));
-  for (const auto& l : col_labels) cols.push_back(fit_label(l));
+namespace {
 
+// A matrix's cells as printed, and the width of each column and of the labels.
+struct MatrixLayout {
+  std::vector<std::string> rows, cols, cells;
+  std::vector<std::size_t> width;  // per column: its widest cell or label
   std::size_t label_width = 0;
-  for (const auto& r : rows) label_width = std::max(label_width, display_width(r));
 
-  std::vector<std::string> cells(m.data.size());
-  std::vector<std::size_t> width(m.cols, 0);
+  // The columns [first, last) of each block that fits `max_width` (one block when 0).
+  std::vector<std::pair<std::size_t, std::size_t>> blocks(std::size_t max_width) const {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    std::size_t first = 0, used = 2 + label_width;
+    for (std::size_t c = 0; c < width.size(); ++c) {
+      if (max_width > 0 && c > first && used + 2 + width[c] > max_width) {
+        out.emplace_back(first, c);
+        first = c;
+        used = 2 + label_width;
+      }
+      used += 2 + width[c];
+    }
+    out.emplace_back(first, width.size());
+    return out;
+  }
+};
+
+MatrixLayout layout_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
+                           const std::vector<std::string>& col_labels, int precision) {
+  MatrixLayout l;
+  for (const auto& r : row_labels) l.rows.push_back(fit_label(r));
+  for (const auto& c : col_labels) l.cols.push_back(fit_label(c));
+  for (const auto& r : l.rows) l.label_width = std::max(l.label_width, display_width(r));
+  l.cells.resize(m.data.size());
+  l.width.assign(m.cols, 0);
+  for (std::size_t c = 0; c < m.cols; ++c) {
+    l.width[c] = display_width(l.cols[c]);
+    for (std::size_t r = 0; r < m.rows; ++r) {
+      l.cells[r * m.cols + c] = format_number(m(r, c), precision);
+      l.width[c] = std::max(l.width[c], l.cells[r * m.cols + c].size());
+    }
+  }
+  return l;
+}
+
+// The columns [first, last) of the table.
+std::string matrix_block(const Matrix& m, const MatrixLayout& l, int precision, const TableStyle& style,
+                         std::size_t first, std::size_t last) {
   float largest = 0.0f;  // for the diverging scale
   for (float v : m.data)
     if (std::isfinite(v)) largest = std::max(largest, std::fabs(v));
-  for (std::size_t c = 0; c < m.cols; ++c) {
-    width[c] = display_width(cols[c]);
-    for (std::size_t r = 0; r < m.rows; ++r) {
-      cells[r * m.cols + c] = format_number(m(r, c), precision);
-      width[c] = std::max(width[c], cells[r * m.cols + c].size());
-    }
-  }
-
-  std::string out = "  " + std::string(label_width, ' ');
-  for (std::size_t c = 0; c < m.cols; ++c) out += "  " + pad_left(cols[c], width[c]);
+  std::string out = "  " + std::string(l.label_width, ' ');
+  for (std::size_t c = first; c < last; ++c) out += "  " + pad_left(l.cols[c], l.width[c]);
   out += "\n";
   for (std::size_t r = 0; r < m.rows; ++r) {
     // The row's largest weights, every one that prints alike; none for an even row.
@@ -78,16 +106,33 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
       const StrongestKeys top = strongest_keys(m.row(r), m.cols, precision);
       for (std::size_t c : top.keys) row_max[c] = !top.even && m(r, c) > 0.0f;
     }
-    out += "  " + pad_right(rows[r], label_width);
-    for (std::size_t c = 0; c < m.cols; ++c) {
+    out += "  " + pad_right(l.rows[r], l.label_width);
+    for (std::size_t c = first; c < last; ++c) {
       // Pad first, colour after: escape codes take no columns.
-      const std::string cell = pad_left(cells[r * m.cols + c], width[c]);
+      const std::string cell = pad_left(l.cells[r * m.cols + c], l.width[c]);
       const float t = style.shade == Shade::diverging ? (largest > 0 ? m(r, c) / largest : 0.0f) : m(r, c);
       const std::string shaded = shade(cell, style.shade, t, style.color);
       // A row of zeros (dropout can leave one) has no largest weight to point at.
       out += "  " + (row_max[c] ? bold(shaded, style.color) : shaded);
     }
     out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
+                          const std::vector<std::string>& col_labels, int precision, const TableStyle& style) {
+  const MatrixLayout l = layout_matrix(m, row_labels, col_labels, precision);
+  const auto blocks = l.blocks(style.width);
+  if (blocks.size() == 1) return matrix_block(m, l, precision, style, 0, m.cols);
+  // Too wide for the terminal: blocks of columns, each under a line naming its columns.
+  std::string out;
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    const auto [first, last] = blocks[k];
+    out += (k ? "\n" : "") + dim(fmt::format("  columns {}–{} of {}", first + 1, last, m.cols), style.color) + "\n";
+    out += matrix_block(m, l, precision, style, first, last);
   }
   return out;
 }
@@ -262,8 +307,8 @@ void head_sections(SectionWriter& w, const Trace& t, std::size_t head_index, con
   const int p = options.precision;
   const Settings& s = t.settings;
   const std::vector<std::string>& tokens = t.tokens;
-  const TableStyle plain{options.color, Shade::diverging, false};
-  const TableStyle weights_style{options.color, Shade::sequential, true};
+  const TableStyle plain{options.color, Shade::diverging, false, options.width};
+  const TableStyle weights_style{options.color, Shade::sequential, true, options.width};
   const HeadTrace& h = t.heads[head_index];
   const std::string banner =
       t.heads.size() > 1 ? fmt::format("\n──── head {} of {} ────\n", head_index + 1, t.heads.size()) : "";
@@ -335,7 +380,7 @@ void head_sections(SectionWriter& w, const Trace& t, std::size_t head_index, con
 void final_sections(SectionWriter& w, const Trace& t, const RenderOptions& options) {
   const int p = options.precision;
   const std::vector<std::string>& tokens = t.tokens;
-  const TableStyle plain{options.color, Shade::diverging, false};
+  const TableStyle plain{options.color, Shade::diverging, false, options.width};
   if (t.concatenated) {
     w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))) +=
         render_matrix(*t.concatenated, tokens, dim_labels(t.concatenated->cols), p, plain);
@@ -354,11 +399,25 @@ void final_sections(SectionWriter& w, const Trace& t, const RenderOptions& optio
 
 }  // namespace
 
+bool tables_fit(const Trace& t, const RenderOptions& options) {
+  if (options.width == 0) return true;
+  const auto fits = [&](const Matrix& m, const std::vector<std::string>& rows, const std::vector<std::string>& cols) {
+    return layout_matrix(m, rows, cols, options.precision).blocks(options.width).size() == 1;
+  };
+  bool all = fits(t.inputs, t.tokens, dim_labels(t.inputs.cols)) && fits(t.output, t.tokens, dim_labels(t.output.cols));
+  for (const HeadTrace& h : t.heads) {
+    all = all && fits(h.attn_scores, t.tokens, t.tokens) && fits(h.scaled_scores, t.tokens, t.tokens) &&
+          fits(h.attn_weights, t.tokens, t.tokens) && fits(h.queries, t.tokens, dim_labels(h.queries.cols));
+  }
+  if (t.concatenated) all = all && fits(*t.concatenated, t.tokens, dim_labels(t.concatenated->cols));
+  return all;
+}
+
 std::vector<Section> render_sections(const Trace& t, const RenderOptions& options) {
   SectionWriter w(options);
   w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
       render_matrix(t.inputs, t.tokens, dim_labels(t.settings.d_in), options.precision,
-                    {options.color, Shade::diverging, false});
+                    {options.color, Shade::diverging, false, options.width});
   for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index) head_sections(w, t, head_index, options);
   final_sections(w, t, options);
   return w.take(Section{std::nullopt, header_text(t, options.precision)});

@@ -33,6 +33,9 @@ struct RenderOptions {
   std::set<Stage> stages;       // stages to print; empty means all
   // Plain-words explanation printed under a stage's title (--explain): stage → lines.
   const std::map<Stage, std::vector<std::string>>* explain = nullptr;
+  // The terminal's width in columns: a table wider than this prints in blocks of
+  // columns, each with the row labels again. 0: no limit (a pipe or a file).
+  std::size_t width = 0;
 };
 
 // Default options with `precision` decimals.
@@ -62,9 +65,14 @@ struct TableStyle {
   bool color = false;
   Shade shade = Shade::none;
   bool bold_row_max = false;
+  std::size_t width = 0;  // as RenderOptions::width: wider tables print in blocks of columns
 };
 std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
                           const std::vector<std::string>& col_labels, int precision, const TableStyle& style = {});
+
+// Whether every table of the run fits `options.width` columns (always, when it is 0):
+// when not, some print in blocks of columns.
+bool tables_fit(const Trace& trace, const RenderOptions& options);
 
 // The parameter count of `attn-explain params`, one part a line, then the total.
 std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,

@@ -14,10 +14,9 @@
 #include "attn/matrix.hpp"
 #include "parameters.hpp"
 #include "attn/trace.hpp"
+#include "trace_read.hpp"  // kTraceSchema
 
 namespace attn {
-
-inline constexpr const char* kTraceSchema = "attn-explain/trace@1";
 
 nlohmann::ordered_json trace_to_json(const Trace& trace);
 

@@ -85,6 +85,23 @@ bool is_literal(std::string_view s, bool& whole) {
   return i == s.size();
 }
 
+// The decimals a literal (is_literal) is written with: the digits after its
+// point less its exponent, at least 0 ("0.44" 2, "1e-3" 3, "2.5e2" 0), at most 40.
+int decimals_of(std::string_view s) {
+  const std::size_t e = std::min(s.find_first_of("eE"), s.size());
+  const std::size_t point = s.find('.');
+  int fraction = point < e ? static_cast<int>(e - point - 1) : 0;
+  long exponent = 0;
+  if (e < s.size()) {
+    std::size_t i = e + 1;
+    const bool negative = i < s.size() && s[i] == '-';
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    for (; i < s.size() && is_digit(s[i]); ++i) exponent = std::min(exponent * 10 + (s[i] - '0'), 100000L);
+    if (negative) exponent = -exponent;
+  }
+  return static_cast<int>(std::clamp(static_cast<long>(fraction) - exponent, 0L, 40L));
+}
+
 enum class Read { ok, not_a_number, out_of_range };
 
 // The value of a literal (is_literal), as strtod would read it, whatever the locale.
@@ -158,7 +175,8 @@ struct Piece {
 
 // The components of a vector, separated by commas, semicolons, whitespace, or
 // an x between two numbers ("6 x 2"). nullopt with `error` set when it is not one.
-std::optional<std::vector<double>> read_components(std::string_view s, bool& whole, std::string& error) {
+std::optional<std::vector<double>> read_components(std::string_view s, bool& whole, std::vector<int>& decimals,
+                                                   std::string& error) {
   auto number_char_before = [&](std::size_t i) {
     while (i > 0 && is_space(s[i - 1])) --i;
     return i > 0 && (is_digit(s[i - 1]) || s[i - 1] == '.');
@@ -212,6 +230,7 @@ std::optional<std::vector<double>> read_components(std::string_view s, bool& who
     }
     whole = whole && w;
     values.push_back(v);
+    decimals.push_back(decimals_of(p.text));
     expect_number = false;
   }
   if (values.empty()) {
@@ -225,8 +244,76 @@ std::optional<std::vector<double>> read_components(std::string_view s, bool& who
   return values;
 }
 
-Answer parse_number(std::string_view text) {
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// "name=..." with a Python identifier for a name: a keyword argument of tensor(...).
+bool is_keyword_argument(std::string_view s) {
+  const std::size_t eq = s.find('=');
+  if (eq == 0 || eq == std::string_view::npos || is_digit(s[0])) return false;
+  return std::all_of(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(eq),
+                     [](char c) { return is_digit(c) || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+}
+
+// The numbers of what PyTorch prints: "tensor(DATA, grad_fn=<...>, ...)" and
+// "torch.Size(DATA)" give DATA; anything else is returned as it is.
+std::string_view unwrap_torch(std::string_view s, std::string_view text) {
+  for (const std::string_view call : {std::string_view("tensor("), std::string_view("torch.Size(")}) {
+    if (!starts_with(s, call)) continue;
+    if (s.back() != ')') refuse(text, fmt::format("a \"{}\" without its \")\"", call));
+    const std::string_view inner = s.substr(call.size(), s.size() - call.size() - 1);
+    // The data, then keyword arguments after commas outside any brackets.
+    std::vector<std::string_view> pieces;
+    int depth = 0;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i <= inner.size(); ++i) {
+      const char c = i < inner.size() ? inner[i] : ',';
+      if (c == '[' || c == '(' || c == '<' || c == '{') ++depth;
+      if (c == ']' || c == ')' || c == '>' || c == '}') --depth;
+      if (c == ',' && depth <= 0) {
+        pieces.push_back(trim(inner.substr(from, i - from)));
+        from = i + 1;
+      }
+    }
+    for (std::size_t k = 1; k < pieces.size(); ++k) {
+      if (!is_keyword_argument(pieces[k])) {
+        refuse(text, fmt::format("\"{}\" after the numbers of {}...): expected only keyword arguments there, such as "
+                                 "grad_fn=<...>",
+                                 pieces[k], call));
+      }
+    }
+    return pieces.front();
+  }
+  return s;
+}
+
+// A matrix written as rows in brackets, "[[a, b], [c, d]]": its one row "[a, b]",
+// or refused when it has several. Anything else is returned as it is.
+std::string_view one_row(std::string_view s, std::string_view text, Answer::Kind kind) {
+  if (s.size() < 2 || s.front() != '[' || s.back() != ']' || trim(s.substr(1)).substr(0, 1) != "[") return s;
+  const std::string_view inner = trim(s.substr(1, s.size() - 2));
+  std::vector<std::string_view> rows;
+  std::size_t i = 0;
+  while (i < inner.size()) {
+    if (inner[i] != '[') return s;  // not rows only: unbracket() says what is wrong
+    const std::size_t close = inner.find(']', i);
+    if (close == std::string_view::npos || inner.substr(i + 1, close - i - 1).find('[') != std::string_view::npos) return s;
+    rows.push_back(inner.substr(i, close - i + 1));
+    i = close + 1;
+    while (i < inner.size() && (is_space(inner[i]) || inner[i] == ',')) ++i;
+  }
+  if (rows.size() == 1) return rows.front();
+  refuse(text, fmt::format("a matrix of {} rows; expected one row, {}", rows.size(), example_of(kind)));
+}
+
+// What is left of a learner's number or vector once typographic signs and a
+// pasted tensor's wrapping are gone, and a one-row matrix is its row.
+std::string numbers_of(std::string_view text, Answer::Kind kind) {
   const std::string normal = plain(text);
+  return std::string(one_row(trim(unwrap_torch(normal, text)), text, kind));
+}
+
+Answer parse_number(std::string_view text) {
+  const std::string normal = numbers_of(text, Answer::Kind::number);
   const std::string_view s = unbracket(normal, text);
   if (s.empty()) refuse(text, fmt::format("empty; expected {}", example_of(Answer::Kind::number)));
   Answer a;
@@ -236,7 +323,7 @@ Answer parse_number(std::string_view text) {
     if (auto grouped = without_thousands(s)) literal = *grouped;
   }
   switch (read_literal(literal, a.number, a.whole)) {
-    case Read::ok: return a;
+    case Read::ok: a.decimals = {decimals_of(literal)}; return a;
     case Read::out_of_range: refuse(text, "the number is out of range");
     case Read::not_a_number: break;
   }
@@ -253,21 +340,22 @@ Answer parse_number(std::string_view text) {
     }
   }
   bool whole = false;
+  std::vector<int> decimals;
   std::string error;
-  if (const auto values = read_components(s, whole, error); values && values->size() > 1) {
+  if (const auto values = read_components(s, whole, decimals, error); values && values->size() > 1) {
     refuse(text, fmt::format("expected one number, not a list of {}", values->size()));
   }
   refuse(text, fmt::format("expected {}", example_of(Answer::Kind::number)));
 }
 
 Answer parse_vector(std::string_view text) {
-  const std::string normal = plain(text);
+  const std::string normal = numbers_of(text, Answer::Kind::vector);
   const std::string_view s = unbracket(normal, text);
   if (s.empty()) refuse(text, fmt::format("empty; expected {}", example_of(Answer::Kind::vector)));
   Answer a;
   a.kind = Answer::Kind::vector;
   std::string error;
-  const auto values = read_components(s, a.whole, error);
+  const auto values = read_components(s, a.whole, a.decimals, error);
   if (!values) refuse(text, fmt::format("{}; expected {}", error, example_of(Answer::Kind::vector)));
   a.vector = *values;
   return a;
@@ -367,6 +455,63 @@ bool answers_match(const Answer& given, const Answer& correct, double tolerance)
   for (std::size_t i = 0; i < g->size(); ++i)
     if (!close_enough((*g)[i], (*c)[i], tolerance)) return false;
   return true;
+}
+
+namespace {
+
+// One number of an answer against one of the value; `written` is the decimals
+// the learner wrote it with, -1 when computed.
+Closeness number_closeness(double given, int written, double value, const Precision& p) {
+  if (!std::isfinite(given) || !std::isfinite(value)) return Closeness::different;
+  const double half = 0.5 * std::pow(10.0, -p.decimals);
+  if (close_enough(given, value, half) ||
+      format_value(given, false, p.decimals) == format_value(value, false, p.decimals)) {
+    return Closeness::printed;
+  }
+  if (close_enough(given, value, p.tolerance)) return Closeness::within_tolerance;
+  if (written >= 0 && written < p.decimals &&
+      (close_enough(given, value, 0.5 * std::pow(10.0, -written)) ||
+       format_value(given, false, written) == format_value(value, false, written))) {
+    return Closeness::too_few_decimals;
+  }
+  return Closeness::different;
+}
+
+}  // namespace
+
+Closeness closeness(const Answer& given, const Answer& value, const Precision& precision) {
+  using Kind = Answer::Kind;
+  if (given.kind == Kind::token || value.kind == Kind::token) {
+    return answers_match(given, value, 0.0) ? Closeness::printed : Closeness::different;
+  }
+  const std::vector<double> g = given.kind == Kind::number ? std::vector<double>{given.number} : given.vector;
+  const std::vector<double> v = value.kind == Kind::number ? std::vector<double>{value.number} : value.vector;
+  if (g.size() != v.size() || g.empty()) return Closeness::different;
+  Closeness worst = Closeness::printed;  // the enum is ordered from the closest
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const int written = i < given.decimals.size() ? given.decimals[i] : -1;
+    worst = std::max(worst, number_closeness(g[i], written, v[i], precision));
+  }
+  return worst;
+}
+
+std::string decimals_words(int decimals) {
+  static constexpr const char* kWords[] = {"no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
+  const std::string count = decimals < 10 ? kWords[decimals] : std::to_string(decimals);
+  return count + (decimals == 1 ? " decimal" : " decimals");
+}
+
+bool widened(const Precision& p) { return p.tolerance > 0.5 * std::pow(10.0, -p.decimals) * (1.0 + 1e-9); }
+
+std::string format_as_given(const Answer& answer, int precision) {
+  if (answer.kind == Answer::Kind::token || answer.decimals.empty()) return format_answer(answer, precision);
+  auto one = [&](double x, std::size_t i) {
+    return format_value(x, false, i < answer.decimals.size() ? answer.decimals[i] : precision);
+  };
+  if (answer.kind == Answer::Kind::number) return one(answer.number, 0);
+  std::string out = "[";
+  for (std::size_t i = 0; i < answer.vector.size(); ++i) out += (i > 0 ? ", " : "") + one(answer.vector[i], i);
+  return out + "]";
 }
 
 std::string format_answer(const Answer& answer, int precision) {

@@ -2,7 +2,7 @@
 //
 // An exercise is data: data/exercises/ID.json (docs/exercise-format.md). It
 // names a run (the "run" object of lessons, run_settings.hpp), what to compute
-// ("ask": a quantity, a token, a key), a tolerance and hints. The answer is
+// ("ask": a quantity, a token, a key), the decimals asked for and hints. The answer is
 // never stored: solve() runs explore() and reads the quantity off the Trace.
 // check() compares a learner's answer with it and, when wrong, with the
 // answers that the usual mistakes give (unscaled, not normalised,
@@ -30,7 +30,7 @@ struct Ask {
   std::optional<std::string> token, key;  // a token's text or 1-based position, as --focus takes it
   // parameter_count only:
   std::uint64_t d_in = 0, d_out = 0, heads = 1;
-  Multihead multihead = Multihead::split;  // the book's MultiHeadAttention
+  Multihead multihead = Multihead::wrapper;  // as the main command and `attn-explain params`
   bool qkv_bias = false;
 };
 
@@ -42,10 +42,14 @@ struct Exercise {
   std::vector<std::string> task;  // what to compute, in plain words
   std::vector<Stage> show;  // stages printed with the task: the numbers a pencil needs
   Ask ask;
-  double tolerance = 5e-4;
+  int decimals = 4;          // asked for ("to four decimals"); 0 for counts and shapes
+  double tolerance = 0.5e-4;  // half a unit of the last decimal unless the file widens it
   std::vector<std::string> hints;  // at least one
   std::string path;                // where it was read from (the `source` of parse_exercise)
 };
+
+// The precision check() holds answers to.
+inline Precision precision_of(const Exercise& exercise) { return {exercise.decimals, exercise.tolerance}; }
 
 // Strict: unknown keys, wrong types, an unknown quantity, a token or key missing
 // (or given to a quantity that takes none), no "run" sentence where one is
@@ -68,21 +72,30 @@ Answer solve(const Exercise& exercise);
 
 struct Verdict {
   bool correct = false;
+  // Neither right nor wrong: written with fewer decimals than the exercise asks
+  // for, and agreeing with the answer as far as they go. Not an attempt.
+  bool too_few_decimals = false;
   Answer expected;
   std::optional<std::string> mistake;  // the usual mistake the answer matches, e.g. "unscaled"
-  std::string nudge;                   // one or two sentences for the learner when wrong
+  std::string nudge;                   // one or two sentences for the learner when not right
 };
 
-// Correct when answers_match(given, solve(exercise), tolerance); else the first
-// mistake whose value matches the answer, with its nudge; else a nudge on what
-// is off (which components, the token's row to look at). Throws as solve().
+// At precision_of(exercise), by closeness() (answer.hpp), in this order:
+//   1. printed-equal to the answer: correct;
+//   2. printed-equal to a usual mistake's value (another token's row, say):
+//      that mistake, with its nudge, even when within a widened tolerance;
+//   3. within the tolerance of the answer: correct;
+//   4. too few decimals: too_few_decimals, with a nudge asking for them;
+//   5. within the tolerance of a mistake's value: that mistake;
+//   6. else a nudge on what is off (which components, the token's row to look at).
+// Throws as solve().
 Verdict check(const Exercise& exercise, const Answer& given);
 
 // The mistaken variants of an exercise's answer: name, nudge, value; computed
 // (explore() re-run with one setting changed, or another part of the same
-// Trace), never stored. A variant within the tolerance of the answer, or of an
-// earlier variant, or not finite, is left out, so check() on a variant's value
-// names exactly that variant. Empty when no usual mistake applies. Throws as solve().
+// Trace), never stored. A variant printed-equal to the answer, or to an
+// earlier variant (closeness()), or not finite, is left out, so check() on a
+// variant's value names exactly that variant. Empty when no usual mistake applies. Throws as solve().
 struct Mistake {
   std::string name;
   std::string nudge;

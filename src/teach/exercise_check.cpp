@@ -26,21 +26,39 @@ std::string join_numbers(const std::vector<std::size_t>& v) {
   return out;
 }
 
-std::string tolerance_text(double tolerance) { return fmt::format("{:g}", tolerance); }
-
-// Which components of a vector answer are off, or why the lengths differ.
-std::string components_off(const Answer& given, const Answer& expected, double tolerance, const std::string& what) {
+// Which components of a vector answer are off, or why the lengths differ. A
+// component written with fewer decimals than asked that agrees as far as they
+// go is not off.
+std::string components_off(const Answer& given, const Answer& expected, const Precision& p, const std::string& what) {
   const std::vector<double> g = given.kind == Answer::Kind::vector ? given.vector : std::vector<double>{given.number};
   const std::size_t want = expected.vector.size();
   if (g.size() != want) {
     return fmt::format("The answer has {} number{}; {} has {}.", g.size(), g.size() == 1 ? "" : "s", what, want);
   }
   std::vector<std::size_t> off;
-  for (std::size_t i = 0; i < want; ++i)
-    if (!answers_match(number_answer(g[i]), number_answer(expected.vector[i]), tolerance)) off.push_back(i + 1);
-  if (off.size() == want) return fmt::format("Every component is off by more than {}.", tolerance_text(tolerance));
-  return fmt::format("Component{} {} (of {}) {} off by more than {}; the others are right.", off.size() == 1 ? "" : "s",
-                     join_numbers(off), want, off.size() == 1 ? "is" : "are", tolerance_text(tolerance));
+  bool short_ones = false;  // components right as far as their fewer decimals go
+  for (std::size_t i = 0; i < want; ++i) {
+    Answer one = number_answer(g[i]);
+    if (i < given.decimals.size()) one.decimals = {given.decimals[i]};
+    const Closeness c = closeness(one, number_answer(expected.vector[i]), p);
+    if (c == Closeness::different) off.push_back(i + 1);
+    short_ones = short_ones || c == Closeness::too_few_decimals;
+  }
+  const std::string by = widened(p)        ? fmt::format(" by more than {}", p.tolerance)
+                         : p.decimals > 0 ? fmt::format(" (not right to {})", decimals_words(p.decimals))
+                                          : std::string();
+  if (off.size() == want) return fmt::format("Every component is off{}.", by);
+  return fmt::format("Component{} {} (of {}) {} off{}; the others {}.", off.size() == 1 ? "" : "s", join_numbers(off),
+                     want, off.size() == 1 ? "is" : "are", by,
+                     short_ones ? fmt::format("agree as far as their decimals go (give {})", decimals_words(p.decimals))
+                                : "are right");
+}
+
+// What a learner is told whose answer has fewer decimals than asked.
+std::string too_few_decimals_nudge(const Exercise& ex, const Answer& given) {
+  const bool several = given.kind == Answer::Kind::vector && given.vector.size() > 1;
+  return fmt::format("It agrees with the answer as far as its decimals go: give {} to {} to have it checked.",
+                     several ? "each number" : "the number", decimals_words(ex.decimals));
 }
 
 std::string quoted(const Trace& tr, std::size_t i) { return fmt::format("\"{}\"", tr.tokens[i]); }
@@ -57,9 +75,9 @@ std::string attends_most_nudge(const Solved& s, const Answer& given) {
                      shown(tr.heads[0].attn_weights(s.t, j)), quoted(tr, s.t));
 }
 
-// How the row of weights of token T is made, first saying so when `given` does not sum to 1.
-std::string weights_how(const Exercise& ex, const Solved& s, const Answer& given, const std::string& T) {
-  const std::string how = fmt::format("Take the row of scores of {}, {}.", T, Mistakes(ex, s).steps_for(s.t));
+// How the row of weights is made, first saying so when `given` does not sum to 1.
+std::string weights_how(const Exercise& ex, const Solved& s, const Answer& given) {
+  const std::string how = Mistakes(ex, s).weights_recipe(s.t) + ".";
   double sum = 0.0;
   for (double x : given.vector) sum += x;
   if (!s.trace->heads[0].dropout_mask && given.kind == Answer::Kind::vector &&
@@ -84,18 +102,34 @@ std::string output_how(const Trace& tr, const std::string& T) {
                      T);
 }
 
+// How the parameters of the exercise's module add up: only the parts it has.
+std::string count_how(const Ask& a) {
+  const std::string bias = a.qkv_bias ? ", each with a bias of d_out numbers" : "";
+  if (a.multihead == Multihead::split) {
+    return fmt::format("Count W_query, W_key and W_value, one d_in × d_out matrix each{} that the {} heads share, then "
+                       "out_proj: d_out × d_out weights and a bias of d_out.",
+                       bias, a.heads);
+  }
+  if (a.heads == 1) {
+    return fmt::format("Count the entries of W_query, W_key and W_value, d_in × d_out numbers each{}: that is all "
+                       "{} has.",
+                       bias, a.qkv_bias ? "the module" : "SelfAttention_v1");
+  }
+  return fmt::format("Count W_query, W_key and W_value, d_in × d_out numbers each{}, for each of the {} heads: the "
+                     "wrapper has no out_proj.",
+                     bias, a.heads);
+}
+
 // When no usual mistake matches: what is off (for vectors) and how the quantity is made.
 std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& given) {
   const std::string T = s.trace ? quoted(*s.trace, s.t) : std::string();
   const std::string K = s.trace ? quoted(*s.trace, s.k) : std::string();
   // A vector's nudge: which components are off in `what`, then `how` it is made.
   auto off = [&](const std::string& what, const std::string& how) {
-    return components_off(given, s.answer, ex.tolerance, what) + " " + how;
+    return components_off(given, s.answer, precision_of(ex), what) + " " + how;
   };
   switch (ex.ask.quantity) {
-    case Quantity::parameter_count:
-      return "Count each weight matrix (d_in × d_out numbers), each bias (d_out numbers) and, for split heads, out_proj "
-             "(d_out × d_out + d_out).";
+    case Quantity::parameter_count: return count_how(ex.ask);
     case Quantity::dropout_scale:
       return "Dropout keeps each weight with probability 1 − p and scales the kept ones so that the expected sum stays the "
              "same.";
@@ -106,8 +140,7 @@ std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& giv
     case Quantity::scaled_score:
       return fmt::format("Compute the score ω({}, {}) = q·k first, then divide it by √d_k.", T, K);
     case Quantity::weight:
-      return fmt::format("Take the row of scores of {}, {}; then read the column of {}.", T,
-                         Mistakes(ex, s).steps_for(s.t), K);
+      return fmt::format("{}; then read the column of {}.", Mistakes(ex, s).weights_recipe(s.t), K);
     case Quantity::scale_divisor:
       return "The scores are divided by the square root of d_k, the width of one head's keys (the columns of W_key).";
     case Quantity::output_shape: return "One row per token, one column per dimension of the output.";
@@ -115,7 +148,7 @@ std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& giv
     case Quantity::scores:
       return off(fmt::format("the row of scores of {}", T),
                  fmt::format("Entry j is the query of {} dotted with the key of token j.", T));
-    case Quantity::weights: return off(fmt::format("the row of weights of {}", T), weights_how(ex, s, given, T));
+    case Quantity::weights: return off(fmt::format("the row of weights of {}", T), weights_how(ex, s, given));
     case Quantity::context:
       return off(fmt::format("the context vector of {}", T),
                  fmt::format("Weigh each value vector v(j) by the weight of {} for token j and add them up: "
@@ -136,19 +169,36 @@ std::vector<Mistake> mistakes_of(const Exercise& exercise) {
 
 Verdict check(const Exercise& exercise, const Answer& given) {
   const Solved s = solve_run(exercise);
+  const Precision p = precision_of(exercise);
   Verdict v;
   v.expected = s.answer;
-  if (answers_match(given, s.answer, exercise.tolerance)) {
+  const Closeness to_answer = closeness(given, s.answer, p);
+  if (to_answer == Closeness::printed) {
     v.correct = true;
     return v;
   }
-  for (Mistake& m : Mistakes(exercise, s).list()) {
-    if (answers_match(given, m.value, exercise.tolerance)) {
-      v.mistake = std::move(m.name);
-      v.nudge = std::move(m.nudge);
-      return v;
+  std::vector<Mistake> mistakes = Mistakes(exercise, s).list();
+  auto named = [&](Closeness wanted) {
+    for (Mistake& m : mistakes) {
+      if (closeness(given, m.value, p) == wanted) {
+        v.mistake = std::move(m.name);
+        v.nudge = std::move(m.nudge);
+        return true;
+      }
     }
+    return false;
+  };
+  if (named(Closeness::printed)) return v;
+  if (to_answer == Closeness::within_tolerance) {
+    v.correct = true;
+    return v;
   }
+  if (to_answer == Closeness::too_few_decimals) {
+    v.too_few_decimals = true;
+    v.nudge = too_few_decimals_nudge(exercise, given);
+    return v;
+  }
+  if (named(Closeness::within_tolerance)) return v;
   v.nudge = generic_nudge(exercise, s, given);
   return v;
 }

@@ -3,6 +3,7 @@
 #include "exercise_format.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -98,7 +99,7 @@ Exercise parse_exercise(const std::string& text, const std::string& source) {
   const json root = parse_json_document(text, source, 16);
   const Fields f(root, source,
                  {"$schema", "id", "title", "topic", "difficulty", "order", "source", "run", "task", "show", "ask",
-                  "tolerance", "hints"});
+                  "decimals", "tolerance", "hints"});
   Exercise ex;
   ex.path = source;
   ex.id = f.text("id");
@@ -124,6 +125,8 @@ Exercise parse_exercise(const std::string& text, const std::string& source) {
   if (!f.has("ask")) f.fail("\"ask\" is missing");
   ex.ask = parse_ask(f.raw("ask"), source);
 
+  if (f.has("decimals")) ex.decimals = static_cast<int>(f.whole("decimals", 0, 9));
+  ex.tolerance = 0.5 * std::pow(10.0, -ex.decimals);
   if (f.has("tolerance")) {
     ex.tolerance = f.number("tolerance");
     if (!(ex.tolerance >= 0.0 && ex.tolerance <= 1e9)) {

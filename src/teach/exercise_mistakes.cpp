@@ -47,12 +47,15 @@ std::vector<Mistake> Mistakes::list() {
   return std::move(list_);
 }
 
-// A variant counts only when finite and different from the answer and from
-// every earlier variant: each value then explains exactly one mistake.
+// A variant counts only when finite and, to the decimals asked, different from
+// the answer and from every earlier variant: each value then explains exactly
+// one mistake (check() puts a printed match with a variant before a match
+// within a widened tolerance of the answer).
 void Mistakes::add(std::string name, std::string nudge, Answer value) {
-  if (!finite(value) || answers_match(value, s_.answer, ex_.tolerance)) return;
+  const Precision p = precision_of(ex_);
+  if (!finite(value) || closeness(value, s_.answer, p) == Closeness::printed) return;
   for (const Mistake& m : list_)
-    if (answers_match(value, m.value, ex_.tolerance)) return;
+    if (closeness(value, m.value, p) == Closeness::printed) return;
   list_.push_back(Mistake{std::move(name), std::move(nudge), std::move(value)});
 }
 
@@ -78,11 +81,47 @@ void Mistakes::add_rerun(const std::string& name, const std::string& nudge, cons
   if (const auto other = rerun(change)) add(name, nudge, read_quantity(ex_.ask, *other, t(), k()));
 }
 
+Stage Mistakes::start() const {
+  Stage latest = Stage::inputs;
+  for (Stage s : ex_.show) latest = std::max(latest, s);
+  return latest;
+}
+
+// The quantity made from row t() of weights `w` (after the mask and any
+// dropout), for the quantities the weights make; nullopt for the others.
+std::optional<Answer> Mistakes::from_weights_row(const std::vector<float>& w) const {
+  switch (ex_.ask.quantity) {
+    case Quantity::weight: return number_answer(w.at(k()));
+    case Quantity::weights: return vector_answer(w);
+    case Quantity::context: return vector_answer(weighted_sum(w, head().values));
+    case Quantity::attends_most: return token_answer(tr().tokens[argmax(w)]);
+    default: return std::nullopt;
+  }
+}
+
+// The scores shown already scaled, divided by √d_k once more: the raw scores
+// divided by d_k, but a different slip, with its own nudge.
+void Mistakes::scaled_twice() {
+  std::vector<float> s = row_of(head().scaled_scores, t());
+  for (float& x : s) x /= head().scale_divisor;
+  if (const auto value = from_weights_row(weights_from(s, t()))) {
+    add("scaled twice",
+        fmt::format("That is what you get dividing the scores by √d_k = {} a second time: the table's scores are "
+                    "already scaled, so {} them as they are.",
+                    shown(head().scale_divisor), normalise_verb()),
+        *value);
+  }
+}
+
 // The same quantity for the run with the scaling, the mask or the
-// normalisation done wrong: the mistakes of everything after the scores.
+// normalisation done wrong: the mistakes of everything after the scores that
+// the exercise leaves to the learner.
 void Mistakes::pipeline_reruns() {
   const Request& r = ex_.settings.request;
-  if (r.scale) {
+  if (!learner_normalises()) return;  // the weights are in the tables
+  if (!learner_scales()) {
+    if (r.scale) scaled_twice();
+  } else if (r.scale) {
     add_rerun("unscaled",
               fmt::format("That is what you get without dividing the scores by √d_k = {}: divide each score by √d_k "
                           "before normalising.",
@@ -95,7 +134,7 @@ void Mistakes::pipeline_reruns() {
                           shown(divisor())),
               [](Request& q) { q.scale = true; });
   }
-  if (r.causal) {
+  if (r.causal && learner_masks()) {
     add_rerun("no causal mask",
               fmt::format("That is what you get without the causal mask: {} may only look at itself and the tokens "
                           "before it, so mask the later ones.",
@@ -183,14 +222,16 @@ std::vector<float> Mistakes::unscaled_dropout_row(std::size_t i) const {
 
 std::string Mistakes::steps_for(std::size_t i) const {
   std::vector<std::string> steps;
-  if (st().scale) steps.push_back(fmt::format("divide them by √d_k = {}", shown(head().scale_divisor)));
-  if (st().causal && st().causal_method == CausalMethod::inf) steps.push_back("set the scores of later tokens to −∞");
+  if (st().scale && learner_scales()) steps.push_back(fmt::format("divide them by √d_k = {}", shown(head().scale_divisor)));
+  if (st().causal && st().causal_method == CausalMethod::inf && learner_masks()) {
+    steps.push_back("set the scores of later tokens to −∞");
+  }
   steps.push_back(st().softmax == Softmax::sum ? std::string("divide each by the row's sum")
                                                : std::string("apply the softmax (exp of each, divided by their sum)"));
   if (st().causal && st().causal_method == CausalMethod::renorm) {
     steps.push_back("zero the weights of later tokens and divide by the new sum");
   }
-  if (head().dropout_mask) {
+  if (head().dropout_mask && learner_drops()) {
     steps.push_back(fmt::format("zero the weights the dropout mask drops and multiply the kept ones by 1/(1 − p) = {}",
                                 shown(dropout_scale_of(st().dropout))));
   }
@@ -201,6 +242,13 @@ std::string Mistakes::steps_for(std::size_t i) const {
     out += steps[s];
   }
   return out;
+}
+
+std::string Mistakes::weights_recipe(std::size_t i) const {
+  const char* row = start() >= Stage::mask                ? "the row of masked scores"
+                    : start() >= Stage::scaled && st().scale ? "the row of scaled scores"
+                                                             : "the row of scores";
+  return fmt::format("Take {} of {}, {}", row, tok(i), steps_for(i));
 }
 
 }  // namespace attn

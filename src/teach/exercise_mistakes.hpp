@@ -10,6 +10,11 @@
 //   - list() holds only finite variants, each more than the tolerance away
 //     from the answer and from every earlier variant, so a value matches at
 //     most the first variant it is near; empty when no usual mistake applies;
+//   - a variant is tried only when the exercise's own tables leave its step
+//     to the learner: where the exercise shows the scaled scores, no variant
+//     (and no nudge) is about scaling them, but dividing them by √d_k again
+//     ("scaled twice") is; where it shows the weights, nothing about making
+//     them is (see start());
 //   - nothing here computes an exponential: weights come from normalise_row()
 //     and renormalise_causal(), the functions attend_head() uses.
 //
@@ -33,6 +38,7 @@
 #include "attn/trace.hpp"
 #include "exercise.hpp"
 #include "exercise_solve.hpp"
+#include "stage.hpp"
 
 namespace attn {
 
@@ -48,10 +54,18 @@ class Mistakes {
   // The variants for the exercise's quantity (see the promises above). Call once.
   std::vector<Mistake> list();
 
-  // What turns the scores of row i into its weights, in this run, as
-  // instructions ("divide them by √d_k = 1.4142, then apply the softmax ...").
+  // What turns the scores of row i into its weights, in this run, from where
+  // the learner starts, as instructions ("divide them by √d_k = 1.4142, then
+  // apply the softmax ..."): the steps the shown tables have done are left out.
   // REQUIRES: the exercise has a run (not parameter_count).
   std::string steps_for(std::size_t i) const;
+  // The same, as one instruction from the row the learner starts from: "Take
+  // the row of scaled scores of "How", apply the softmax (...)".
+  std::string weights_recipe(std::size_t i) const;
+
+  // Where the learner's pencil starts: the latest stage the exercise shows
+  // (inputs when it shows none). The steps up to it are done in the tables.
+  Stage start() const;
 
  private:
   const Exercise& ex_;
@@ -68,6 +82,11 @@ class Mistakes {
   std::size_t d_k() const { return head().keys.cols; }
   float divisor() const { return std::sqrt(static_cast<float>(d_k())); }
   bool has_weights() const { return head().W_query.has_value(); }
+  // Which steps are the learner's, given start().
+  bool learner_scales() const { return start() <= Stage::scores; }  // the raw scores are at hand
+  bool learner_masks() const { return start() < Stage::mask; }
+  bool learner_normalises() const { return start() < Stage::weights; }
+  bool learner_drops() const { return start() < Stage::dropout; }
 
   // ── the list (exercise_mistakes.cpp) ──
   void add(std::string name, std::string nudge, Answer value);
@@ -75,6 +94,8 @@ class Mistakes {
   std::optional<Trace> rerun(const std::function<void(Request&)>& change) const;
   void add_rerun(const std::string& name, const std::string& nudge, const std::function<void(Request&)>& change);
   void pipeline_reruns();
+  void scaled_twice();
+  std::optional<Answer> from_weights_row(const std::vector<float>& w) const;
   void wrong_rows(const Matrix& m, const std::string& what);
   void wrong_rows_vector(const Matrix& m, const std::string& what);
 

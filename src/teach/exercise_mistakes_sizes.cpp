@@ -67,35 +67,55 @@ void Mistakes::parameter_count() {
   const Multihead m = a.multihead;
   const bool split = m == Multihead::split;
   const std::uint64_t total = count_parameters(a.d_in, a.d_out, a.heads, m, a.qkv_bias).total;
-  const std::uint64_t no_bias = count_parameters(a.d_in, a.d_out, a.heads, m, false).total - (split ? a.d_out : 0);
-  add("without biases",
-      fmt::format("That leaves out the biases: {}.",
-                  split && a.qkv_bias ? "out_proj has one of d_out numbers, and so have W_query, W_key and W_value"
-                  : split             ? "out_proj (an nn.Linear) has a bias of d_out numbers"
-                                      : "each nn.Linear with qkv_bias has a bias of d_out numbers"),
-      whole_answer(no_bias));
+  const std::uint64_t out_proj = a.d_out * a.d_out + a.d_out;
+  if (split || a.qkv_bias) {
+    const std::uint64_t no_bias = count_parameters(a.d_in, a.d_out, a.heads, m, false).total - (split ? a.d_out : 0);
+    add("without biases",
+        fmt::format("That leaves out the biases: {}.",
+                    split && a.qkv_bias ? "out_proj has one of d_out numbers, and so have W_query, W_key and W_value"
+                    : split             ? "out_proj (an nn.Linear) has a bias of d_out numbers"
+                                        : "each nn.Linear with qkv_bias has a bias of d_out numbers"),
+        whole_answer(no_bias));
+  }
   if (split) {
     add("without out_proj",
         "That leaves out out_proj, the d_out × d_out output projection (with its bias) that MultiHeadAttention applies "
         "after the heads.",
-        whole_answer(total - (a.d_out * a.d_out + a.d_out)));
+        whole_answer(total - out_proj));
     if (a.heads > 1) {
       add("heads × full width",
           "That gives every head its own d_in × d_out matrices: MultiHeadAttention makes one d_in × d_out projection "
           "each for queries, keys and values, and splits its columns among the heads.",
-          whole_answer(count_parameters(a.d_in, a.d_out, a.heads, Multihead::wrapper, a.qkv_bias).total + a.d_out * a.d_out +
-                       a.d_out));
+          whole_answer(count_parameters(a.d_in, a.d_out, a.heads, Multihead::wrapper, a.qkv_bias).total + out_proj));
     }
   } else if (a.heads > 1) {
     add("one head only",
         fmt::format("That is one head: the wrapper has {} heads, each with its own W_query, W_key and W_value.", a.heads),
         whole_answer(count_parameters(a.d_in, a.d_out, 1, m, a.qkv_bias).total));
   }
+  const std::string module = !split && a.heads == 1 && !a.qkv_bias ? "SelfAttention_v1" : "this module";
+  const std::uint64_t biased = count_parameters(a.d_in, a.d_out, a.heads, m, true).total;
+  // Two slips can give one count (SelfAttention_v1 with d_out 2: out_proj and
+  // three biases both add 6): the nudge then names both.
+  if (!split && !a.qkv_bias && total + out_proj == biased) {
+    add("with out_proj or qkv biases",
+        fmt::format("That counts what {} does not have: out_proj, MultiHeadAttention's d_out × d_out output projection "
+                    "with its bias, or a bias for each of W_query, W_key and W_value (qkv_bias is off). Both add {}.",
+                    module, out_proj),
+        whole_answer(biased));
+  }
+  if (!split) {
+    add("with out_proj",
+        fmt::format("That counts out_proj, MultiHeadAttention's d_out × d_out output projection with its bias: {} "
+                    "has none.",
+                    module),
+        whole_answer(total + out_proj));
+  }
   if (!a.qkv_bias) {
     add("with qkv biases",
         "That counts a bias for each of W_query, W_key and W_value, but qkv_bias is off: nn.Linear(d_in, d_out, "
         "bias=False).",
-        whole_answer(count_parameters(a.d_in, a.d_out, a.heads, m, true).total));
+        whole_answer(biased));
   }
 }
 

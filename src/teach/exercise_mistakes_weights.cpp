@@ -16,7 +16,7 @@ void Mistakes::weights() {
   auto pick = [&](const std::vector<float>& row) { return one ? number_answer(row[k()]) : vector_answer(row); };
 
   pipeline_reruns();
-  if (st().scale && d_k() > 1) {
+  if (st().scale && d_k() > 1 && learner_scales()) {
     std::vector<float> s = row_of(h.attn_scores, t());
     for (float& x : s) x /= static_cast<float>(d_k());
     add("scaled by d_k instead of √d_k",
@@ -25,7 +25,7 @@ void Mistakes::weights() {
                     d_k(), shown(h.scale_divisor)),
         pick(weights_from(s, t())));
   }
-  if (st().scale) {
+  if (st().scale && learner_normalises()) {
     add("not normalised",
         one ? fmt::format("That is the scaled score ω/√d_k, not yet a weight: {} the row of {} so that it sums to 1.",
                           normalise_verb(), tok(t()))
@@ -33,13 +33,15 @@ void Mistakes::weights() {
                           tok(t()), normalise_verb()),
         pick(row_of(h.scaled_scores, t())));
   }
-  add("not normalised",
-      one ? fmt::format("That is the raw score ω, not a weight: take the row of scores of {}, {}, and read the "
-                        "column of {}.",
-                        tok(t()), steps_for(t()), tok(k()))
-          : fmt::format("Those are the raw scores ω of {}, not weights: {}.", tok(t()), steps_for(t())),
-      pick(row_of(h.attn_scores, t())));
-  if (h.dropout_mask) {
+  if (learner_scales()) {
+    add("not normalised",
+        one ? fmt::format("That is the raw score ω, not a weight: take the row of scores of {}, {}, and read the "
+                          "column of {}.",
+                          tok(t()), steps_for(t()), tok(k()))
+            : fmt::format("Those are the raw scores ω of {}, not weights: {}.", tok(t()), steps_for(t())),
+        pick(row_of(h.attn_scores, t())));
+  }
+  if (h.dropout_mask && learner_drops()) {
     add("before dropout",
         fmt::format("That is {} before dropout: zero the weights the dropout mask drops and multiply the kept ones by "
                     "1/(1 − p) = {}.",
@@ -86,18 +88,20 @@ void Mistakes::weights_misread() {
 void Mistakes::context() {
   const HeadTrace& h = head();
   pipeline_reruns();
-  if (st().scale) {
+  if (st().scale && learner_normalises()) {
     add("not normalised",
         fmt::format("That weighs the values by the scaled scores of {}, not by its weights: {} the row first.", tok(t()),
                     normalise_verb()),
         vector_answer(weighted_sum(row_of(h.scaled_scores, t()), h.values)));
   }
-  add("not normalised",
-      fmt::format("That weighs the values by the raw scores of {}, not by its weights. Turn them into weights "
-                  "first: {}.",
-                  tok(t()), steps_for(t())),
-      vector_answer(weighted_sum(row_of(h.attn_scores, t()), h.values)));
-  if (h.dropout_mask) {
+  if (learner_scales()) {
+    add("not normalised",
+        fmt::format("That weighs the values by the raw scores of {}, not by its weights. Turn them into weights "
+                    "first: {}.",
+                    tok(t()), steps_for(t())),
+        vector_answer(weighted_sum(row_of(h.attn_scores, t()), h.values)));
+  }
+  if (h.dropout_mask && learner_drops()) {
     add("before dropout",
         fmt::format("That uses the weights before dropout: zero the weights the dropout mask drops and multiply the "
                     "kept ones by 1/(1 − p) = {}, then weigh the values.",

@@ -110,6 +110,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       CHECK(one_of(cl.exercise_color, {"auto", "always", "never"}));
       CHECK(!cl.exercise.id.empty() || !(cl.exercise.hint || cl.exercise.solution || cl.exercise.answer));
       break;
+    case attn::Command::render:
+      CHECK(!cl.render.trace_file.empty());
+      CHECK(cl.render.precision >= 0 && cl.render.precision <= 9);
+      CHECK(one_of(cl.render.color, {"auto", "always", "never"}));
+      CHECK(cl.render.svg_file.empty() || (cl.render.stages.empty() && !cl.render.focus && !cl.render.explain));
+      break;
   }
   return 0;
 }

@@ -75,6 +75,10 @@ TEST(HtmlCli, NeverReplacesAFileTheRunReadsOrTheTrace) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(has(r.err, "that is the --trace file too; one would replace the other")) << r.err;
   EXPECT_FALSE(fs::exists(both));
+  r = run(fmt::format("--html '{0}' --svg '{0}' a b", both.string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(has(r.err, "that is the --svg file too; one would replace the other")) << r.err;
+  EXPECT_FALSE(fs::exists(both));
 
   const fs::path lesson = scratch() / "lesson.json";
   const std::string lesson_text = R"({"name": "l", "title": "T", "source": "S", "summary": "U", "order": 1,
@@ -98,9 +102,12 @@ TEST(HtmlCli, AFailingRunLeavesThePageAsItWas) {
 }
 
 TEST(HtmlCli, OptionsThatCannotGoWithIt) {
-  Result r = run("--html x.html --compare scale a");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(has(r.err, "--compare excludes --html")) << r.err;
+  const fs::path page = scratch() / "compare.html";
+  fs::remove(page);
+  Result r = run(fmt::format("--html '{}' --compare scale a", page.string()));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "note: --html " + page.string() + ": --compare runs several traces and draws none")) << r.err;
+  EXPECT_FALSE(fs::exists(page));
   r = run("--html '' a");
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(has(r.err, "--html: expected a file name, got \"\"")) << r.err;

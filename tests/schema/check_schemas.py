@@ -90,11 +90,12 @@ def main():
     count = {"id": "x", "title": "t", "topic": "parameters", "difficulty": 1, "source": "s", "task": ["Count."],
              "ask": {"quantity": "parameter_count", "d_in": 768, "d_out": 768, "heads": 12, "multihead": "split",
                      "qkv_bias": False},
-             "tolerance": 0.5, "hints": ["one", "two"]}
+             "decimals": 0, "hints": ["one", "two"]}
     for ok in (good, count, {**good, "ask": {"quantity": "attends_most", "token": "2"}},
                {**good, "ask": {"quantity": "score", "token": 2, "key": 1}},
                {k: v for k, v in good.items() if k not in ("difficulty", "order", "show")},
-               {**good, "ask": {"quantity": "output_shape"}, "tolerance": 0.5},
+               {**good, "ask": {"quantity": "output_shape"}, "decimals": 0},
+               {**good, "decimals": 2, "tolerance": 0.01},
                {**good, "run": {**run, "dropout": 0.5}, "ask": {"quantity": "dropout_scale"}}):
         check(exercise_validator.is_valid(ok), f"exercise schema refuses {ok}")
     for bad in ({k: v for k, v in good.items() if k != "ask"},
@@ -105,6 +106,8 @@ def main():
                 {**good, "id": "a b"},
                 {**good, "difficulty": 4},
                 {**good, "tolerance": 0},
+                {**good, "decimals": 10},
+                {**good, "decimals": 2.5},
                 {**good, "task": []},
                 {**good, "hints": ["only one"]},
                 {**good, "hints": ["1", "2", "3", "4", "5"]},

@@ -1,0 +1,197 @@
+// Reading a trace: the JSON document, its config, its matrices with their
+// shapes checked against the config. See trace_read.hpp.
+#include "trace_read.hpp"
+
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "attn/error.hpp"
+#include "echo.hpp"
+#include "json_fields.hpp"
+#include "json_file.hpp"
+#include "text_file.hpp"
+
+namespace attn {
+
+namespace {
+
+using json = nlohmann::json;
+
+// The keys of `j`, so that Fields accepts whatever a later version adds.
+std::set<std::string> keys_of(const json& j) {
+  std::set<std::string> keys;
+  if (j.is_object())
+    for (const auto& [key, value] : j.items()) keys.insert(key);
+  return keys;
+}
+
+// f's key, which must be there.
+const json& required(const Fields& f, const char* key) {
+  if (!f.has(key)) f.fail(fmt::format("\"{}\" is missing", key));
+  return f.raw(key);
+}
+
+// One number of a matrix or vector: a JSON number that float32 holds, or null.
+float number_at(const json& v, const std::string& where, float null_value) {
+  if (v.is_null()) return null_value;
+  if (!v.is_number()) throw DataError(fmt::format("{}: {}, expected a number or null", where, json_type_name(v)));
+  const double d = v.get<double>();
+  if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max())) {
+    throw DataError(fmt::format("{}: {} is beyond the float32 range", where, d));
+  }
+  return static_cast<float>(d);
+}
+
+// A rows × cols matrix; `null_value(r, c)` is what a null there stands for.
+template <class NullValue>
+Matrix read_matrix(const json& j, const std::string& where, std::size_t rows, std::size_t cols, NullValue null_value) {
+  if (!j.is_array()) throw DataError(fmt::format("{}: {}, expected an array of {} rows", where, json_type_name(j), rows));
+  if (j.size() != rows) throw DataError(fmt::format("{}: {} rows, expected {}", where, j.size(), rows));
+  Matrix m(rows, cols);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const json& row = j[r];
+    if (!row.is_array() || row.size() != cols) {
+      throw DataError(fmt::format("{}: row {} has {} values, expected {}", where, r + 1,
+                                  row.is_array() ? row.size() : 0, cols));
+    }
+    for (std::size_t c = 0; c < cols; ++c)
+      m(r, c) = number_at(row[c], fmt::format("{}: row {} column {}", where, r + 1, c + 1), null_value(r, c));
+  }
+  return m;
+}
+
+Matrix read_matrix(const json& j, const std::string& where, std::size_t rows, std::size_t cols) {
+  return read_matrix(j, where, rows, cols, [](std::size_t, std::size_t) { return std::nanf(""); });
+}
+
+std::vector<float> read_vector(const json& j, const std::string& where, std::size_t size) {
+  if (!j.is_array() || j.size() != size) {
+    throw DataError(fmt::format("{}: {}, expected an array of {} numbers", where, json_type_name(j), size));
+  }
+  std::vector<float> v(size);
+  for (std::size_t k = 0; k < size; ++k) v[k] = number_at(j[k], fmt::format("{}: value {}", where, k + 1), std::nanf(""));
+  return v;
+}
+
+// An optional stage: present exactly when `wanted`.
+template <class Read>
+auto optional_stage(const Fields& f, const char* key, bool wanted, Read read) -> std::optional<decltype(read(json()))> {
+  const bool present = f.has(key) && !f.raw(key).is_null();
+  if (present != wanted) {
+    f.fail(fmt::format("\"{}\" is {}, but the config {}", key, present ? "given" : "missing or null",
+                       wanted ? "makes it" : "has no such stage"));
+  }
+  if (!present) return std::nullopt;
+  return read(f.raw(key));
+}
+
+Settings read_settings(const json& j, const std::string& where) {
+  const Fields f(j, where, keys_of(j));
+  Settings s;
+  s.table_path = f.text("embeddings");
+  s.table_name = f.text("table_name");
+  s.projection = f.choice_of("projection", kProjectionNames);
+  const std::string requested = f.text("projection_requested");
+  s.projection_requested = value_named(kProjectionNames, requested);
+  if (!s.projection_requested && requested != "auto") {
+    f.fail(fmt::format("\"projection_requested\" is \"{}\", expected auto | none | rand | linear | table", printable(requested)));
+  }
+  s.seed = f.whole("seed", 0, std::numeric_limits<std::uint64_t>::max());
+  s.d_in = f.whole("d_in", 1, 1u << 20);
+  s.d_out = f.whole("d_out", 1, 1u << 20);
+  s.heads = f.whole("heads", 1, 4096);
+  s.multihead = f.choice_of("multihead", kMultiheadNames);
+  s.head_dim = f.whole("head_dim", 1, 1u << 20);
+  s.qkv_bias = f.flag("qkv_bias");
+  s.scale = f.flag("scale");
+  s.softmax = f.choice_of("softmax", kSoftmaxNames);
+  s.causal = f.flag("causal");
+  s.causal_method = f.choice_of("causal_method", kCausalMethodNames);
+  s.dropout = f.number("dropout");
+  if (!(s.dropout >= 0.0 && s.dropout < 1.0)) f.fail(fmt::format("\"dropout\" is {}, expected 0 ≤ p < 1", s.dropout));
+  if (f.has("dropout_seed") && !f.raw("dropout_seed").is_null()) {
+    s.dropout_seed = f.whole("dropout_seed", 0, std::numeric_limits<std::uint64_t>::max());
+  }
+  s.oov = f.choice_of("oov", kOovNames);
+  return s;
+}
+
+HeadTrace read_head(const json& j, const std::string& where, const Settings& s, std::size_t n) {
+  const Fields f(j, where, keys_of(j));
+  const std::size_t d = s.head_dim;
+  auto field = [&](const char* key) { return fmt::format("{}.{}", where, key); };
+  HeadTrace h;
+  const bool weights = s.projection != Projection::none;
+  const bool bias = s.qkv_bias;
+  h.W_query = optional_stage(f, "W_query", weights, [&](const json& m) { return read_matrix(m, field("W_query"), s.d_in, d); });
+  h.W_key = optional_stage(f, "W_key", weights, [&](const json& m) { return read_matrix(m, field("W_key"), s.d_in, d); });
+  h.W_value = optional_stage(f, "W_value", weights, [&](const json& m) { return read_matrix(m, field("W_value"), s.d_in, d); });
+  h.b_query = optional_stage(f, "b_query", bias, [&](const json& v) { return read_vector(v, field("b_query"), d); });
+  h.b_key = optional_stage(f, "b_key", bias, [&](const json& v) { return read_vector(v, field("b_key"), d); });
+  h.b_value = optional_stage(f, "b_value", bias, [&](const json& v) { return read_vector(v, field("b_value"), d); });
+  h.queries = read_matrix(required(f, "queries"), field("queries"), n, d);
+  h.keys = read_matrix(required(f, "keys"), field("keys"), n, d);
+  h.values = read_matrix(required(f, "values"), field("values"), n, d);
+  h.scale_divisor = number_at(required(f, "scale"), field("scale"), std::nanf(""));
+  h.attn_scores = read_matrix(required(f, "scores"), field("scores"), n, n);
+  h.scaled_scores = read_matrix(required(f, "scaled_scores"), field("scaled_scores"), n, n);
+  const bool inf_mask = s.causal && s.causal_method == CausalMethod::inf;
+  const bool renorm = s.causal && s.causal_method == CausalMethod::renorm;
+  h.masked_scores = optional_stage(f, "masked_scores", inf_mask, [&](const json& m) {
+    return read_matrix(m, field("masked_scores"), n, n, [](std::size_t r, std::size_t c) {
+      return c > r ? -std::numeric_limits<float>::infinity() : std::nanf("");
+    });
+  });
+  h.masked_weights = optional_stage(f, "masked_weights", renorm, [&](const json& m) { return read_matrix(m, field("masked_weights"), n, n); });
+  h.attn_weights = read_matrix(required(f, "weights"), field("weights"), n, n);
+  const bool dropout = s.dropout > 0.0;
+  h.dropout_mask = optional_stage(f, "dropout_mask", dropout, [&](const json& m) { return read_matrix(m, field("dropout_mask"), n, n); });
+  h.dropped_weights =
+      optional_stage(f, "dropped_weights", dropout, [&](const json& m) { return read_matrix(m, field("dropped_weights"), n, n); });
+  h.context_vec = read_matrix(required(f, "context"), field("context"), n, d);
+  return h;
+}
+
+}  // namespace
+
+Trace parse_trace(const std::string& text, const std::string& source) {
+  const json root = parse_json_document(text, source, 16);
+  const Fields f(root, source, keys_of(root));
+  if (!root.contains("schema") || !root["schema"].is_string() || root["schema"] != kTraceSchema) {
+    f.fail(fmt::format("not a trace: \"schema\" is not \"{}\" (a trace is what attn-explain --json or --trace writes)",
+                       kTraceSchema));
+  }
+  Trace t;
+  t.sentence = f.text("sentence");
+  t.tokens = f.lines("tokens");
+  t.oov_tokens = f.lines("oov_tokens");
+  t.warnings = f.lines("warnings");
+  const std::size_t n = t.tokens.size();
+  if (n == 0) f.fail("\"tokens\" is empty");
+  t.settings = read_settings(required(f, "config"), source + ": config");
+  const Settings& s = t.settings;
+  t.inputs = read_matrix(required(f, "inputs"), source + ": inputs", n, s.d_in);
+  const json& heads = required(f, "heads");
+  if (!heads.is_array() || heads.size() != s.heads) {
+    f.fail(fmt::format("\"heads\" holds {} heads, the config says {}", heads.is_array() ? heads.size() : 0, s.heads));
+  }
+  for (std::size_t k = 0; k < heads.size(); ++k) t.heads.push_back(read_head(heads[k], fmt::format("{}: heads[{}]", source, k + 1), s, n));
+  const std::size_t width = s.heads * s.head_dim;
+  t.concatenated = optional_stage(f, "concatenated", s.heads > 1,
+                                  [&](const json& m) { return read_matrix(m, source + ": concatenated", n, width); });
+  t.out_proj = optional_stage(f, "out_proj", s.multihead == Multihead::split, [&](const json& o) {
+    const Fields p(o, source + ": out_proj", keys_of(o));
+    return OutProj{read_matrix(required(p, "weight"), source + ": out_proj.weight", width, width),
+                   read_vector(required(p, "bias"), source + ": out_proj.bias", width)};
+  });
+  t.output = read_matrix(required(f, "output"), source + ": output", n, s.heads > 1 ? width : s.head_dim);
+  return t;
+}
+
+Trace read_trace(const std::filesystem::path& path) { return parse_trace(read_text_file(path), path.string()); }
+
+}  // namespace attn

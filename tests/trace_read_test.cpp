@@ -1,0 +1,120 @@
+// A saved trace reads back into the Trace it came from: written again, the
+// JSON is the same bytes, for every kind of run (issue 13, item 3). A file
+// that is not a whole trace is one DataError naming the file and the key.
+#include "trace_read.hpp"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "attn/embedding_table.hpp"
+#include "attn/error.hpp"
+#include "attn/explorer.hpp"
+#include "test_util.hpp"
+#include "trace_json.hpp"
+
+namespace attn {
+namespace {
+
+const EmbeddingTable& table_named(const std::string& name) {
+  static std::map<std::string, EmbeddingTable> tables;
+  auto it = tables.find(name);
+  if (it == tables.end()) it = tables.emplace(name, load_table(test::bundled(name))).first;
+  return it->second;
+}
+
+struct RunCase {
+  const char* what;
+  Request request;
+  const char* table = "default.json";
+};
+
+std::vector<RunCase> runs() {
+  std::vector<RunCase> out;
+  auto add = [&](const char* what, auto change, const char* table = "default.json") {
+    Request r;
+    r.sentence = "The dog chased the ball, and it rolled away.";
+    change(r);
+    out.push_back({what, r, table});
+  };
+  add("default", [](Request&) {});
+  add("projection none", [](Request& r) { r.projection = Projection::none; });
+  add("rand, d_out 2", [](Request& r) { r.projection = Projection::rand; r.d_out = 2; });
+  add("linear with biases", [](Request& r) { r.projection = Projection::linear; r.qkv_bias = true; });
+  add("causal inf", [](Request& r) { r.causal = true; });
+  add("causal renorm", [](Request& r) { r.causal = true; r.causal_method = CausalMethod::renorm; });
+  add("dropout", [](Request& r) { r.dropout = 0.5; r.dropout_seed = 7; });
+  add("three wrapper heads", [](Request& r) { r.heads = 3; r.projection = Projection::rand; });
+  add("split heads", [](Request& r) { r.heads = 2; r.multihead = Multihead::split; r.projection = Projection::rand; r.d_out = 4; });
+  add("one split head", [](Request& r) { r.multihead = Multihead::split; r.projection = Projection::linear; });
+  add("sum normalisation", [](Request& r) { r.softmax = Softmax::sum; r.oov = OovPolicy::zero; });
+  add("naive softmax overflowing to nan", [](Request& r) {
+    r.sentence = "Big numbers break naive softmax";
+    r.projection = Projection::none;
+    r.scale = false;
+    r.softmax = Softmax::naive;
+  }, "overflow.json");
+  return out;
+}
+
+TEST(TraceRead, EveryKindOfRunReadsBackToTheSameBytes) {
+  for (const RunCase& run : runs()) {
+    const Trace t = explore(run.request, table_named(run.table));
+    const std::string written = format_json(trace_to_json(t));
+    const Trace back = parse_trace(written, "t.json");
+    EXPECT_EQ(format_json(trace_to_json(back)), written) << run.what;
+    // The very float32 values, not just the same digits.
+    EXPECT_EQ(back.heads.front().attn_weights.data == t.heads.front().attn_weights.data,
+              run.request.softmax != Softmax::naive)  // NaN != NaN in the overflowing run
+        << run.what;
+  }
+}
+
+TEST(TraceRead, NullAboveTheCausalDiagonalIsTheMasksMinusInfinity) {
+  Request r;
+  r.sentence = "How are you doing?";
+  r.causal = true;
+  const Trace back = parse_trace(format_json(trace_to_json(explore(r, table_named("default.json")))), "t.json");
+  EXPECT_EQ((*back.heads[0].masked_scores)(0, 3), -std::numeric_limits<float>::infinity());
+  EXPECT_TRUE(std::isfinite((*back.heads[0].masked_scores)(3, 0)));
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_trace(text, "t.json");
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(TraceRead, WhatIsNotAWholeTraceIsNamed) {
+  Request r;
+  r.sentence = "How are you doing?";
+  const nlohmann::json good = nlohmann::json::parse(format_json(trace_to_json(explore(r, table_named("default.json")))));
+  EXPECT_EQ(error_of(R"({"dim": 2, "vectors": {}})").rfind("t.json: not a trace: \"schema\" is not", 0), 0u);
+  nlohmann::json j = good;
+  j["heads"][0]["weights"][2].erase(1);
+  EXPECT_EQ(error_of(j.dump()), "t.json: heads[1].weights: row 3 has 4 values, expected 5");
+  j = good;
+  j["heads"][0].erase("scores");
+  EXPECT_EQ(error_of(j.dump()), "t.json: heads[1]: \"scores\" is missing");
+  j = good;
+  j["config"]["heads"] = 2;
+  EXPECT_EQ(error_of(j.dump()), "t.json: \"heads\" holds 1 heads, the config says 2");
+  j = good;
+  j["heads"][0]["masked_scores"] = j["heads"][0]["scores"];
+  EXPECT_EQ(error_of(j.dump()), "t.json: heads[1]: \"masked_scores\" is given, but the config has no such stage");
+  j = good;
+  j["inputs"][0][0] = 1e39;
+  EXPECT_EQ(error_of(j.dump()).rfind("t.json: inputs: row 1 column 1: 1e+39 is beyond the float32 range", 0), 0u)
+      << error_of(j.dump());
+  j = good;
+  j["future_key"] = {{"anything", 1}};  // keys are only ever added: ignored
+  EXPECT_EQ(error_of(j.dump()), "(no error)");
+  EXPECT_EQ(error_of(good.dump().substr(0, 100)).rfind("t.json:1:101: malformed JSON", 0), 0u) << error_of(good.dump().substr(0, 100));
+}
+
+}  // namespace
+}  // namespace attn
