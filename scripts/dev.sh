@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 export FUZZ_SECONDS=${FUZZ_SECONDS:-60}  # read by the preset fuzz
 
 BUILD_PACKAGES=(cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libgtest-dev libbenchmark-dev)
-TEST_PACKAGES=(python3-torch python3-jsonschema)
+TEST_PACKAGES=(python3-torch python3-jsonschema chromium)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 note() { printf 'dev.sh: %s\n' "$*" >&2; }

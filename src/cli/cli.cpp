@@ -26,6 +26,7 @@
 #include "explanations.hpp"
 #include "attn/explorer.hpp"
 #include "lesson.hpp"
+#include "render_html.hpp"
 #include "render_lesson.hpp"
 #include "render_compare.hpp"
 #include "render_focus.hpp"
@@ -112,6 +113,41 @@ void print_notes(const std::vector<std::string>& notes) {
   for (const std::string& note : notes) std::fputs(fmt::format("{}: note: {}\n", kProgram, note).c_str(), stderr);
 }
 
+// --html onto the lesson file it draws would replace that file: refused before anything runs.
+void check_html_is_not_the_lesson(const std::string& html_file, const std::string& lesson_path) {
+  std::error_code ec;
+  if (html_file.empty() || !std::filesystem::equivalent(html_file, lesson_path, ec)) return;
+  throw UsageError(fmt::format("--html {}: that is the lesson file this run reads; it would be replaced", html_file),
+                   "give --html another file name");
+}
+
+// --html naming the file --trace or --svg writes: one would replace the other.
+void check_outputs_differ(const MainOptions& o) {
+  if (o.html_file.empty()) return;
+  const std::pair<const char*, const std::string*> others[] = {{"--trace", &o.trace_file}, {"--svg", &o.svg_file}};
+  for (const auto& [option, file] : others) {
+    if (file->empty()) continue;
+    std::error_code ec1, ec2;
+    const std::filesystem::path a = std::filesystem::weakly_canonical(*file, ec1);
+    const std::filesystem::path b = std::filesystem::weakly_canonical(o.html_file, ec2);
+    if (*file == o.html_file || (!ec1 && !ec2 && a == b)) {
+      throw UsageError(fmt::format("--html {}: that is the {} file too; one would replace the other", o.html_file, option),
+                       "give --html another file name");
+    }
+  }
+}
+
+// The page --html writes, made before any file is written.
+std::string html_page(const MainOptions& o, const Trace& trace) {
+  const std::optional<Explanations> explanations = explanations_for(o.explain);
+  HtmlOptions options;
+  options.precision = o.precision;
+  options.explain = explanations ? &*explanations : nullptr;
+  options.stages = stages_in(o.stages);
+  if (o.focus) options.focus_row = find_focus(trace, *o.focus);
+  return render_html_report(trace, options, load_html_assets());
+}
+
 // --trace or --svg onto a file the run reads would replace that file: refused before anything runs.
 void check_output_is_not_an_input(const char* option, const std::string& file, const std::filesystem::path& table_path) {
   std::error_code ec;
@@ -186,6 +222,8 @@ int run(const MainOptions& o) {
   const std::filesystem::path table_path = o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings);
   check_output_is_not_an_input("--trace", o.trace_file, table_path);
   check_output_is_not_an_input("--svg", o.svg_file, table_path);
+  check_output_is_not_an_input("--html", o.html_file, table_path);
+  check_outputs_differ(o);
   const EmbeddingTable table = load_table(table_path);
 
   if (!o.compare.empty()) {
@@ -205,8 +243,10 @@ int run(const MainOptions& o) {
   const std::string json_text = o.json || !o.trace_file.empty() ? trace_json_text(trace) : "";
   const Tables tables = o.json ? Tables{} : tables_of(trace, {o.precision, color, o.stages, o.explain, o.focus, o.width});
   const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
+  const std::string html_text = o.html_file.empty() ? "" : html_page(o, trace);
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
   if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
+  if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
 
   if (!trace.oov_tokens.empty()) {
     // At most kNamedUnknown words, each cut to 20 columns: a pasted paragraph gives one short line.
@@ -298,6 +338,14 @@ int run_lesson_command(const LessonCommand& c) {
     return 0;
   }
   const std::optional<Explanations> explanations = explanations_for(c.explain);
+  if (!c.html_file.empty()) {
+    check_html_is_not_the_lesson(c.html_file, lesson.path);
+    HtmlOptions options;
+    options.precision = c.precision;
+    options.explain = explanations ? &*explanations : nullptr;
+    write_file_atomically(c.html_file, render_html_lesson(lesson, run_lesson(lesson), options, load_html_assets()));
+    return 0;
+  }
   const std::vector<std::string> pages =
       render_lesson(lesson, run_lesson(lesson), LessonOptions{c.precision, color_for(c.color), explanations ? &*explanations : nullptr});
   Pager pager(true);

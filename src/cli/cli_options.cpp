@@ -42,6 +42,8 @@ constexpr const char* kExamples = R"(Examples:
       exercises that check your own arithmetic (attn-explain exercise dot-product to start)
   attn-explain --json "The dog chased the ball, and it rolled away." > trace.json
       the whole trace as JSON (docs/trace-format.md)
+  attn-explain --html report.html "The dog chased the ball, and it rolled away."
+      also a page to open in a browser: every stage, heatmaps, line views, each cell's arithmetic
   attn-explain --svg weights.svg --heads 4 --projection rand "The dog chased the ball, and it rolled away."
       the attention weights as an SVG heatmap, one panel per head, for a paper or a slide
 
@@ -239,6 +241,11 @@ void add_main_options(CLI::App& app, MainOptions& o) {
   app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")
       ->check(file_name())
       ->type_name("FILE");
+  app.add_option("--html", o.html_file,
+                 "Also write the run as one self-contained HTML page to FILE (atomically): every stage, heatmaps, "
+                 "line views, each cell's arithmetic")
+      ->check(file_name())
+      ->type_name("FILE");
   app.add_option("--width", o.width,
                  "Columns the tables must fit; wider ones print in blocks of columns (0: no limit; default: the "
                  "terminal's width, none in a pipe)")
@@ -312,14 +319,21 @@ CLI::App* add_lesson_command(CLI::App& app, LessonCommand& lc) {
   CLI::App* lesson = app.add_subcommand("lesson", "List the lessons, or run one: a narrated walkthrough of a tutorial's example");
   lesson->footer("Examples:\n  attn-explain lesson\n      the lessons, with the document each one replays\n"
                  "  attn-explain lesson journey\n      the book's example, step by step (Enter: next, q: quit)\n"
+                 "  attn-explain lesson journey --html journey.html\n      the whole lesson as one page for a browser\n"
                  "  attn-explain lesson --json\n      the list as JSON: [{\"name\", \"title\", \"source\", \"summary\", \"steps\"}]\n");
   lesson->add_option("name", lc.name, "The lesson to run, by name or as a lesson file (none: list them)")
       ->type_name("NAME|FILE");
   CLI::Option* json = lesson->add_flag("--json", lc.json, "The list (or, with NAME, the lesson's steps and commands) as JSON");
   CLI::Option* explain = lesson->add_flag("--explain", lc.explain, "A few plain lines on each stage a step shows");
-  lesson->add_flag("--check", lc.check, "Check a lesson: run every step and test every \"expect\" claim (exit 1 at the first false one)")
+  CLI::Option* check =
+      lesson->add_flag("--check", lc.check, "Check a lesson: run every step and test every \"expect\" claim (exit 1 at the first false one)")
+          ->excludes(json)
+          ->excludes(explain);
+  lesson->add_option("--html", lc.html_file, "Write the whole lesson as one self-contained HTML page to FILE instead of paging through it")
+      ->check(file_name())
+      ->type_name("FILE")
       ->excludes(json)
-      ->excludes(explain);
+      ->excludes(check);
   add_display_options(*lesson, lc.precision, lc.color);
 
   return lesson;
@@ -403,6 +417,9 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     cl.command = Command::lesson;
     if (cl.lesson.check && cl.lesson.name.empty()) {
       throw UsageError("--check needs a lesson, e.g. attn-explain lesson --check ./my-lesson.json");
+    }
+    if (!cl.lesson.html_file.empty() && cl.lesson.name.empty()) {
+      throw UsageError("--html needs a lesson, e.g. attn-explain lesson journey --html journey.html");
     }
   } else if (render->parsed()) {
     cl.command = Command::render;

@@ -47,6 +47,7 @@ struct MainOptions {
   int precision = 4;
   bool json = false;
   std::string trace_file;
+  std::string html_file;  // --html: also write the run as an HTML page
   std::string svg_file;  // --svg: the weights heatmap
   std::optional<std::size_t> width;  // --width: the columns tables must fit (0: no limit); none: the terminal's
   std::string color = "auto";
@@ -76,6 +77,7 @@ struct LessonCommand {
   bool explain = false;
   int precision = 4;
   std::string color = "auto";
+  std::string html_file;  // --html: write the lesson as an HTML page instead of paging through it
 };
 
 // attn-explain render TRACE.json [--svg FILE] [table options]

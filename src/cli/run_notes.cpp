@@ -57,6 +57,10 @@ std::vector<std::string> ineffective_with_compare(const MainOptions& o) {
     notes.push_back(fmt::format("--svg {}: --compare runs several traces and draws none (drop --compare to draw one)",
                                 o.svg_file));
   }
+  if (!o.html_file.empty()) {
+    notes.push_back(fmt::format("--html {}: --compare runs several traces and draws none (drop --compare to draw one)",
+                                o.html_file));
+  }
   return notes;
 }
 

@@ -5,7 +5,7 @@
 // --dropout, heads with one head, output without out_proj, params without
 // weights), --explain with --focus alone (no table prints, so no note has a
 // place), --seed when nothing is drawn (the table's weights or none, and no
-// dropout to seed), --trace with --compare (which writes no trace). The run
+// dropout to seed), --trace, --svg or --html with --compare (which writes no trace). The run
 // still succeeds (exit 0); each such option gets one line on stderr saying why
 // it had no effect and what would give it one. docs/errors.md lists them.
 #pragma once
@@ -23,7 +23,7 @@ namespace attn {
 // every option had its effect.
 std::vector<std::string> ineffective_options(const MainOptions& options, const Settings& settings);
 
-// The note for --trace given with --compare, or nothing.
+// The notes for --trace, --svg and --html given with --compare, or nothing.
 std::vector<std::string> ineffective_with_compare(const MainOptions& options);
 
 }  // namespace attn

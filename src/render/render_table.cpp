@@ -431,4 +431,6 @@ std::string render_walkthrough(const Trace& trace, const RenderOptions& options)
   return out;
 }
 
+std::string render_header(const Trace& trace, int precision) { return header_text(trace, precision); }
+
 }  // namespace attn

@@ -55,6 +55,10 @@ std::vector<Section> render_sections(const Trace& trace, const RenderOptions& op
 // All sections, joined.
 std::string render_walkthrough(const Trace& trace, const RenderOptions& options);
 
+// The header alone (the first section's text): the title line, then one
+// "  name  value" line per setting (sentence, tokens, table, projection, ...).
+std::string render_header(const Trace& trace, int precision);
+
 // One matrix as an aligned table. REQUIRES: row_labels.size() == m.rows,
 // col_labels.size() == m.cols.
 struct TableStyle {

@@ -1,0 +1,46 @@
+// A run as one HTML page: the header, the pictures of the weights, every
+// stage, the numbers the script reads. See render_html.hpp.
+#include "render_html.hpp"
+
+#include <fmt/format.h>
+
+#include "data_dir.hpp"
+#include "render_html_data.hpp"
+#include "render_html_lines.hpp"
+#include "render_html_page.hpp"
+#include "render_html_stages.hpp"
+#include "text_layout.hpp"
+
+namespace attn {
+
+namespace {
+
+constexpr std::size_t kTitleBytes = 80;
+
+std::string footer_html(int precision) {
+  return fmt::format(
+      "<footer><p>Made by attn-explain {} (one file: it loads nothing and sends nothing). Every number is the engine's "
+      "float32 value printed to {} decimals; the colours are only a second way to read them.</p></footer>",
+      version(), precision);
+}
+
+}  // namespace
+
+std::string render_html_report(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets) {
+  HtmlNumbers numbers(options.precision);
+  HtmlRun run{trace, numbers, numbers.add_run(trace), "r1", options.precision};
+  std::string body = "<header class=\"top\"><h1>Self-attention, step by step</h1>" + header_html(trace, options.precision) +
+                     "</header><main>";
+  body += fmt::format("<div class=\"run\" data-run=\"{}\" data-name=\"{}\">", run.index, run.id);
+  body += pictures_html(run, options.focus_row);
+  if (options.focus_row) body += focus_html(run, *options.focus_row);
+  body += fmt::format("<section class=\"stages\" aria-labelledby=\"{0}-stages-t\"><h2 id=\"{0}-stages-t\">Stage by stage</h2>",
+                      run.id);
+  body += stages_html(run, options.stages, options.explain);
+  body += "</section></div></main>";
+  body += footer_html(options.precision);
+  const std::string title = "attn-explain: " + user_text(trace.sentence, kTitleBytes);
+  return fill_template(assets, title, body, numbers.json());
+}
+
+}  // namespace attn

@@ -1,0 +1,72 @@
+// render_html_data.hpp: the numbers a page's script reads, as one JSON text.
+//
+// The popups of a page spell a cell's arithmetic; a picture of a large matrix
+// shows a cell's number when it is pointed at. Both read the numbers from a
+// JSON block in the page, written by HtmlNumbers:
+//
+//   {"p": precision, "runs": [{"tokens": [...], "softmax": "stable", "scale": true,
+//     "causal": null | "inf" | "renorm", "dropout": null | "0.5", "keep": null | "2.0000",
+//     "heads": H, "m": {"KEY": {"r": rows, "c": cols, "v": "n n n ..."}, ...}}, ...]}
+//
+// Each matrix's "v" holds its rows one after the other, every number exactly
+// as the tables print it (format_number at the page's precision: "nan", "inf"
+// and "-inf" included), separated by one space. For every head h (0-based) a
+// run holds "hH.q", "hH.k" (queries, keys), "hH.s" (scores), "hH.c" (scaled
+// scores, when the run scales), "hH.d" (√d_k, 1 × 1), "hH.e" (each row's
+// numerators: exp(s − max), exp(s) or s, from normalise_row()), "hH.z" (each
+// row's sum, 1 × n), "hH.mx" (each row's max, 1 × n, stable softmax), "hH.w"
+// (weights); under --causal-method renorm "hH.mw" (the masked weights) and
+// "hH.rz" (each row's kept sum, 1 × n); with dropout "hH.dm" and "hH.dw".
+// Pictures add the matrices they show under keys of their own.
+//
+// Promises: json() is valid JSON that holds no '<', '>' or '&' outside its
+// numbers (none there either), so it can sit in a <script> element whole.
+#pragma once
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "attn/matrix.hpp"
+#include "attn/trace.hpp"
+
+namespace attn {
+
+// Appends format_number(value, precision) to `out`, without a string of its own.
+void append_number(std::string& out, float value, int precision);
+
+class HtmlNumbers {
+ public:
+  explicit HtmlNumbers(int precision) : precision_(precision) {}
+
+  // A run on the page, with the numbers of every head's cell arithmetic; its index.
+  std::size_t add_run(const Trace& trace);
+
+  // The matrix a picture of run `run` shows, under `key` (a second call with the same key adds nothing).
+  // REQUIRES: run < the number of runs added.
+  void add(std::size_t run, const std::string& key, const Matrix& m);
+
+  std::string json() const;
+
+ private:
+  struct Run {
+    std::string fields;    // "tokens": ..., up to "heads": H
+    std::string matrices;  // "KEY":{...},...
+    std::set<std::string> keys;
+  };
+  int precision_;
+  std::vector<Run> runs_;
+};
+
+// One run being drawn: its Trace, its index among the page's numbers, the
+// prefix of its element ids ("r1"), and the decimals its numbers show.
+struct HtmlRun {
+  const Trace& trace;
+  HtmlNumbers& numbers;
+  std::size_t index = 0;
+  std::string id;
+  int precision = 4;
+};
+
+}  // namespace attn

@@ -1,0 +1,174 @@
+// Escaping for HTML and for the page's JSON, the template, the run's header.
+// See render_html_page.hpp.
+#include "render_html_page.hpp"
+
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "attn/error.hpp"
+#include "data_dir.hpp"
+#include "render_table.hpp"
+#include "text_file.hpp"
+#include "text_layout.hpp"
+
+namespace attn {
+
+namespace {
+
+// The template's placeholders, in the order a page is put together.
+constexpr std::array<std::string_view, 5> kPlaceholders = {"title", "css", "body", "data", "js"};
+
+// The parts of the page a placeholder stands for.
+struct Parts {
+  const std::string *title, *css, *body, *data, *js;
+
+  const std::string* named(std::string_view name) const {
+    if (name == "title") return title;
+    if (name == "css") return css;
+    if (name == "body") return body;
+    if (name == "data") return data;
+    if (name == "js") return js;
+    return nullptr;
+  }
+};
+
+// Where "{{name}}" is in `page`, and how often.
+std::size_t count_of(const std::string& page, std::string_view name) {
+  const std::string mark = fmt::format("{{{{{}}}}}", name);
+  std::size_t count = 0;
+  for (std::size_t at = page.find(mark); at != std::string::npos; at = page.find(mark, at + mark.size())) ++count;
+  return count;
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string user_text(std::string_view text, std::size_t limit) { return html_escape(printable(text, limit)); }
+
+std::string label_html(std::string_view token) { return html_escape(fit_label(printable(token))); }
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      default:
+        // Control characters, and what could end the <script> element or start a comment in it.
+        if (byte < 0x20 || c == '<' || c == '>' || c == '&') {
+          out += fmt::format("\\u{:04x}", byte);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+HtmlAssets html_assets(std::string page, std::string css, std::string js, const std::string& source) {
+  for (std::string_view name : kPlaceholders) {
+    if (count_of(page, name) != 1) {
+      throw DataError(fmt::format("{}: the page template must hold {{{{{}}}}} exactly once", source, name),
+                      "reinstall attn-explain, or set ATTN_EXPLAIN_DATA to a folder with an intact html/ folder");
+    }
+  }
+  return HtmlAssets{std::move(page), std::move(css), std::move(js)};
+}
+
+HtmlAssets load_html_assets() {
+  const std::filesystem::path page = find_data_file("html/report.html");
+  return html_assets(read_text_file(page), read_text_file(find_data_file("html/report.css")),
+                     read_text_file(find_data_file("html/report.js")), page.string());
+}
+
+std::string fill_template(const HtmlAssets& assets, const std::string& title, const std::string& body,
+                          const std::string& data) {
+  const Parts parts{&title, &assets.css, &body, &data, &assets.js};
+  const std::string& page = assets.page;
+  std::string out;
+  out.reserve(page.size() + title.size() + assets.css.size() + body.size() + data.size() + assets.js.size());
+  std::size_t from = 0;
+  while (from < page.size()) {
+    const std::size_t open = page.find("{{", from);
+    const std::size_t close = open == std::string::npos ? open : page.find("}}", open + 2);
+    const std::string* part = close == std::string::npos ? nullptr : parts.named(std::string_view(page).substr(open + 2, close - open - 2));
+    if (part == nullptr) {
+      const std::size_t end = open == std::string::npos ? page.size() : open + 2;
+      out.append(page, from, end - from);
+      from = end;
+      continue;
+    }
+    out.append(page, from, open - from);
+    out += *part;
+    from = close + 2;
+  }
+  return out;
+}
+
+namespace {
+
+// Beyond this many tokens, the chips are folded away (a <details> element opens them).
+constexpr std::size_t kUnfoldedTokens = 64;
+
+// The tokens as numbered chips, every one whole (the terminal cuts them to 14 columns).
+std::string token_chips(const Trace& t) {
+  const bool fold = t.tokens.size() > kUnfoldedTokens;
+  std::string out = fold ? fmt::format("<details><summary>{} tokens</summary><ol class=\"tokens\">", t.tokens.size())
+                         : "<ol class=\"tokens\">";
+  for (std::size_t i = 0; i < t.tokens.size(); ++i) {
+    out += fmt::format("<li><span class=\"ti\">{}</span>{}</li>", i + 1, user_text(t.tokens[i]));
+  }
+  return out + fmt::format("</ol> <span class=\"n\">(n = {})</span>{}", t.tokens.size(), fold ? "</details>" : "");
+}
+
+// "  name  value" → {name, value}; nothing for a line of another shape.
+std::optional<std::pair<std::string, std::string>> field_of(const std::string& line) {
+  if (line.size() < 3 || line.compare(0, 2, "  ") != 0 || line[2] == ' ') return std::nullopt;
+  const std::size_t name_end = line.find(' ', 2);
+  if (name_end == std::string::npos) return std::nullopt;
+  const std::size_t value = line.find_first_not_of(' ', name_end);
+  return std::make_pair(line.substr(2, name_end - 2), value == std::string::npos ? "" : line.substr(value));
+}
+
+}  // namespace
+
+std::string header_html(const Trace& t, int precision) {
+  // The terminal's header, line by line. The sentence is the one line that may
+  // hold a line break of its own: it is taken from the Trace, and the fields
+  // read are those after the tokens line (the last line that starts so).
+  const std::vector<std::string> lines = lines_of(render_header(t, precision));
+  std::size_t tokens_line = lines.size();
+  for (std::size_t k = 0; k < lines.size(); ++k)
+    if (lines[k].rfind("  tokens ", 0) == 0) tokens_line = k;
+  std::string out = "<dl class=\"settings\">";
+  out += fmt::format("<dt>sentence</dt><dd class=\"sentence\">{}</dd>", user_text(t.sentence, kMessageLineBytes));
+  out += "<dt>tokens</dt><dd>" + token_chips(t) + "</dd>";
+  for (std::size_t k = tokens_line + 1; k < lines.size(); ++k) {
+    if (const auto field = field_of(lines[k])) {
+      out += fmt::format("<dt>{}</dt><dd>{}</dd>", html_escape(field->first), html_escape(field->second));
+    }
+  }
+  return out + "</dl>";
+}
+
+}  // namespace attn
