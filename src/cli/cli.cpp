@@ -137,16 +137,6 @@ void check_outputs_differ(const MainOptions& o) {
   }
 }
 
-// The page --html writes, made before any file is written.
-std::string html_page(const MainOptions& o, const Trace& trace) {
-  const std::optional<Explanations> explanations = explanations_for(o.explain);
-  HtmlOptions options;
-  options.precision = o.precision;
-  options.explain = explanations ? &*explanations : nullptr;
-  options.stages = stages_in(o.stages);
-  if (o.focus) options.focus_row = find_focus(trace, *o.focus);
-  return render_html_report(trace, options, load_html_assets());
-}
 
 // --trace or --svg onto a file the run reads would replace that file: refused before anything runs.
 void check_output_is_not_an_input(const char* option, const std::string& file, const std::filesystem::path& table_path) {
@@ -171,6 +161,17 @@ struct Tables {
   std::string width_note;  // when some tables print in blocks of columns
 };
 
+// The page --html writes, made before any file is written.
+std::string html_page(const TableRequest& r, const Trace& trace) {
+  const std::optional<Explanations> explanations = explanations_for(r.explain);
+  HtmlOptions options;
+  options.precision = r.precision;
+  options.explain = explanations ? &*explanations : nullptr;
+  options.stages = stages_in(r.stages);
+  if (r.focus) options.focus_row = find_focus(trace, *r.focus);
+  return render_html_report(trace, options, load_html_assets());
+}
+
 Tables tables_of(const Trace& trace, const TableRequest& r) {
   Tables out;
   const std::size_t focus_row = r.focus ? find_focus(trace, *r.focus) : 0;
@@ -183,7 +184,7 @@ Tables tables_of(const Trace& trace, const TableRequest& r) {
   out.sections = render_sections(trace, ro);
   if (!tables_fit(trace, ro)) {
     out.width_note = fmt::format("the widest tables do not fit {} columns and print in blocks of columns; "
-                                 "--svg FILE draws the weights whole",
+                                 "--html FILE draws the whole run",
                                  ro.width);
   }
   // With --focus, the tables print only when --stages asks for them.
@@ -241,9 +242,10 @@ int run(const MainOptions& o) {
   // Everything that can fail is done before anything is written: a failing run
   // leaves the --trace file as it was and prints nothing on stdout.
   const std::string json_text = o.json || !o.trace_file.empty() ? trace_json_text(trace) : "";
-  const Tables tables = o.json ? Tables{} : tables_of(trace, {o.precision, color, o.stages, o.explain, o.focus, o.width});
+  const TableRequest shown{o.precision, color, o.stages, o.explain, o.focus, o.width};
+  const Tables tables = o.json ? Tables{} : tables_of(trace, shown);
   const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
-  const std::string html_text = o.html_file.empty() ? "" : html_page(o, trace);
+  const std::string html_text = o.html_file.empty() ? "" : html_page(shown, trace);
   if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
   if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
   if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
@@ -278,13 +280,20 @@ int run(const MainOptions& o) {
 
 int run_render(const RenderCommand& c) {
   check_output_is_not_an_input("--svg", c.svg_file, c.trace_file);
+  check_output_is_not_an_input("--html", c.html_file, c.trace_file);
+  if (!c.svg_file.empty() && !c.html_file.empty() && c.svg_file == c.html_file) {
+    throw UsageError(fmt::format("--html {}: that is the {} file too; one would replace the other", c.html_file, "--svg"),
+                     "give --html another file name");
+  }
   const Trace trace = read_trace(c.trace_file);
-  const bool pictures = !c.svg_file.empty();
+  const bool pictures = !c.svg_file.empty() || !c.html_file.empty();
   // As a run: everything is made before anything is written.
-  const Tables tables =
-      pictures ? Tables{} : tables_of(trace, {c.precision, color_for(c.color), c.stages, c.explain, c.focus, c.width});
+  const TableRequest shown{c.precision, color_for(c.color), c.stages, c.explain, c.focus, c.width};
+  const Tables tables = pictures ? Tables{} : tables_of(trace, shown);
   const std::string svg_text = c.svg_file.empty() ? "" : render_svg(trace, SvgOptions{c.precision, heatmap_css()});
+  const std::string html_text = c.html_file.empty() ? "" : html_page(shown, trace);
   if (!c.svg_file.empty()) write_file_atomically(c.svg_file, svg_text);
+  if (!c.html_file.empty()) write_file_atomically(c.html_file, html_text);
   if (!tables.width_note.empty()) print_notes({tables.width_note});
   if (!pictures) show(tables.sections, false);
   return 0;

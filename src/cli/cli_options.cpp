@@ -346,6 +346,7 @@ CLI::App* add_render_command(CLI::App& app, RenderCommand& rc) {
   render->footer("Examples:\n  attn-explain --trace run.json \"The dog chased the ball, and it rolled away.\" > /dev/null\n"
                  "  attn-explain render run.json\n      the run's tables, as the run printed them\n"
                  "  attn-explain render run.json --svg weights.svg\n      its weights heatmap, the same bytes as --svg on the run\n"
+                 "  attn-explain render run.json --html run.html\n      its report page, the same bytes as --html on the run\n"
                  "  attn-explain render run.json --focus it\n      every number behind \"it\", from the saved numbers\n");
   render->add_option("trace", rc.trace_file, "A trace file, as --json prints it or --trace writes it")
       ->required()
@@ -353,6 +354,9 @@ CLI::App* add_render_command(CLI::App& app, RenderCommand& rc) {
   CLI::Option* svg = render->add_option("--svg", rc.svg_file, "Write the weights heatmap to FILE instead of the tables")
                          ->check(file_name())
                          ->type_name("FILE");
+  render->add_option("--html", rc.html_file, "Write the run as one self-contained HTML page to FILE instead of the tables")
+      ->check(file_name())
+      ->type_name("FILE");
   CLI::Option* stages = render->add_option("--stages", rc.stages, fmt::format("Print only these stages ({})", stage_list()))
                             ->check(CLI::Validator(check_stage_list, "LIST"));
   CLI::Option* focus = render->add_option("-f,--focus", rc.focus, "Spell out one token's arithmetic")->type_name("TOKEN|N");
@@ -360,7 +364,7 @@ CLI::App* add_render_command(CLI::App& app, RenderCommand& rc) {
   CLI::Option* width = render->add_option("--width", rc.width, "Columns the tables must fit (0: no limit)")
                            ->check(whole_number(0, 100000))
                            ->type_name("N");
-  svg->excludes(stages)->excludes(focus)->excludes(explain)->excludes(width);
+  svg->excludes(stages)->excludes(focus)->excludes(explain)->excludes(width);  // the heatmap has no stages
   add_display_options(*render, rc.precision, rc.color);
   return render;
 }

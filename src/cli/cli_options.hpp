@@ -84,6 +84,7 @@ struct LessonCommand {
 struct RenderCommand {
   std::string trace_file;  // what --json or --trace wrote
   std::string svg_file;    // the weights heatmap instead of the tables
+  std::string html_file;   // the report page instead of the tables
   std::string stages;
   bool explain = false;
   std::optional<std::string> focus;

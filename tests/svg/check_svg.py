@@ -10,8 +10,8 @@ in the same run, then checks that the SVG parses as XML (xml.etree), is an
 outside itself (no href or src), has one panel per head and n x n cells per
 panel in row order, and that each cell's data-value is the trace's weight
 printed to the run's precision (the float32 value, rounded as printf rounds).
-Then `render` on the trace must give the same SVG bytes (`--svg`) and the same
-tables on stdout as the run printed.
+Then `render` on the trace must give the same SVG bytes (`--svg`), the same
+HTML page bytes (`--html`) and the same tables on stdout as the run printed.
 Exit status 1 on the first failure, with what differed.
 """
 
@@ -50,7 +50,9 @@ def check(binary, work, args, number):
     svg_path = os.path.join(work, "run%d.svg" % number)
     trace_path = os.path.join(work, "run%d.json" % number)
     env = dict(os.environ, NO_COLOR="1")
-    run = subprocess.run([binary, "--svg", svg_path, "--trace", trace_path] + args, capture_output=True, env=env)
+    html_path = os.path.join(work, "run%d.html" % number)
+    run = subprocess.run([binary, "--svg", svg_path, "--html", html_path, "--trace", trace_path] + args,
+                         capture_output=True, env=env)
     if run.returncode != 0:
         fail("%s: exit %d: %s" % (args, run.returncode, run.stderr))
     again = os.path.join(work, "again%d.svg" % number)
@@ -58,6 +60,10 @@ def check(binary, work, args, number):
     drawn = subprocess.run([binary, "render", trace_path, "--svg", again] + display, capture_output=True, env=env)
     if drawn.returncode != 0 or open(again, "rb").read() != open(svg_path, "rb").read():
         fail("%s: render --svg does not give the run's SVG bytes (exit %d)" % (args, drawn.returncode))
+    page = os.path.join(work, "again%d.html" % number)
+    drawn = subprocess.run([binary, "render", trace_path, "--html", page] + display, capture_output=True, env=env)
+    if drawn.returncode != 0 or open(page, "rb").read() != open(html_path, "rb").read():
+        fail("%s: render --html does not give the run's page bytes (exit %d)" % (args, drawn.returncode))
     tables = subprocess.run([binary, "render", trace_path] + display, capture_output=True, env=env)
     if tables.returncode != 0 or tables.stdout != run.stdout:
         fail("%s: render prints other tables than the run (exit %d)" % (args, tables.returncode))
