@@ -9,6 +9,7 @@
 #include "render_focus.hpp"
 #include "render_html.hpp"
 #include "render_html_page.hpp"
+#include "render_table.hpp"  // weights_title, normalised_thing
 #include "text_layout.hpp"
 #include "trace_stats.hpp"
 
@@ -137,18 +138,6 @@ HtmlMatrix square(const HtmlRun& run, const Matrix& m, std::size_t k, const std:
 
 std::string head_name(const Trace& t, std::size_t k) { return t.heads.size() > 1 ? fmt::format(", head {}", k + 1) : ""; }
 
-// The x the weights normalise: the scaled or the raw scores.
-std::string normalised_thing(const Settings& s) { return s.scale ? "ω / √d_k" : "ω"; }
-
-std::string weights_title(const Settings& s) {
-  const std::string x = normalised_thing(s);
-  switch (s.softmax) {
-    case Softmax::stable: return fmt::format("α = softmax({}), row by row", x);
-    case Softmax::naive: return fmt::format("α = exp({0}) / Σ exp({0}), the naive softmax, row by row", x);
-    case Softmax::sum: return fmt::format("α = ({0}) / Σ ({0}), divided by the row sum (not a softmax)", x);
-  }
-  return "";
-}
 
 // W_query, W_key, W_value (and the biases), then Q, K and V.
 void projection_sections(StageWriter& w, std::size_t k) {

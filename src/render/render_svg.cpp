@@ -9,6 +9,7 @@
 #include "attn/error.hpp"
 #include "colour_scale.hpp"
 #include "data_dir.hpp"
+#include "render_html_page.hpp"  // html_escape
 #include "echo.hpp"
 #include "text_file.hpp"
 #include "text_layout.hpp"
@@ -129,20 +130,7 @@ std::string colour_bar(const ColourScale& scale, int precision, int x, int y, in
 
 }  // namespace
 
-std::string xml_text(std::string_view text) {
-  std::string out;
-  for (char c : printable(text, kMessageLineBytes)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string xml_text(std::string_view text) { return html_escape(printable(text, kMessageLineBytes)); }
 
 std::string heatmap_css() { return read_text_file(find_data_file("svg/heatmap.css")); }
 

@@ -172,18 +172,6 @@ std::string render_biases(const std::vector<std::string>& names, const std::vect
   return render_matrix(m, names, dim_labels(m.cols), p);
 }
 
-// The x in the weights' formula: the scaled or the raw scores.
-std::string normalised_thing(const Settings& s) { return s.scale ? "ω / √d_k" : "ω"; }
-
-std::string weights_title(const Settings& s) {
-  const std::string x = normalised_thing(s);
-  switch (s.softmax) {
-    case Softmax::stable: return fmt::format("α = softmax({}), row by row", x);
-    case Softmax::naive: return fmt::format("α = exp({0}) / Σ exp({0}), the naive softmax, row by row", x);
-    case Softmax::sum: return fmt::format("α = ({0}) / Σ ({0}), divided by the row sum (not a softmax)", x);
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -400,6 +388,18 @@ void final_sections(SectionWriter& w, const Trace& t, const RenderOptions& optio
 }
 
 }  // namespace
+
+std::string normalised_thing(const Settings& s) { return s.scale ? "ω / √d_k" : "ω"; }
+
+std::string weights_title(const Settings& s) {
+  const std::string x = normalised_thing(s);
+  switch (s.softmax) {
+    case Softmax::stable: return fmt::format("α = softmax({}), row by row", x);
+    case Softmax::naive: return fmt::format("α = exp({0}) / Σ exp({0}), the naive softmax, row by row", x);
+    case Softmax::sum: return fmt::format("α = ({0}) / Σ ({0}), divided by the row sum (not a softmax)", x);
+  }
+  return "";
+}
 
 bool tables_fit(const Trace& t, const RenderOptions& options) {
   if (options.width == 0) return true;

@@ -70,6 +70,11 @@ struct TableStyle {
 std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
                           const std::vector<std::string>& col_labels, int precision, const TableStyle& style = {});
 
+// What the weights normalise, "ω / √d_k" or "ω", and the weights' formula by the
+// run's softmax ("α = softmax(ω / √d_k), row by row"), as the titles say them.
+std::string normalised_thing(const Settings& settings);
+std::string weights_title(const Settings& settings);
+
 // Whether every table of the run fits `options.width` columns (always, when it is 0):
 // when not, some print in blocks of columns.
 bool tables_fit(const Trace& trace, const RenderOptions& options);
