@@ -27,6 +27,7 @@ enum class Projection {
   rand,    // W_* = torch.rand(d_in, d_out) each, after torch.manual_seed(seed) (SelfAttention_v1)
   linear,  // W_* = nn.Linear(d_in, d_out, bias) each, after torch.manual_seed(seed) (SelfAttention_v2)
   table,   // W_* read from the embedding table's "weights"
+  model,   // a trained model's weights (GPT-2's c_attn), with --model: never asked for with --projection
 };
 
 // How a row of scores becomes a row of weights.
@@ -64,6 +65,10 @@ struct Named {
 
 inline constexpr Named<Projection> kProjectionNames[] = {
     {Projection::none, "none"}, {Projection::rand, "rand"}, {Projection::linear, "linear"}, {Projection::table, "table"}};
+// Every projection a trace can record: the ones --projection asks for, and "model".
+inline constexpr Named<Projection> kTraceProjectionNames[] = {
+    {Projection::none, "none"},   {Projection::rand, "rand"},   {Projection::linear, "linear"},
+    {Projection::table, "table"}, {Projection::model, "model"}};
 inline constexpr Named<Softmax> kSoftmaxNames[] = {
     {Softmax::stable, "stable"}, {Softmax::naive, "naive"}, {Softmax::sum, "sum"}};
 inline constexpr Named<CausalMethod> kCausalMethodNames[] = {{CausalMethod::inf, "inf"}, {CausalMethod::renorm, "renorm"}};
@@ -86,7 +91,7 @@ constexpr std::optional<Enum> value_named(const Named<Enum> (&names)[N], std::st
   return std::nullopt;
 }
 
-inline const char* to_string(Projection p) { return name_of(kProjectionNames, p); }
+inline const char* to_string(Projection p) { return name_of(kTraceProjectionNames, p); }
 inline const char* to_string(Softmax s) { return name_of(kSoftmaxNames, s); }
 inline const char* to_string(CausalMethod m) { return name_of(kCausalMethodNames, m); }
 inline const char* to_string(Multihead m) { return name_of(kMultiheadNames, m); }

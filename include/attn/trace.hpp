@@ -42,6 +42,23 @@ struct OutProj {
   std::vector<float> bias;   // d_out
 };
 
+// The checkpoint a model run read (Projection::model): GPT-2's config.json.
+struct ModelInfo {
+  std::string name;         // the model folder's name ("gpt2", "demo")
+  std::size_t n_layer = 0;  // blocks
+  std::size_t n_head = 0;   // heads per block
+  std::size_t n_embd = 0;   // width of the residual stream
+  std::size_t vocab_size = 0;
+  std::size_t n_positions = 0;  // the longest sentence the model reads
+};
+
+// One of the most likely next tokens after the sentence (a model run).
+struct NextToken {
+  std::string token;  // readable, as Trace::tokens
+  int id = 0;
+  float probability = 0.0f;
+};
+
 struct Trace {
   std::string sentence;
   std::vector<std::string> tokens;
@@ -53,6 +70,15 @@ struct Trace {
   std::optional<OutProj> out_proj;      // split heads only
   Matrix output;                        // the module's final output
   std::vector<std::string> warnings;    // values that are not finite, by stage and row (numeric_check.hpp)
+
+  // A model run (settings.projection == Projection::model) also has:
+  std::optional<ModelInfo> model;
+  std::vector<int> token_ids;            // the tokenizer's ids, one per token
+  std::optional<std::size_t> layer;      // the block shown, from 1; nothing with --layer all
+  std::optional<Matrix> block_output;    // n × n_embd: the residual stream after that block
+  std::vector<NextToken> next_tokens;    // the most likely tokens after the last, most likely first
+  // --layer all: every block's every head's attn_weights, [layer][head], n × n each.
+  std::vector<std::vector<Matrix>> layer_weights;
 };
 
 }  // namespace attn

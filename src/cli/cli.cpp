@@ -25,6 +25,9 @@
 #include "attn/error.hpp"
 #include "explanations.hpp"
 #include "attn/explorer.hpp"
+#include "attn/model.hpp"
+#include "render_model_summary.hpp"
+#include "render_html_grid.hpp"
 #include "lesson.hpp"
 #include "render_html.hpp"
 #include "render_lesson.hpp"
@@ -146,6 +149,10 @@ void check_output_is_not_an_input(const char* option, const std::string& file, c
                    fmt::format("give {} another file name", option));
 }
 
+// The stages a model run's tables show unless --stages names others: the head's
+// own, which are n or head_dim wide (inputs, params, heads and output are n_embd wide).
+constexpr const char* kModelStages = "queries,keys,values,scores,scaled,mask,weights,context";
+
 // What a run's tables look like: the options the main command and render share.
 struct TableRequest {
   int precision = 4;
@@ -154,6 +161,7 @@ struct TableRequest {
   bool explain = false;
   std::optional<std::string> focus;
   std::optional<std::size_t> width;
+  std::optional<std::size_t> head;  // --head, from 1
 };
 
 struct Tables {
@@ -168,8 +176,17 @@ std::string html_page(const TableRequest& r, const Trace& trace) {
   options.precision = r.precision;
   options.explain = explanations ? &*explanations : nullptr;
   options.stages = stages_in(r.stages);
+  if (trace.model && !trace.layer) return render_html_model_grid(trace, options, load_html_assets());
   if (r.focus) options.focus_row = find_focus(trace, *r.focus);
   return render_html_report(trace, options, load_html_assets());
+}
+
+// --head H, checked against the run's heads.
+std::size_t check_head(const Trace& trace, std::size_t head) {
+  if (head > trace.heads.size()) {
+    throw UsageError(fmt::format("--head {}: the run has {} head{}", head, trace.heads.size(), trace.heads.size() == 1 ? "" : "s"));
+  }
+  return head;
 }
 
 Tables tables_of(const Trace& trace, const TableRequest& r) {
@@ -181,6 +198,7 @@ Tables tables_of(const Trace& trace, const TableRequest& r) {
   ro.stages = stages_in(r.stages);
   ro.explain = explanations ? &*explanations : nullptr;
   ro.width = table_width(r.width);
+  if (r.head) ro.head = check_head(trace, *r.head) - 1;
   out.sections = render_sections(trace, ro);
   if (!tables_fit(trace, ro)) {
     out.width_note = fmt::format("the widest tables do not fit {} columns and print in blocks of columns; "
@@ -196,6 +214,14 @@ Tables tables_of(const Trace& trace, const TableRequest& r) {
   return out;
 }
 
+// The tables of any trace: a model's summary with --layer all; a model's head
+// stages (kModelStages) unless --stages names others; else tables_of().
+Tables tables_for(const Trace& trace, TableRequest request, bool color) {
+  if (trace.model && !trace.layer) return Tables{{{std::nullopt, render_model_summary(trace, SummaryOptions{color})}}, ""};
+  if (trace.model && request.stages.empty()) request.stages = kModelStages;
+  return tables_of(trace, request);
+}
+
 // The sections on stdout: all at once, or one at a time with --step on a terminal.
 void show(const std::vector<Section>& sections, bool step) {
   Pager pager(step);
@@ -209,15 +235,48 @@ void show(const std::vector<Section>& sections, bool step) {
   }
 }
 
-int run(const MainOptions& o) {
+// The sentence: the words joined by spaces, or standard input for "-".
+std::string sentence_of(const MainOptions& o) {
   std::string sentence;
-  if (o.words.size() == 1 && o.words[0] == "-") {
-    sentence = read_stdin();
-  } else {
-    for (const std::string& w : o.words) sentence += (sentence.empty() ? "" : " ") + w;
-  }
+  if (o.words.size() == 1 && o.words[0] == "-") return read_stdin();
+  for (const std::string& w : o.words) sentence += (sentence.empty() ? "" : " ") + w;
+  return sentence;
+}
+
+// Writes what a run made, then shows it: the notes, the warnings, then the JSON or the tables.
+int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::vector<std::string>& notes);
+
+// A model run (--model): the same outputs as a table run, from the model's trace.
+int run_model(const MainOptions& o) {
   const bool color = color_for(o.color);
-  Request request = make_request(o, std::move(sentence));
+  ModelRequest request;
+  request.sentence = sentence_of(o);
+  if (o.layer != "all") request.layer = std::stoul(o.layer);
+  else request.layer = std::nullopt;
+  request.top_k = o.top;
+  if (o.max_tokens_given) request.max_tokens = o.max_tokens;
+  request.memory = memory_budget(o, color);
+  const Model model = Model::open(o.model);
+  for (const char* file : {"config.json", "model.safetensors", "vocab.json", "merges.txt"}) {
+    for (const auto& [option, out] : {std::pair{"--trace", &o.trace_file}, {"--svg", &o.svg_file}, {"--html", &o.html_file}}) {
+      check_output_is_not_an_input(option, *out, model.folder() / file);
+    }
+  }
+  check_outputs_differ(o);
+  const Trace trace = explore_model(request, model);
+  std::vector<std::string> notes;
+  if (o.stages.empty() && !o.json && trace.layer) {
+    notes.push_back(fmt::format("the model's widest tables (inputs, params, heads, output: {} columns) print only when "
+                                "--stages names them; --html FILE draws them all",
+                                trace.settings.d_in));
+  }
+  return finish_run(o, trace, color, notes);
+}
+
+int run(const MainOptions& o) {
+  if (!o.model.empty()) return run_model(o);
+  const bool color = color_for(o.color);
+  Request request = make_request(o, sentence_of(o));
   request.memory = memory_budget(o, color);
 
   const std::filesystem::path table_path = o.embeddings.empty() ? find_data_file(kDefaultTable) : resolve_table(o.embeddings);
@@ -238,18 +297,7 @@ int run(const MainOptions& o) {
   }
 
   const Trace trace = explore(request, table);
-
-  // Everything that can fail is done before anything is written: a failing run
-  // leaves the --trace file as it was and prints nothing on stdout.
-  const std::string json_text = o.json || !o.trace_file.empty() ? trace_json_text(trace) : "";
-  const TableRequest shown{o.precision, color, o.stages, o.explain, o.focus, o.width};
-  const Tables tables = o.json ? Tables{} : tables_of(trace, shown);
-  const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
-  const std::string html_text = o.html_file.empty() ? "" : html_page(shown, trace);
-  if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
-  if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
-  if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
-
+  std::vector<std::string> notes;
   if (!trace.oov_tokens.empty()) {
     // At most kNamedUnknown words, each cut to 20 columns: a pasted paragraph gives one short line.
     constexpr std::size_t kNamedUnknown = 8;
@@ -258,16 +306,34 @@ int run(const MainOptions& o) {
       list += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", elide(trace.oov_tokens[i], 20));
     }
     if (trace.oov_tokens.size() > kNamedUnknown) list += fmt::format(" and {} more", trace.oov_tokens.size() - kNamedUnknown);
-    std::fputs(fmt::format("{}: note: not in {}: {}; {}\n", kProgram, table.source, list,
-                           std::string(trace.oov_tokens.size() == 1 ? "it gets" : "they get") +
-                               (request.oov == OovPolicy::zero ? " zero vectors" : " vectors hashed from their spelling"))
-                   .c_str(),
-               stderr);
+    notes.push_back(fmt::format("not in {}: {}; {}", table.source, list,
+                                std::string(trace.oov_tokens.size() == 1 ? "it gets" : "they get") +
+                                    (request.oov == OovPolicy::zero ? " zero vectors" : " vectors hashed from their spelling")));
   }
+  return finish_run(o, trace, color, notes);
+}
+
+int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::vector<std::string>& notes) {
+  const bool summary = trace.model && !trace.layer;  // --layer all
+  if (summary && (!o.svg_file.empty() || o.focus || o.head || !o.stages.empty())) {
+    throw UsageError("--layer all shows every head at once; --svg, --focus, --head and --stages need one layer (--layer L)");
+  }
+  // Everything that can fail is done before anything is written: a failing run
+  // leaves the --trace file as it was and prints nothing on stdout.
+  const std::string json_text = o.json || !o.trace_file.empty() ? trace_json_text(trace) : "";
+  const TableRequest shown{o.precision, color, o.stages, o.explain, o.focus, o.width, o.head};
+  const Tables tables = o.json ? Tables{} : tables_for(trace, shown, color);
+  const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
+  const std::string html_text = o.html_file.empty() ? "" : html_page(shown, trace);
+  if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
+  if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
+  if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
+
   for (const std::string& w : trace.warnings) {
     std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
   }
-  print_notes(ineffective_options(o, trace.settings));
+  print_notes(notes);
+  if (!trace.model) print_notes(ineffective_options(o, trace.settings));
   if (!tables.width_note.empty()) print_notes({tables.width_note});
 
   if (o.json) {
@@ -288,8 +354,13 @@ int run_render(const RenderCommand& c) {
   const Trace trace = read_trace(c.trace_file);
   const bool pictures = !c.svg_file.empty() || !c.html_file.empty();
   // As a run: everything is made before anything is written.
-  const TableRequest shown{c.precision, color_for(c.color), c.stages, c.explain, c.focus, c.width};
-  const Tables tables = pictures ? Tables{} : tables_of(trace, shown);
+  const bool summary = trace.model && !trace.layer;  // a --layer all trace
+  if (summary && (!c.svg_file.empty() || c.focus || !c.stages.empty())) {
+    throw UsageError("--layer all shows every head at once; --svg, --focus, --head and --stages need one layer (--layer L)");
+  }
+  const bool color = color_for(c.color);
+  const TableRequest shown{c.precision, color, c.stages, c.explain, c.focus, c.width, std::nullopt};
+  const Tables tables = pictures ? Tables{} : tables_for(trace, shown, color);
   const std::string svg_text = c.svg_file.empty() ? "" : render_svg(trace, SvgOptions{c.precision, heatmap_css()});
   const std::string html_text = c.html_file.empty() ? "" : html_page(shown, trace);
   if (!c.svg_file.empty()) write_file_atomically(c.svg_file, svg_text);

@@ -46,6 +46,11 @@ constexpr const char* kExamples = R"(Examples:
       also a page to open in a browser: every stage, heatmaps, line views, each cell's arithmetic
   attn-explain --svg weights.svg --heads 4 --projection rand "The dog chased the ball, and it rolled away."
       the attention weights as an SVG heatmap, one panel per head, for a paper or a slide
+  attn-explain --model gpt2 --layer 5 --head 1 "The dog chased the ball, and it rolled away."
+      a real GPT-2's attention: block 5, head 1, every stage with the model's own numbers
+      (a folder with GPT-2's four files; README, "A real model")
+  attn-explain --model gpt2 --layer all --html heads.html "The dog chased the ball, and it rolled away."
+      every layer and head at once: which token each attends to most, and a grid of every head
 
 Colour: on a terminal only; --color never or NO_COLOR=1 turns it off, --color always forces it.
 Exit status: 0 success, 1 bad input data, 2 bad usage (docs/errors.md lists every message).
@@ -157,6 +162,66 @@ std::string check_stage_list(const std::string& list) {
 
 const std::vector<std::string> kColors = {"auto", "always", "never"};
 
+// --layer: a block number from 1, or "all".
+std::string check_layer(const std::string& text) {
+  if (text == "all") return {};
+  if (!text.empty() && text.size() < 6 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      std::stoul(text) >= 1) {
+    return {};
+  }
+  return fmt::format("expected a layer number from 1, or all; got \"{}\"", text);
+}
+
+// The options of a model run (--model) and the table options' --head.
+void add_model_options(CLI::App& app, MainOptions& o) {
+  app.add_option("-m,--model", o.model,
+                 "A trained GPT-2-family model instead of a table: a folder with config.json, model.safetensors, "
+                 "vocab.json and merges.txt, or a bundled model's name")
+      ->type_name("DIR|NAME");
+  app.add_option("--layer", o.layer, "With --model: the block whose attention is shown, from 1, or all (a summary of every head)")
+      ->check(CLI::Validator(check_layer, "L|all"))
+      ->type_name("L|all")
+      ->capture_default_str();
+  app.add_option("--head", o.head, "Show only this head's tables, from 1 (the trace keeps every head)")
+      ->check(whole_number(1, 4096))
+      ->type_name("H");
+  app.add_option("--top", o.top, "With --model: the K most likely next tokens, with their probabilities")
+      ->check(whole_number(0, 100))
+      ->type_name("K")
+      ->capture_default_str();
+}
+
+// Options of a table run that a model run refuses, each with the reason.
+constexpr std::pair<const char*, const char*> kNotForModels[] = {
+    {"--embeddings", "the model has its own token and position embeddings"},
+    {"--projection", "the model's queries, keys and values come from its trained c_attn weights"},
+    {"--seed", "nothing is drawn at random: every weight is the model's"},
+    {"--d-out", "the model's width is fixed by its config.json"},
+    {"--no-scale", "GPT-2 always divides by √head_dim"},
+    {"--qkv-bias", "GPT-2's c_attn always has biases"},
+    {"--softmax", "GPT-2 uses the stable softmax"},
+    {"--causal", "GPT-2 is always causal"},
+    {"--causal-method", "GPT-2 masks with -inf before the softmax"},
+    {"--dropout", "a trained model runs without dropout"},
+    {"--dropout-seed", "a trained model runs without dropout"},
+    {"--heads", "the model's number of heads is fixed by its config.json"},
+    {"--multihead", "GPT-2 splits one projection into heads (split)"},
+    {"--oov", "GPT-2's byte-level tokenizer has no unknown words"},
+    {"--compare", "the comparisons run on the embedding tables"},
+};
+
+void check_model_options(const CLI::App& app, const MainOptions& o) {
+  if (o.model.empty()) {
+    for (const char* option : {"--layer", "--top"}) {
+      if (app.count(option) > 0) throw UsageError(fmt::format("{} needs --model", option), "e.g. attn-explain --model gpt2 --layer 5 \"The dog chased the ball.\"");
+    }
+    return;
+  }
+  for (const auto& [option, reason] : kNotForModels) {
+    if (app.count(option) > 0) throw UsageError(fmt::format("{} does not apply with --model: {}", option, reason));
+  }
+}
+
 // The main command's options: attn-explain [options] SENTENCE.
 void add_main_options(CLI::App& app, MainOptions& o) {
   app.add_option("sentence", o.words,
@@ -254,6 +319,7 @@ void add_main_options(CLI::App& app, MainOptions& o) {
   app.add_option("--svg", o.svg_file, "Also write the attention weights as an SVG heatmap to FILE (atomically)")
       ->check(file_name())
       ->type_name("FILE");
+  add_model_options(app, o);
 
 }
 
@@ -433,6 +499,9 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   } else if (cl.main.words.empty()) {
     throw UsageError("give a sentence, e.g. attn-explain \"How are you doing?\"",
                      fmt::format("Run '{} --help' for usage and examples.", kProgram));
+  } else {
+    check_model_options(app, cl.main);
+    cl.main.max_tokens_given = app.count("--max-tokens") > 0;
   }
   return cl;
 }

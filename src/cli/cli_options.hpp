@@ -56,6 +56,12 @@ struct MainOptions {
   bool step = false;
   std::optional<std::string> focus;
   std::string compare;
+  // A trained model instead of a table (--model): its folder or a bundled model's name.
+  std::string model;
+  std::string layer = "1";             // --layer: a block from 1, or "all"
+  std::optional<std::size_t> head;     // --head: show only this head's tables, from 1
+  std::size_t top = 5;                 // --top: the most likely next tokens kept
+  bool max_tokens_given = false;       // --max-tokens was given (a model's default is its n_positions)
 };
 
 // attn-explain params --d-in A --d-out B [--heads H]

@@ -44,7 +44,6 @@ Matrix dropout_mask(TorchGenerator& gen, std::size_t rows, std::size_t cols, dou
 HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& parameters,
                       const AttentionOptions& options, TorchGenerator& gen) {
   HeadTrace head;
-  const std::size_t n = inputs.rows;
   if (parameters) {
     // The head keeps the weights it was given, for the tables and the trace.
     head.W_query = parameters->W_query;
@@ -58,12 +57,21 @@ HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& par
   // pass 1 (3.4.1): queries, keys and values, (n × d_in) · (d_in × d_out) → n × d_out each.
   // Without trainable weights (3.3.1) every token is its own query, key and value.
   if (parameters) {
-    head.queries = project(inputs, parameters->W_query, parameters->b_query);
-    head.keys = project(inputs, parameters->W_key, parameters->b_key);
-    head.values = project(inputs, parameters->W_value, parameters->b_value);
+    attend_projected(head, project(inputs, parameters->W_query, parameters->b_query),
+                     project(inputs, parameters->W_key, parameters->b_key),
+                     project(inputs, parameters->W_value, parameters->b_value), options, gen);
   } else {
-    head.queries = head.keys = head.values = inputs;
+    attend_projected(head, inputs, inputs, inputs, options, gen);
   }
+  return head;
+}
+
+void attend_projected(HeadTrace& head, Matrix queries_in, Matrix keys_in, Matrix values_in,
+                      const AttentionOptions& options, TorchGenerator& gen) {
+  head.queries = std::move(queries_in);
+  head.keys = std::move(keys_in);
+  head.values = std::move(values_in);
+  const std::size_t n = head.queries.rows;
   const Matrix& queries = head.queries;
   const Matrix& keys = head.keys;
   const Matrix& values = head.values;
@@ -131,7 +139,6 @@ HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& par
       for (std::size_t k = 0; k < values.cols; ++k) context_vec(i, k) += weights_used(i, j) * values(j, k);
     }
   }
-  return head;
 }
 
 ModuleResult attend_module(const Matrix& inputs, const ModuleParameters& parameters, std::size_t heads,

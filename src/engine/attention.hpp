@@ -42,6 +42,14 @@ struct AttentionOptions {
 HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& parameters,
                       const AttentionOptions& options, TorchGenerator& gen);
 
+// Passes 2 onwards of attend_head(), for queries, keys and values made elsewhere
+// (GPT-2's one c_attn projection, split into heads): scores, scaling, the mask,
+// the weights, dropout, the context. Fills those fields of `head` and keeps the
+// three matrices in it.
+// REQUIRES: queries.rows = keys.rows = values.rows ≥ 1; queries.cols = keys.cols.
+void attend_projected(HeadTrace& head, Matrix queries, Matrix keys, Matrix values,
+                      const AttentionOptions& options, TorchGenerator& gen);
+
 // nn.Dropout(p) in training mode: a keep (1) / drop (0) mask for a rows × cols
 // matrix, one 64-bit draw per element, kept when its 53-bit fraction < 1 - p.
 Matrix dropout_mask(TorchGenerator& gen, std::size_t rows, std::size_t cols, double p);

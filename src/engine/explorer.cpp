@@ -42,6 +42,7 @@ std::size_t resolve_d_out(Projection projection, const Request& request, const E
     }
     case Projection::rand:
     case Projection::linear:
+    case Projection::model:  // never asked for with a table (model.hpp runs models)
       return request.d_out.value_or(table.dim);
   }
   return table.dim;

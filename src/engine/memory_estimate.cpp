@@ -50,7 +50,7 @@ std::string limit_to_allow(std::uint64_t bytes) {
 }  // namespace
 
 MemoryEstimate estimate_memory(const Settings& s, std::size_t tokens, std::size_t sentence_bytes,
-                               std::uint64_t text_per_number) {
+                               std::uint64_t text_per_number, std::uint64_t extra_numbers) {
   const std::uint64_t n = tokens, d_in = s.d_in, d_out = s.d_out, heads = s.heads, hd = s.head_dim;
   const bool weights = s.projection != Projection::none;
   const bool split = s.multihead == Multihead::split;
@@ -70,6 +70,7 @@ MemoryEstimate estimate_memory(const Settings& s, std::size_t tokens, std::size_
     count_matrix(e, 1, d_out);
   }
   count_matrix(e, n, split ? d_out : mul(heads, hd));  // output
+  e.numbers = add(e.numbers, extra_numbers);
 
   // The module's own weights, held while the heads keep copies: one set per head
   // (wrapper), or one set and one head's slice of it (split).
@@ -103,11 +104,15 @@ MemoryEstimate count_trace(const Trace& t) {
     count_matrix(e, 1, t.out_proj->bias.size());
   }
   count_matrix(e, t.output);
+  count_matrix(e, t.block_output);
+  for (const std::vector<Matrix>& layer : t.layer_weights)
+    for (const Matrix& m : layer) count_matrix(e, m);
   return e;
 }
 
-void check_memory(const Settings& s, std::size_t tokens, std::size_t sentence_bytes, const MemoryBudget& budget) {
-  const MemoryEstimate e = estimate_memory(s, tokens, sentence_bytes, budget.text_per_number);
+void check_memory(const Settings& s, std::size_t tokens, std::size_t sentence_bytes, const MemoryBudget& budget,
+                  std::uint64_t extra_numbers) {
+  const MemoryEstimate e = estimate_memory(s, tokens, sentence_bytes, budget.text_per_number, extra_numbers);
   const std::uint64_t limit = budget.limit;
   if (e.bytes <= limit) return;
   throw DataError(fmt::format("the run would take about {} of memory, more than the limit of {}", describe_bytes(e.bytes),

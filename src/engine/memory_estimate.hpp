@@ -44,8 +44,10 @@ struct MemoryEstimate {
 // sentence, its caller making `text_per_number` bytes of each number.
 // REQUIRES: settings as explore() resolves them (heads ≥ 1, head_dim set, d_out
 // divisible by heads for split). Saturates at UINT64_MAX rather than overflow.
+// `extra_numbers`: what a model run keeps besides (the block's output, every
+// block's weights with --layer all), counted as the Trace's own.
 MemoryEstimate estimate_memory(const Settings& settings, std::size_t tokens, std::size_t sentence_bytes,
-                               std::uint64_t text_per_number);
+                               std::uint64_t text_per_number, std::uint64_t extra_numbers = 0);
 
 // The numbers and rows `trace` holds, counted as estimate_memory() counts them
 // (bytes is 0).
@@ -53,7 +55,8 @@ MemoryEstimate count_trace(const Trace& trace);
 
 // Throws DataError when the estimate of the run is over budget.limit, naming
 // the estimate, the limit, the sizes that make it and --max-memory.
-void check_memory(const Settings& settings, std::size_t tokens, std::size_t sentence_bytes, const MemoryBudget& budget);
+void check_memory(const Settings& settings, std::size_t tokens, std::size_t sentence_bytes, const MemoryBudget& budget,
+                  std::uint64_t extra_numbers = 0);
 
 // A size for a message, rounded up to one decimal: "640 KiB", "10 MiB", "2.4 GiB".
 std::string describe_bytes(std::uint64_t bytes);

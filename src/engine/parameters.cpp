@@ -30,6 +30,7 @@ std::optional<Parameters> make_parameters(Projection projection, std::size_t d_i
                                           bool qkv_bias, const EmbeddingTable& table, TorchGenerator& gen) {
   switch (projection) {
     case Projection::none:
+    case Projection::model:  // a model's weights come from its checkpoint (model.hpp), never from here
       return std::nullopt;
     case Projection::rand: {
       // W_query, W_key, W_value = torch.rand(d_in, d_out) each, in that order

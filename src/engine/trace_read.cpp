@@ -94,11 +94,11 @@ Settings read_settings(const json& j, const std::string& where) {
   Settings s;
   s.table_path = f.text("embeddings");
   s.table_name = f.text("table_name");
-  s.projection = f.choice_of("projection", kProjectionNames);
+  s.projection = f.choice_of("projection", kTraceProjectionNames);
   const std::string requested = f.text("projection_requested");
-  s.projection_requested = value_named(kProjectionNames, requested);
+  s.projection_requested = value_named(kTraceProjectionNames, requested);
   if (!s.projection_requested && requested != "auto") {
-    f.fail(fmt::format("\"projection_requested\" is \"{}\", expected auto | none | rand | linear | table", printable(requested)));
+    f.fail(fmt::format("\"projection_requested\" is \"{}\", expected auto | none | rand | linear | table | model", printable(requested)));
   }
   s.seed = f.whole("seed", 0, std::numeric_limits<std::uint64_t>::max());
   s.d_in = f.whole("d_in", 1, 1u << 20);
@@ -156,6 +156,52 @@ HeadTrace read_head(const json& j, const std::string& where, const Settings& s, 
   return h;
 }
 
+// A model run's keys (model.hpp): model, token_ids, layer, next_tokens, layer_weights.
+void read_model_parts(const Fields& f, const json& root, const std::string& source, Trace& t) {
+  const std::size_t n = t.tokens.size();
+  const json& m = root.at("model");
+  const Fields mf(m, source + ": model", keys_of(m));
+  ModelInfo info;
+  info.name = mf.text("name");
+  info.n_layer = mf.whole("n_layer", 1, 1024);
+  info.n_head = mf.whole("n_head", 1, 1024);
+  info.n_embd = mf.whole("n_embd", 1, 1 << 16);
+  info.vocab_size = mf.whole("vocab_size", 1, 1 << 20);
+  info.n_positions = mf.whole("n_positions", 1, 1 << 16);
+  const json& ids = required(f, "token_ids");
+  if (!ids.is_array() || ids.size() != n) f.fail(fmt::format("\"token_ids\" must hold {} ids, one per token", n));
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!ids[i].is_number_unsigned() || ids[i].get<std::uint64_t>() >= info.vocab_size) {
+      f.fail(fmt::format("\"token_ids\" value {} is not an id below the vocabulary size {}", i + 1, info.vocab_size));
+    }
+    t.token_ids.push_back(ids[i].get<int>());
+  }
+  if (!required(f, "layer").is_null()) t.layer = f.whole("layer", 1, info.n_layer);
+  const json& next = required(f, "next_tokens");
+  if (!next.is_array()) f.fail("\"next_tokens\" is not an array");
+  for (std::size_t k = 0; k < next.size(); ++k) {
+    const Fields nf(next[k], fmt::format("{}: next_tokens[{}]", source, k + 1), keys_of(next[k]));
+    t.next_tokens.push_back({nf.text("token"), static_cast<int>(nf.whole("id", 0, info.vocab_size - 1)),
+                             number_at(required(nf, "probability"), fmt::format("{}: next_tokens[{}].probability", source, k + 1),
+                                       std::nanf(""))});
+  }
+  const json& layers = required(f, "layer_weights");
+  if (!layers.is_array() || (!layers.empty() && layers.size() != info.n_layer)) {
+    f.fail(fmt::format("\"layer_weights\" must be empty or hold {} layers", info.n_layer));
+  }
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    if (!layers[l].is_array() || layers[l].size() != info.n_head) {
+      f.fail(fmt::format("\"layer_weights\" layer {} must hold {} heads", l + 1, info.n_head));
+    }
+    t.layer_weights.emplace_back();
+    for (std::size_t h = 0; h < info.n_head; ++h)
+      t.layer_weights.back().push_back(
+          read_matrix(layers[l][h], fmt::format("{}: layer_weights[{}][{}]", source, l + 1, h + 1), n, n));
+  }
+  if (!t.layer && t.layer_weights.empty()) f.fail("\"layer\" is null but \"layer_weights\" is empty");
+  t.model = std::move(info);
+}
+
 }  // namespace
 
 Trace parse_trace(const std::string& text, const std::string& source) {
@@ -174,6 +220,9 @@ Trace parse_trace(const std::string& text, const std::string& source) {
   if (n == 0) f.fail("\"tokens\" is empty");
   t.settings = read_settings(required(f, "config"), source + ": config");
   const Settings& s = t.settings;
+  if (root.contains("model")) read_model_parts(f, root, source, t);
+  // A model run with --layer all keeps every block's weights, and no one block's stages.
+  if (t.model && !t.layer) return t;
   t.inputs = read_matrix(required(f, "inputs"), source + ": inputs", n, s.d_in);
   const json& heads = required(f, "heads");
   if (!heads.is_array() || heads.size() != s.heads) {
@@ -189,6 +238,7 @@ Trace parse_trace(const std::string& text, const std::string& source) {
                    read_vector(required(p, "bias"), source + ": out_proj.bias", width)};
   });
   t.output = read_matrix(required(f, "output"), source + ": output", n, s.heads > 1 ? width : s.head_dim);
+  if (t.model) t.block_output = read_matrix(required(f, "block_output"), source + ": block_output", n, s.d_in);
   return t;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "echo.hpp"
 #include "style.hpp"
@@ -159,6 +160,9 @@ std::string projection_line(const Settings& s) {
                          s.seed, s.d_in, s.d_out, s.qkv_bias ? "True" : "False");
     case Projection::table:
       return fmt::format("table: W_query, W_key, W_value from the table, d_out = {}", s.d_out);
+    case Projection::model:
+      return fmt::format("model: W_query, W_key, W_value are {}'s c_attn, split into {} heads of {}", s.table_name,
+                         s.heads, s.head_dim);
   }
   return "";
 }
@@ -221,14 +225,38 @@ class SectionWriter {
   int step_ = 0;
 };
 
+// A model run's lines of the header: the model, the block, the token ids, the next tokens.
+std::string model_lines(const Trace& t) {
+  const ModelInfo& m = *t.model;
+  std::string out = fmt::format("  model       {} ({}): {} layers × {} heads, n_embd = {}, vocabulary of {}\n", printable(m.name),
+                                printable(t.settings.table_path, kMessageLineBytes), m.n_layer, m.n_head, m.n_embd,
+                                m.vocab_size);
+  if (t.layer) {
+    out += fmt::format("  layer       {} of {} (weights h.{}); X below is its ln_1 output, the input of its attention\n",
+                       *t.layer, m.n_layer, *t.layer - 1);
+  }
+  out += fmt::format("  token ids   {}\n", fmt::join(t.token_ids, " "));
+  if (!t.next_tokens.empty()) {
+    std::vector<std::string> next;
+    for (const NextToken& n : t.next_tokens)
+      next.push_back(fmt::format("{} {:.1f}%", fit_label(n.token), 100.0 * n.probability));
+    out += fmt::format("  next token  {}\n", fmt::join(next, ", "));
+  }
+  return out;
+}
+
 // The header: the sentence, the table and every setting in force.
 std::string header_text(const Trace& t, int p) {
   const Settings& s = t.settings;
   std::string head = "Self-attention, step by step\n\n";
   head += fmt::format("  sentence    {}\n", elide(t.sentence, kMaxSentenceWidth));
   head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(t.tokens), t.tokens.size());
-  head += fmt::format("  table       {} ({}), d_in = {}\n", printable(s.table_name),
-                      printable(s.table_path, kMessageLineBytes), s.d_in);
+  if (t.model) {
+    head += model_lines(t);
+  } else {
+    head += fmt::format("  table       {} ({}), d_in = {}\n", printable(s.table_name),
+                        printable(s.table_path, kMessageLineBytes), s.d_in);
+  }
   head += fmt::format("  projection  {}\n", projection_line(s));
   if (s.heads > 1 || s.multihead == Multihead::split) {
     head += s.multihead == Multihead::wrapper
@@ -420,7 +448,8 @@ std::vector<Section> render_sections(const Trace& t, const RenderOptions& option
   w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
       render_matrix(t.inputs, t.tokens, dim_labels(t.settings.d_in), options.precision,
                     {options.color, Shade::diverging, false, options.width});
-  for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index) head_sections(w, t, head_index, options);
+  for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index)
+    if (!options.head || *options.head == head_index) head_sections(w, t, head_index, options);
   final_sections(w, t, options);
   return w.take(Section{std::nullopt, header_text(t, options.precision)});
 }

@@ -36,6 +36,8 @@ struct RenderOptions {
   // The terminal's width in columns: a table wider than this prints in blocks of
   // columns, each with the row labels again. 0: no limit (a pipe or a file).
   std::size_t width = 0;
+  // --head: only this head's sections (from 0); nothing: every head's.
+  std::optional<std::size_t> head;
 };
 
 // Default options with `precision` decimals.

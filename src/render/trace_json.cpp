@@ -100,6 +100,21 @@ json settings_to_json(const Settings& s) {
               {"oov", to_string(s.oov)}};
 }
 
+// A model run's small keys (model.hpp), in their order: model, token_ids, layer, next_tokens.
+json model_parts_to_json(const Trace& t) {
+  const ModelInfo& m = *t.model;
+  json parts = json::object();
+  parts["model"] = json{{"name", m.name},         {"n_layer", m.n_layer},         {"n_head", m.n_head},
+                        {"n_embd", m.n_embd},     {"vocab_size", m.vocab_size},   {"n_positions", m.n_positions}};
+  parts["token_ids"] = t.token_ids;
+  parts["layer"] = t.layer ? json(*t.layer) : json(nullptr);
+  json next = json::array();
+  for (const NextToken& n : t.next_tokens)
+    next.push_back(json{{"token", n.token}, {"id", n.id}, {"probability", float_to_json(n.probability)}});
+  parts["next_tokens"] = std::move(next);
+  return parts;
+}
+
 bool is_flat_array(const json& j) {
   if (!j.is_array()) return false;
   for (const json& e : j)
@@ -174,6 +189,17 @@ class TraceText {
     matrix(t.output, 1);
     key(0, "warnings");
     strings(t.warnings);
+    if (t.model) {
+      const json parts = model_parts_to_json(t);
+      for (const auto& [name, value] : parts.items()) {
+        key(0, name);
+        write(value, 1, out_);
+      }
+      key(0, "block_output");
+      optional_matrix(t.block_output, 1);
+      key(0, "layer_weights");
+      layer_weights(t.layer_weights, 1);
+    }
     close_object(0);
   }
 
@@ -262,6 +288,27 @@ class TraceText {
       out_ += "null";
     }
   }
+  // [layer][head] matrices, nested as write() lays out nested arrays.
+  void layer_weights(const std::vector<std::vector<Matrix>>& layers, int level) {
+    if (layers.empty()) {
+      out_ += "[]";
+      return;
+    }
+    out_ += "[\n";
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+      pad(level + 1);
+      out_ += layers[l].empty() ? "[]" : "[\n";
+      for (std::size_t h = 0; h < layers[l].size(); ++h) {
+        pad(level + 2);
+        matrix(layers[l][h], level + 2);
+        out_ += h + 1 < layers[l].size() ? ",\n" : "\n";
+      }
+      if (!layers[l].empty()) pad(level + 1), out_ += ']';
+      out_ += l + 1 < layers.size() ? ",\n" : "\n";
+    }
+    pad(level);
+    out_ += ']';
+  }
   void optional_numbers(const std::optional<std::vector<float>>& v) {
     if (v) {
       numbers(*v);
@@ -347,6 +394,8 @@ std::string trace_json_text(const Trace& t) {
   std::uint64_t string_bytes = t.sentence.size() + t.settings.table_path.size() + t.settings.table_name.size();
   for (const auto* list : {&t.tokens, &t.oov_tokens, &t.warnings})
     for (const std::string& s : *list) string_bytes += s.size() + 4;
+  string_bytes += t.token_ids.size() * 12;
+  for (const NextToken& n : t.next_tokens) string_bytes += n.token.size() + 64;
   const MemoryEstimate counted = count_trace(t);
   std::string out;
   // Pages of it that are never written are never resident.
@@ -373,6 +422,18 @@ json trace_to_json(const Trace& t) {
                              : json(nullptr);
   j["output"] = matrix_to_json(t.output);
   j["warnings"] = t.warnings;
+  if (t.model) {
+    const json parts = model_parts_to_json(t);
+    for (const auto& [name, value] : parts.items()) j[name] = value;
+    j["block_output"] = optional_matrix(t.block_output);
+    json layers = json::array();
+    for (const std::vector<Matrix>& layer : t.layer_weights) {
+      json heads = json::array();
+      for (const Matrix& m : layer) heads.push_back(matrix_to_json(m));
+      layers.push_back(std::move(heads));
+    }
+    j["layer_weights"] = std::move(layers);
+  }
   return j;
 }
 

@@ -1,0 +1,62 @@
+// model.hpp: a trained GPT-2-family model, and one run of it as a Trace.
+//
+// Model::open() reads a folder laid out as Hugging Face publishes GPT-2
+// (config.json, model.safetensors, vocab.json, merges.txt); explore_model() runs
+// the sentence through it and fills a Trace the renderers draw like any other:
+// the chosen block's attention is the book's MultiHeadAttention (split heads,
+// qkv bias, √head_dim scaling, the causal mask, out_proj = c_proj), so
+//   inputs          = the block's ln_1 output (n × n_embd)
+//   heads[h]        = head h: its columns of c_attn as W_query, W_key, W_value (and
+//                     the biases), queries … context
+//   concatenated, out_proj (c_proj), output (the attention's output, before the residual)
+//   block_output    = the residual stream after the block
+//   next_tokens     = the top_k most likely tokens after the sentence
+// and settings.projection == Projection::model. Nothing here prints.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "attn/settings.hpp"
+#include "attn/trace.hpp"
+
+namespace attn {
+
+struct ModelRequest {
+  std::string sentence;
+  std::optional<std::size_t> layer = 1;  // the block shown, from 1; nothing: every block's weights only
+  std::size_t top_k = 5;                 // next_tokens kept (0: none)
+  std::optional<std::size_t> max_tokens; // a longer sentence is a DataError; nothing: the model's n_positions
+  MemoryBudget memory;
+};
+
+class Model {
+ public:
+  // A folder, or the name of a bundled model (data/models/NAME). Throws
+  // DataError for a folder that is missing or is not a readable GPT-2 checkpoint.
+  static Model open(const std::string& folder_or_name);
+
+  Model(Model&&) noexcept;
+  Model& operator=(Model&&) noexcept;
+  ~Model();
+
+  const ModelInfo& info() const;
+  const std::filesystem::path& folder() const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit Model(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Throws DataError for an empty sentence, one that is not UTF-8, longer than
+// max_tokens (or n_positions) tokens, or whose trace is estimated over
+// memory.limit; UsageError for a layer outside 1 … n_layer.
+Trace explore_model(const ModelRequest& request, const Model& model);
+
+}  // namespace attn

@@ -1,0 +1,147 @@
+// GPT-2's forward pass. Read it next to chapter 4 of Raschka's book (GPTModel,
+// TransformerBlock, LayerNorm, GELU) or Hugging Face's modeling_gpt2.py: one
+// pass per step, each commented with its shape. n = tokens, e = n_embd.
+#include "gpt2_forward.hpp"
+
+#include <cmath>
+
+#include "linear.hpp"
+#include "parallel.hpp"
+#include "torch_random.hpp"
+
+namespace attn {
+
+namespace {
+
+// LayerNorm of each row: (x − mean) / √(var + ε) · weight + bias, n × e → n × e.
+Matrix layer_norm(const Matrix& x, const Gpt2LayerNorm& ln, float epsilon) {
+  Matrix y(x.rows, x.cols);
+  for (std::size_t i = 0; i < x.rows; ++i) {
+    double mean = 0.0, var = 0.0;
+    for (std::size_t c = 0; c < x.cols; ++c) mean += x(i, c);
+    mean /= static_cast<double>(x.cols);
+    for (std::size_t c = 0; c < x.cols; ++c) var += (x(i, c) - mean) * (x(i, c) - mean);
+    var /= static_cast<double>(x.cols);
+    const float inv_std = static_cast<float>(1.0 / std::sqrt(var + epsilon));
+    const float m = static_cast<float>(mean);
+    for (std::size_t c = 0; c < x.cols; ++c) y(i, c) = (x(i, c) - m) * inv_std * ln.weight[c] + ln.bias[c];
+  }
+  return y;
+}
+
+// GELU, the tanh approximation GPT-2 uses: 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))).
+void gelu_in_place(Matrix& x) {
+  const float k = std::sqrt(2.0f / 3.14159265358979323846f);
+  for (float& v : x.data) v = 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
+}
+
+// Columns [first, first + count) of m, n × count.
+Matrix columns(const Matrix& m, std::size_t first, std::size_t count) {
+  Matrix out(m.rows, count);
+  for (std::size_t i = 0; i < m.rows; ++i)
+    for (std::size_t c = 0; c < count; ++c) out(i, c) = m(i, first + c);
+  return out;
+}
+
+// Columns [first, first + count) of a stored in × out weight, in × count; of a bias, count.
+Matrix weight_columns(const Gpt2Linear& l, std::size_t first, std::size_t count) {
+  Matrix out(l.in, count);
+  for (std::size_t k = 0; k < l.in; ++k)
+    for (std::size_t c = 0; c < count; ++c) out(k, c) = l.weight[k * l.out + first + c];
+  return out;
+}
+std::vector<float> bias_columns(const Gpt2Linear& l, std::size_t first, std::size_t count) {
+  return {l.bias.begin() + static_cast<std::ptrdiff_t>(first), l.bias.begin() + static_cast<std::ptrdiff_t>(first + count)};
+}
+
+// h + delta, row by row, n × e.
+void add_in_place(Matrix& h, const Matrix& delta) {
+  for (std::size_t i = 0; i < h.data.size(); ++i) h.data[i] += delta.data[i];
+}
+
+// One block's attention: ln_1 output x → every head → c_proj, as MultiHeadAttention (3.6.2).
+ModuleResult block_attention(const Matrix& x, const Gpt2Block& block, const Gpt2Config& config, bool keep_weights) {
+  const std::size_t e = config.n_embd, head_dim = e / config.n_head;
+  // q | k | v, (n × e) · (e × 3e) → n × 3e: queries in columns [0, e), keys [e, 2e), values [2e, 3e).
+  const Matrix qkv = linear(x, block.c_attn.weight, block.c_attn.bias, 3 * e);
+
+  ModuleResult result;
+  result.heads.resize(config.n_head);
+  const AttentionOptions options{.scale = true, .softmax = Softmax::stable, .causal = true,
+                                 .causal_method = CausalMethod::inf, .dropout = 0.0};
+  // each head h: its head_dim columns of q, k and v → scores, scaled, masked, weights, context.
+  parallel_for(config.n_head, [&](std::size_t first, std::size_t last) {
+    TorchGenerator unused(0);  // no dropout: nothing is drawn
+    for (std::size_t h = first; h < last; ++h) {
+      HeadTrace& head = result.heads[h];
+      const std::size_t q0 = h * head_dim, k0 = e + h * head_dim, v0 = 2 * e + h * head_dim;
+      if (keep_weights) {
+        head.W_query = weight_columns(block.c_attn, q0, head_dim);
+        head.W_key = weight_columns(block.c_attn, k0, head_dim);
+        head.W_value = weight_columns(block.c_attn, v0, head_dim);
+        head.b_query = bias_columns(block.c_attn, q0, head_dim);
+        head.b_key = bias_columns(block.c_attn, k0, head_dim);
+        head.b_value = bias_columns(block.c_attn, v0, head_dim);
+      }
+      attend_projected(head, columns(qkv, q0, head_dim), columns(qkv, k0, head_dim), columns(qkv, v0, head_dim),
+                       options, unused);
+    }
+  });
+
+  // the heads' context vectors side by side, n × e; then c_proj, (n × e) · (e × e) → n × e.
+  Matrix concatenated(x.rows, e);
+  for (std::size_t h = 0; h < config.n_head; ++h)
+    for (std::size_t i = 0; i < x.rows; ++i)
+      for (std::size_t c = 0; c < head_dim; ++c) concatenated(i, h * head_dim + c) = result.heads[h].context_vec(i, c);
+  result.output = linear(concatenated, block.attn_proj.weight, block.attn_proj.bias, e);
+  result.concatenated = std::move(concatenated);
+  return result;
+}
+
+}  // namespace
+
+Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& ids, const Gpt2ForwardOptions& options) {
+  const Gpt2Config& config = model.config;
+  const std::size_t n = ids.size(), e = config.n_embd;
+  Gpt2Forward out;
+
+  // token + position embeddings, n × e.
+  Matrix h(n, e);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < e; ++c)
+      h(i, c) = model.wte[static_cast<std::size_t>(ids[i]) * e + c] + model.wpe[i * e + c];
+
+  for (std::size_t l = 0; l < config.n_layer; ++l) {
+    const Gpt2Block& block = model.blocks[l];
+    const bool recorded = options.record_layer == l;
+    // ln_1, then attention, n × e; the residual: h = h + attention.
+    Matrix x = layer_norm(h, block.ln_1, config.layer_norm_epsilon);
+    ModuleResult attention = block_attention(x, block, config, recorded);
+    add_in_place(h, attention.output);
+    if (options.all_weights) {
+      out.all_weights.emplace_back();
+      for (const HeadTrace& head : attention.heads) out.all_weights.back().push_back(head.attn_weights);
+    }
+    // ln_2, then the MLP: (n × e) · (e × 4e), gelu, (n × 4e) · (4e × e) → n × e; h = h + mlp.
+    Matrix m = linear(layer_norm(h, block.ln_2, config.layer_norm_epsilon), block.c_fc.weight, block.c_fc.bias, 4 * e);
+    gelu_in_place(m);
+    add_in_place(h, linear(m, block.mlp_proj.weight, block.mlp_proj.bias, e));
+    if (recorded) {
+      out.layer_input = std::move(x);
+      out.attention = std::move(attention);
+      out.block_output = h;
+    }
+  }
+
+  // ln_f of the last token, then its score for every token of the vocabulary: e · (vocab × e)ᵀ → vocab.
+  Matrix last(1, e);
+  for (std::size_t c = 0; c < e; ++c) last(0, c) = h(n - 1, c);
+  last = layer_norm(last, model.ln_f, config.layer_norm_epsilon);
+  out.last_logits.assign(config.vocab_size, 0.0f);
+  parallel_for(config.vocab_size, [&](std::size_t first, std::size_t end) {
+    for (std::size_t v = first; v < end; ++v) out.last_logits[v] = dot(last.row(0), model.wte.subspan(v * e, e));
+  });
+  return out;
+}
+
+}  // namespace attn

@@ -1,0 +1,44 @@
+// gpt2_forward.hpp: GPT-2's forward pass, in naive float32 loops like the rest of the engine.
+//
+// For token ids t_0 … t_{n-1}:
+//   h = wte[t_i] + wpe[i]                                        n × n_embd
+//   for each block:
+//     x = ln_1(h)                                                n × n_embd
+//     q | k | v = x · c_attn + b                                 n × 3·n_embd
+//     head h: its head_dim columns of q, k and v → attend_projected()
+//             (scores, / √head_dim, causal mask -inf, softmax, · v)
+//     attn = concat(heads) · c_proj + b;        h = h + attn
+//     m = gelu(ln_2(h) · c_fc + b) · c_proj + b; h = h + m     (gelu: tanh approximation)
+//   logits = ln_f(h_{n-1}) · wteᵀ                                 vocab_size, last token only
+// A LayerNorm is (x − mean) / √(var + ε) · weight + bias, var without Bessel's correction.
+// Promises: every stage of the recorded block is kept as the book's module keeps
+// it (ModuleResult), the other blocks' attention weights only when asked.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "attention.hpp"
+#include "gpt2_checkpoint.hpp"
+#include "attn/matrix.hpp"
+
+namespace attn {
+
+struct Gpt2ForwardOptions {
+  std::optional<std::size_t> record_layer;  // from 0: keep this block's every stage
+  bool all_weights = false;                 // keep every block's every head's attn_weights
+};
+
+struct Gpt2Forward {
+  Matrix layer_input;                   // the recorded block's ln_1 output, n × n_embd
+  ModuleResult attention;               // its heads (with their c_attn columns), concatenated, c_proj output
+  Matrix block_output;                  // the residual stream after it, n × n_embd
+  std::vector<std::vector<Matrix>> all_weights;  // [layer][head], with all_weights
+  std::vector<float> last_logits;       // vocab_size: the scores of the token after the last
+};
+
+// REQUIRES: 1 ≤ ids.size() ≤ n_positions; every id < vocab_size; record_layer < n_layer.
+Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& ids, const Gpt2ForwardOptions& options);
+
+}  // namespace attn

@@ -1,0 +1,161 @@
+// A model run: open the checkpoint, tokenize with its BPE, run the forward pass,
+// and keep the chosen block's attention as a Trace (model.hpp).
+#include "attn/model.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "attn/error.hpp"
+#include "bpe_tokenizer.hpp"
+#include "data_dir.hpp"
+#include "echo.hpp"
+#include "gpt2_checkpoint.hpp"
+#include "gpt2_forward.hpp"
+#include "memory_estimate.hpp"
+#include "numeric_check.hpp"
+#include "softmax.hpp"
+#include "unicode.hpp"
+
+namespace attn {
+
+namespace fs = std::filesystem;
+
+struct Model::Impl {
+  Gpt2Checkpoint checkpoint;
+  ModelInfo info;
+};
+
+namespace {
+
+// A folder given as is, else a bundled model of that name (data/models/NAME).
+fs::path resolve_model(const std::string& argument) {
+  std::error_code ec;
+  if (fs::is_directory(argument, ec)) return argument;
+  const bool bare = argument.find('/') == std::string::npos && !argument.empty() && argument != "." && argument != "..";
+  std::string looked;
+  if (bare) {
+    for (const fs::path& dir : data_dirs()) {
+      const fs::path candidate = dir / "models" / argument;
+      if (fs::is_directory(candidate, ec)) return candidate;
+      looked += (looked.empty() ? "" : ", ") + candidate.string();
+    }
+  }
+  if (fs::exists(argument, ec)) throw DataError(fmt::format("--model {}: not a folder", printable(argument)));
+  throw DataError(fmt::format("--model {}: no such folder{}", printable(argument), bare ? ", nor a bundled model" : ""),
+                  looked.empty() ? "a GPT-2 folder holds config.json, model.safetensors, vocab.json and merges.txt"
+                                 : "looked in " + looked);
+}
+
+Settings model_settings(const Model& model) {
+  const ModelInfo& m = model.info();
+  Settings s;
+  s.table_path = model.folder().string();
+  s.table_name = m.name;
+  s.projection_requested = Projection::model;
+  s.projection = Projection::model;
+  s.d_in = s.d_out = m.n_embd;
+  s.heads = m.n_head;
+  s.multihead = Multihead::split;
+  s.head_dim = m.n_embd / m.n_head;
+  s.qkv_bias = true;
+  s.scale = true;
+  s.softmax = Softmax::stable;
+  s.causal = true;
+  s.causal_method = CausalMethod::inf;
+  return s;
+}
+
+// The top_k tokens by probability (softmax over the logits), most likely first;
+// ties go to the lower id, as torch.topk's order is not promised.
+std::vector<NextToken> next_tokens(const std::vector<float>& logits, std::size_t top_k, const BpeTokenizer& tokenizer) {
+  if (top_k == 0) return {};
+  const RowNormalisation probabilities = normalise_row(logits, Softmax::stable);
+  std::vector<int> ids(logits.size());
+  std::iota(ids.begin(), ids.end(), 0);
+  const std::size_t k = std::min(top_k, ids.size());
+  std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(k), ids.end(), [&](int a, int b) {
+    const float pa = probabilities.weights[a], pb = probabilities.weights[b];
+    return pa != pb ? pa > pb : a < b;
+  });
+  std::vector<NextToken> out;
+  for (std::size_t i = 0; i < k; ++i)
+    out.push_back({readable_token(tokenizer.bytes_of(ids[i])), ids[i], probabilities.weights[ids[i]]});
+  return out;
+}
+
+}  // namespace
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::Model(Model&&) noexcept = default;
+Model& Model::operator=(Model&&) noexcept = default;
+Model::~Model() = default;
+const ModelInfo& Model::info() const { return impl_->info; }
+const fs::path& Model::folder() const { return impl_->checkpoint.dir; }
+
+Model Model::open(const std::string& folder_or_name) {
+  auto impl = std::make_unique<Impl>(Impl{load_gpt2_checkpoint(resolve_model(folder_or_name)), {}});
+  const Gpt2Config& c = impl->checkpoint.config;
+  impl->info = ModelInfo{impl->checkpoint.name, c.n_layer, c.n_head, c.n_embd, c.vocab_size, c.n_positions};
+  return Model(std::move(impl));
+}
+
+Trace explore_model(const ModelRequest& request, const Model& model) {
+  const Gpt2Checkpoint& checkpoint = model.impl().checkpoint;
+  const ModelInfo& info = model.info();
+  Trace trace;
+  trace.sentence = request.sentence;
+  trace.settings = model_settings(model);
+  trace.model = info;
+
+  if (const auto bad = first_invalid_utf8(request.sentence)) {
+    throw DataError("invalid UTF-8 in the sentence at byte " + std::to_string(*bad),
+                    "the sentence must be UTF-8 text; convert other encodings first (for example with iconv)");
+  }
+  for (const BpeToken& t : checkpoint.tokenizer.encode(request.sentence)) {
+    trace.tokens.push_back(readable_token(t.bytes));
+    trace.token_ids.push_back(t.id);
+  }
+  const std::size_t n = trace.tokens.size();
+  if (n == 0) throw DataError("the sentence is empty: give at least one word");
+  const std::size_t limit = std::min(request.max_tokens.value_or(info.n_positions), info.n_positions);
+  if (n > limit) {
+    throw DataError(fmt::format("the sentence has {} tokens, more than the limit of {}", n, limit),
+                    fmt::format("{} reads at most {} tokens (its n_positions); shorten the sentence", info.name,
+                                info.n_positions));
+  }
+  for (const int id : trace.token_ids) {
+    if (id < 0 || static_cast<std::size_t>(id) >= info.vocab_size) {
+      throw DataError(fmt::format("{}: token id {} is outside the model's vocabulary of {}", checkpoint.dir.string(), id,
+                                  info.vocab_size));
+    }
+  }
+  if (request.layer && (*request.layer < 1 || *request.layer > info.n_layer)) {
+    throw UsageError(fmt::format("--layer {}: {} has layers 1 to {}", *request.layer, info.name, info.n_layer));
+  }
+  const std::uint64_t all_weights = request.layer ? 0 : std::uint64_t{n} * n * info.n_head * info.n_layer;
+  check_memory(trace.settings, n, request.sentence.size(), request.memory, all_weights + std::uint64_t{n} * info.n_embd);
+
+  Gpt2ForwardOptions options;
+  if (request.layer) options.record_layer = *request.layer - 1;
+  options.all_weights = !request.layer;
+  Gpt2Forward forward = gpt2_forward(checkpoint, trace.token_ids, options);
+  trace.next_tokens = next_tokens(forward.last_logits, request.top_k, checkpoint.tokenizer);
+  trace.layer_weights = std::move(forward.all_weights);
+  if (!request.layer) return trace;
+
+  trace.layer = request.layer;
+  trace.inputs = std::move(forward.layer_input);
+  trace.heads = std::move(forward.attention.heads);
+  trace.concatenated = std::move(forward.attention.concatenated);
+  const Gpt2Linear& c_proj = checkpoint.blocks[*request.layer - 1].attn_proj;
+  trace.out_proj = OutProj{Matrix(c_proj.in, c_proj.out), {c_proj.bias.begin(), c_proj.bias.end()}};
+  std::copy(c_proj.weight.begin(), c_proj.weight.end(), trace.out_proj->weight.data.begin());
+  trace.output = std::move(forward.attention.output);
+  trace.block_output = std::move(forward.block_output);
+  trace.warnings = numeric_warnings(trace);
+  return trace;
+}
+
+}  // namespace attn
