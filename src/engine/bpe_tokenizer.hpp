@@ -56,8 +56,9 @@ class BpeTokenizer {
   std::unique_ptr<Impl> impl_;
 };
 
-// A token's bytes as a learner reads them: a leading space as "·" ("·dog"), a
-// newline as "↵", a tab as "⇥", other control characters as "\xNN", and bytes
+// A token's bytes as a learner reads them: a space as "·" (a leading space
+// "·dog", a token of three spaces "···"), a newline as "↵", a tab as "⇥", other
+// C0 control characters and DEL as "\xNN", C1 controls as "\u0085", and bytes
 // that are not whole UTF-8 characters (a token can hold part of an emoji) as
 // "<0xF0>" each. Never empty: a token of no bytes is "∅".
 std::string readable_token(std::string_view bytes);
