@@ -375,7 +375,11 @@ def main(argv):
     elif args.command == "broken":
         broken(args.kind, args.src, args.dst, args.tensor)
     else:
-        tensors, dtypes = read(args.path, with_dtypes=True)
+        try:
+            tensors, dtypes = read(args.path, with_dtypes=True)
+        except FormatError as e:
+            print(e, file=sys.stderr)
+            return 1
         for name, t in tensors.items():
             print(f"{name} {dtypes[name]} {list(t.shape)} {t.flatten()[:4].tolist()}")
     return 0
