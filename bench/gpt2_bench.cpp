@@ -3,7 +3,7 @@
 // linear() alone at GPT-2 small's widest product (768 → 3072).
 // The model is a folder in the layout --model reads, named by $ATTN_BENCH_MODEL;
 // tests/oracle/make_gpt2_checkpoint.py writes one at GPT-2 small's size:
-//   /usr/bin/python3 tests/oracle/make_gpt2_checkpoint.py /tmp/gpt2-small --layers 12 --heads 12 \
+//   /usr/bin/python3 tests/oracle/make_gpt2_checkpoint.py /tmp/gpt2-small --layers 12 --heads 12
 //       --embd 768 --positions 1024 --vocab gpt2 --seed 1
 //   ATTN_BENCH_MODEL=/tmp/gpt2-small build/bench/gpt2_bench
 // ATTN_THREADS=1 runs it on one core.

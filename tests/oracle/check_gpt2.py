@@ -289,10 +289,13 @@ def compare(trace, sentence, cfg, model, encoder, layer, forward_cache):
 
 
 def check_too_long(binary, model_dir, sentence):
-    """None when the binary refuses the sentence cleanly (exit 1, one line on stderr, nothing on stdout)."""
+    """None when the binary refuses the sentence cleanly: exit 1, nothing on stdout, an error
+    line naming the token count (docs/errors.md) and at most two lines of hint."""
     status, out, err = invoke(binary, ["--model", model_dir, "--layer", "1", "--json", sentence])
     err = err.decode(errors="replace").strip()
-    if status != 1 or out or not err or "\n" in err:
+    lines = err.split("\n")
+    if (status != 1 or out or not err or len(lines) > 3 or not lines[0].startswith("attn-explain: error: ")
+            or "tokens" not in lines[0]):
         return f"exit {status}, {len(out)} bytes out, stderr {err[:200]!r}"
     return None
 
