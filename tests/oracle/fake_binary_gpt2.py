@@ -151,7 +151,7 @@ def main(argv, broken=None):
     p.add_argument("sentence")
     a = p.parse_args(argv)
     status, text = trace(a.model, a.layer, a.sentence, a.top, broken)
-    return (0, (text + "\n").encode(), b"") if status == 0 else (status, b"", (f"attn-explain: {text}\n").encode())
+    return (0, (text + "\n").encode(), b"") if status == 0 else (status, b"", (f"attn-explain: error: {text}\n").encode())
 
 
 if __name__ == "__main__":
