@@ -2,9 +2,9 @@
 //
 // The one matrix product of the model runs (GPT-2's c_attn, c_proj, c_fc): the
 // same sum as attention.cpp's project(), Σ_k x(i, k) · W(k, j), with k running
-// from 0 up, then + b(j). The loops are arranged so the compiler vectorises them
-// (the inner loop runs along a row of W, contiguous in memory) and four tokens
-// share each read of W; the columns of y are split over the cores
+// from 0 up, then + b(j). The loops are arranged so the compiler vectorises them:
+// sixteen columns of W are copied side by side (a panel read straight through),
+// four tokens share each read of it, and the columns of y are split over the cores
 // (parallel.hpp). On a processor with AVX2 and FMA a second copy of the loops
 // uses them (multiplies and adds then round once, as BLAS libraries do).
 #pragma once
