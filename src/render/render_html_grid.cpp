@@ -10,6 +10,7 @@
 #include "render_html_data.hpp"
 #include "render_html_heatmap.hpp"
 #include "render_html_page.hpp"
+#include "text_layout.hpp"
 
 namespace attn {
 
@@ -30,7 +31,7 @@ std::string header(const Trace& t) {
     tokens += fmt::format("<span class=\"chip\"><small>{}</small> {}</span> ", i + 1, label_html(t.tokens[i]));
   std::string next;
   for (const NextToken& k : t.next_tokens)
-    next += fmt::format("{}{} {:.1f}%", next.empty() ? "" : ", ", label_html(k.token), 100.0 * k.probability);
+    next += fmt::format("{}{} {}", next.empty() ? "" : ", ", label_html(k.token), percent(k.probability));
   return fmt::format(
       "<dl class=\"header\"><dt>sentence</dt><dd>{}</dd><dt>model</dt><dd>{} ({}): {} layers × {} heads, n_embd = {}</dd>"
       "<dt>tokens</dt><dd>{}</dd>{}</dl>",

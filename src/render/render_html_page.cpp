@@ -144,7 +144,7 @@ std::string token_chips(const Trace& t) {
 // "  name  value" → {name, value}; nothing for a line of another shape.
 std::optional<std::pair<std::string, std::string>> field_of(const std::string& line) {
   if (line.size() < 3 || line.compare(0, 2, "  ") != 0 || line[2] == ' ') return std::nullopt;
-  const std::size_t name_end = line.find(' ', 2);
+  const std::size_t name_end = line.find("  ", 2);  // a name may hold one space: "token ids"
   if (name_end == std::string::npos) return std::nullopt;
   const std::size_t value = line.find_first_not_of(' ', name_end);
   return std::make_pair(line.substr(2, name_end - 2), value == std::string::npos ? "" : line.substr(value));

@@ -58,7 +58,7 @@ std::string render_model_summary(const Trace& t, const SummaryOptions& options) 
   out += grid(rows);
   if (!t.next_tokens.empty()) {
     std::vector<std::string> next;
-    for (const NextToken& k : t.next_tokens) next.push_back(fmt::format("{} {:.1f}%", fit_label(k.token), 100.0 * k.probability));
+    for (const NextToken& k : t.next_tokens) next.push_back(fmt::format("{} {}", fit_label(k.token), percent(k.probability)));
     out += fmt::format("\n  Next token: {}\n", join(next, ", "));
   }
   return out;

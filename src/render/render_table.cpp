@@ -239,7 +239,7 @@ std::string model_lines(const Trace& t) {
   if (!t.next_tokens.empty()) {
     std::vector<std::string> next;
     for (const NextToken& n : t.next_tokens)
-      next.push_back(fmt::format("{} {:.1f}%", fit_label(n.token), 100.0 * n.probability));
+      next.push_back(fmt::format("{} {}", fit_label(n.token), percent(n.probability)));
     out += fmt::format("  next token  {}\n", fmt::join(next, ", "));
   }
   return out;

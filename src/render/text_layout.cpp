@@ -158,3 +158,9 @@ std::string one_under_the_other(const std::vector<Block>& blocks) {
 }
 
 }  // namespace attn
+
+namespace attn {
+
+std::string percent(float probability) { return fmt::format("{:.3g}%", 100.0 * static_cast<double>(probability)); }
+
+}  // namespace attn

@@ -69,6 +69,10 @@ std::string paragraph(const std::string& text, const std::string& lead, std::siz
 // The same with `first` spaces as the lead.
 std::string paragraph(const std::string& text, std::size_t first, std::size_t rest);
 
+// A probability as a percentage to three significant digits: "23.1%", "0.312%",
+// "0.00213%" (so that a small one does not read as 0.0%).
+std::string percent(float probability);
+
 // A plain table of strings, each line indented by two spaces: the first column
 // left-aligned, the others right-aligned, two spaces between columns, no
 // trailing spaces. Rows may have different lengths.
