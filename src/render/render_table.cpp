@@ -333,14 +333,16 @@ void head_sections(SectionWriter& w, const Trace& t, std::size_t head_index, con
   const std::size_t before = w.sections().size();
   const std::vector<std::string> out_dims = dim_labels(h.queries.cols);
   if (h.W_query) {
-    std::string& out = w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
-                                                     "input dimensions)", shape(*h.W_query)));
-    const std::vector<std::string> in_dims = dim_labels(h.W_query->rows);
-    out += "  W_query\n" + render_matrix(*h.W_query, in_dims, out_dims, p, plain);
-    out += "  W_key\n" + render_matrix(*h.W_key, in_dims, out_dims, p, plain);
-    out += "  W_value\n" + render_matrix(*h.W_value, in_dims, out_dims, p, plain);
-    if (h.b_query) {
-      out += "  biases\n" + render_biases({"b_query", "b_key", "b_value"}, {&*h.b_query, &*h.b_key, &*h.b_value}, p);
+    if (w.shown(Stage::params)) {  // (a model's are 768 rows: laid out only when shown)
+      std::string& out = w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
+                                                       "input dimensions)", shape(*h.W_query)));
+      const std::vector<std::string> in_dims = dim_labels(h.W_query->rows);
+      out += "  W_query\n" + render_matrix(*h.W_query, in_dims, out_dims, p, plain);
+      out += "  W_key\n" + render_matrix(*h.W_key, in_dims, out_dims, p, plain);
+      out += "  W_value\n" + render_matrix(*h.W_value, in_dims, out_dims, p, plain);
+      if (h.b_query) {
+        out += "  biases\n" + render_biases({"b_query", "b_key", "b_value"}, {&*h.b_query, &*h.b_key, &*h.b_value}, p);
+      }
     }
     const std::string plus = h.b_query ? " + b" : "";
     w.begin(Stage::queries, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries))) +=
@@ -399,11 +401,11 @@ void final_sections(SectionWriter& w, const Trace& t, const RenderOptions& optio
   const int p = options.precision;
   const std::vector<std::string>& tokens = t.tokens;
   const TableStyle plain{options.color, Shade::diverging, false, options.width};
-  if (t.concatenated) {
+  if (t.concatenated && w.shown(Stage::heads)) {
     w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))) +=
         render_matrix(*t.concatenated, tokens, dim_labels(t.concatenated->cols), p, plain);
   }
-  if (t.out_proj) {
+  if (t.out_proj && w.shown(Stage::output)) {
     const std::vector<std::string> dims = dim_labels(t.out_proj->weight.cols);
     std::string& out = w.begin(Stage::output, fmt::format("Output projection  out_proj = nn.Linear({0}, {0}): weight ({1}, "
                                                      "rows are inputs) and bias, then output = concatenated · weight + bias",
@@ -434,20 +436,30 @@ bool tables_fit(const Trace& t, const RenderOptions& options) {
   const auto fits = [&](const Matrix& m, const std::vector<std::string>& rows, const std::vector<std::string>& cols) {
     return layout_matrix(m, rows, cols, options.precision).blocks(options.width).size() == 1;
   };
-  bool all = fits(t.inputs, t.tokens, dim_labels(t.inputs.cols)) && fits(t.output, t.tokens, dim_labels(t.output.cols));
-  for (const HeadTrace& h : t.heads) {
-    all = all && fits(h.attn_scores, t.tokens, t.tokens) && fits(h.scaled_scores, t.tokens, t.tokens) &&
-          fits(h.attn_weights, t.tokens, t.tokens) && fits(h.queries, t.tokens, dim_labels(h.queries.cols));
+  // Only the tables that print: a model's 768-column stages are laid out only when asked for.
+  const auto shown = [&](Stage s) { return options.stages.empty() || options.stages.count(s) > 0; };
+  bool all = true;
+  if (shown(Stage::inputs)) all = fits(t.inputs, t.tokens, dim_labels(t.inputs.cols));
+  if (shown(Stage::output)) all = all && fits(t.output, t.tokens, dim_labels(t.output.cols));
+  for (std::size_t k = 0; k < t.heads.size(); ++k) {
+    if (options.head && *options.head != k) continue;
+    const HeadTrace& h = t.heads[k];
+    if (shown(Stage::scores)) all = all && fits(h.attn_scores, t.tokens, t.tokens);
+    if (shown(Stage::scaled)) all = all && fits(h.scaled_scores, t.tokens, t.tokens);
+    if (shown(Stage::weights)) all = all && fits(h.attn_weights, t.tokens, t.tokens);
+    if (shown(Stage::queries)) all = all && fits(h.queries, t.tokens, dim_labels(h.queries.cols));
   }
-  if (t.concatenated) all = all && fits(*t.concatenated, t.tokens, dim_labels(t.concatenated->cols));
+  if (t.concatenated && shown(Stage::heads)) all = all && fits(*t.concatenated, t.tokens, dim_labels(t.concatenated->cols));
   return all;
 }
 
 std::vector<Section> render_sections(const Trace& t, const RenderOptions& options) {
   SectionWriter w(options);
-  w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
-      render_matrix(t.inputs, t.tokens, dim_labels(t.settings.d_in), options.precision,
-                    {options.color, Shade::diverging, false, options.width});
+  if (w.shown(Stage::inputs)) {
+    w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
+        render_matrix(t.inputs, t.tokens, dim_labels(t.settings.d_in), options.precision,
+                      {options.color, Shade::diverging, false, options.width});
+  }
   for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index)
     if (!options.head || *options.head == head_index) head_sections(w, t, head_index, options);
   final_sections(w, t, options);

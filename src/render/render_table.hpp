@@ -77,8 +77,8 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
 std::string normalised_thing(const Settings& settings);
 std::string weights_title(const Settings& settings);
 
-// Whether every table of the run fits `options.width` columns (always, when it is 0):
-// when not, some print in blocks of columns.
+// Whether every table the options print (their stages, their head) fits
+// `options.width` columns (always, when it is 0): when not, some print in blocks of columns.
 bool tables_fit(const Trace& trace, const RenderOptions& options);
 
 // The parameter count of `attn-explain params`, one part a line, then the total.
