@@ -181,6 +181,13 @@ std::string html_page(const TableRequest& r, const Trace& trace) {
   return render_html_report(trace, options, load_html_assets());
 }
 
+// A --layer all trace with a view of one layer's heads asked for.
+void refuse_one_layer_views(bool asked) {
+  if (asked) {
+    throw UsageError("--layer all shows every head at once; --svg, --focus, --head and --stages need one layer (--layer L)");
+  }
+}
+
 // --head H, checked against the run's heads.
 std::size_t check_head(const Trace& trace, std::size_t head) {
   if (head > trace.heads.size()) {
@@ -315,9 +322,7 @@ int run(const MainOptions& o) {
 
 int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::vector<std::string>& notes) {
   const bool summary = trace.model && !trace.layer;  // --layer all
-  if (summary && (!o.svg_file.empty() || o.focus || o.head || !o.stages.empty())) {
-    throw UsageError("--layer all shows every head at once; --svg, --focus, --head and --stages need one layer (--layer L)");
-  }
+  if (summary) refuse_one_layer_views(!o.svg_file.empty() || o.focus || o.head || !o.stages.empty());
   // Everything that can fail is done before anything is written: a failing run
   // leaves the --trace file as it was and prints nothing on stdout.
   const std::string json_text = o.json || !o.trace_file.empty() ? trace_json_text(trace) : "";
@@ -355,9 +360,7 @@ int run_render(const RenderCommand& c) {
   const bool pictures = !c.svg_file.empty() || !c.html_file.empty();
   // As a run: everything is made before anything is written.
   const bool summary = trace.model && !trace.layer;  // a --layer all trace
-  if (summary && (!c.svg_file.empty() || c.focus || !c.stages.empty())) {
-    throw UsageError("--layer all shows every head at once; --svg, --focus, --head and --stages need one layer (--layer L)");
-  }
+  if (summary) refuse_one_layer_views(!c.svg_file.empty() || c.focus || !c.stages.empty());
   const bool color = color_for(c.color);
   const TableRequest shown{c.precision, color, c.stages, c.explain, c.focus, c.width, std::nullopt};
   const Tables tables = pictures ? Tables{} : tables_for(trace, shown, color);
