@@ -216,7 +216,7 @@ Tables tables_of(const Trace& trace, const TableRequest& r) {
   if (r.focus) {
     if (r.stages.empty()) out.sections.resize(1);
     out.sections.push_back(
-        {std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{r.precision, r.color}))});
+        {std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{r.precision, r.color, ro.head}))});
   }
   return out;
 }
@@ -225,7 +225,7 @@ Tables tables_of(const Trace& trace, const TableRequest& r) {
 // stages (kModelStages) unless --stages names others; else tables_of().
 Tables tables_for(const Trace& trace, TableRequest request, bool color) {
   if (trace.model && !trace.layer) return Tables{{{std::nullopt, render_model_summary(trace, SummaryOptions{color})}}, ""};
-  if (trace.model && request.stages.empty()) request.stages = kModelStages;
+  if (trace.model && request.stages.empty() && !request.focus) request.stages = kModelStages;
   return tables_of(trace, request);
 }
 
@@ -272,7 +272,7 @@ int run_model(const MainOptions& o) {
   check_outputs_differ(o);
   const Trace trace = explore_model(request, model);
   std::vector<std::string> notes;
-  if (o.stages.empty() && !o.json && trace.layer) {
+  if (o.stages.empty() && !o.json && !o.focus && trace.layer) {
     notes.push_back(fmt::format("the model's widest tables (inputs, params, heads, output: {} columns) print only when "
                                 "--stages names them; --html FILE draws them all",
                                 trace.settings.d_in));

@@ -45,6 +45,10 @@ std::size_t find_focus(const Trace& trace, std::string_view spec) {
     if (tokens[i] == spec) return i;
   for (std::size_t i = 0; i < tokens.size(); ++i)
     if (ascii_iequal(tokens[i], spec)) return i;
+  // A model's token shows its leading space as "·" ("·it"): "it" names it too.
+  const std::string dotted = "·" + std::string(spec);
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    if (ascii_iequal(tokens[i], dotted)) return i;
   const std::string text(spec);
   if (!spec.empty() && spec.find_first_not_of("0123456789") == std::string_view::npos) {
     // More digits than any sentence has tokens is simply out of range (and cannot overflow).

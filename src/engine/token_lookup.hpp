@@ -16,7 +16,8 @@ namespace attn {
 
 // The 0-based row of the token `spec` names, tried in this order: a token whose
 // text equals spec exactly, then one equal to it ignoring ASCII case (the first
-// occurrence either way), then, if spec is all digits, the 1-based position
+// occurrence either way), then a model's token of spec after a space ("·it" for
+// "it", ignoring case), then, if spec is all digits, the 1-based position
 // ("2" is the book's x(2), row 1).
 // Throws UsageError (exit code 2) otherwise:
 //   --focus "cat": not a token of the sentence

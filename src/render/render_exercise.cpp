@@ -137,7 +137,7 @@ std::string render_solution(const Exercise& e, const Trace* trace, const Answer&
     out += '\n';
     out += tables(*trace, {}, options, true);
     out += '\n';
-    out += render_focus(*trace, find_focus(*trace, *e.ask.token), FocusOptions{options.precision, options.color});
+    out += render_focus(*trace, find_focus(*trace, *e.ask.token), FocusOptions{options.precision, options.color, std::nullopt});
   } else if (trace && q == Quantity::dropout_scale) {
     const double p = trace->settings.dropout;
     out += fmt::format("\n  Dropout keeps each weight with probability 1 − p and scales the kept ones by\n"

@@ -50,6 +50,7 @@ std::string render_focus(const Trace& trace, std::size_t row, const FocusOptions
   write_heading(page);
   const std::size_t heads = trace.heads.size();
   for (std::size_t h = 0; h < heads; ++h) {
+    if (options.head && *options.head != h) continue;
     if (heads > 1) page.text(fmt::format("\n──── head {} of {} ────\n", h + 1, heads));
     write_head(page, h);
   }

@@ -39,6 +39,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,7 @@ namespace attn {
 struct FocusOptions {
   int precision = 4;   // REQUIRES: 0 ≤ precision ≤ 9
   bool color = false;  // bold titles and the largest bar, dim notes
+  std::optional<std::size_t> head;  // --head: only this head's arithmetic (from 0); nothing: every head's
 };
 
 
