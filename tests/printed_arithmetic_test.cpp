@@ -65,7 +65,7 @@ std::string focus_on(const std::string& token, int precision) {
   Request r;
   r.sentence = "How are you doing?";
   const Trace t = explore(r, table);
-  return render_focus(t, find_focus(t, token), FocusOptions{precision, false});
+  return render_focus(t, find_focus(t, token), FocusOptions{precision, false, std::nullopt});
 }
 
 TEST(FocusCheckLine, ARoundedSumThatMissesSaysSoAndShowsTheTermsTotal) {

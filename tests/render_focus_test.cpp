@@ -53,7 +53,7 @@ Trace trainable() {
 }
 
 std::string focus(const Trace& t, const std::string& spec, int precision = 4, bool color = false) {
-  return render_focus(t, find_focus(t, spec), FocusOptions{precision, color});
+  return render_focus(t, find_focus(t, spec), FocusOptions{precision, color, std::nullopt});
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

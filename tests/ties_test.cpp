@@ -113,12 +113,12 @@ TEST(TiesInTables, BoldMarksEveryTiedMaximumAndNoCellOfAnEvenRow) {
 
 TEST(TiesInFocus, TiedKeysAndTiedRunnersUpAreNamedTogether) {
   const Trace t = run("b c z");
-  const std::string b = render_focus(t, find_focus(t, "b"), FocusOptions{4, false});
+  const std::string b = render_focus(t, find_focus(t, "b"), FocusOptions{4, false, std::nullopt});
   EXPECT_TRUE(has(b, "\"b\" attends most to \"b\" and \"c\", tied at 0.4223")) << b;
-  const std::string z = render_focus(t, find_focus(t, "z"), FocusOptions{4, false});
+  const std::string z = render_focus(t, find_focus(t, "z"), FocusOptions{4, false, std::nullopt});
   EXPECT_TRUE(has(z, "\"z\" spreads its attention evenly: each of the 3 keys it sees gets 0.3333.")) << z;
   const Trace many = run("h b c d e z");
-  const std::string h = render_focus(many, find_focus(many, "h"), FocusOptions{4, false});
+  const std::string h = render_focus(many, find_focus(many, "h"), FocusOptions{4, false, std::nullopt});
   EXPECT_TRUE(has(h, "\"h\" attends most to \"h\" (0.2043), then to \"b\", \"c\", \"d\" and 2 more (0.1591 each).")) << h;
 }
 

@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.width = size % 3 == 0 ? 40 : 0;
   const std::string tables = attn::render_walkthrough(t, options);
   CHECK(!tables.empty());
-  for (std::size_t i = 0; i < n; ++i) CHECK(!attn::render_focus(t, i, attn::FocusOptions{4, false}).empty());
+  for (std::size_t i = 0; i < n; ++i) CHECK(!attn::render_focus(t, i, attn::FocusOptions{4, false, std::nullopt}).empty());
   CHECK(!attn::render_svg(t, attn::SvgOptions{4, ""}).empty());
   return 0;
 }
