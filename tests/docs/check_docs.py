@@ -3,7 +3,7 @@
 
 Usage: check_docs.py BINARY SOURCE_DIR [DOC...]
 
-DOC paths are relative to SOURCE_DIR; by default README.md and docs/tutorial.md.
+DOC paths are relative to SOURCE_DIR; by default README.md, docs/tutorial.md and docs/demo-model.md.
 
 A checked example is a fenced code block (``` or ~~~ at the start of a line) whose
 first line is `$ attn-explain ARGS`. ARGS is split like a shell would (shlex, no
@@ -33,7 +33,7 @@ import shlex
 import subprocess
 import sys
 
-DEFAULT_DOCS = ["README.md", "docs/tutorial.md"]
+DEFAULT_DOCS = ["README.md", "docs/tutorial.md", "docs/demo-model.md"]
 REQUIRED_DOC = "docs/tutorial.md"  # must hold at least one checked block
 PROMPT = "$ attn-explain "
 ELLIPSIS = "..."

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""What the bundled demo model learned, measured with the binary on held-out sentences (issue 15).
+
+usage: eval_demo.py BINARY [--model demo] [--heldout FILE] [--out FILE] [--jobs N]
+
+For every sentence of the model's heldout.json (templates and template-noun pairs the training
+never saw; see scripts/train_demo.py) this runs `BINARY --model MODEL --layer all --json SENTENCE`
+(the program learners use, not PyTorch) and reads every head's attention weights
+(layer_weights[layer][head], n x n). Per layer x head it reports
+  antecedent_share      the share of sentences whose pronoun row ("it") puts its largest weight
+                        on the antecedent's token (ties: the first largest counts);
+  previous_token_share  the share of rows i >= 1 (every row of every sentence but the first)
+                        whose largest weight is on token i - 1.
+Then the next-token accuracy, with the binary too: for every STRIDE-th sentence (default 3: the
+sentences are sorted, so every template is sampled) and every position i >= 1, the binary is run
+on the first i tokens (`--layer 1 --top 1 --json`) and its most likely next token is compared with
+token i; and, for every sentence, at the token after the pronoun (what "it" did), where the
+antecedent decides the answer. For scale, baseline_fixed_offset is the share a head would reach by always
+looking the same number of tokens back (the best such number). (A run of the binary gives the next token of its last position
+only, hence one run a prefix, and the stride to keep the test under a few minutes.) Writes the figures as JSON to FILE (standard output by default); they are
+deterministic. Stdlib only.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(binary, args):
+    out = subprocess.run([binary] + args, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{binary} {' '.join(args)}: exit {out.returncode}: {out.stderr.strip()}")
+    return json.loads(out.stdout)
+
+
+def text_of(tokens):
+    """The text of GPT-2 token strings (ASCII corpus: the leading-space symbol U+0120 is a space)."""
+    return "".join(tokens).replace("\u0120", " ")
+
+
+def argmax(row, upto):
+    best = 0
+    for j in range(1, upto + 1):
+        if row[j] > row[best]:
+            best = j
+    return best
+
+
+def attention_figures(traces, heldout):
+    n_layer, n_head = len(traces[0]["layer_weights"]), len(traces[0]["layer_weights"][0])
+    heads = []
+    for layer in range(n_layer):
+        for head in range(n_head):
+            hits, prev, rows, by_template = 0, 0, 0, {}
+            for trace, item in zip(traces, heldout):
+                w = trace["layer_weights"][layer][head]
+                p = item["pronoun"]
+                hit = argmax(w[p], p) == item["antecedent"]
+                hits += hit
+                t = by_template.setdefault(item["template"], [0, 0])
+                t[0] += hit
+                t[1] += 1
+                for i in range(1, len(w)):
+                    prev += argmax(w[i], i) == i - 1
+                    rows += 1
+            heads.append({"layer": layer + 1, "head": head + 1, "antecedent_share": hits / len(heldout),
+                          "previous_token_share": prev / rows,
+                          "antecedent_share_by_template": {k: v[0] / v[1] for k, v in sorted(by_template.items())}})
+    return heads
+
+
+def next_token_figures(binary, model, heldout, jobs, stride):
+    tasks = set()
+    for s, item in enumerate(heldout):
+        tasks.add((s, item["pronoun"] + 1))
+        if s % stride == 0:
+            tasks.update((s, i) for i in range(1, len(item["tokens"])))
+    tasks = sorted(tasks)
+
+    def predict(task):
+        s, i = task
+        item = heldout[s]
+        trace = run(binary, ["--model", model, "--layer", "1", "--top", "1", "--json", text_of(item["tokens"][:i])])
+        if trace["tokens"] and len(trace["token_ids"]) != i:
+            raise SystemExit(f"the prefix of {i} tokens of {item['sentence']!r} tokenizes to {len(trace['token_ids'])}")
+        return trace["next_tokens"][0]["id"]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        predicted = list(pool.map(predict, tasks))
+    return tasks, predicted
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("binary")
+    p.add_argument("--model", default="demo")
+    p.add_argument("--heldout", default=os.path.join(REPO, "data", "models", "demo", "heldout.json"))
+    p.add_argument("--out")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--stride", type=int, default=3)
+    a = p.parse_args(argv)
+    with open(a.heldout, encoding="utf-8") as f:
+        heldout = json.load(f)
+
+    def full(item):
+        trace = run(a.binary, ["--model", a.model, "--layer", "all", "--json", item["sentence"]])
+        if len(trace["token_ids"]) != len(item["tokens"]):
+            raise SystemExit(f"{item['sentence']!r}: {len(trace['token_ids'])} tokens, heldout.json has "
+                             f"{len(item['tokens'])}")
+        return trace
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        traces = list(pool.map(full, heldout))
+    heads = attention_figures(traces, heldout)
+    tasks, predicted = next_token_figures(a.binary, a.model, heldout, a.jobs, a.stride)
+    right = [predicted[k] == traces[s]["token_ids"][i] for k, (s, i) in enumerate(tasks)]
+    after_it = [r for r, (s, i) in zip(right, tasks) if i == heldout[s]["pronoun"] + 1]
+    sampled = [r for r, (s, i) in zip(right, tasks) if s % a.stride == 0]
+    offsets = {}
+    for item in heldout:
+        k = item["pronoun"] - item["antecedent"]
+        offsets[k] = offsets.get(k, 0) + 1
+    k_best = min(offsets, key=lambda k: (-offsets[k], k))
+    best = max(heads, key=lambda h: (h["antecedent_share"], -h["layer"], -h["head"]))
+    prev = max(heads, key=lambda h: (h["previous_token_share"], -h["layer"], -h["head"]))
+    result = {
+        "model": a.model,
+        "heldout_sentences": len(heldout),
+        "heads": heads,
+        "best_antecedent_head": {"layer": best["layer"], "head": best["head"], "share": best["antecedent_share"]},
+        "baseline_fixed_offset": {"tokens_back": k_best, "share": offsets[k_best] / len(heldout)},
+        "best_previous_token_head": {"layer": prev["layer"], "head": prev["head"], "share": prev["previous_token_share"]},
+        "next_token": {"method": f"binary, --top 1 on every prefix of one held-out sentence in {a.stride}",
+                       "positions": len(sampled), "accuracy": sum(sampled) / len(sampled),
+                       "after_pronoun_positions": len(after_it), "after_pronoun_accuracy": sum(after_it) / len(after_it)},
+    }
+    text = json.dumps(result, indent=1) + "\n"
+    if a.out:
+        with open(a.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
