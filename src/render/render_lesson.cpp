@@ -46,6 +46,7 @@ std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<S
     ro.color = color;
     ro.explain = options.explain;
     ro.stages.insert(step.show.begin(), step.show.end());
+    if (run.trace->model) ro.head = step.settings.head - 1;  // a model's twelve heads: the step's one
     // The header (sentence, table, settings) only when the run differs from the last one shown.
     const bool new_run = !shown_settings || !same_run(*shown_settings, step.settings);
     for (const Section& section : render_sections(*run.trace, ro)) {
@@ -58,7 +59,7 @@ std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<S
     shown_settings = &step.settings;
     if (run.focus_row) {
       out += '\n';
-      out += render_focus(*run.trace, *run.focus_row, FocusOptions{options.precision, color, std::nullopt});
+      out += render_focus(*run.trace, *run.focus_row, FocusOptions{options.precision, color, ro.head});
     }
     return out;
   };

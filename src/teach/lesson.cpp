@@ -1,5 +1,7 @@
 #include "lesson.hpp"
 
+#include "attn/model.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <limits>
@@ -117,12 +119,30 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
     if (it == tables.end()) it = tables.emplace(name, load_table(find_data_file(name))).first;
     return it->second;
   };
+  std::map<std::string, Model> models;
+  auto model_for = [&](const std::string& name) -> const Model& {
+    auto it = models.find(name);
+    if (it == models.end()) it = models.emplace(name, Model::open(name)).first;
+    return it->second;
+  };
   std::vector<StepRun> runs(lesson.steps.size());
   for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
     const LessonStep& step = lesson.steps[i];
     if (!step.computes() && !step.expect) continue;
     StepRun& run = runs[i];
     try {
+      if (!step.settings.model.empty()) {
+        // A trained model's block: the same stages, from explore_model().
+        ModelRequest request;
+        request.sentence = step.settings.request.sentence;
+        request.layer = step.settings.layer;
+        run.trace = explore_model(request, model_for(step.settings.model));
+        if (step.settings.head > run.trace->heads.size()) {
+          throw DataError(fmt::format("\"head\" {}: the model has {} heads", step.settings.head, run.trace->heads.size()));
+        }
+        if (step.focus) run.focus_row = find_focus(*run.trace, *step.focus);
+        continue;
+      }
       const EmbeddingTable& table = table_for(step.settings.embeddings);
       if (step.compare == Comparison::scale) {
         run.scale = compare_scale(step.settings.request, table);
@@ -152,9 +172,11 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
     } catch (const Error& e) {
       return fmt::format("step {}: \"expect\": {}", i + 1, e.what());
     }
-    // Head 1's weights for the token, read at four decimals as the tables print them:
-    // the claim holds only for a single largest weight, never for one of a tie.
-    const Matrix& weights = trace.heads.front().attn_weights;
+    // The step's head's weights for the token (head 1 unless "head" says), read at four
+    // decimals as the tables print them: the claim holds only for a single largest
+    // weight, never for one of a tie.
+    const std::size_t head = std::min(lesson.steps[i].settings.head, trace.heads.size()) - 1;
+    const Matrix& weights = trace.heads[head].attn_weights;
     const StrongestKeys top =
         strongest_keys(weights.row(row), visible_keys(trace.settings, row, trace.tokens.size()), 4);
     if (top.keys.empty()) {
@@ -168,7 +190,9 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
                          i + 1, expect->token, top.keys.size(), weights(row, best), trace.tokens[top.keys[0]],
                          trace.tokens[top.keys[1]]);
     }
-    if (trace.tokens[best] != expect->attends_most_to) {
+    // A model's token shows its leading space ("·ball"): the claim may name it either way.
+    const std::string& key = trace.tokens[best];
+    if (key != expect->attends_most_to && key != "·" + expect->attends_most_to) {
       return fmt::format("step {}: \"{}\" attends most to \"{}\" ({:.4f}), not to \"{}\"", i + 1, expect->token,
                          trace.tokens[best], weights(row, best), expect->attends_most_to);
     }

@@ -11,7 +11,7 @@ namespace attn {
 void apply_run(const json& run, const std::string& where, RunSettings& s) {
   const Fields f(run, where + " \"run\"",
                  {"sentence", "embeddings", "projection", "seed", "d_out", "scale", "qkv_bias", "softmax", "causal",
-                  "causal_method", "dropout", "dropout_seed", "heads", "multihead"});
+                  "causal_method", "dropout", "dropout_seed", "heads", "multihead", "model", "layer", "head"});
   Request& r = s.request;
   if (f.has("sentence")) r.sentence = f.text("sentence");
   if (f.has("embeddings")) s.embeddings = f.text("embeddings");
@@ -34,6 +34,15 @@ void apply_run(const json& run, const std::string& where, RunSettings& s) {
   if (f.has("dropout_seed")) r.dropout_seed = f.whole("dropout_seed", 0, std::numeric_limits<std::uint64_t>::max());
   if (f.has("heads")) r.heads = f.whole("heads", 1, 256);
   if (f.has("multihead")) r.multihead = f.choice_of("multihead", kMultiheadNames);
+  if (f.has("model")) s.model = f.text("model");
+  if (f.has("layer")) s.layer = f.whole("layer", 1, 1024);
+  if (f.has("head")) s.head = f.whole("head", 1, 1024);
+  if (!s.model.empty()) {
+    for (const char* key : {"embeddings", "projection", "seed", "d_out", "scale", "qkv_bias", "softmax", "causal",
+                            "causal_method", "dropout", "dropout_seed", "heads", "multihead"}) {
+      if (f.has(key)) f.fail(fmt::format("\"{}\" does not apply to a run of a model (\"model\")", key));
+    }
+  }
 }
 
 // `text` quoted for a POSIX shell: double quotes when that is safe, else single quotes.
@@ -58,6 +67,10 @@ std::string settings_flags(const RunSettings& settings) {
   const Request& r = settings.request;
   const Request defaults;
   std::string cmd;
+  if (!settings.model.empty()) {
+    cmd = fmt::format(" --model {} --layer {}", settings.model, settings.layer);
+    return settings.head != 1 ? cmd + fmt::format(" --head {}", settings.head) : cmd;
+  }
   if (settings.embeddings != RunSettings{}.embeddings) cmd += " --embeddings " + settings.embeddings;
   if (r.projection != defaults.projection) cmd += fmt::format(" --projection {}", to_string(r.projection));
   if (r.seed != defaults.seed) cmd += fmt::format(" --seed {}", r.seed);
