@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "attn/model.hpp"
+
 #include "attn/error.hpp"
 #include "attn/explorer.hpp"
 #include "lesson.hpp"
@@ -18,9 +20,9 @@ namespace attn {
 namespace {
 
 // The token (by text, first occurrence) that `token`'s row of head 1 weighs most.
-std::string attends_most_to(const Trace& t, const std::string& token) {
+std::string attends_most_to(const Trace& t, const std::string& token, std::size_t head = 0) {
   const std::size_t row = find_focus(t, token);
-  const Matrix& w = t.heads.at(0).attn_weights;
+  const Matrix& w = t.heads.at(head).attn_weights;
   std::size_t best = 0;
   for (std::size_t j = 1; j < w.cols; ++j)
     if (w(row, j) > w(row, best)) best = j;
@@ -153,6 +155,17 @@ TEST(BundledLessons, RunAndTheirClaimsHold) {
     EXPECT_EQ(pages.size(), lesson.steps.size() + 1) << lesson.name;
     for (const LessonStep& step : lesson.steps) {
       if (!step.expect) continue;
+      if (!step.settings.model.empty()) {
+        // A model's step: its block and head, the claim's key with or without the leading "·".
+        ModelRequest request;
+        request.sentence = step.settings.request.sentence;
+        request.layer = step.settings.layer;
+        const Trace t = explore_model(request, Model::open(step.settings.model));
+        const std::string key = attends_most_to(t, step.expect->token, step.settings.head - 1);
+        EXPECT_TRUE(key == step.expect->attends_most_to || key == "·" + step.expect->attends_most_to)
+            << lesson.name << ": " << step.title << ": " << key;
+        continue;
+      }
       const Trace t = explore(step.settings.request, load_table(test::bundled(step.settings.embeddings)));
       EXPECT_EQ(attends_most_to(t, step.expect->token), step.expect->attends_most_to)
           << lesson.name << ": " << step.title;
