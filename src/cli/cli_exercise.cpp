@@ -26,6 +26,7 @@ void note(const std::string& text) { std::fputs(fmt::format("attn-explain: note:
 // The exercise's run, when it has one.
 std::optional<Trace> run_of(const Exercise& e) {
   if (!has_run(e)) return std::nullopt;
+  if (!e.settings.model.empty()) return model_trace(e.settings);
   return explore(e.settings.request, load_table(find_data_file(e.settings.embeddings)));
 }
 

@@ -23,10 +23,12 @@ std::string stars(int difficulty) {
 bool asks_a_token(const Exercise& e) { return e.ask.token.has_value(); }
 
 // The tables of `stages` of the run: the header, then those stages.
-std::string tables(const Trace& trace, const std::vector<Stage>& stages, const ExerciseOptions& options,
+// A model's run shows the exercise's head only (its "head", from 1).
+std::string tables(const Exercise& e, const Trace& trace, const std::vector<Stage>& stages, const ExerciseOptions& options,
                    bool header) {
   RenderOptions ro = with_precision(options.precision);
   ro.color = options.color;
+  if (trace.model) ro.head = e.settings.head - 1;
   ro.stages.insert(stages.begin(), stages.end());
   std::string out;
   for (const Section& s : render_sections(trace, ro)) {
@@ -107,7 +109,7 @@ std::string render_exercise(const Exercise& e, const Trace* trace, const Exercis
   for (const std::string& line : e.task) out += line.empty() ? "\n" : "  " + line + "\n";
   if (trace) {
     out += '\n';
-    out += tables(*trace, e.show, options, true);
+    out += tables(e, *trace, e.show, options, true);
   }
   out += "\n";
   out += fmt::format("  Answer with   attn-explain exercise {} --answer VALUE\n", e.id);
@@ -135,23 +137,23 @@ std::string render_solution(const Exercise& e, const Trace* trace, const Answer&
     out += render_parameter_count(count, e.ask.d_in, e.ask.d_out, e.ask.heads, e.ask.multihead);
   } else if (trace && asks_a_token(e)) {
     out += '\n';
-    out += tables(*trace, {}, options, true);
+    out += tables(e, *trace, {}, options, true);
     out += '\n';
-    out += render_focus(*trace, find_focus(*trace, *e.ask.token), FocusOptions{options.precision, options.color, std::nullopt});
+    out += render_focus(*trace, find_focus(*trace, *e.ask.token), FocusOptions{options.precision, options.color, trace->model ? std::optional<std::size_t>(e.settings.head - 1) : std::nullopt});
   } else if (trace && q == Quantity::dropout_scale) {
     const double p = trace->settings.dropout;
     out += fmt::format("\n  Dropout keeps each weight with probability 1 − p and scales the kept ones by\n"
                        "  1 / (1 − p) = 1 / (1 − {}) = 1 / {}, so that the expected sum stays the same.\n\n",
                        p, 1.0 - p);
-    out += tables(*trace, {Stage::dropout}, options, true);
+    out += tables(e, *trace, {Stage::dropout}, options, true);
   } else if (trace && q == Quantity::scale_divisor) {
     out += fmt::format("\n  d_k is the width of the keys (and queries): {} here, so √d_k = √{}.\n\n",
                        trace->heads.front().keys.cols, trace->heads.front().keys.cols);
-    out += tables(*trace, {Stage::keys, Stage::scaled}, options, true);
+    out += tables(e, *trace, {Stage::keys, Stage::scaled}, options, true);
   } else if (trace) {
     out += fmt::format("\n  The output has one row per token ({}) and one column per output dimension ({}).\n\n",
                        trace->output.rows, trace->output.cols);
-    out += tables(*trace, {Stage::context, Stage::heads, Stage::output}, options, true);
+    out += tables(e, *trace, {Stage::context, Stage::heads, Stage::output}, options, true);
   }
   out += fmt::format("\n{} {}\n", bold("Answer:", options.color), format_answer(answer, options.precision));
   return out;

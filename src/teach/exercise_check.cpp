@@ -72,7 +72,7 @@ std::string attends_most_nudge(const Solved& s, const Answer& given) {
   if (it == tokens.end()) return fmt::format("\"{}\" is not a token of the sentence.", given.token);
   const std::size_t j = static_cast<std::size_t>(it - tokens.begin());
   return fmt::format("{} gets {} in the row of weights of {}: look for the key with the largest weight.", quoted(tr, j),
-                     shown(tr.heads[0].attn_weights(s.t, j)), quoted(tr, s.t));
+                     shown(tr.heads[s.head].attn_weights(s.t, j)), quoted(tr, s.t));
 }
 
 // How the row of weights is made, first saying so when `given` does not sum to 1.
@@ -80,7 +80,7 @@ std::string weights_how(const Exercise& ex, const Solved& s, const Answer& given
   const std::string how = Mistakes(ex, s).weights_recipe(s.t) + ".";
   double sum = 0.0;
   for (double x : given.vector) sum += x;
-  if (!s.trace->heads[0].dropout_mask && given.kind == Answer::Kind::vector &&
+  if (!s.trace->heads[s.head].dropout_mask && given.kind == Answer::Kind::vector &&
       given.vector.size() == s.answer.vector.size() && std::fabs(sum - 1.0) > 0.01) {
     return fmt::format("These weights sum to {}, not 1. {}", shown(sum), how);
   }
@@ -154,7 +154,7 @@ std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& giv
                  fmt::format("Weigh each value vector v(j) by the weight of {} for token j and add them up: "
                              "z = Σ_j α(i,j) v(j).",
                              T));
-    case Quantity::query: return off(fmt::format("the query of {}", T), query_how(s.trace->heads[0], T));
+    case Quantity::query: return off(fmt::format("the query of {}", T), query_how(s.trace->heads[s.head], T));
     case Quantity::output: return off(fmt::format("the output of {}", T), output_how(*s.trace, T));
   }
   return {};  // not reached: every Quantity is above

@@ -29,6 +29,9 @@ bool finite(const Answer& a) {
 }  // namespace
 
 std::vector<Mistake> Mistakes::list() {
+  // A trained model's run: its likely slips are not the chapter's (no table to rerun with
+  // other settings), so a wrong answer gets the plain verdict and the hints.
+  if (tr().model) return {};
   switch (ex_.ask.quantity) {
     case Quantity::score: score(); break;
     case Quantity::scores: scores(); break;
@@ -68,6 +71,7 @@ std::string Mistakes::tok(std::size_t i) const {
 
 // The exercise's run with one setting changed; nullopt when the engine refuses it.
 std::optional<Trace> Mistakes::rerun(const std::function<void(Request&)>& change) const {
+  if (!s_.table) return std::nullopt;  // a model's run
   Request r = ex_.settings.request;
   change(r);
   try {

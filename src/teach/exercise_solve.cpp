@@ -63,8 +63,8 @@ const Matrix& used_weights(const HeadTrace& h) { return h.dropped_weights ? *h.d
 
 float dropout_scale_of(double p) { return 1.0f / static_cast<float>(1.0 - p); }
 
-Answer read_quantity(const Ask& ask, const Trace& tr, std::size_t t, std::size_t k) {
-  const HeadTrace& h = tr.heads.at(0);
+Answer read_quantity(const Ask& ask, const Trace& tr, std::size_t t, std::size_t k, std::size_t head) {
+  const HeadTrace& h = tr.heads.at(head);
   switch (ask.quantity) {
     case Quantity::score: return number_answer(h.attn_scores(t, k));
     case Quantity::scores: return vector_answer(row_of(h.attn_scores, t));
@@ -111,15 +111,20 @@ Solved solve_run(const Exercise& ex) {
     return s;
   }
   try {
-    s.table = load_table(find_data_file(ex.settings.embeddings));
-    s.trace = explore(ex.settings.request, *s.table);
+    if (!ex.settings.model.empty()) {
+      s.trace = model_trace(ex.settings);  // a trained model: no table, no reruns with other settings
+      s.head = ex.settings.head - 1;
+    } else {
+      s.table = load_table(find_data_file(ex.settings.embeddings));
+      s.trace = explore(ex.settings.request, *s.table);
+    }
   } catch (const Error& e) {
     // An exercise that cannot run is bad data, wherever the engine found the problem.
     throw DataError(fmt::format("{}: {}", where_of(ex), e.what()), e.hint());
   }
   if (ask.token) s.t = resolve_token(ex, *s.trace, "token", *ask.token);
   if (ask.key) s.k = resolve_token(ex, *s.trace, "key", *ask.key);
-  s.answer = read_quantity(ask, *s.trace, s.t, s.k);
+  s.answer = read_quantity(ask, *s.trace, s.t, s.k, s.head);
   return s;
 }
 

@@ -27,6 +27,7 @@ struct Solved {
   std::optional<EmbeddingTable> table;
   std::optional<Trace> trace;  // none for parameter_count
   std::size_t t = 0, k = 0;    // rows of ask.token and ask.key
+  std::size_t head = 0;        // the head asked about: the run's "head" - 1 (a model's), else 0
   Answer answer;
 };
 
@@ -37,7 +38,7 @@ Solved solve_run(const Exercise& exercise);
 
 // The quantity `ask` names, read off a Trace (t, k: the rows of its token and key).
 // REQUIRES: ask.quantity is not parameter_count (that one has no run); t and k < the tokens.
-Answer read_quantity(const Ask& ask, const Trace& trace, std::size_t t, std::size_t k);
+Answer read_quantity(const Ask& ask, const Trace& trace, std::size_t t, std::size_t k, std::size_t head = 0);
 
 // "t.json", or `exercise "id"` for an exercise not read from a file: where messages say the problem is.
 std::string where_of(const Exercise& exercise);

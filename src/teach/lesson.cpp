@@ -119,12 +119,6 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
     if (it == tables.end()) it = tables.emplace(name, load_table(find_data_file(name))).first;
     return it->second;
   };
-  std::map<std::string, Model> models;
-  auto model_for = [&](const std::string& name) -> const Model& {
-    auto it = models.find(name);
-    if (it == models.end()) it = models.emplace(name, Model::open(name)).first;
-    return it->second;
-  };
   std::vector<StepRun> runs(lesson.steps.size());
   for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
     const LessonStep& step = lesson.steps[i];
@@ -133,13 +127,7 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
     try {
       if (!step.settings.model.empty()) {
         // A trained model's block: the same stages, from explore_model().
-        ModelRequest request;
-        request.sentence = step.settings.request.sentence;
-        request.layer = step.settings.layer;
-        run.trace = explore_model(request, model_for(step.settings.model));
-        if (step.settings.head > run.trace->heads.size()) {
-          throw DataError(fmt::format("\"head\" {}: the model has {} heads", step.settings.head, run.trace->heads.size()));
-        }
+        run.trace = model_trace(step.settings);
         if (step.focus) run.focus_row = find_focus(*run.trace, *step.focus);
         continue;
       }

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "json_fields.hpp"
+#include "attn/error.hpp"
+#include "attn/model.hpp"
 
 namespace attn {
 
@@ -61,6 +63,17 @@ std::vector<Stage> read_stages(const Fields& f, const char* key) {
     stages.push_back(*stage);
   }
   return stages;
+}
+
+Trace model_trace(const RunSettings& settings) {
+  ModelRequest request;
+  request.sentence = settings.request.sentence;
+  request.layer = settings.layer;
+  Trace trace = explore_model(request, Model::open(settings.model));
+  if (settings.head > trace.heads.size()) {
+    throw DataError(fmt::format("\"head\" {}: the model has {} heads", settings.head, trace.heads.size()));
+  }
+  return trace;
 }
 
 std::string settings_flags(const RunSettings& settings) {

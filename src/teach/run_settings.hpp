@@ -31,6 +31,11 @@ struct RunSettings {
 
 void apply_run(const nlohmann::json& run, const std::string& where, RunSettings& settings);
 
+// A model run's trace (settings.model set): block `layer` of the model, every head.
+// Throws DataError as explore_model() does, and for a head beyond the model's heads.
+// REQUIRES: !settings.model.empty().
+Trace model_trace(const RunSettings& settings);
+
 // " --embeddings journey.json --projection none ...": each option that differs
 // from its default, each with a leading space; the sentence is not included.
 std::string settings_flags(const RunSettings& settings);
