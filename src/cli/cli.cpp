@@ -141,11 +141,13 @@ void check_outputs_differ(const MainOptions& o) {
 }
 
 
-// --trace or --svg onto a file the run reads would replace that file: refused before anything runs.
-void check_output_is_not_an_input(const char* option, const std::string& file, const std::filesystem::path& table_path) {
+// --trace, --svg or --html onto a file the run reads would replace that file: refused
+// before anything runs. `what` names the input: "the embedding table", "the model's config.json", ...
+void check_output_is_not_an_input(const char* option, const std::string& file, const std::filesystem::path& input,
+                                  const std::string& what = "the embedding table") {
   std::error_code ec;
-  if (file.empty() || !std::filesystem::equivalent(file, table_path, ec)) return;
-  throw UsageError(fmt::format("{} {}: that is the embedding table this run reads; it would be replaced", option, file),
+  if (file.empty() || !std::filesystem::equivalent(file, input, ec)) return;
+  throw UsageError(fmt::format("{} {}: that is {} this run reads; it would be replaced", option, file, what),
                    fmt::format("give {} another file name", option));
 }
 
@@ -266,7 +268,7 @@ int run_model(const MainOptions& o) {
   const Model model = Model::open(o.model);
   for (const char* file : {"config.json", "model.safetensors", "vocab.json", "merges.txt"}) {
     for (const auto& [option, out] : {std::pair{"--trace", &o.trace_file}, {"--svg", &o.svg_file}, {"--html", &o.html_file}}) {
-      check_output_is_not_an_input(option, *out, model.folder() / file);
+      check_output_is_not_an_input(option, *out, model.folder() / file, fmt::format("the model's {}", file));
     }
   }
   check_outputs_differ(o);
@@ -350,8 +352,8 @@ int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::
 }
 
 int run_render(const RenderCommand& c) {
-  check_output_is_not_an_input("--svg", c.svg_file, c.trace_file);
-  check_output_is_not_an_input("--html", c.html_file, c.trace_file);
+  check_output_is_not_an_input("--svg", c.svg_file, c.trace_file, "the trace");
+  check_output_is_not_an_input("--html", c.html_file, c.trace_file, "the trace");
   if (!c.svg_file.empty() && !c.html_file.empty() && c.svg_file == c.html_file) {
     throw UsageError(fmt::format("--html {}: that is the {} file too; one would replace the other", c.html_file, "--svg"),
                      "give --html another file name");

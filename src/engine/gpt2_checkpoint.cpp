@@ -91,10 +91,12 @@ class TensorFinder {
   Gpt2Checkpoint& c_;
 };
 
+// Only its absence is reported here: a directory, a FIFO or an unreadable file in
+// its place is refused by the file's reader, which says which.
 fs::path required_file(const fs::path& dir, const char* name) {
   const fs::path path = dir / name;
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
+  if (!fs::exists(path, ec)) {
     throw DataError(fmt::format("{}: missing {} (a GPT-2 folder holds config.json, model.safetensors, vocab.json and merges.txt)",
                                 dir.string(), name));
   }
