@@ -448,7 +448,9 @@ bool answers_match(const Answer& given, const Answer& correct, double tolerance)
   };
   if (given.kind == Kind::token || correct.kind == Kind::token) {
     if (given.kind != correct.kind) return false;
-    return given.token == correct.token || ascii_iequal(given.token, correct.token);
+    // A model's token shows its leading space ("·stone"): "stone" names it too.
+    return given.token == correct.token || ascii_iequal(given.token, correct.token) ||
+           ascii_iequal("·" + given.token, correct.token) || ascii_iequal(given.token, "·" + correct.token);
   }
   const auto g = as_numbers(given), c = as_numbers(correct);
   if (g->size() != c->size() || g->empty()) return false;

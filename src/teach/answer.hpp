@@ -87,7 +87,7 @@ Answer parse_answer(std::string_view text, Answer::Kind expected);
 // Whether `given` equals `correct`: numbers and each vector component within
 // `tolerance` (absolute, inclusive, with a few units of rounding slack so that
 // 0.9549 matches 0.9544 at 5e-4), vectors of the same length, tokens equal as
-// text or ignoring ASCII case. A number and a vector of length 1 compare as
+// text or ignoring ASCII case, a model's token with or without its leading "·". A number and a vector of length 1 compare as
 // numbers; non-finite values never match. REQUIRES: tolerance ≥ 0.
 bool answers_match(const Answer& given, const Answer& correct, double tolerance);
 
