@@ -31,7 +31,7 @@ bool finite(const Answer& a) {
 std::vector<Mistake> Mistakes::list() {
   // A trained model's run: its likely slips are not the chapter's (no table to rerun with
   // other settings), so a wrong answer gets the plain verdict and the hints.
-  if (tr().model) return {};
+  if (s_.trace && s_.trace->model) return {};
   switch (ex_.ask.quantity) {
     case Quantity::score: score(); break;
     case Quantity::scores: scores(); break;
