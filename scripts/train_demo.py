@@ -155,14 +155,7 @@ def merge_path(word, ranks):
     """GPT-2's merges applied to one piece's byte symbols: (final symbols, every symbol made on the way)."""
     symbols = gpt2_bpe.symbols_of(word)
     made = set(symbols)
-    while len(symbols) > 1:
-        pairs = {(symbols[i], symbols[i + 1]) for i in range(len(symbols) - 1)}
-        best = min(pairs, key=lambda p: ranks.get(p, float("inf")))
-        if best not in ranks:
-            break
-        symbols = gpt2_bpe.merge_pair(symbols, best)
-        made.add(best[0] + best[1])
-    return symbols, made
+    return gpt2_bpe.merge_word(symbols, ranks, made), made
 
 
 def prune_tokenizer(texts, encoder_dir):

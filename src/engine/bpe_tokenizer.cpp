@@ -413,7 +413,7 @@ std::string readable_token(std::string_view bytes) {
       continue;
     }
     if (c.cp == ' ') {
-      out += "·";
+      out += kSpaceMark;
     } else if (c.cp == '\n') {
       out += "↵";
     } else if (c.cp == '\t') {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "attn/error.hpp"
+#include "bpe_tokenizer.hpp"
 #include "echo.hpp"
 #include "unicode.hpp"
 
@@ -46,7 +47,7 @@ std::size_t find_focus(const Trace& trace, std::string_view spec) {
   for (std::size_t i = 0; i < tokens.size(); ++i)
     if (ascii_iequal(tokens[i], spec)) return i;
   // A model's token shows its leading space as "·" ("·it"): "it" names it too.
-  const std::string dotted = "·" + std::string(spec);
+  const std::string dotted = after_space(spec);
   for (std::size_t i = 0; i < tokens.size(); ++i)
     if (ascii_iequal(tokens[i], dotted)) return i;
   const std::string text(spec);

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "attn/error.hpp"
+#include "bpe_tokenizer.hpp"  // after_space
 #include "unicode.hpp"
 
 namespace attn {
@@ -450,7 +451,7 @@ bool answers_match(const Answer& given, const Answer& correct, double tolerance)
     if (given.kind != correct.kind) return false;
     // A model's token shows its leading space ("·stone"): "stone" names it too.
     return given.token == correct.token || ascii_iequal(given.token, correct.token) ||
-           ascii_iequal("·" + given.token, correct.token) || ascii_iequal(given.token, "·" + correct.token);
+           ascii_iequal(after_space(given.token), correct.token) || ascii_iequal(given.token, after_space(correct.token));
   }
   const auto g = as_numbers(given), c = as_numbers(correct);
   if (g->size() != c->size() || g->empty()) return false;

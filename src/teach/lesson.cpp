@@ -18,6 +18,7 @@
 #include "data_dir.hpp"
 #include "echo.hpp"
 #include "text_file.hpp"
+#include "bpe_tokenizer.hpp"  // after_space
 #include "token_lookup.hpp"
 #include "trace_stats.hpp"
 #include "json_fields.hpp"
@@ -180,7 +181,7 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
     }
     // A model's token shows its leading space ("·ball"): the claim may name it either way.
     const std::string& key = trace.tokens[best];
-    if (key != expect->attends_most_to && key != "·" + expect->attends_most_to) {
+    if (key != expect->attends_most_to && key != after_space(expect->attends_most_to)) {
       return fmt::format("step {}: \"{}\" attends most to \"{}\" ({:.4f}), not to \"{}\"", i + 1, expect->token,
                          trace.tokens[best], weights(row, best), expect->attends_most_to);
     }

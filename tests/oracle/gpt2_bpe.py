@@ -58,8 +58,9 @@ def symbols_of(piece):
     return [BYTE_SYMBOL[b] for b in piece.encode("utf-8")]
 
 
-def merge_word(symbols, ranks):
-    """symbols merged lowest rank first until no adjacent pair has a rank."""
+def merge_word(symbols, ranks, made=None):
+    """symbols merged lowest rank first until no adjacent pair has a rank; each symbol
+    a merge makes on the way is added to the set `made`, when given."""
     word = list(symbols)
     while len(word) > 1:
         pairs = {(word[i], word[i + 1]) for i in range(len(word) - 1)}
@@ -67,6 +68,8 @@ def merge_word(symbols, ranks):
         if best not in ranks:
             break
         word = merge_pair(word, best)
+        if made is not None:
+            made.add(best[0] + best[1])
     return word
 
 
