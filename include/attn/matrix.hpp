@@ -26,6 +26,8 @@ struct Matrix {
 
   // Row r, read-only. REQUIRES: r < rows.
   std::span<const float> row(std::size_t r) const { return {data.data() + r * cols, cols}; }
+  // Row r, to write in place. REQUIRES: r < rows.
+  std::span<float> row(std::size_t r) { return {data.data() + r * cols, cols}; }
 
   bool empty() const { return rows == 0 || cols == 0; }
   friend bool operator==(const Matrix&, const Matrix&) = default;

@@ -3,8 +3,10 @@
 // n = number of tokens, d_in = embedding width, d_out = width of q, k and v.
 #include "attention.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -16,17 +18,78 @@ namespace {
 
 constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define ATTN_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
+#else
+#define ATTN_AVX2_CLONE
+#endif
+
+constexpr std::size_t kRows = 4;   // rows of a that share each read of b
+constexpr std::size_t kCols = 16;  // columns of out kept in registers over the whole sum
+
+// out += a · b, (rows × inner) · (inner × cols) → rows × cols: out(i, j) += a(i, k) · b(k, j) for k
+// from 0 up, each product rounded before it is added, the order torch's float32 products sum in.
+// Out is worked through in tiles of 4 rows × 16 columns, each held in registers while k runs; the
+// innermost loop walks 16 columns along a row of b, which the compiler vectorises (and widens to
+// AVX2 on a processor that has it). Tiles cut short by the matrix's edge take the plain loops.
+// REQUIRES: a.cols = b.rows; out is a.rows × b.cols, and neither a nor b.
+ATTN_AVX2_CLONE
+void multiply_add(const Matrix& a, const Matrix& b, Matrix& out) {
+  const std::size_t inner = a.cols, cols = b.cols;
+  for (std::size_t i0 = 0; i0 < a.rows; i0 += kRows) {
+    const std::size_t rows = std::min(kRows, a.rows - i0);
+    for (std::size_t j0 = 0; j0 < cols; j0 += kCols) {
+      if (cols - j0 < kCols) {
+        for (std::size_t k = 0; k < inner; ++k)
+          for (std::size_t i = i0; i < i0 + rows; ++i)
+            for (std::size_t j = j0; j < cols; ++j) out(i, j) += a(i, k) * b(k, j);
+        continue;
+      }
+      // A row past the edge repeats the last one (its sums are not stored).
+      const float* __restrict a0 = &a.data[(i0 + std::min<std::size_t>(0, rows - 1)) * inner];
+      const float* __restrict a1 = &a.data[(i0 + std::min<std::size_t>(1, rows - 1)) * inner];
+      const float* __restrict a2 = &a.data[(i0 + std::min<std::size_t>(2, rows - 1)) * inner];
+      const float* __restrict a3 = &a.data[(i0 + std::min<std::size_t>(3, rows - 1)) * inner];
+      float acc0[kCols], acc1[kCols], acc2[kCols], acc3[kCols];
+      for (std::size_t j = 0; j < kCols; ++j) {
+        acc0[j] = out(i0, j0 + j);
+        acc1[j] = rows > 1 ? out(i0 + 1, j0 + j) : 0.0f;
+        acc2[j] = rows > 2 ? out(i0 + 2, j0 + j) : 0.0f;
+        acc3[j] = rows > 3 ? out(i0 + 3, j0 + j) : 0.0f;
+      }
+      for (std::size_t k = 0; k < inner; ++k) {
+        const float* __restrict b_row = &b.data[k * cols + j0];
+        for (std::size_t j = 0; j < kCols; ++j) {
+          acc0[j] += a0[k] * b_row[j];
+          acc1[j] += a1[k] * b_row[j];
+          acc2[j] += a2[k] * b_row[j];
+          acc3[j] += a3[k] * b_row[j];
+        }
+      }
+      const float* const acc[kRows] = {acc0, acc1, acc2, acc3};
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t j = 0; j < kCols; ++j) out(i0 + r, j0 + j) = acc[r][j];
+    }
+  }
+}
+
 // x · W (+ b) for every row of x: (n × d_in) · (d_in × d_out) → n × d_out.
 Matrix project(const Matrix& x, const Matrix& W, const std::optional<std::vector<float>>& b) {
   Matrix out(x.rows, W.cols);
-  for (std::size_t i = 0; i < x.rows; ++i) {
-    for (std::size_t j = 0; j < W.cols; ++j) {
-      float sum = 0.0f;
-      for (std::size_t k = 0; k < x.cols; ++k) sum += x(i, k) * W(k, j);
-      out(i, j) = b ? sum + (*b)[j] : sum;
-    }
+  multiply_add(x, W, out);
+  if (b) {
+    for (std::size_t i = 0; i < out.rows; ++i)
+      for (std::size_t j = 0; j < out.cols; ++j) out(i, j) += (*b)[j];
   }
   return out;
+}
+
+// mᵀ: (rows × cols) → cols × rows.
+Matrix transpose(const Matrix& m) {
+  Matrix t(m.cols, m.rows);
+  for (std::size_t i = 0; i < m.rows; ++i)
+    for (std::size_t j = 0; j < m.cols; ++j) t(j, i) = m(i, j);
+  return t;
 }
 
 }  // namespace
@@ -41,25 +104,22 @@ Matrix dropout_mask(TorchGenerator& gen, std::size_t rows, std::size_t cols, dou
   return mask;
 }
 
-HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& parameters,
-                      const AttentionOptions& options, TorchGenerator& gen) {
+HeadTrace attend_head(const Matrix& inputs, std::optional<Parameters> parameters, const AttentionOptions& options,
+                      TorchGenerator& gen) {
   HeadTrace head;
-  if (parameters) {
-    // The head keeps the weights it was given, for the tables and the trace.
-    head.W_query = parameters->W_query;
-    head.W_key = parameters->W_key;
-    head.W_value = parameters->W_value;
-    head.b_query = parameters->b_query;
-    head.b_key = parameters->b_key;
-    head.b_value = parameters->b_value;
-  }
-
   // pass 1 (3.4.1): queries, keys and values, (n × d_in) · (d_in × d_out) → n × d_out each.
   // Without trainable weights (3.3.1) every token is its own query, key and value.
   if (parameters) {
     attend_projected(head, project(inputs, parameters->W_query, parameters->b_query),
                      project(inputs, parameters->W_key, parameters->b_key),
                      project(inputs, parameters->W_value, parameters->b_value), options, gen);
+    // The head keeps the weights it was given, for the tables and the trace (moved, not copied).
+    head.W_query = std::move(parameters->W_query);
+    head.W_key = std::move(parameters->W_key);
+    head.W_value = std::move(parameters->W_value);
+    head.b_query = std::move(parameters->b_query);
+    head.b_key = std::move(parameters->b_key);
+    head.b_value = std::move(parameters->b_value);
   } else {
     attend_projected(head, inputs, inputs, inputs, options, gen);
   }
@@ -77,22 +137,15 @@ void attend_projected(HeadTrace& head, Matrix queries_in, Matrix keys_in, Matrix
   const Matrix& values = head.values;
   const std::size_t d_k = keys.cols;
 
-  // pass 2 (3.3.1, 3.4.1): attention scores ω, query i · key j, n × n.
+  // pass 2 (3.3.1, 3.4.1): attention scores ω, query i · key j, n × n. keysᵀ (d_k × n) is
+  // made once, so that each score row is summed along contiguous rows of keysᵀ.
   Matrix& attn_scores = head.attn_scores = Matrix(n, n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      float dot = 0.0f;
-      for (std::size_t k = 0; k < d_k; ++k) dot += queries(i, k) * keys(j, k);
-      attn_scores(i, j) = dot;
-    }
-  }
+  multiply_add(queries, transpose(keys), attn_scores);
 
   // pass 3 (3.4.1): scale by sqrt(d_k) so that wide vectors do not saturate the softmax, n × n.
   head.scale_divisor = options.scale ? std::sqrt(static_cast<float>(d_k)) : 1.0f;
   Matrix& scaled_scores = head.scaled_scores = Matrix(n, n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) scaled_scores(i, j) = attn_scores(i, j) / head.scale_divisor;
-  }
+  for (std::size_t i = 0; i < n * n; ++i) scaled_scores.data[i] = attn_scores.data[i] / head.scale_divisor;
 
   // pass 4 (3.5.1, causal, method inf): hide the future, -inf above the diagonal, n × n.
   const bool mask_before = options.causal && options.causal_method == CausalMethod::inf;
@@ -106,20 +159,15 @@ void attend_projected(HeadTrace& head, Matrix queries_in, Matrix keys_in, Matrix
   // pass 5 (3.3.1, 3.3.2): normalise each row into attention weights α (softmax by default), n × n.
   Matrix& attn_weights = head.attn_weights = Matrix(n, n);
   for (std::size_t i = 0; i < n; ++i) {
-    const RowNormalisation row = normalise_row(to_normalise.row(i), options.softmax, mask_before ? i + 1 : n);
-    for (std::size_t j = 0; j < n; ++j) attn_weights(i, j) = row.weights[j];
+    normalise_row_into(to_normalise.row(i), options.softmax, mask_before ? i + 1 : n, attn_weights.row(i));
   }
 
   // pass 5b (3.5.1, causal, method renorm): zero above the diagonal, divide each row by its new sum, n × n.
   if (options.causal && options.causal_method == CausalMethod::renorm) {
     Matrix& masked_weights = head.masked_weights.emplace(attn_weights);
     for (std::size_t i = 0; i < n; ++i) {
-      const std::span<const float> softmax_row = attn_weights.row(i);
-      const std::vector<float> row = renormalise_causal({softmax_row.begin(), softmax_row.end()}, i);
-      for (std::size_t j = 0; j < n; ++j) {
-        masked_weights(i, j) = j > i ? 0.0f : masked_weights(i, j);
-        attn_weights(i, j) = row[j];
-      }
+      for (std::size_t j = i + 1; j < n; ++j) masked_weights(i, j) = 0.0f;
+      renormalise_causal_into(attn_weights.row(i), i);
     }
   }
 
@@ -134,19 +182,15 @@ void attend_projected(HeadTrace& head, Matrix queries_in, Matrix keys_in, Matrix
 
   // pass 7 (3.3.1, 3.4.1): context vectors z, the weighted sum of the values, (n × n) · (n × d_out) → n × d_out.
   Matrix& context_vec = head.context_vec = Matrix(n, values.cols);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      for (std::size_t k = 0; k < values.cols; ++k) context_vec(i, k) += weights_used(i, j) * values(j, k);
-    }
-  }
+  multiply_add(weights_used, values, context_vec);
 }
 
-ModuleResult attend_module(const Matrix& inputs, const ModuleParameters& parameters, std::size_t heads,
+ModuleResult attend_module(const Matrix& inputs, ModuleParameters parameters, std::size_t heads,
                            Multihead multihead, const AttentionOptions& options, TorchGenerator& gen) {
   ModuleResult result;
   if (multihead == Multihead::wrapper) {
     // MultiHeadAttentionWrapper (3.6.1): H independent heads, each with its own weights.
-    for (std::size_t h = 0; h < heads; ++h) result.heads.push_back(attend_head(inputs, parameters.heads[h], options, gen));
+    for (std::size_t h = 0; h < heads; ++h) result.heads.push_back(attend_head(inputs, std::move(parameters.heads[h]), options, gen));
   } else {
     // MultiHeadAttention (3.6.2): one projection of d_out columns; head h works on columns
     // [h · head_dim, (h + 1) · head_dim) of the queries, keys and values.
@@ -180,6 +224,7 @@ ModuleResult attend_module(const Matrix& inputs, const ModuleParameters& paramet
     result.output = concatenated;
   }
   if (heads > 1) result.concatenated = std::move(concatenated);
+  result.out_proj = std::move(parameters.out_proj);
   return result;
 }
 

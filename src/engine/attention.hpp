@@ -36,11 +36,12 @@ struct AttentionOptions {
   double dropout = 0.0;  // REQUIRES: 0 ≤ dropout < 1
 };
 
-// One head. Dropout masks (when dropout > 0) are drawn from `gen`, row-major
+// One head. The head's trace keeps the weights: they are moved into it (pass
+// them with std::move to spare a copy). Dropout masks (when dropout > 0) are drawn from `gen`, row-major
 // over the full n × n matrix; with dropout = 0 nothing is drawn.
 // REQUIRES: inputs.rows ≥ 1; parameters, when given, have inputs.cols rows.
-HeadTrace attend_head(const Matrix& inputs, const std::optional<Parameters>& parameters,
-                      const AttentionOptions& options, TorchGenerator& gen);
+HeadTrace attend_head(const Matrix& inputs, std::optional<Parameters> parameters, const AttentionOptions& options,
+                      TorchGenerator& gen);
 
 // Passes 2 onwards of attend_head(), for queries, keys and values made elsewhere
 // (GPT-2's one c_attn projection, split into heads): scores, scaling, the mask,
@@ -65,11 +66,13 @@ struct ModuleResult {
   std::vector<HeadTrace> heads;
   std::optional<Matrix> concatenated;  // with more than one head
   Matrix output;
+  std::optional<OutProj> out_proj;     // the parameters' out_proj, moved here (split)
 };
 
 // REQUIRES: heads ≥ 1; for split, parameters.heads has one entry, out_proj is
 // present, and the projection width is divisible by heads.
-ModuleResult attend_module(const Matrix& inputs, const ModuleParameters& parameters, std::size_t heads,
+// The parameters move into the result: each head's weights into its trace.
+ModuleResult attend_module(const Matrix& inputs, ModuleParameters parameters, std::size_t heads,
                            Multihead multihead, const AttentionOptions& options, TorchGenerator& gen);
 
 }  // namespace attn
