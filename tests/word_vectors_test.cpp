@@ -57,6 +57,7 @@ const std::vector<float> kOdd = {0.1f, -2.5e-7f, 3.0e38f, 1.17549435e-38f, -0.0f
 
 TEST(WordVectors, DetectsEachFormatFromItsFirstBytes) {
   EXPECT_EQ(detect_vector_format("  {\"dim\": 1"), VectorFormat::json);
+  EXPECT_EQ(detect_vector_format("[1, 2]"), VectorFormat::json);
   EXPECT_EQ(detect_vector_format("the 0.418 0.24968\n"), VectorFormat::glove);
   EXPECT_EQ(detect_vector_format("2 3\nthe 0.1 -0.2 3e-05\n"), VectorFormat::word2vec_text);
   EXPECT_EQ(detect_vector_format("2 3\r\nthe 0.1 -0.2 3e-05 \r\n"), VectorFormat::word2vec_text);

@@ -9,7 +9,8 @@
 //                  space, dim little-endian float32, optionally '\n'
 //                  (GoogleNews-vectors-negative300.bin)
 //   json           our own table format (docs/table-format.md), read as before
-//   auto           decided from the first bytes: '{' is json; a first line of two
+//   auto           a file named *.json is json; otherwise decided from the first
+//                  bytes: '{' or '[' is json; a first line of two
 //                  whole numbers is a header, then word2vec-text when the first
 //                  row after it reads as text numbers, else word2vec-bin; anything
 //                  else is glove.

@@ -76,7 +76,7 @@ VectorHeader check_header(std::string_view line, const std::string& source) {
 VectorFormat detect_vector_format(std::string_view head) {
   std::size_t i = 0;
   while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
-  if (i < head.size() && head[i] == '{') return VectorFormat::json;
+  if (i < head.size() && (head[i] == '{' || head[i] == '[')) return VectorFormat::json;  // [: a wrong table, said so
   const std::size_t newline = head.find('\n');
   if (newline == std::string_view::npos) return VectorFormat::glove;
   if (!read_header_numbers(head.substr(0, newline))) return VectorFormat::glove;

@@ -64,7 +64,10 @@ EmbeddingTable read_vectors(ByteSource& bytes, const std::string& source, const 
 }  // namespace
 
 EmbeddingTable load_embeddings(const std::filesystem::path& path, const VectorRequest& request) {
-  if (request.format == VectorFormat::json) return load_table(path);
+  // A .json file is a table whatever it starts with, so that its errors are a table's.
+  if (request.format == VectorFormat::json || (request.format == VectorFormat::automatic && path.extension() == ".json")) {
+    return load_table(path);
+  }
   const auto bytes = open_file_source(path);
   return read_vectors(*bytes, path.string(), path.stem().string(), request);
 }
