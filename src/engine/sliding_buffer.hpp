@@ -2,8 +2,10 @@
 // the front and refills at the back, in chunks of kChunk bytes.
 //
 // Promises: the bytes not yet consumed stay in the window, in order, across
-// fill(); the window grows only while a single unconsumed stretch (one line,
-// one record) is longer than it, and never beyond kLongestVectorLine + kChunk;
+// fill(); the window grows (doubling) only while a single unconsumed stretch
+// (one line, one record) fills it, so to at most twice the longest stretch the
+// scanners accept (kLongestVectorLine), or kChunk for a big source and a little
+// more than its size for a small one;
 // the progress callback, when set, is told the bytes read after every chunk.
 #pragma once
 

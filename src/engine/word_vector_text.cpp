@@ -108,6 +108,10 @@ void TextScan::finish() const {
   }
 }
 
+[[noreturn]] void too_long(const std::string& source, std::uint64_t line) {
+  throw DataError(fmt::format("{}: line {}: longer than 16 MiB; no word vector is that long", source, line));
+}
+
 }  // namespace
 
 void read_text_vectors(SlidingBuffer& buffer, bool header, const std::string& source, WantedWords& wanted,
@@ -118,14 +122,13 @@ void read_text_vectors(SlidingBuffer& buffer, bool header, const std::string& so
     const char* const e = buffer.end();
     while (const void* found = std::memchr(p, '\n', static_cast<std::size_t>(e - p))) {
       const char* nl = static_cast<const char*>(found);
+      if (static_cast<std::size_t>(nl - p) > kLongestVectorLine) too_long(source, scan.line() + 1);
       scan.row(p, nl);
       p = nl + 1;
       if (scan.done()) return;
     }
     buffer.consume_to(p);
-    if (buffer.size() > kLongestVectorLine) {
-      throw DataError(fmt::format("{}: line {}: longer than 16 MiB; no word vector is that long", source, scan.line() + 1));
-    }
+    if (buffer.size() > kLongestVectorLine) too_long(source, scan.line() + 1);
     if (!buffer.fill()) {
       if (buffer.size() > 0) scan.row(buffer.begin(), buffer.end());  // the last line, without '\n'
       if (scan.done()) return;
