@@ -140,6 +140,21 @@ TEST(WordVectors, StopsOnceEveryWordIsFound) {
   EXPECT_EQ(error_of(bin, {"zebra"}), "v.txt: the header says 9 words, the file ends after 2");
 }
 
+// A long sentence (3,000 different words, some capitalised): every one found, the scan
+// stopping at the last of them, before a bad line.
+TEST(WordVectors, ManyWordsEachFoundOnce) {
+  std::string file;
+  std::vector<std::string> words;
+  for (int i = 0; i < 3000; ++i) {
+    file += text_row(fmt::format("w{}", i), {static_cast<float>(i)});
+    words.push_back(i % 3 == 0 ? fmt::format("W{}", i) : fmt::format("w{}", i));
+  }
+  file += "\xff 1\n";
+  const EmbeddingTable t = parse(file, words);
+  EXPECT_EQ(t.size(), 3000u);
+  for (int i = 0; i < 3000; i += 7) EXPECT_EQ(*t.find(words[static_cast<std::size_t>(i)]), std::vector<float>{static_cast<float>(i)});
+}
+
 TEST(WordVectors, DuplicateRowsKeepTheFirst) {
   const EmbeddingTable t = parse(text_row("a", {1}) + text_row("a", {2}) + text_row("c", {3}), {"a", "zebra"});
   EXPECT_EQ(t.size(), 1u);

@@ -4,15 +4,16 @@ namespace attn {
 
 WantedWords::WantedWords(const std::vector<std::string>& words) {
   for (const std::string& w : words) {
-    if (w.empty() || !exact_.insert(w).second) continue;
+    if (w.empty() || !exact_.emplace(w, words_.size()).second) continue;
+    folded_[ascii_lower(w)].push_back(words_.size());
     words_.push_back(w);
-    folded_.insert(ascii_lower(w));
     if (w.size() < 64) {
       lengths_ |= std::uint64_t{1} << w.size();
     } else {
       long_words_ = true;
     }
   }
+  found_.assign(words_.size(), false);
   missing_ = words_.size();
 }
 
@@ -30,17 +31,22 @@ bool WantedWords::wants_slow(std::string_view word) {
 
 void WantedWords::keep(std::string_view word, std::vector<float> vector, EmbeddingTable& table) {
   kept_exact_.emplace(word);
-  kept_folded_.insert(ascii_lower(word));
+  const std::string lower = ascii_lower(word);
+  kept_folded_.insert(lower);
   table.add(std::string(word), std::move(vector));
-  count_missing();
+  // A word is found by its own spelling, or by a row spelled as its lower-case form.
+  if (auto it = exact_.find(word); it != exact_.end()) satisfy(it->second);
+  if (lower == word) {
+    if (auto it = folded_.find(lower); it != folded_.end()) {
+      for (std::size_t i : it->second) satisfy(i);
+    }
+  }
 }
 
-// Rows are kept rarely (at most two per wanted word): counting again is cheap.
-void WantedWords::count_missing() {
-  missing_ = 0;
-  for (const std::string& w : words_) {
-    if (kept_exact_.find(w) == kept_exact_.end() && kept_exact_.find(ascii_lower(w)) == kept_exact_.end()) ++missing_;
-  }
+void WantedWords::satisfy(std::size_t index) {
+  if (found_[index]) return;
+  found_[index] = true;
+  --missing_;
 }
 
 }  // namespace attn

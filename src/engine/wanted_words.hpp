@@ -43,17 +43,20 @@ class WantedWords {
 
  private:
   bool wants_slow(std::string_view word);
-  void count_missing();
+  void satisfy(std::size_t index);
 
   struct Hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using Set = std::unordered_set<std::string, Hash, std::equal_to<>>;
+  template <class T>
+  using Map = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
 
-  std::vector<std::string> words_;  // unique
-  Set exact_;                       // the words as spelled
-  Set folded_;                      // their ASCII lower-case forms
+  std::vector<std::string> words_;               // unique
+  Map<std::size_t> exact_;                       // a word as spelled → its index in words_
+  Map<std::vector<std::size_t>> folded_;         // an ASCII lower-case form → the words that have it
+  std::vector<bool> found_;                      // words_[i] has its exact or its lower-case row
   Set kept_exact_;                  // spellings kept
   Set kept_folded_;                 // lower-case forms that have a row
   std::uint64_t lengths_ = 0;       // bit n: some wanted word has n bytes (n < 64)
