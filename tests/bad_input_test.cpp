@@ -203,7 +203,8 @@ std::vector<Case> cases() {
   c.push_back(with_json({"unreadable_file_read_fails", "-e /proc/self/mem hi", 1,
                          {"/proc/self/mem: cannot read: Input/output error"}, ""}));
   // Larger than any table: refused at 64 MiB instead of read until memory runs out.
-  c.push_back(with_json({"endless_device_as_table", "-e /dev/zero hi", 1, {"/dev/zero: larger than 64 MiB"}, ""}));
+  // Not .json and not JSON text: read as a word-vector file (issue 16), whose lines are at most 16 MiB.
+  c.push_back(with_json({"endless_device_as_table", "-e /dev/zero hi", 1, {"/dev/zero: line 1: longer than 16 MiB"}, ""}));
   {
     Case k = with_json({"directory_as_table", "-e adir hi", 1, {"adir: is a directory"}, ""});
     k.files = {{"adir/.keep", ""}};
@@ -211,7 +212,9 @@ std::vector<Case> cases() {
   }
   table("empty_file", "empty.json", "", {"empty.json: the file is empty"});
   table("blank_file", "blank.json", " \n\t\r\n", {"blank.json: the file is empty"});
-  table("binary_garbage", "garbage.png", garbage(), {"garbage.png:1:1: malformed JSON"});
+  // Not .json and not JSON text: read as a word-vector file (issue 16), whose words are UTF-8.
+  table("binary_garbage", "garbage.png", garbage(), {"garbage.png: line 1: the word \"\\x89PNG"});
+  table("binary_garbage_json", "garbage.json", garbage(), {"garbage.json:1:1: malformed JSON"});
   table("nul_after_the_table", "nul.json", std::string(kTable) + std::string("\0 and more", 10),
         {"nul.json:1:55: a NUL byte: binary data, not JSON text"});
 

@@ -38,6 +38,8 @@
 #include "unicode.hpp"
 #include "render_svg.hpp"
 #include "trace_read.hpp"
+#include "attn/word_vectors.hpp"
+#include "progress_bar.hpp"
 #include "trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
@@ -282,6 +284,14 @@ int run_model(const MainOptions& o) {
   return finish_run(o, trace, color, notes);
 }
 
+// The --embeddings file: a JSON table, or a word-vector file streamed for the
+// sentence's words, with a progress bar on a terminal when it is big.
+EmbeddingTable load_run_table(const std::filesystem::path& path, const std::string& format, const std::string& sentence) {
+  ProgressBar bar(path.filename().string());
+  return load_embeddings(path, VectorRequest{sentence_tokens(sentence), *value_named(kVectorFormatNames, format),
+                                             bar.callback()});
+}
+
 int run(const MainOptions& o) {
   if (!o.model.empty()) return run_model(o);
   const bool color = color_for(o.color);
@@ -293,7 +303,7 @@ int run(const MainOptions& o) {
   check_output_is_not_an_input("--svg", o.svg_file, table_path);
   check_output_is_not_an_input("--html", o.html_file, table_path);
   check_outputs_differ(o);
-  const EmbeddingTable table = load_table(table_path);
+  const EmbeddingTable table = load_run_table(table_path, o.vector_format, request.sentence);
 
   if (!o.compare.empty()) {
     print_notes(ineffective_with_compare(o));
@@ -460,6 +470,7 @@ int run_cli(int argc, char** argv) {
         return run_exercise(ec);
       }
       case Command::render: return run_render(cl.render);
+      case Command::table_extract: return run_table_extract(cl.table);
       case Command::explore: return run(cl.main);
     }
     return 0;

@@ -226,7 +226,8 @@ void check_model_options(const CLI::App& app, const MainOptions& o) {
 void add_main_options(CLI::App& app, MainOptions& o) {
   app.add_option("sentence", o.words,
                  "The sentence to attend over (quote it, or give its words as separate arguments; - reads stdin)");
-  app.add_option("-e,--embeddings", o.embeddings, "Embedding table (JSON); default: the bundled default.json")
+  app.add_option("-e,--embeddings", o.embeddings,
+                 "Embedding table: JSON, or a GloVe, word2vec or fastText file; default: the bundled default.json")
       ->check(file_name())
       ->type_name("FILE");
   app.add_option("-p,--projection", o.projection,
@@ -321,6 +322,15 @@ void add_main_options(CLI::App& app, MainOptions& o) {
       ->type_name("FILE");
   add_model_options(app, o);
 
+}
+
+// Word-vector files (issue 16): the --embeddings file's format, detected unless named.
+void add_vector_format_option(CLI::App& app, MainOptions& o) {
+  app.add_option("--format", o.vector_format,
+                 "Format of the --embeddings file: auto (from its first bytes), json, glove, word2vec-text, "
+                 "word2vec-bin (docs/word-vectors.md)")
+      ->check(one_of(names_in(kVectorFormatNames)))
+      ->capture_default_str();
 }
 
 // --precision and --color, as the lesson and exercise subcommands take them.
@@ -460,10 +470,12 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   app.set_version_flag("-V,--version", fmt::format("{} {}", kProgram, version()));
   app.get_formatter()->column_width(34);
   add_main_options(app, cl.main);
+  add_vector_format_option(app, cl.main);
   CLI::App* exercise = add_exercise_command(app, cl.exercise, cl.exercise_color);
   CLI::App* params = add_params_command(app, cl.params);
   CLI::App* lesson = add_lesson_command(app, cl.lesson);
   CLI::App* render = add_render_command(app, cl.render);
+  CLI::App* table = add_table_command(app, cl.table);  // issue 16
 
   try {
     app.parse(argc, argv);
@@ -493,6 +505,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     }
   } else if (render->parsed()) {
     cl.command = Command::render;
+  } else if (table->parsed()) {
+    cl.command = Command::table_extract;
   } else if (exercise->parsed()) {
     cl.command = Command::exercise;
     check_exercise(cl.exercise);

@@ -22,6 +22,7 @@
 #include "attn/explorer.hpp"
 #include "stage.hpp"
 #include "cli_exercise.hpp"
+#include "cli_table.hpp"
 
 namespace attn {
 
@@ -29,6 +30,7 @@ namespace attn {
 struct MainOptions {
   std::vector<std::string> words;  // the sentence, possibly as separate words; {"-"}: read stdin
   std::string embeddings;
+  std::string vector_format = "auto";  // --format: of the --embeddings file (word_vectors.hpp)
   std::string projection = "auto";
   std::uint64_t seed = 123;
   std::optional<std::size_t> d_out;
@@ -99,7 +101,7 @@ struct RenderCommand {
   std::string color = "auto";
 };
 
-enum class Command { explore, params, lesson, exercise, render };
+enum class Command { explore, params, lesson, exercise, render, table_extract };
 
 struct CommandLine {
   Command command = Command::explore;
@@ -110,6 +112,7 @@ struct CommandLine {
   ExerciseCommand exercise;
   std::string exercise_color = "auto";
   RenderCommand render;
+  TableExtractCommand table;  // attn-explain table extract
 };
 
 // REQUIRES: argv[0..argc) are NUL-terminated strings (argv[0] is the program).
