@@ -168,9 +168,15 @@ struct TableRequest {
   std::optional<std::size_t> head;  // --head, from 1
 };
 
+// A run's tables, checked and made ready before anything is written; show()
+// writes them as they are laid out.
 struct Tables {
-  std::vector<Section> sections;
-  std::string width_note;  // when some tables print in blocks of columns
+  std::optional<std::string> summary;  // a --layer all trace: the model's summary, the only section
+  RenderOptions options;               // (its explain is set by show(), to explanations)
+  std::optional<Explanations> explanations;
+  bool header_only = false;            // --focus without --stages: the header, then the focus
+  std::optional<std::string> focus;    // the --focus section
+  std::string width_note;              // when some tables print in blocks of columns
 };
 
 // The page --html writes, made before any file is written.
@@ -203,14 +209,13 @@ std::size_t check_head(const Trace& trace, std::size_t head) {
 Tables tables_of(const Trace& trace, const TableRequest& r) {
   Tables out;
   const std::size_t focus_row = r.focus ? find_focus(trace, *r.focus) : 0;
-  const std::optional<Explanations> explanations = explanations_for(r.explain);
-  RenderOptions ro = with_precision(r.precision);
+  out.explanations = explanations_for(r.explain);
+  RenderOptions& ro = out.options;
+  ro = with_precision(r.precision);
   ro.color = r.color;
   ro.stages = stages_in(r.stages);
-  ro.explain = explanations ? &*explanations : nullptr;
   ro.width = table_width(r.width);
   if (r.head) ro.head = check_head(trace, *r.head) - 1;
-  out.sections = render_sections(trace, ro);
   if (!tables_fit(trace, ro)) {
     out.width_note = fmt::format("the widest tables do not fit {} columns and print in blocks of columns; "
                                  "--html FILE draws the whole run",
@@ -218,9 +223,8 @@ Tables tables_of(const Trace& trace, const TableRequest& r) {
   }
   // With --focus, the tables print only when --stages asks for them.
   if (r.focus) {
-    if (r.stages.empty()) out.sections.resize(1);
-    out.sections.push_back(
-        {std::nullopt, fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{r.precision, r.color, ro.head}))});
+    out.header_only = r.stages.empty();
+    out.focus = fmt::format("\n{}", render_focus(trace, focus_row, FocusOptions{r.precision, r.color, ro.head}));
   }
   return out;
 }
@@ -228,21 +232,38 @@ Tables tables_of(const Trace& trace, const TableRequest& r) {
 // The tables of any trace: a model's summary with --layer all; a model's head
 // stages (kModelStages) unless --stages names others; else tables_of().
 Tables tables_for(const Trace& trace, TableRequest request, bool color) {
-  if (trace.model && !trace.layer) return Tables{{{std::nullopt, render_model_summary(trace, SummaryOptions{color})}}, ""};
+  if (trace.model && !trace.layer) {
+    Tables summary;
+    summary.summary = render_model_summary(trace, SummaryOptions{color});
+    return summary;
+  }
   if (trace.model && request.stages.empty() && !request.focus) request.stages = kModelStages;
   return tables_of(trace, request);
 }
 
-// The sections on stdout: all at once, or one at a time with --step on a terminal.
-void show(const std::vector<Section>& sections, bool step) {
+// The sections on stdout as they are made: straight through, or one at a time
+// with --step on a terminal (the pager pauses before each section but the first).
+void show(const Trace& trace, const Tables& tables, bool step) {
   Pager pager(step);
-  if (!pager.pausing()) {
-    // Section by section: the tables of a long sentence are not held twice.
-    for (const Section& section : sections) write_stdout(section.text);
-    return;
-  }
-  for (std::size_t i = 0; i < sections.size(); ++i) {
-    if (!pager.show(sections[i].text, i + 1 == sections.size())) break;
+  struct Quit {};
+  bool first = true;
+  const SectionSink sink{[&](std::optional<Stage>) {
+                           if (!first && !pager.pause()) throw Quit{};
+                           first = false;
+                         },
+                         write_stdout};
+  RenderOptions options = tables.options;
+  options.explain = tables.explanations ? &*tables.explanations : nullptr;
+  try {
+    if (tables.summary) {
+      sink.begin(std::nullopt), sink.write(*tables.summary);
+    } else if (tables.header_only) {
+      sink.begin(std::nullopt), sink.write(render_header(trace, options.precision));
+    } else {
+      write_sections(trace, options, sink);
+    }
+    if (tables.focus) sink.begin(std::nullopt), sink.write(*tables.focus);
+  } catch (const Quit&) {
   }
 }
 
@@ -337,12 +358,14 @@ int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::
   if (summary) refuse_one_layer_views(!o.svg_file.empty() || o.focus || o.head || !o.stages.empty());
   // Everything that can fail is done before anything is written: a failing run
   // leaves the --trace file as it was and prints nothing on stdout.
-  const std::string json_text = o.json || !o.trace_file.empty() ? trace_json_text(trace) : "";
   const TableRequest shown{o.precision, color, o.stages, o.explain, o.focus, o.width, o.head};
   const Tables tables = o.json ? Tables{} : tables_for(trace, shown, color);
   const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
   const std::string html_text = o.html_file.empty() ? "" : html_page(shown, trace);
-  if (!o.trace_file.empty()) write_file_atomically(o.trace_file, json_text);
+  // The JSON is written as it is made, into the --trace file's temporary file and onto stdout.
+  if (!o.trace_file.empty()) {
+    write_file_atomically(o.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); });
+  }
   if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
   if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
 
@@ -354,10 +377,10 @@ int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::
   if (!tables.width_note.empty()) print_notes({tables.width_note});
 
   if (o.json) {
-    write_stdout(json_text);
+    write_trace_json(trace, write_stdout);
     return 0;
   }
-  show(tables.sections, o.step);
+  show(trace, tables, o.step);
   return 0;
 }
 
@@ -381,7 +404,7 @@ int run_render(const RenderCommand& c) {
   if (!c.svg_file.empty()) write_file_atomically(c.svg_file, svg_text);
   if (!c.html_file.empty()) write_file_atomically(c.html_file, html_text);
   if (!tables.width_note.empty()) print_notes({tables.width_note});
-  if (!pictures) show(tables.sections, false);
+  if (!pictures) show(trace, tables, false);
   return 0;
 }
 

@@ -13,7 +13,12 @@ Pager::Pager(bool wanted) : pausing_(wanted && isatty(STDIN_FILENO) == 1 && isat
 
 bool Pager::show(const std::string& page, bool last) {
   write_stdout(page);
-  if (!pausing_ || last) return true;
+  if (last) return true;
+  return pause();
+}
+
+bool Pager::pause() {
+  if (!pausing_) return true;
   std::fputs("\n── Enter: next · q: quit ── ", stderr);
   std::string answer;
   if (!std::getline(std::cin, answer)) {

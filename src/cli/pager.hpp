@@ -18,6 +18,11 @@ class Pager {
   // false when the learner asked to quit.
   bool show(const std::string& page, bool last);
 
+  // The pause between two pages written some other way (pieces through
+  // write_stdout): returns false when the learner asked to quit. No pause, and
+  // true, when not pausing.
+  bool pause();
+
   bool pausing() const { return pausing_; }
 
  private:

@@ -50,9 +50,11 @@ std::string render_parameter_count(const ParameterCount& count, std::uint64_t d_
 
 namespace {
 
-// A matrix's cells as printed, and the width of each column and of the labels.
+// The width of each column (its widest cell or label) and of the row labels. The
+// cells are formatted here only to be measured, and formatted again as their
+// rows are written, so that no n × n matrix of strings is ever held.
 struct MatrixLayout {
-  std::vector<std::string> rows, cols, cells;
+  std::vector<std::string> rows, cols;
   std::vector<std::size_t> width;  // per column: its widest cell or label
   std::size_t label_width = 0;
 
@@ -79,64 +81,77 @@ MatrixLayout layout_matrix(const Matrix& m, const std::vector<std::string>& row_
   for (const auto& r : row_labels) l.rows.push_back(fit_label(r));
   for (const auto& c : col_labels) l.cols.push_back(fit_label(c));
   for (const auto& r : l.rows) l.label_width = std::max(l.label_width, display_width(r));
-  l.cells.resize(m.data.size());
   l.width.assign(m.cols, 0);
-  for (std::size_t c = 0; c < m.cols; ++c) {
-    l.width[c] = display_width(l.cols[c]);
-    for (std::size_t r = 0; r < m.rows; ++r) {
-      l.cells[r * m.cols + c] = format_number(m(r, c), precision);
-      l.width[c] = std::max(l.width[c], l.cells[r * m.cols + c].size());
-    }
-  }
+  for (std::size_t c = 0; c < m.cols; ++c) l.width[c] = display_width(l.cols[c]);
+  for (std::size_t r = 0; r < m.rows; ++r)
+    for (std::size_t c = 0; c < m.cols; ++c) l.width[c] = std::max(l.width[c], format_number(m(r, c), precision).size());
   return l;
 }
 
-// The columns [first, last) of the table.
-std::string matrix_block(const Matrix& m, const MatrixLayout& l, int precision, const TableStyle& style,
-                         std::size_t first, std::size_t last) {
+// The columns [first, last) of the table, a piece per row.
+void matrix_block(SinkBuffer& buffer, const Matrix& m, const MatrixLayout& l, int precision, const TableStyle& style,
+                  std::size_t first, std::size_t last) {
+  std::string& out = buffer.text();
   float largest = 0.0f;  // for the diverging scale
   for (float v : m.data)
     if (std::isfinite(v)) largest = std::max(largest, std::fabs(v));
-  std::string out = "  " + std::string(l.label_width, ' ');
+  out += "  " + std::string(l.label_width, ' ');
   for (std::size_t c = first; c < last; ++c) out += "  " + pad_left(l.cols[c], l.width[c]);
   out += "\n";
+  std::vector<bool> row_max(m.cols, false);
   for (std::size_t r = 0; r < m.rows; ++r) {
     // The row's largest weights, every one that prints alike; none for an even row.
-    std::vector<bool> row_max(m.cols, false);
     if (style.bold_row_max && m.cols > 0) {
+      row_max.assign(m.cols, false);
       const StrongestKeys top = strongest_keys(m.row(r), m.cols, precision);
       for (std::size_t c : top.keys) row_max[c] = !top.even && m(r, c) > 0.0f;
     }
     out += "  " + pad_right(l.rows[r], l.label_width);
     for (std::size_t c = first; c < last; ++c) {
       // Pad first, colour after: escape codes take no columns.
-      const std::string cell = pad_left(l.cells[r * m.cols + c], l.width[c]);
+      const std::string cell = format_number(m(r, c), precision);
+      out += "  ";
+      if (!style.color) {  // as below, without the copies
+        out.append(l.width[c] > cell.size() ? l.width[c] - cell.size() : 0, ' ');
+        out += cell;
+        continue;
+      }
+      const std::string padded = pad_left(cell, l.width[c]);
       const float t = style.shade == Shade::diverging ? (largest > 0 ? m(r, c) / largest : 0.0f) : m(r, c);
-      const std::string shaded = shade(cell, style.shade, t, style.color);
+      const std::string shaded = shade(padded, style.shade, t, style.color);
       // A row of zeros (dropout can leave one) has no largest weight to point at.
-      out += "  " + (row_max[c] ? bold(shaded, style.color) : shaded);
+      out += row_max[c] ? bold(shaded, style.color) : shaded;
     }
     out += "\n";
+    buffer.piece_done();
   }
-  return out;
+}
+
+// The table into `buffer`, as render_matrix() returns it.
+void write_matrix(SinkBuffer& buffer, const Matrix& m, const std::vector<std::string>& row_labels,
+                  const std::vector<std::string>& col_labels, int precision, const TableStyle& style = {}) {
+  const MatrixLayout l = layout_matrix(m, row_labels, col_labels, precision);
+  const auto blocks = l.blocks(style.width);
+  if (blocks.size() == 1) return matrix_block(buffer, m, l, precision, style, 0, m.cols);
+  // Too wide for the terminal: blocks of columns, each under a line naming its columns.
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    const auto [first, last] = blocks[k];
+    std::string& out = buffer.text();
+    if (k > 0) out += '\n';
+    out += dim(fmt::format("  columns {}–{} of {}", first + 1, last, m.cols), style.color);
+    out += '\n';
+    matrix_block(buffer, m, l, precision, style, first, last);
+  }
 }
 
 }  // namespace
 
 std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_labels,
                           const std::vector<std::string>& col_labels, int precision, const TableStyle& style) {
-  const MatrixLayout l = layout_matrix(m, row_labels, col_labels, precision);
-  const auto blocks = l.blocks(style.width);
-  if (blocks.size() == 1) return matrix_block(m, l, precision, style, 0, m.cols);
-  // Too wide for the terminal: blocks of columns, each under a line naming its columns.
   std::string out;
-  for (std::size_t k = 0; k < blocks.size(); ++k) {
-    const auto [first, last] = blocks[k];
-    if (k > 0) out += '\n';
-    out += dim(fmt::format("  columns {}–{} of {}", first + 1, last, m.cols), style.color);
-    out += '\n';
-    out += matrix_block(m, l, precision, style, first, last);
-  }
+  SinkBuffer buffer(append_to(out));
+  write_matrix(buffer, m, row_labels, col_labels, precision, style);
+  buffer.flush();
   return out;
 }
 
@@ -181,47 +196,56 @@ std::string render_biases(const std::vector<std::string>& names, const std::vect
 
 namespace {
 
-// Collects the sections of a walkthrough: numbers the shown stages, adds the
-// --explain lines under a stage's first title, and drops hidden stages.
+// Writes the sections of a walkthrough as they are made: numbers the shown
+// stages, adds the --explain lines under a stage's first title, and drops hidden
+// stages (whose tables are never laid out).
 class SectionWriter {
  public:
-  explicit SectionWriter(const RenderOptions& options) : options_(options) {}
+  SectionWriter(const RenderOptions& options, const SectionSink& sink) : options_(options), sink_(sink), buffer_(sink.write) {}
 
   bool shown(Stage stage) const { return options_.stages.empty() || options_.stages.count(stage) > 0; }
 
-  // Starts a section; returns where its text goes (a scratch string when hidden).
-  std::string& begin(Stage stage, const std::string& title) {
-    if (!shown(stage)) {
-      scratch_.clear();
-      return scratch_;
-    }
-    sections_.push_back({stage, fmt::format("\n{}. {}\n", ++step_, bold(title, options_.color))});
-    std::string& text = sections_.back().text;
+  // The header, before any stage.
+  void header(const std::string& text) {
+    sink_.begin(std::nullopt);
+    buffer_.text() += text;
+  }
+
+  // Starts a section and writes its title; false (and nothing written) when the stage is hidden.
+  bool begin(Stage stage, const std::string& title) {
+    if (!shown(stage)) return false;
+    buffer_.flush();
+    sink_.begin(stage);
+    std::string& text = buffer_.text();
+    text += pending_;  // a head's banner goes before its first shown section
+    pending_.clear();
+    text += fmt::format("\n{}. {}\n", ++step_, bold(title, options_.color));
     if (options_.explain && explained_.insert(stage).second) {
       if (auto it = options_.explain->find(stage); it != options_.explain->end()) {
         for (const std::string& line : it->second) text += dim("   │ " + line, options_.color) + "\n";
       }
     }
-    return text;
+    return true;
   }
 
-  // Text between sections (a head's banner) joins the next shown section.
-  void banner(const std::string& text) { pending_ += text; }
+  // A head's banner, written before its first shown section; dropped when none is shown.
+  void banner(std::string text) { pending_ = std::move(text); }
 
-  std::vector<Section> take(Section header) {
-    std::vector<Section> all{std::move(header)};
-    for (auto& s : sections_) all.push_back(std::move(s));
-    return all;
+  // Text of the section begun last.
+  void text(std::string_view more) { buffer_.text() += more; }
+  void matrix(const Matrix& m, const std::vector<std::string>& rows, const std::vector<std::string>& cols, int precision,
+              const TableStyle& style) {
+    write_matrix(buffer_, m, rows, cols, precision, style);
   }
 
-  std::string& pending() { return pending_; }
-  std::vector<Section>& sections() { return sections_; }
+  void finish() { buffer_.flush(); }
 
  private:
   const RenderOptions& options_;
-  std::vector<Section> sections_;
+  const SectionSink& sink_;
+  SinkBuffer buffer_;
   std::set<Stage> explained_;
-  std::string scratch_, pending_;
+  std::string pending_;
   int step_ = 0;
 };
 
@@ -308,16 +332,15 @@ std::string strongest_text(const Settings& s, const HeadTrace& h, const std::vec
 }
 
 // The weights of head h and, under them, the key each token attends to most.
-std::string weights_text(const Settings& s, const HeadTrace& h, const std::vector<std::string>& tokens, int p,
-                         const TableStyle& style) {
+void weights_text(SectionWriter& w, const Settings& s, const HeadTrace& h, const std::vector<std::string>& tokens, int p,
+                  const TableStyle& style) {
   const std::size_t n = tokens.size();
-  std::string out = render_matrix(h.attn_weights, tokens, tokens, p, style);
-  out += "\n  Each token attends most to:\n";
+  w.matrix(h.attn_weights, tokens, tokens, p, style);
+  w.text("\n  Each token attends most to:\n");
   std::size_t label_width = 0;
   for (const auto& tok : tokens) label_width = std::max(label_width, display_width(fit_label(tok)));
   for (std::size_t i = 0; i < n; ++i)
-    out += fmt::format("    {} → {}\n", pad_right(fit_label(tokens[i]), label_width), strongest_text(s, h, tokens, i, p));
-  return out;
+    w.text(fmt::format("    {} → {}\n", pad_right(fit_label(tokens[i]), label_width), strongest_text(s, h, tokens, i, p)));
 }
 
 // The sections of one head, from its weight matrices to its context vectors.
@@ -328,72 +351,63 @@ void head_sections(SectionWriter& w, const Trace& t, std::size_t head_index, con
   const TableStyle plain{options.color, Shade::diverging, false, options.width};
   const TableStyle weights_style{options.color, Shade::sequential, true, options.width};
   const HeadTrace& h = t.heads[head_index];
-  const std::string banner =
-      t.heads.size() > 1 ? fmt::format("\n──── head {} of {} ────\n", head_index + 1, t.heads.size()) : "";
-  const std::size_t before = w.sections().size();
+  w.banner(t.heads.size() > 1 ? fmt::format("\n──── head {} of {} ────\n", head_index + 1, t.heads.size()) : "");
   const std::vector<std::string> out_dims = dim_labels(h.queries.cols);
   if (h.W_query) {
-    if (w.shown(Stage::params)) {  // (a model's are 768 rows: laid out only when shown)
-      std::string& out = w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
-                                                       "input dimensions)", shape(*h.W_query)));
+    // (a model's are 768 rows: laid out only when shown)
+    if (w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
+                                           "input dimensions)", shape(*h.W_query)))) {
       const std::vector<std::string> in_dims = dim_labels(h.W_query->rows);
-      out += "  W_query\n" + render_matrix(*h.W_query, in_dims, out_dims, p, plain);
-      out += "  W_key\n" + render_matrix(*h.W_key, in_dims, out_dims, p, plain);
-      out += "  W_value\n" + render_matrix(*h.W_value, in_dims, out_dims, p, plain);
+      w.text("  W_query\n"), w.matrix(*h.W_query, in_dims, out_dims, p, plain);
+      w.text("  W_key\n"), w.matrix(*h.W_key, in_dims, out_dims, p, plain);
+      w.text("  W_value\n"), w.matrix(*h.W_value, in_dims, out_dims, p, plain);
       if (h.b_query) {
-        out += "  biases\n" + render_biases({"b_query", "b_key", "b_value"}, {&*h.b_query, &*h.b_key, &*h.b_value}, p);
+        w.text("  biases\n" + render_biases({"b_query", "b_key", "b_value"}, {&*h.b_query, &*h.b_key, &*h.b_value}, p));
       }
     }
     const std::string plus = h.b_query ? " + b" : "";
-    w.begin(Stage::queries, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries))) +=
-        render_matrix(h.queries, tokens, out_dims, p, plain);
-    w.begin(Stage::keys, fmt::format("Keys  K = X · W_key{}  ({})", plus, shape(h.keys))) +=
-        render_matrix(h.keys, tokens, out_dims, p, plain);
-    w.begin(Stage::values, fmt::format("Values  V = X · W_value{}  ({})", plus, shape(h.values))) +=
-        render_matrix(h.values, tokens, out_dims, p, plain);
-  } else {
-    w.begin(Stage::queries, fmt::format("Queries, keys and values  Q = K = V = X{}  (no trainable weights)",
-                                   s.multihead == Multihead::split && s.heads > 1 ? " (this head's columns)" : "")) +=
-        "  Each token's embedding is its own query, key and value.\n";
+    if (w.begin(Stage::queries, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries))))
+      w.matrix(h.queries, tokens, out_dims, p, plain);
+    if (w.begin(Stage::keys, fmt::format("Keys  K = X · W_key{}  ({})", plus, shape(h.keys))))
+      w.matrix(h.keys, tokens, out_dims, p, plain);
+    if (w.begin(Stage::values, fmt::format("Values  V = X · W_value{}  ({})", plus, shape(h.values))))
+      w.matrix(h.values, tokens, out_dims, p, plain);
+  } else if (w.begin(Stage::queries, fmt::format("Queries, keys and values  Q = K = V = X{}  (no trainable weights)",
+                                                 s.multihead == Multihead::split && s.heads > 1 ? " (this head's columns)" : ""))) {
+    w.text("  Each token's embedding is its own query, key and value.\n");
   }
 
-  w.begin(Stage::scores, fmt::format("Attention scores  ω = Q · Kᵀ  ({}; row = query, column = key)", shape(h.attn_scores))) +=
-      render_matrix(h.attn_scores, tokens, tokens, p, plain);
-  if (s.scale) {
-    w.begin(Stage::scaled, fmt::format("Scaled scores  ω / √d_k = ω / {}  ({})", format_number(h.scale_divisor, p),
-                                  shape(h.scaled_scores))) += render_matrix(h.scaled_scores, tokens, tokens, p, plain);
-  }
-  if (h.masked_scores) {
-    w.begin(Stage::mask, fmt::format("Causal mask  {} with -inf above the diagonal (the future is hidden)",
-                                normalised_thing(s))) += render_matrix(*h.masked_scores, tokens, tokens, p, plain);
-  }
-  std::string* weights_out;
+  if (w.begin(Stage::scores, fmt::format("Attention scores  ω = Q · Kᵀ  ({}; row = query, column = key)", shape(h.attn_scores))))
+    w.matrix(h.attn_scores, tokens, tokens, p, plain);
+  if (s.scale && w.begin(Stage::scaled, fmt::format("Scaled scores  ω / √d_k = ω / {}  ({})", format_number(h.scale_divisor, p),
+                                                    shape(h.scaled_scores))))
+    w.matrix(h.scaled_scores, tokens, tokens, p, plain);
+  if (h.masked_scores && w.begin(Stage::mask, fmt::format("Causal mask  {} with -inf above the diagonal (the future is hidden)",
+                                                          normalised_thing(s))))
+    w.matrix(*h.masked_scores, tokens, tokens, p, plain);
+  bool weights_shown;
   if (h.masked_weights) {
-    w.begin(Stage::mask, fmt::format("Masked weights  {}, then 0 above the diagonal  ({})", weights_title(s),
-                                shape(h.attn_weights))) +=
-        render_matrix(*h.masked_weights, tokens, tokens, p, weights_style);
-    weights_out = &w.begin(Stage::weights, "Attention weights  α = masked weights / their row sum  (each row sums to 1 again)");
+    if (w.begin(Stage::mask, fmt::format("Masked weights  {}, then 0 above the diagonal  ({})", weights_title(s),
+                                         shape(h.attn_weights))))
+      w.matrix(*h.masked_weights, tokens, tokens, p, weights_style);
+    weights_shown = w.begin(Stage::weights, "Attention weights  α = masked weights / their row sum  (each row sums to 1 again)");
   } else {
-    weights_out = &w.begin(Stage::weights, fmt::format("Attention weights  {}  ({}{})", weights_title(s),
-                                                  shape(h.attn_weights),
-                                                  s.softmax == Softmax::sum ? "" : "; each row sums to 1"));
+    weights_shown = w.begin(Stage::weights, fmt::format("Attention weights  {}  ({}{})", weights_title(s), shape(h.attn_weights),
+                                                        s.softmax == Softmax::sum ? "" : "; each row sums to 1"));
   }
-  *weights_out += weights_text(s, h, tokens, p, weights_style);
+  if (weights_shown) weights_text(w, s, h, tokens, p, weights_style);
 
-  if (h.dropped_weights) {
-    std::string& d = w.begin(Stage::dropout, fmt::format("Dropout mask  (1 = kept, 0 = dropped; p = {})", s.dropout));
-    d += render_matrix(*h.dropout_mask, tokens, tokens, 0, plain);
-    d += fmt::format("\n  Weights after dropout  α · mask / (1 - p) = α · mask × {}\n",
-                     format_number(1.0f / static_cast<float>(1.0 - s.dropout), p));
-    d += render_matrix(*h.dropped_weights, tokens, tokens, p, weights_style);
+  if (h.dropped_weights && w.begin(Stage::dropout, fmt::format("Dropout mask  (1 = kept, 0 = dropped; p = {})", s.dropout))) {
+    w.matrix(*h.dropout_mask, tokens, tokens, 0, plain);
+    w.text(fmt::format("\n  Weights after dropout  α · mask / (1 - p) = α · mask × {}\n",
+                       format_number(1.0f / static_cast<float>(1.0 - s.dropout), p)));
+    w.matrix(*h.dropped_weights, tokens, tokens, p, weights_style);
   }
 
-  w.begin(Stage::context, fmt::format("Context vectors  z = {} · V  ({}; row i is token i's new vector)",
-                                 h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec))) +=
-      render_matrix(h.context_vec, tokens, out_dims, p, plain);
-
-  // The head's banner goes before its first shown section.
-  if (!banner.empty() && w.sections().size() > before) w.sections()[before].text.insert(0, banner);
+  if (w.begin(Stage::context, fmt::format("Context vectors  z = {} · V  ({}; row i is token i's new vector)",
+                                          h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec))))
+    w.matrix(h.context_vec, tokens, out_dims, p, plain);
+  w.banner("");  // shown with none of this head's sections: dropped
 }
 
 // After the heads: their concatenation and the output projection.
@@ -401,19 +415,16 @@ void final_sections(SectionWriter& w, const Trace& t, const RenderOptions& optio
   const int p = options.precision;
   const std::vector<std::string>& tokens = t.tokens;
   const TableStyle plain{options.color, Shade::diverging, false, options.width};
-  if (t.concatenated && w.shown(Stage::heads)) {
-    w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))) +=
-        render_matrix(*t.concatenated, tokens, dim_labels(t.concatenated->cols), p, plain);
-  }
-  if (t.out_proj && w.shown(Stage::output)) {
+  if (t.concatenated && w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))))
+    w.matrix(*t.concatenated, tokens, dim_labels(t.concatenated->cols), p, plain);
+  if (t.out_proj && w.begin(Stage::output, fmt::format("Output projection  out_proj = nn.Linear({0}, {0}): weight ({1}, "
+                                                       "rows are inputs) and bias, then output = concatenated · weight + bias",
+                                                       t.out_proj->weight.rows, shape(t.out_proj->weight)))) {
     const std::vector<std::string> dims = dim_labels(t.out_proj->weight.cols);
-    std::string& out = w.begin(Stage::output, fmt::format("Output projection  out_proj = nn.Linear({0}, {0}): weight ({1}, "
-                                                     "rows are inputs) and bias, then output = concatenated · weight + bias",
-                                                     t.out_proj->weight.rows, shape(t.out_proj->weight)));
-    out += render_matrix(t.out_proj->weight, dim_labels(t.out_proj->weight.rows), dims, p, plain);
-    out += render_biases({"bias"}, {&t.out_proj->bias}, p);
-    out += fmt::format("\n  Output  ({})\n", shape(t.output));
-    out += render_matrix(t.output, tokens, dims, p, plain);
+    w.matrix(t.out_proj->weight, dim_labels(t.out_proj->weight.rows), dims, p, plain);
+    w.text(render_biases({"bias"}, {&t.out_proj->bias}, p));
+    w.text(fmt::format("\n  Output  ({})\n", shape(t.output)));
+    w.matrix(t.output, tokens, dims, p, plain);
   }
 }
 
@@ -453,22 +464,30 @@ bool tables_fit(const Trace& t, const RenderOptions& options) {
   return all;
 }
 
-std::vector<Section> render_sections(const Trace& t, const RenderOptions& options) {
-  SectionWriter w(options);
-  if (w.shown(Stage::inputs)) {
-    w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
-        render_matrix(t.inputs, t.tokens, dim_labels(t.settings.d_in), options.precision,
-                      {options.color, Shade::diverging, false, options.width});
+void write_sections(const Trace& t, const RenderOptions& options, const SectionSink& sink) {
+  SectionWriter w(options, sink);
+  w.header(header_text(t, options.precision));
+  if (w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs)))) {
+    w.matrix(t.inputs, t.tokens, dim_labels(t.settings.d_in), options.precision,
+             {options.color, Shade::diverging, false, options.width});
   }
   for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index)
     if (!options.head || *options.head == head_index) head_sections(w, t, head_index, options);
   final_sections(w, t, options);
-  return w.take(Section{std::nullopt, header_text(t, options.precision)});
+  w.finish();
+}
+
+std::vector<Section> render_sections(const Trace& trace, const RenderOptions& options) {
+  std::vector<Section> all;
+  const SectionSink sink{[&](std::optional<Stage> stage) { all.push_back({stage, ""}); },
+                         [&](std::string_view text) { all.back().text += text; }};
+  write_sections(trace, options, sink);
+  return all;
 }
 
 std::string render_walkthrough(const Trace& trace, const RenderOptions& options) {
   std::string out;
-  for (const Section& s : render_sections(trace, options)) out += s.text;
+  write_sections(trace, options, SectionSink{[](std::optional<Stage>) {}, append_to(out)});
   return out;
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -22,6 +23,7 @@
 #include "parameters.hpp"
 #include "stage.hpp"
 #include "style.hpp"
+#include "text_sink.hpp"
 #include "text_layout.hpp"  // format_number, dim_labels, pad_left, pad_right
 #include "attn/trace.hpp"
 
@@ -53,6 +55,19 @@ struct Section {
 };
 
 std::vector<Section> render_sections(const Trace& trace, const RenderOptions& options);
+
+// Where streamed tables go: begin() opens each section (the header first, its
+// stage nothing), then write() receives its text in pieces (a piece ends after
+// a matrix row) until the next begin(). The sections and their text are those
+// render_sections() returns, byte for byte.
+struct SectionSink {
+  std::function<void(std::optional<Stage>)> begin;
+  TextSink write;
+};
+
+// The sections written as they are made: besides the Trace the run holds one
+// piece of text (about 64 KiB) and one row of a table, never a whole table.
+void write_sections(const Trace& trace, const RenderOptions& options, const SectionSink& sink);
 
 // All sections, joined.
 std::string render_walkthrough(const Trace& trace, const RenderOptions& options);

@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 
-#include "memory_estimate.hpp"
 
 namespace attn {
 
@@ -152,9 +151,10 @@ void write(const json& j, int indent, std::string& out) {
 }
 
 // The trace's text, appended piece by piece in the layout write() gives its tree.
+// Each matrix row ends a piece that may go to the sink.
 class TraceText {
  public:
-  explicit TraceText(std::string& out) : out_(out) {}
+  explicit TraceText(SinkBuffer& buffer) : buffer_(buffer), out_(buffer.text()) {}
 
   void trace(const Trace& t) {
     open_object();
@@ -204,6 +204,7 @@ class TraceText {
   }
 
  private:
+  SinkBuffer& buffer_;
   std::string& out_;
   bool first_ = true;  // no member yet in the object being written
 
@@ -277,6 +278,7 @@ class TraceText {
       pad(level + 1);
       numbers(m.row(r));
       out_ += r + 1 < m.rows ? ",\n" : "\n";
+      buffer_.piece_done();
     }
     pad(level);
     out_ += ']';
@@ -386,23 +388,16 @@ class TraceText {
 
 }  // namespace
 
+void write_trace_json(const Trace& t, const TextSink& sink) {
+  SinkBuffer buffer(sink);
+  TraceText(buffer).trace(t);
+  buffer.text() += '\n';
+  buffer.flush();
+}
+
 std::string trace_json_text(const Trace& t) {
-  // Room for the most the text takes, so that it does not grow by copying: a
-  // number, at most "-123456789000000.0, " (nine digits, the point at the
-  // fifteenth place); a row, its indentation and brackets; a string byte, \u001b.
-  constexpr std::uint64_t kMostBytesPerNumber = 20, kMostBytesPerStringByte = 6, kKeysAndConfig = 4096;
-  std::uint64_t string_bytes = t.sentence.size() + t.settings.table_path.size() + t.settings.table_name.size();
-  for (const auto* list : {&t.tokens, &t.oov_tokens, &t.warnings})
-    for (const std::string& s : *list) string_bytes += s.size() + 4;
-  string_bytes += t.token_ids.size() * 12;
-  for (const NextToken& n : t.next_tokens) string_bytes += n.token.size() + 64;
-  const MemoryEstimate counted = count_trace(t);
   std::string out;
-  // Pages of it that are never written are never resident.
-  out.reserve(counted.numbers * kMostBytesPerNumber + counted.rows * kTextBytesPerRow +
-              string_bytes * kMostBytesPerStringByte + kKeysAndConfig);
-  TraceText(out).trace(t);
-  out += '\n';
+  write_trace_json(t, append_to(out));
   return out;
 }
 

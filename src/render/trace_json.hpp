@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/matrix.hpp"
+#include "text_sink.hpp"
 #include "parameters.hpp"
 #include "attn/trace.hpp"
 #include "trace_read.hpp"  // kTraceSchema
@@ -20,10 +21,13 @@ namespace attn {
 
 nlohmann::ordered_json trace_to_json(const Trace& trace);
 
-// format_json(trace_to_json(trace)), byte for byte, written straight into one
-// string reserved at the largest size its numbers can take (memory_estimate.hpp):
-// no JSON tree is built, so besides the Trace the text is the only copy of the
-// numbers, and no allocation is left to fail while a tree is taken apart.
+// format_json(trace_to_json(trace)), byte for byte, handed to `sink` as it is
+// written, in pieces of about 64 KiB that end after a matrix row: no JSON tree
+// and no whole text is built, so besides the Trace the run holds one piece. A
+// sink that throws stops the writing there.
+void write_trace_json(const Trace& trace, const TextSink& sink);
+
+// write_trace_json() collected into one string.
 std::string trace_json_text(const Trace& trace);
 
 // A float as JSON: the shortest decimal that round-trips as float32, or null.

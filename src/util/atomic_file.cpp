@@ -173,6 +173,10 @@ mode_t mode_for(const fs::path& path) {
 }  // namespace
 
 void write_file_atomically(const fs::path& given, std::string_view content) {
+  write_file_atomically(given, [content](const ContentWriter& write) { write(content); });
+}
+
+void write_file_atomically(const fs::path& given, const std::function<void(const ContentWriter&)>& produce) {
   if (given.empty()) throw DataError("cannot write a file with an empty name");
   const Target target = resolve(given);
   if (target.descriptor) {
@@ -181,7 +185,7 @@ void write_file_atomically(const fs::path& given, std::string_view content) {
                       "give the name of a file; for the trace on standard output use --json");
     }
     if (::fcntl(*target.descriptor, F_GETFD) == -1) fail(given, "not an open descriptor", errno);
-    write_all(*target.descriptor, content, given, "");
+    produce([&](std::string_view piece) { write_all(*target.descriptor, piece, given, ""); });
     return;
   }
   const fs::path& path = target.path;
@@ -201,7 +205,23 @@ void write_file_atomically(const fs::path& given, std::string_view content) {
   std::string temp = temp_pattern(path);
   const int fd = guard.create(temp);
   if (fd < 0) fail(path, "cannot create a temporary file in " + fs::path(temp).parent_path().string(), errno);
-  write_all(fd, content, path, temp);
+  bool failed = false;  // write_all closed and removed the temporary file
+  try {
+    produce([&](std::string_view piece) {
+      try {
+        write_all(fd, piece, path, temp);
+      } catch (...) {
+        failed = true;
+        throw;
+      }
+    });
+  } catch (...) {
+    if (!failed) {
+      ::close(fd);
+      ::unlink(temp.c_str());
+    }
+    throw;
+  }
   ::fchmod(fd, mode);  // mkstemp creates the file 0600
   const int synced = ::fsync(fd) == 0 ? 0 : errno;
   const int closed = ::close(fd) == 0 ? 0 : errno;  // closed whether or not fsync worked

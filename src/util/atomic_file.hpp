@@ -25,10 +25,18 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string_view>
 
 namespace attn {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// The same promises, for content made while it is written: `produce` calls the
+// writer it is given with each piece in turn (the temporary file receives each
+// at once, so the whole is never held). When `produce` throws, the temporary
+// file is removed, the target is left as it was, and the exception passes on.
+using ContentWriter = std::function<void(std::string_view)>;
+void write_file_atomically(const std::filesystem::path& path, const std::function<void(const ContentWriter&)>& produce);
 
 }  // namespace attn
