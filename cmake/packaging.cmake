@@ -17,17 +17,17 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION education)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "self-attention, computed in the open, stage by stage
- attn-explain computes scaled dot-product self-attention on a sentence and
- prints every stage as a labelled table: embeddings, queries, keys, values,
- scores, scaling, softmax weights and context vectors, in float32 with
- PyTorch's random generator, so the numbers are the tutorials' numbers.
- It also narrates lessons, poses exercises, writes HTML and SVG views, and
- shows the attention of a GPT-2-family checkpoint (a small demo model is
- included).")
+# The synopsis line, then the long description (CPack indents it as Debian wants).
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "self-attention, computed in the open, stage by stage")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "attn-explain computes scaled dot-product self-attention on a sentence and
+prints every stage as a labelled table: embeddings, queries, keys, values,
+scores, scaling, softmax weights and context vectors, in float32 with
+PyTorch's random generator, so the numbers are the tutorials' numbers.
+It also narrates lessons, poses exercises, writes HTML and SVG views, and
+shows the attention of a GPT-2-family checkpoint (a small demo model is
+included).")
 # The install tree's permissions as Debian wants them (0755 folders), whatever the umask.
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
-# Only what the program needs: not the static libraries' or tests' install rules (there are none).
 include(CPack)
