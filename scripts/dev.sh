@@ -5,6 +5,8 @@
 #   bash scripts/dev.sh test PATTERN  the same, but only the tests whose name matches the ctest
 #                                     regex PATTERN (ctest -R), in the plain build only
 #   bash scripts/dev.sh build         install what is missing and build (build/attn-explain)
+#   bash scripts/dev.sh package       install what is missing, build the program and make the
+#                                     Debian package build/attn-explain_VERSION_ARCH.deb
 # The builds are the presets of CMakePresets.json. `test` runs three phases:
 #   1. the preset release (build/) and its whole test suite
 #   2. the same suite built with AddressSanitizer and UBSan (the preset asan, build-asan/)
@@ -89,6 +91,13 @@ case "${1:-}" in
   build)
     build
     ;;
+  package)
+    # What `cmake --build build --target package` does, without building the tests first.
+    install_missing "${BUILD_PACKAGES[@]}" "${PACKAGE_PACKAGES[@]}"
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target attn-explain attn_cli_docs
+    (cd build && cpack)
+    ;;
   test)
     install_missing "${TEST_PACKAGES[@]}"
     install_npm
@@ -114,7 +123,7 @@ case "${1:-}" in
     fuzz
     ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test [PATTERN]|build|sanitize|fuzz" >&2
+    echo "usage: bash scripts/dev.sh demo|test [PATTERN]|build|package|sanitize|fuzz" >&2
     exit 2
     ;;
 esac
