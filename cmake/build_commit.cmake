@@ -7,9 +7,16 @@
 set(commit "unknown commit")
 find_package(Git QUIET)
 if(GIT_FOUND)
+  # The checkout must be the source tree itself, not a repository around an unpacked tarball.
+  execute_process(COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" rev-parse --show-toplevel
+                  OUTPUT_VARIABLE top OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed ERROR_QUIET)
+  file(REAL_PATH "${SOURCE_DIR}" source_real)
+  if(NOT failed AND top)
+    file(REAL_PATH "${top}" top)
+  endif()
   execute_process(COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" rev-parse --short HEAD
                   OUTPUT_VARIABLE head OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed ERROR_QUIET)
-  if(NOT failed AND head)
+  if(NOT failed AND head AND top STREQUAL source_real)
     set(commit "commit ${head}")
     execute_process(COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" diff --quiet HEAD --
                     RESULT_VARIABLE dirty OUTPUT_QUIET ERROR_QUIET)
