@@ -11,7 +11,8 @@
 #   - the unpacked binary runs the default example, from / with ATTN_EXPLAIN_DATA
 #     unset, with the unpacked data (it names the table it read);
 #   - `man -l` renders the unpacked man page;
-#   - the unpacked completion scripts parse (bash -n; zsh -n, fish -n when installed).
+#   - the unpacked completion scripts parse (bash -n; zsh -n, fish -n when installed), and
+#     fish completes a lesson name.
 set -euo pipefail
 build=$1 source=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/attn-package-XXXXXX")
@@ -76,5 +77,11 @@ gzip -t "$root/usr/share/man/man1/attn-explain.1.gz"
 # The completion scripts parse.
 bash -n "$root/usr/share/bash-completion/completions/attn-explain" || fail "bash -n: the bash completion"
 if command -v zsh > /dev/null; then zsh -n "$root/usr/share/zsh/vendor-completions/_attn-explain" || fail "zsh -n"; fi
-if command -v fish > /dev/null; then fish --no-execute "$root/usr/share/fish/vendor_completions.d/attn-explain.fish" || fail "fish -n"; fi
+if command -v fish > /dev/null; then
+  fish --no-execute "$root/usr/share/fish/vendor_completions.d/attn-explain.fish" || fail "fish -n"
+  # fish completes a lesson name with the unpacked program.
+  names=$(cd / && PATH="$root/usr/bin:$PATH" fish --no-config -c \
+          "source $root/usr/share/fish/vendor_completions.d/attn-explain.fish; complete -C'attn-explain lesson jour'")
+  [ "$names" = journey ] || fail "fish: attn-explain lesson jour<TAB> gave \"$names\", expected journey"
+fi
 echo "check_package: files, Depends ($depends), the unpacked binary, its man page and completions as expected"
