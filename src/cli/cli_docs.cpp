@@ -94,6 +94,16 @@ CommandDoc describe_command(CLI::App& app, const std::string& name) {
   return c;
 }
 
+// `app` as `path` ("" for the main command), then its subcommands, depth first.
+void add_commands(ProgramDoc& doc, CLI::App& app, const std::string& path) {
+  doc.commands.push_back(describe_command(app, path));
+  const std::size_t index = doc.commands.size() - 1;
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    doc.commands[index].subcommands.push_back(sub->get_name());
+    add_commands(doc, *sub, path.empty() ? sub->get_name() : path + " " + sub->get_name());
+  }
+}
+
 // roff: a backslash as \e, every '-' as \- (an ASCII minus, so that options can be
 // copied), a line starting with '.' or '\'' protected.
 std::string roff(std::string_view text) {
@@ -131,6 +141,7 @@ std::string man_option(const OptionDoc& o) {
 
 std::string synopsis(const ProgramDoc& doc, const CommandDoc& c) {
   std::string s = ".B " + roff(doc.program) + (c.name.empty() ? "" : " " + roff(c.name)) + "\n[\\fIOPTIONS\\fR]";
+  if (!c.name.empty() && !c.subcommands.empty()) s += " \\fISUBCOMMAND\\fR";
   for (const PositionalDoc& p : c.positionals) {
     const std::string v = "\\fI" + roff(p.value) + "\\fR" + (p.many ? "..." : "");
     s += " " + (c.name == "render" ? v : "[" + v + "]");
@@ -227,10 +238,7 @@ ProgramDoc describe_command_line() {
   ProgramDoc doc;
   doc.program = app->get_name();
   doc.version = version();
-  doc.commands.push_back(describe_command(*app, ""));
-  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
-    doc.commands.push_back(describe_command(*sub, sub->get_name()));
-  }
+  add_commands(doc, *app, "");
   return doc;
 }
 
@@ -254,7 +262,7 @@ std::string man_page(const ProgramDoc& doc) {
     out += ".SS " + roff(c.name) + "\n" + roff(c.description) + ".\n";
     for (const PositionalDoc& p : c.positionals) out += ".TP\n\\fI" + roff(p.value) + "\\fR\n" + roff(p.description) + "\n";
     for (const OptionDoc& o : c.options) out += man_option(o);
-    out += ".PP\n" + man_examples(c.footer);
+    if (c.footer != main.footer) out += ".PP\n" + man_examples(c.footer);  // CLI11 gives a subcommand its parent's
   }
   out += ".SH FILES\n" + std::string(kFiles);
   out += ".SH ENVIRONMENT\n" + std::string(kEnvironment);

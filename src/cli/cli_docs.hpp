@@ -42,7 +42,8 @@ struct PositionalDoc {
 };
 
 struct CommandDoc {
-  std::string name;         // "" for the main command, else the subcommand's name
+  std::string name;         // "" for the main command, else the subcommand's path ("lesson", "table extract")
+  std::vector<std::string> subcommands;  // the names of its own subcommands ("extract")
   std::string description;
   std::string footer;       // the examples --help prints after the options
   std::vector<OptionDoc> options;
@@ -52,7 +53,8 @@ struct CommandDoc {
 struct ProgramDoc {
   std::string program;      // "attn-explain"
   std::string version;      // "0.1.0"
-  std::vector<CommandDoc> commands;  // the main command first, then the subcommands in --help's order
+  // The main command first, then each subcommand in --help's order, each followed by its own.
+  std::vector<CommandDoc> commands;
 };
 
 ProgramDoc describe_command_line();

@@ -93,20 +93,25 @@ def main():
     findings += [f"OPTIONS: {n} (in --help) is missing" for n in main_names if n not in heads]
     findings += [f"OPTIONS: {n} is not in --help" for n in sorted(heads - set(main_names))]
 
-    # SUBCOMMANDS: "   name" headings, each followed by its items.
+    # SUBCOMMANDS: "   name" or "   name sub" headings (indent 3), each followed by its items.
     sub_text = parts.get("SUBCOMMANDS", "")
-    pieces = re.split(r"^   (\S+)$", sub_text, flags=re.M)
+    pieces = re.split(r"^   (\S[^\n]*)$", sub_text, flags=re.M)
     by_name = dict(zip(pieces[1::2], pieces[2::2]))
     names = subcommands(main_help)
     if not names:
         findings.append("no subcommands read from --help")
-    for sub in names:
+    pending = [[sub] for sub in names]
+    while pending:  # subcommands of subcommands too ("table extract")
+        path = pending.pop(0)
+        sub = " ".join(path)
+        sub_help = help_text(binary, *path)
+        pending += [path + [s] for s in subcommands(sub_help)]
         if sub not in by_name:
             findings.append(f"SUBCOMMANDS: no heading for {sub}")
             continue
         sub_heads = item_heads(by_name[sub])
         findings += [f"SUBCOMMANDS {sub}: {n} (in {sub} --help) is missing"
-                     for n in option_names(help_text(binary, sub)) if n not in sub_heads]
+                     for n in option_names(sub_help) if n not in sub_heads]
     for f in findings:
         print(f"check_man_page: {f}")
     print(f"check_man_page: {len(main_names)} options and {len(names)} subcommands checked, "
