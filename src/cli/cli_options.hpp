@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,6 +24,10 @@
 #include "stage.hpp"
 #include "cli_exercise.hpp"
 #include "cli_table.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace attn {
 
@@ -118,6 +123,16 @@ struct CommandLine {
 // REQUIRES: argv[0..argc) are NUL-terminated strings (argv[0] is the program).
 // Throws UsageError.
 CommandLine parse_command_line(int argc, const char* const* argv);
+
+// The parser parse_command_line() runs: every option and subcommand, bound to
+// `cl`'s fields, with the descriptions --help prints. The man page and the shell
+// completions are generated from it (src/cli/gen_cli_docs.cpp), so that they
+// name the same options. An option whose values are a fixed list carries a
+// validator named kChoicesValidator followed by the values joined with '|'
+// ("choices:auto|always|never").
+// REQUIRES: `cl` outlives the returned parser.
+inline constexpr const char* kChoicesValidator = "choices:";
+std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl);
 
 // The stages a --stages list names; all (an empty set) for "".
 // REQUIRES: the list passed --stages' check (parse_command_line).

@@ -33,4 +33,9 @@ std::filesystem::path resolve_table(const std::string& argument);
 // The program's version, from the build ("0.1.0").
 const char* version();
 
+// The git commit the program was built from: "commit " and `git rev-parse --short HEAD`
+// ("commit 824bad7", "commit 824bad7-dirty" with uncommitted changes), or "unknown commit"
+// when the source was not a git checkout (cmake/build_commit.cmake).
+const char* build_commit();
+
 }  // namespace attn

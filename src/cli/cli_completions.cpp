@@ -1,0 +1,326 @@
+// cli_completions.cpp: the bash, zsh and fish completion scripts (cli_docs.hpp),
+// written from the description of the command line.
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "cli_docs.hpp"
+
+namespace attn {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& words, std::string_view separator = " ") {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : std::string(separator)) + w;
+  return out;
+}
+
+// The first sentence of a description, for the one-line descriptions of zsh and fish.
+// When that is too short to say anything ("wrapper"), the first 60 characters.
+std::string short_description(const std::string& text) {
+  std::string s = text.substr(0, text.find(": "));
+  s = s.substr(0, s.find(" ("));
+  for (std::size_t dot = s.find(". "); dot != std::string::npos; dot = s.find(". ", dot + 1)) {
+    if (dot < 3 || s.compare(dot - 3, 3, "e.g") != 0) {
+      s.resize(dot);
+      break;
+    }
+  }
+  if (s.size() >= 16 || text.size() <= 60) return s.size() >= 16 ? s : text;
+  return text.substr(0, text.rfind(' ', 60)) + "...";
+}
+
+// `text` inside single quotes, for sh and fish.
+std::string single_quoted(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string fish_quoted(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// A command's path as one word: "" (the main command), "lesson", "table/extract".
+std::string bash_id(const CommandDoc& c) {
+  std::string id = c.name;
+  for (char& ch : id) ch = ch == ' ' ? '/' : ch;
+  return id;
+}
+
+std::string last_word(const std::string& path) { return path.substr(path.rfind(' ') + 1); }
+
+// sed that prints the values of the key `key` of the top-level objects of a
+// JSON list printed with an indent of 2 (nlohmann::json's dump(2)).
+std::string list_names_sed(const std::string& key) {
+  return fmt::format("sed -n 's/^    \"{}\": \"\\(.*\\)\",\\{{0,1\\}}$/\\1/p'", key);
+}
+
+// bash: the case items completing each value-taking option's value in command `c`.
+std::string bash_values(const CommandDoc& c) {
+  std::string out;
+  for (const OptionDoc& o : c.options) {
+    if (o.value.empty()) continue;
+    std::string action = "return 0";  // a number or a word: nothing to suggest
+    if (!o.choices.empty()) {
+      action = fmt::format("COMPREPLY=($(compgen -W {} -- \"$cur\")); return 0", single_quoted(joined(o.choices)));
+    } else if (o.file) {
+      action = "_attn_explain_files; return 0";
+    }
+    out += fmt::format("    {0}:{1}) {2} ;;\n", bash_id(c), joined(o.names, "|" + bash_id(c) + ":"), action);
+  }
+  return out;
+}
+
+std::string bash_words(const CommandDoc& c) {
+  std::string options;
+  for (const OptionDoc& o : c.options) options += (options.empty() ? "" : " ") + joined(o.names);
+  std::string out = fmt::format("    {}) COMPREPLY=($(compgen -W {} -- \"$cur\")); return 0 ;;\n", c.name.empty() ? "''" : bash_id(c),
+                                single_quoted(options));
+  return out;
+}
+
+std::string bash_positional(const CommandDoc& c) {
+  const std::string id = c.name.empty() ? "''" : bash_id(c);
+  if (!c.subcommands.empty()) {
+    return fmt::format("    {}) COMPREPLY=($(compgen -W {} -- \"$cur\")) ;;\n", id, single_quoted(joined(c.subcommands)));
+  }
+  if (c.positionals.empty()) return "";
+  const PositionalDoc& p = c.positionals.front();
+  std::string action;
+  if (!p.list_command.empty()) {
+    action = fmt::format("COMPREPLY=($(compgen -W \"$(\"$program\" {} --json 2>/dev/null | {})\" -- \"$cur\"))",
+                         p.list_command, list_names_sed(p.list_key));
+  }
+  // A file as well as a name: files when the word looks like a path, or matches no name.
+  if (p.file && !action.empty()) action += "; [[ $cur == */* || $cur == .* || ${#COMPREPLY[@]} -eq 0 ]] && _attn_explain_files";
+  else if (p.file) action = "_attn_explain_files";
+  return action.empty() ? "" : fmt::format("    {}) {} ;;\n", id, action);
+}
+
+}  // namespace
+
+std::string bash_completion(const ProgramDoc& doc) {
+  std::string value_options, subcommands, values, words, positionals;
+  for (const CommandDoc& c : doc.commands) {
+    for (const OptionDoc& o : c.options) {
+      if (!o.value.empty()) value_options += (value_options.empty() ? "" : "|") + bash_id(c) + ":" + joined(o.names, "|" + bash_id(c) + ":");
+    }
+    for (const std::string& sub : c.subcommands) {
+      const std::string child = c.name.empty() ? sub : bash_id(c) + "/" + sub;
+      subcommands += fmt::format("      {}:{}) command={} ;;\n", bash_id(c), sub, child);
+    }
+    values += bash_values(c);
+    words += bash_words(c);
+    positionals += bash_positional(c);
+  }
+  return fmt::format(R"SH(# bash completion for {0} {1}: generated by attn-explain-gen-docs from the program's options.
+# Installed as share/bash-completion/completions/{0}; or: source this file.
+
+_attn_explain_files() {{
+  compopt -o filenames 2>/dev/null
+  local IFS=$'\n'
+  COMPREPLY+=($(compgen -f -- "$cur"))
+}}
+
+_attn_explain() {{
+  local cur=${{COMP_WORDS[COMP_CWORD]}} prev=${{COMP_WORDS[COMP_CWORD-1]}}
+  local program=${{COMP_WORDS[0]}} command= i word
+  COMPREPLY=()
+  # --option=value: bash splits at '='.
+  if [[ $cur == = ]]; then cur=; prev=${{COMP_WORDS[COMP_CWORD-1]}}
+  elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then prev=${{COMP_WORDS[COMP_CWORD-2]}}; fi
+  [[ $cur == = ]] && cur=
+  # The subcommand ("table/extract" for table extract): the words that name one, skipping the options' values.
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    word=${{COMP_WORDS[i]}}
+    case "$command:$word" in
+      {2}) ((i++)); [[ ${{COMP_WORDS[i]}} == = ]] && ((i++)) ;;
+{3}    esac
+  done
+  case "$command:$prev" in
+{4}  esac
+  if [[ $cur == -* ]]; then
+    case "$command" in
+{5}    esac
+  fi
+  case "$command" in
+{6}  esac
+  return 0
+}}
+complete -F _attn_explain {0}
+)SH",
+                     doc.program, doc.version, value_options, subcommands, values, words, positionals);
+}
+
+namespace {
+
+// fish: the condition under which command `c`'s options are offered, and the one
+// under which its subcommands' names are.
+std::string fish_when(const ProgramDoc& doc, const CommandDoc& c) {
+  if (c.name.empty()) return "not __fish_seen_subcommand_from " + joined(c.subcommands);
+  std::string when = "__fish_seen_subcommand_from " + last_word(c.name);
+  if (!c.subcommands.empty()) when += "; and not __fish_seen_subcommand_from " + joined(c.subcommands);
+  (void)doc;
+  return when;
+}
+
+std::string fish_command(const ProgramDoc& doc, const CommandDoc& c) {
+  const std::string when = fish_when(doc, c);
+  std::string out;
+  for (const std::string& sub : c.subcommands) {
+    const std::string path = c.name.empty() ? sub : c.name + " " + sub;
+    std::string description;
+    for (const CommandDoc& d : doc.commands) description = d.name == path ? d.description : description;
+    out += fmt::format("complete -c {} -n {} -a {} -d {}\n", doc.program,
+                       fish_quoted(c.name.empty() ? "__fish_use_subcommand" : when), sub,
+                       fish_quoted(short_description(description)));
+  }
+  for (const OptionDoc& o : c.options) {
+    std::string line = fmt::format("complete -c {} -n {}", doc.program, fish_quoted(when));
+    for (const std::string& n : o.names) line += n.size() == 2 ? " -s " + n.substr(1) : " -l " + n.substr(2);
+    if (!o.choices.empty()) line += " -x -a " + fish_quoted(joined(o.choices));
+    else if (o.file) line += " -r -F";
+    else if (!o.value.empty()) line += " -x";
+    out += line + " -d " + fish_quoted(short_description(o.description)) + "\n";
+  }
+  for (const PositionalDoc& p : c.positionals) {
+    if (!p.list_command.empty()) {
+      out += fmt::format("complete -c {} -n {} -a {}\n", doc.program, fish_quoted(when),
+                         fish_quoted(fmt::format("({} {} --json 2>/dev/null | {})", doc.program, p.list_command,
+                                                 list_names_sed(p.list_key))));
+    }
+    // A file as well as a name: files when the word looks like a path.
+    if (p.file && !p.list_command.empty()) {
+      out += fmt::format("complete -c {} -n {} -F\n", doc.program,
+                         fish_quoted(when + "; and string match -q -- \"*/*\" (commandline -ct)"));
+    } else if (p.file) {
+      out += fmt::format("complete -c {} -n {} -F\n", doc.program, fish_quoted(when));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string fish_completion(const ProgramDoc& doc) {
+  std::string out = fmt::format(
+      "# fish completion for {0} {1}: generated by attn-explain-gen-docs from the program's options.\n"
+      "# Installed as share/fish/vendor_completions.d/{0}.fish.\n"
+      "complete -c {0} -f\n",
+      doc.program, doc.version);
+  for (const CommandDoc& c : doc.commands) out += fish_command(doc, c);
+  return out;
+}
+
+namespace {
+
+// zsh: brackets, colons and quotes of a description escaped for _arguments.
+std::string zsh_escaped(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '[' || c == ']' || c == ':' || c == '\\') out += '\\';
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out;
+}
+
+std::string zsh_option(const OptionDoc& o) {
+  std::string action;
+  if (!o.choices.empty()) action = ":" + zsh_escaped(o.value) + ":(" + joined(o.choices) + ")";
+  else if (o.file) action = ":" + zsh_escaped(o.value) + ":_files";
+  else if (!o.value.empty()) action = ":" + zsh_escaped(o.value) + ": ";
+  const std::string text = "[" + zsh_escaped(short_description(o.description)) + "]" + action;
+  if (o.names.size() == 1) return "    '" + o.names.front() + text + "'";
+  const std::string all = joined(o.names);
+  return "    '(" + all + ")'{" + joined(o.names, ",") + "}'" + text + "'";
+}
+
+std::string zsh_arguments(const CommandDoc& c) {
+  std::string out = "  _arguments -s -S";
+  for (const OptionDoc& o : c.options) out += " \\\n" + zsh_option(o);
+  for (const PositionalDoc& p : c.positionals) {
+    std::string action = " ";
+    if (!p.list_command.empty()) action = "_attn_explain_names " + p.list_command + "\\\\:" + p.list_key;
+    if (p.file) action = p.list_command.empty() ? "_files" : action + "\\\\:files";
+    out += fmt::format(" \\\n    '{}:{}:{}'", p.many ? "*" : "1", zsh_escaped(p.value), action);
+  }
+  return out + "\n";
+}
+
+// zsh: one function a command, _attn_explain_cmd_lesson (_attn_explain_cmd for the main
+// command): its subcommand's function when the next word names one, else its options.
+std::string zsh_function_name(const std::string& path) {
+  std::string name = path.empty() ? "_attn_explain_cmd" : "_attn_explain_cmd_";
+  for (const char ch : path) name += ch == ' ' || ch == '-' ? '_' : ch;
+  return name;
+}
+
+std::string zsh_function(const ProgramDoc& doc, const CommandDoc& c) {
+  std::string out = zsh_function_name(c.name) + "() {\n";
+  if (!c.subcommands.empty()) {
+    std::string list, cases;
+    for (const std::string& sub : c.subcommands) {
+      const std::string path = c.name.empty() ? sub : c.name + " " + sub;
+      std::string description;
+      for (const CommandDoc& d : doc.commands) description = d.name == path ? d.description : description;
+      list += fmt::format("    '{}:{}'\n", sub, zsh_escaped(short_description(description)));
+      cases += fmt::format("      {}) {} ;;\n", sub, zsh_function_name(path));
+    }
+    out += fmt::format(R"SH(  local -a subcommands
+  subcommands=(
+{0}  )
+  if (( CURRENT > 2 )) && (( ${{subcommands[(I)${{words[2]}}:*]}} )); then
+    local next=${{words[2]}}
+    shift words; (( CURRENT-- ))
+    case $next in
+{1}    esac
+    return
+  fi
+  if (( CURRENT == 2 )) && [[ $PREFIX != -* ]]; then
+    _describe -t commands 'subcommand' subcommands
+  fi
+)SH",
+                       list, cases);
+  }
+  return out + zsh_arguments(c) + "}\n\n";
+}
+
+}  // namespace
+
+std::string zsh_completion(const ProgramDoc& doc) {
+  std::string functions;
+  for (const CommandDoc& c : doc.commands) functions += zsh_function(doc, c);
+  return fmt::format(R"SH(#compdef {0}
+# zsh completion for {0} {1}: generated by attn-explain-gen-docs from the program's options.
+# Installed as share/zsh/vendor-completions/_{0}.
+
+# The names a subcommand lists as JSON: the last argument is SUBCOMMAND:KEY[:files]
+# ("lesson:name:files": {0} lesson --json, key name, and files too); _arguments puts
+# compadd's options before it.
+_attn_explain_names() {{
+  local -a names spec
+  spec=(${{(s.:.)argv[-1]}})
+  names=(${{(f)"$(_call_program names $_attn_explain_program $spec[1] --json 2>/dev/null | sed -n 's/^    "'$spec[2]'": "\(.*\)",\{{0,1\}}$/\1/p')"}})
+  compadd "${{@[1,-2]}}" -a names
+  # A file as well: when the word looks like a path, or matches no name.
+  [[ $spec[3] == files && ( $PREFIX == */* || $PREFIX == .* || ${{#names}} -eq 0 ) ]] && _files
+}}
+
+{2}_attn-explain() {{
+  local _attn_explain_program=${{words[1]}}
+  _attn_explain_cmd
+}}
+
+_attn-explain "$@"
+)SH",
+                     doc.program, doc.version, functions);
+}
+
+}  // namespace attn
