@@ -86,11 +86,15 @@ TEST(StreamedJson, IsTheIndependentSerialisationByteForByte) {
     for (std::size_t i = 0; i < pieces.size(); ++i) {
       ASSERT_FALSE(pieces[i].empty());
       EXPECT_EQ(pieces[i].back(), '\n') << "piece " << i << " ends inside a line";
-      if (i + 1 < pieces.size()) EXPECT_GE(pieces[i].size(), SinkBuffer::kPieceBytes) << "piece " << i;
+      if (i + 1 < pieces.size()) {
+        EXPECT_GE(pieces[i].size(), SinkBuffer::kPieceBytes) << "piece " << i;
+      }
       // At most a piece and one row: a row of this trace is under 32 KiB.
       EXPECT_LT(pieces[i].size(), SinkBuffer::kPieceBytes + (std::size_t{32} << 10)) << "piece " << i;
     }
-    if (streamed.size() > 4 * SinkBuffer::kPieceBytes) EXPECT_GE(pieces.size(), 4u) << t.sentence;
+    if (streamed.size() > 4 * SinkBuffer::kPieceBytes) {
+      EXPECT_GE(pieces.size(), 4u) << t.sentence;
+    }
   }
 }
 
@@ -120,7 +124,9 @@ TEST(StreamedTables, AreTheSectionsInPiecesThatEndWithALine) {
       std::string all;
       for (const Section& s : whole) all += s.text;
       EXPECT_EQ(render_walkthrough(t, o), all);
-      if (all.size() > 4 * SinkBuffer::kPieceBytes) EXPECT_GE(sizes.size(), 4u) << t.sentence;
+      if (all.size() > 4 * SinkBuffer::kPieceBytes) {
+        EXPECT_GE(sizes.size(), 4u) << t.sentence;
+      }
     }
   }
 }

@@ -31,14 +31,7 @@ std::vector<std::string> choices_of(CLI::Option& option) {
     }
     const std::string& name = v->get_name();
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    std::vector<std::string> values;
-    std::size_t start = prefix.size();
-    while (start <= name.size()) {
-      const std::size_t bar = std::min(name.find('|', start), name.size());
-      values.push_back(name.substr(start, bar - start));
-      start = bar + 1;
-    }
-    return values;
+    return split_on(name.substr(prefix.size()), '|');
   }
 }
 

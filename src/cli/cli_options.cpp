@@ -140,17 +140,7 @@ CLI::Validator file_name() {
                         "");
 }
 
-// "a,b,,c" → a | b | "" | c ("" → one empty name).
-std::vector<std::string> split_commas(const std::string& list) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t comma = std::min(list.find(',', start), list.size());
-    parts.push_back(list.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return parts;
-}
+std::vector<std::string> split_commas(const std::string& list) { return split_on(list, ','); }
 
 // --stages: a comma-separated list of stage names.
 std::string check_stage_list(const std::string& list) {
@@ -350,7 +340,8 @@ CLI::App* add_exercise_command(CLI::App& app, ExerciseCommand& ec, std::string& 
       "  attn-explain exercise dot-product --answer 0.95\n"
       "                                               check your answer (exit 0 right, 1 wrong)\n"
       "  attn-explain exercise context-vector --answer \"0.44, 0.65, 0.57\"\n"
-      "  attn-explain exercise dot-product --solution the worked solution\n"
+      "  attn-explain exercise dot-product --solution\n"
+      "                                               the worked solution\n"
       "  attn-explain exercise --reset                forget your progress\n"
       "Progress: $XDG_STATE_HOME/attn-explain/progress.json (default ~/.local/state/attn-explain/).\n");
   exercise->add_option("id", ec.id, "The exercise: its id or its number in the list (none: list them)")->type_name("ID");
@@ -462,6 +453,17 @@ void check_exercise(const ExerciseCommand& ec) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_on(const std::string& list, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t end = std::min(list.find(separator, start), list.size());
+    parts.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
 
 std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl) {
   auto app = std::make_unique<CLI::App>(

@@ -134,6 +134,9 @@ CommandLine parse_command_line(int argc, const char* const* argv);
 inline constexpr const char* kChoicesValidator = "choices:";
 std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl);
 
+// "a,b,,c" split on ',' → a | b | "" | c ("" → one empty part).
+std::vector<std::string> split_on(const std::string& list, char separator);
+
 // The stages a --stages list names; all (an empty set) for "".
 // REQUIRES: the list passed --stages' check (parse_command_line).
 std::set<Stage> stages_in(const std::string& list);

@@ -4,8 +4,10 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "atomic_file.hpp"
+#include "cli_options.hpp"
 #include "attn/error.hpp"
 #include "attn/word_vectors.hpp"
 #include "data_dir.hpp"
@@ -29,6 +31,14 @@ std::vector<std::string> names(const auto& table) {
 
 // The rows of `found` that a wanted word names (exactly or ignoring ASCII case),
 // in file order: a JSON table holds every word, a streamed one only these.
+// CLI11's IsMember, named so that the man page and the completions list the values
+// (kChoicesValidator, cli_options.hpp).
+CLI::Validator choices(const std::vector<std::string>& allowed) {
+  CLI::Validator v = CLI::IsMember(allowed);
+  v.name(fmt::format("{}{}", kChoicesValidator, fmt::join(allowed, "|")));
+  return v;
+}
+
 EmbeddingTable rows_wanted(const EmbeddingTable& found, const std::vector<std::string>& words) {
   std::vector<std::string> folded;
   for (const std::string& w : words) folded.push_back(ascii_lower(w));
@@ -62,6 +72,7 @@ std::string weights_description(Projection p, std::uint64_t seed) {
 CLI::App* add_table_command(CLI::App& app, TableExtractCommand& tc) {
   CLI::App* table = app.add_subcommand("table", "Tables: extract a small JSON table from a word-vector file");
   table->require_subcommand(1);
+  table->footer("Example:\n  attn-explain table extract glove.6B.50d.txt --words \"your journey starts with one step\" > mine.json\n");
   CLI::App* extract = table->add_subcommand(
       "extract", "Write the vectors of a few words from FILE (GloVe, word2vec, fastText or JSON) as a JSON table");
   extract->footer(
@@ -71,14 +82,14 @@ CLI::App* add_table_command(CLI::App& app, TableExtractCommand& tc) {
   extract->add_option("file", tc.file, "The word-vector file or table to read")->required()->type_name("FILE");
   extract->add_option("-w,--words", tc.words, "The words to keep, split as a sentence is")->required()->type_name("TEXT");
   extract->add_option("--weights", tc.weights, "Weights to add: rand or linear (as --projection draws them), none")
-      ->check(CLI::IsMember(names(kWeightNames)))
+      ->check(choices(names(kWeightNames)))
       ->capture_default_str();
   extract->add_option("-s,--seed", tc.seed, "Seed of the weights, as --seed")->type_name("N")->capture_default_str();
   extract->add_option("--d-out", tc.d_out, "Width of the weights (default: the file's dim)")
       ->check(CLI::Range(std::size_t{1}, kLargestWidth))
       ->type_name("N");
   extract->add_option("--format", tc.format, "The file's format: auto, json, glove, word2vec-text, word2vec-bin")
-      ->check(CLI::IsMember(names(kVectorFormatNames)))
+      ->check(choices(names(kVectorFormatNames)))
       ->capture_default_str();
   extract->add_option("-o,--output", tc.output, "Write the table to FILE (atomically) instead of stdout")
       ->type_name("FILE");

@@ -116,6 +116,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       CHECK(one_of(cl.render.color, {"auto", "always", "never"}));
       CHECK(cl.render.svg_file.empty() || (cl.render.stages.empty() && !cl.render.focus && !cl.render.explain));
       break;
+    case attn::Command::table_extract:
+      CHECK(!cl.table.file.empty() && !cl.table.words.empty());
+      CHECK(one_of(cl.table.weights, {"rand", "linear", "none"}));
+      break;
   }
   return 0;
 }
