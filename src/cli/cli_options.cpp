@@ -134,12 +134,6 @@ CLI::Validator one_of(std::vector<std::string> allowed) {
       "", fmt::format("{}{}", kChoicesValidator, fmt::join(allowed, "|")));
 }
 
-// A file name: anything but the empty string.
-CLI::Validator file_name() {
-  return CLI::Validator([](const std::string& text) -> std::string { return text.empty() ? "expected a file name, got \"\"" : ""; },
-                        "");
-}
-
 std::vector<std::string> split_commas(const std::string& list) { return split_on(list, ','); }
 
 // --stages: a comma-separated list of stage names.
@@ -417,6 +411,7 @@ CLI::App* add_render_command(CLI::App& app, RenderCommand& rc) {
                  "  attn-explain render run.json --focus it\n      every number behind \"it\", from the saved numbers\n");
   render->add_option("trace", rc.trace_file, "A trace file, as --json prints it or --trace writes it")
       ->required()
+      ->check(file_name())
       ->type_name("TRACE.json");
   CLI::Option* svg = render->add_option("--svg", rc.svg_file, "Write the weights heatmap to FILE instead of the tables")
                          ->check(file_name())
@@ -453,6 +448,11 @@ void check_exercise(const ExerciseCommand& ec) {
 }
 
 }  // namespace
+
+CLI::Validator file_name() {
+  return CLI::Validator([](const std::string& text) -> std::string { return text.empty() ? "expected a file name, got \"\"" : ""; },
+                        "");
+}
 
 std::vector<std::string> split_on(const std::string& list, char separator) {
   std::vector<std::string> parts;

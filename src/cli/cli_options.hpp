@@ -134,6 +134,9 @@ CommandLine parse_command_line(int argc, const char* const* argv);
 inline constexpr const char* kChoicesValidator = "choices:";
 std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl);
 
+// A check that a file name was given: anything but the empty string.
+CLI::Validator file_name();
+
 // "a,b,,c" split on ',' → a | b | "" | c ("" → one empty part).
 std::vector<std::string> split_on(const std::string& list, char separator);
 

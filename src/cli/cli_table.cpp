@@ -79,7 +79,10 @@ CLI::App* add_table_command(CLI::App& app, TableExtractCommand& tc) {
       "Examples:\n  attn-explain table extract glove.6B.50d.txt --words \"your journey starts with one step\" > mine.json\n"
       "  attn-explain -e mine.json \"Your journey starts with one step\"\n"
       "      the numbers of: attn-explain -e glove.6B.50d.txt --projection rand --seed 123 \"...\"\n");
-  extract->add_option("file", tc.file, "The word-vector file or table to read")->required()->type_name("FILE");
+  extract->add_option("file", tc.file, "The word-vector file or table to read")
+      ->required()
+      ->check(file_name())
+      ->type_name("FILE");
   extract->add_option("-w,--words", tc.words, "The words to keep, split as a sentence is")->required()->type_name("TEXT");
   extract->add_option("--weights", tc.weights, "Weights to add: rand or linear (as --projection draws them), none")
       ->check(choices(names(kWeightNames)))
@@ -92,6 +95,7 @@ CLI::App* add_table_command(CLI::App& app, TableExtractCommand& tc) {
       ->check(choices(names(kVectorFormatNames)))
       ->capture_default_str();
   extract->add_option("-o,--output", tc.output, "Write the table to FILE (atomically) instead of stdout")
+      ->check(file_name())
       ->type_name("FILE");
   return table;
 }
