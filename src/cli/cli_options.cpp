@@ -114,25 +114,6 @@ CLI::Validator memory_size() {
       "");
 }
 
-// The names of a settings.hpp table (kSoftmaxNames, ...), after `first`.
-template <class Names>
-std::vector<std::string> names_in(const Names& table, std::vector<std::string> first = {}) {
-  for (const auto& n : table) first.push_back(n.name);
-  return first;
-}
-
-CLI::Validator one_of(std::vector<std::string> allowed) {
-  std::string list;
-  for (std::size_t i = 0; i < allowed.size(); ++i) {
-    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
-  }
-  return CLI::Validator(
-      [allowed, list](const std::string& text) -> std::string {
-        if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return {};
-        return fmt::format("expected {}, got \"{}\"", list, text);
-      },
-      "", fmt::format("{}{}", kChoicesValidator, fmt::join(allowed, "|")));
-}
 
 std::vector<std::string> split_commas(const std::string& list) { return split_on(list, ','); }
 
@@ -448,6 +429,19 @@ void check_exercise(const ExerciseCommand& ec) {
 }
 
 }  // namespace
+
+CLI::Validator one_of(std::vector<std::string> allowed) {
+  std::string list;
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
+  }
+  return CLI::Validator(
+      [allowed, list](const std::string& text) -> std::string {
+        if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return {};
+        return fmt::format("expected {}, got \"{}\"", list, text);
+      },
+      "", fmt::format("{}{}", kChoicesValidator, fmt::join(allowed, "|")));
+}
 
 CLI::Validator file_name() {
   return CLI::Validator([](const std::string& text) -> std::string { return text.empty() ? "expected a file name, got \"\"" : ""; },

@@ -134,6 +134,17 @@ CommandLine parse_command_line(int argc, const char* const* argv);
 inline constexpr const char* kChoicesValidator = "choices:";
 std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl);
 
+// The names of a settings.hpp table (kSoftmaxNames, ...), after `first`.
+template <class Names>
+std::vector<std::string> names_in(const Names& table, std::vector<std::string> first = {}) {
+  for (const auto& n : table) first.push_back(n.name);
+  return first;
+}
+
+// A check that the value is one of `allowed` ("expected a, b or c, got \"x\""),
+// named kChoicesValidator + "a|b|c" for the man page and the completions.
+CLI::Validator one_of(std::vector<std::string> allowed);
+
 // A check that a file name was given: anything but the empty string.
 CLI::Validator file_name();
 

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "atomic_file.hpp"
 #include "cli_options.hpp"
@@ -23,22 +22,8 @@ namespace {
 constexpr Named<Projection> kWeightNames[] = {
     {Projection::rand, "rand"}, {Projection::linear, "linear"}, {Projection::none, "none"}};
 
-std::vector<std::string> names(const auto& table) {
-  std::vector<std::string> out;
-  for (const auto& n : table) out.emplace_back(n.name);
-  return out;
-}
-
 // The rows of `found` that a wanted word names (exactly or ignoring ASCII case),
 // in file order: a JSON table holds every word, a streamed one only these.
-// CLI11's IsMember, named so that the man page and the completions list the values
-// (kChoicesValidator, cli_options.hpp).
-CLI::Validator choices(const std::vector<std::string>& allowed) {
-  CLI::Validator v = CLI::IsMember(allowed);
-  v.name(fmt::format("{}{}", kChoicesValidator, fmt::join(allowed, "|")));
-  return v;
-}
-
 EmbeddingTable rows_wanted(const EmbeddingTable& found, const std::vector<std::string>& words) {
   std::vector<std::string> folded;
   for (const std::string& w : words) folded.push_back(ascii_lower(w));
@@ -85,14 +70,14 @@ CLI::App* add_table_command(CLI::App& app, TableExtractCommand& tc) {
       ->type_name("FILE");
   extract->add_option("-w,--words", tc.words, "The words to keep, split as a sentence is")->required()->type_name("TEXT");
   extract->add_option("--weights", tc.weights, "Weights to add: rand or linear (as --projection draws them), none")
-      ->check(choices(names(kWeightNames)))
+      ->check(one_of(names_in(kWeightNames)))
       ->capture_default_str();
   extract->add_option("-s,--seed", tc.seed, "Seed of the weights, as --seed")->type_name("N")->capture_default_str();
   extract->add_option("--d-out", tc.d_out, "Width of the weights (default: the file's dim)")
       ->check(CLI::Range(std::size_t{1}, kLargestWidth))
       ->type_name("N");
   extract->add_option("--format", tc.format, "The file's format: auto, json, glove, word2vec-text, word2vec-bin")
-      ->check(choices(names(kVectorFormatNames)))
+      ->check(one_of(names_in(kVectorFormatNames)))
       ->capture_default_str();
   extract->add_option("-o,--output", tc.output, "Write the table to FILE (atomically) instead of stdout")
       ->check(file_name())
