@@ -7,7 +7,7 @@
 #   - its name, attn-explain_<version>_<arch>.deb, and control fields (dpkg -I),
 #     its Depends made by dpkg-shlibdeps from the libraries the binary links;
 #   - its files (dpkg -c): the binary, the data, the man page, the completions,
-#     the copyright file;
+#     the copyright file, which states the MIT (Expat) licence of LICENSE;
 #   - the unpacked binary runs the default example, from / with ATTN_EXPLAIN_DATA
 #     unset, with the unpacked data (it names the table it read);
 #   - `man -l` renders the unpacked man page;
@@ -55,6 +55,12 @@ if grep -v '^\./usr/' <<<"$contents" | grep -q .; then fail "files outside /usr:
 (cd "$source/data" && find . -type f | sed 's|^\./|./usr/share/attn-explain/|') | while read -r f; do
   grep -qxF "$f" <<<"$contents" || fail "dpkg -c: no $f (a file of data/)"
 done
+
+# The licence: MIT (LICENSE at the source root), stated as Expat in the copyright file.
+grep -qx "MIT License" "$source/LICENSE" || fail "no MIT License in $source/LICENSE"
+copyright=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/attn-explain/copyright)
+grep -qx "License: Expat" <<<"$copyright" || fail "the copyright file states no Expat (MIT) licence for Files: *"
+if grep -qi "no licen[cs]e has been chosen" <<<"$copyright"; then fail "the copyright file still says no licence was chosen"; fi
 
 # The unpacked program, with its data found relative to itself.
 root="$work/root"
