@@ -51,7 +51,7 @@ void expect_usage_error(const Result& r, const std::string& says, const std::str
   EXPECT_EQ(r.code, 2) << what << "\n" << r.err;
   EXPECT_EQ(first_line(r.err).rfind("attn-explain: error: ", 0), 0u) << what << "\n" << r.err;
   EXPECT_TRUE(has(first_line(r.err), says)) << what << "\nexpected: " << says << "\ngot: " << r.err;
-  EXPECT_EQ(r.out, "") << what;
+  EXPECT_TRUE(r.out.empty()) << what << ": " << r.out.size() << " bytes on stdout";
 }
 
 const char* kSentence = "'The dog chased the ball'";

@@ -132,6 +132,20 @@ void check_html_is_not_the_lesson(const std::string& html_file, const std::strin
 // into each other.
 using Outputs = std::vector<std::pair<const char*, std::string>>;
 
+// The file an output name ends up writing: its chain of links followed (a link
+// to a file not yet made too), made absolute and canonical.
+std::filesystem::path written_file(std::filesystem::path p) {
+  std::error_code ec;
+  for (int hops = 0; hops < 40 && std::filesystem::is_symlink(std::filesystem::symlink_status(p, ec)); ++hops) {
+    const std::filesystem::path next = std::filesystem::read_symlink(p, ec);
+    if (ec) break;
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+  const std::filesystem::path absolute = std::filesystem::absolute(p, ec);
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(absolute, ec);
+  return ec ? absolute.lexically_normal() : canonical;
+}
+
 void check_outputs_differ(const Outputs& outputs, bool json) {
   std::string on_stdout = json ? "--json" : "";
   for (std::size_t i = 0; i < outputs.size(); ++i) {
@@ -149,10 +163,7 @@ void check_outputs_differ(const Outputs& outputs, bool json) {
     for (std::size_t k = 0; k < i; ++k) {
       const auto& [other, other_file] = outputs[k];
       if (other_file.empty() || names_standard_output(other_file)) continue;
-      std::error_code ec1, ec2;
-      const std::filesystem::path a = std::filesystem::weakly_canonical(file, ec1);
-      const std::filesystem::path b = std::filesystem::weakly_canonical(other_file, ec2);
-      if (file == other_file || (!ec1 && !ec2 && a == b)) {
+      if (file == other_file || written_file(file) == written_file(other_file)) {
         throw UsageError(fmt::format("{} {}: that is the {} file too; one would replace the other", option, file, other),
                          fmt::format("give {} another file name", option));
       }
