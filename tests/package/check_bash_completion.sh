@@ -75,6 +75,16 @@ chmod +x "$scratch/fake-attn-explain"
 expect "lesson <TAB> with a hostile name listed" "$(printf '%s\n' "$hostile" plain | sort)" "$scratch/fake-attn-explain" lesson ""
 expect "lesson \$<TAB> with a hostile name listed" "$hostile" "$scratch/fake-attn-explain" lesson '$'
 [ -e "$marker" ] && { echo "check_bash_completion: a listed lesson name ran as a command"; failures=$((failures + 1)); rm -f "$marker"; }
+# fish (when installed) offers the listed names as they are too, and runs none of them.
+fish_script=$(dirname "$script")/../../fish/vendor_completions.d/attn-explain.fish
+if command -v fish > /dev/null && [ -f "$fish_script" ]; then
+  mkdir -p "$scratch/bin" && cp "$scratch/fake-attn-explain" "$scratch/bin/attn-explain"
+  got=$(PATH="$scratch/bin:$PATH" fish --no-config -c 'source $argv[1]; complete -C "attn-explain lesson "' "$fish_script" | sort)
+  if [ "$got" != "$(printf '%s\n' "$hostile" plain | sort)" ] || [ -e "$marker" ]; then
+    printf 'check_bash_completion: fish: lesson <TAB> with a hostile name listed: got\n%s\n' "$got"
+    failures=$((failures + 1))
+  fi
+fi
 # The real program, with a data folder holding a lesson of that name: the name
 # breaks the lesson names' rule, so the lesson is refused and nothing runs.
 mkdir -p "$scratch/data/lessons"
