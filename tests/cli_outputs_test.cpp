@@ -190,6 +190,13 @@ TEST(CliOutputs, DashIsStandardOutputAndCarriesThatOutputAlone) {
     EXPECT_EQ(r.out, json.out) << "--trace " << name << " --svg w2.svg";
     EXPECT_EQ(slurp(dir / "w2.svg"), svg);
   }
+  // A model run too, without the note about tables it does not print.
+  const Result model_json = run_in(dir, fmt::format("--model demo --json {}", kSentence));
+  ASSERT_EQ(model_json.code, 0) << model_json.err;
+  const Result model = run_in(dir, fmt::format("--model demo --trace - {}", kSentence));
+  EXPECT_EQ(model.code, 0) << model.err;
+  EXPECT_EQ(model.out, model_json.out);
+  EXPECT_EQ(model.err, "");
   const Result table = run_in(dir, "table extract g.txt --words 'the dog'");
   ASSERT_EQ(table.code, 0) << table.err;
   const Result dash = run_in(dir, "table extract g.txt --words 'the dog' -o -");

@@ -333,7 +333,7 @@ int run_model(const MainOptions& o) {
   check_outputs_differ(outputs_of(o), o.json);
   const Trace trace = explore_model(request, model);
   std::vector<std::string> notes;
-  if (o.stages.empty() && !o.json && !o.focus && trace.layer) {
+  if (o.stages.empty() && !o.json && !output_on_stdout(outputs_of(o)) && !o.focus && trace.layer) {
     notes.push_back(fmt::format("the model's widest tables (inputs, params, heads, output: {} columns) print only when "
                                 "--stages names them; --html FILE draws them all",
                                 trace.settings.d_in));
