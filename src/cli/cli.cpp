@@ -126,10 +126,7 @@ void check_html_is_not_the_lesson(const std::string& html_file, const std::strin
                    "give --html another file name");
 }
 
-// The files a run writes, in order (--trace, --svg, --html; empty: not asked),
-// checked before anything runs: two of them naming one file would replace each
-// other; two outputs on standard output ("-", /dev/stdout, or --json) would run
-// into each other.
+// Output options and their files, in order; an empty file: not asked.
 using Outputs = std::vector<std::pair<const char*, std::string>>;
 
 // The file an output name ends up writing: its chain of links followed (a link
@@ -146,6 +143,10 @@ std::filesystem::path written_file(std::filesystem::path p) {
   return ec ? absolute.lexically_normal() : canonical;
 }
 
+// The files a run writes, in order (--trace, --svg, --html; empty: not asked),
+// checked before anything runs: two of them naming one file would replace each
+// other; two outputs on standard output ("-", /dev/stdout, or --json) would run
+// into each other.
 void check_outputs_differ(const Outputs& outputs, bool json) {
   std::string on_stdout = json ? "--json" : "";
   for (std::size_t i = 0; i < outputs.size(); ++i) {
