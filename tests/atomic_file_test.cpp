@@ -6,6 +6,7 @@
 #include <string>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -139,6 +140,60 @@ TEST_F(AtomicFile, StoppedBySignalWhileWritingLeavesNoTemporaryFile) {
     fs::remove(p);
   }
   EXPECT_GE(stopped_mid_write, 1) << "the child always finished before the signal; the test proved nothing";
+}
+
+// SIGQUIT too (issue 23, item 14): the temporary file is removed, then the signal
+// ends the process as before (no core file: the child's core limit is 0).
+TEST_F(AtomicFile, StoppedBySigquitWhileWritingLeavesNoTemporaryFile) {
+  const fs::path p = dir_ / "big.json";
+  const std::string content(64u << 20, 'x');
+  int stopped_mid_write = 0;
+  for (int round = 0; round < 8 && stopped_mid_write < 2; ++round) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      const struct rlimit no_core {0, 0};
+      ::setrlimit(RLIMIT_CORE, &no_core);
+      write_file_atomically(p, content);
+      ::_exit(0);
+    }
+    bool seen = false;
+    for (int tries = 0; tries < 200000 && !seen; ++tries) {
+      for (const auto& e : fs::directory_iterator(dir_)) seen = seen || e.path().filename().string().find(".tmp-") != std::string::npos;
+    }
+    ::kill(child, SIGQUIT);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (seen && WIFSIGNALED(status) && WTERMSIG(status) == SIGQUIT) ++stopped_mid_write;
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
+    }
+    fs::remove(p);
+  }
+  EXPECT_GE(stopped_mid_write, 1) << "the child always finished before the signal; the test proved nothing";
+}
+
+// A file larger than the process may write (`ulimit -f`): a DataError naming the
+// file and "File too large", the temporary file removed, not death by SIGXFSZ.
+TEST_F(AtomicFile, BeyondTheFileSizeLimitIsAnErrorNotASignal) {
+  const fs::path p = dir_ / "big.json";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const struct rlimit small {4096, 4096};
+    ::setrlimit(RLIMIT_FSIZE, &small);
+    try {
+      write_file_atomically(p, std::string(65536, 'x'));
+    } catch (const DataError& e) {
+      ::_exit(e.message() == "cannot write " + p.string() + ": write failed: File too large" ? 0 : 2);
+    }
+    ::_exit(3);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "2: another message; 3: no error";
+  EXPECT_EQ(entries(), 0u) << "the temporary file was left behind";
 }
 
 }  // namespace

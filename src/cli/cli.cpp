@@ -126,22 +126,59 @@ void check_html_is_not_the_lesson(const std::string& html_file, const std::strin
                    "give --html another file name");
 }
 
-// --html naming the file --trace or --svg writes: one would replace the other.
-void check_outputs_differ(const MainOptions& o) {
-  if (o.html_file.empty()) return;
-  const std::pair<const char*, const std::string*> others[] = {{"--trace", &o.trace_file}, {"--svg", &o.svg_file}};
-  for (const auto& [option, file] : others) {
-    if (file->empty()) continue;
-    std::error_code ec1, ec2;
-    const std::filesystem::path a = std::filesystem::weakly_canonical(*file, ec1);
-    const std::filesystem::path b = std::filesystem::weakly_canonical(o.html_file, ec2);
-    if (*file == o.html_file || (!ec1 && !ec2 && a == b)) {
-      throw UsageError(fmt::format("--html {}: that is the {} file too; one would replace the other", o.html_file, option),
-                       "give --html another file name");
+// Output options and their files, in order; an empty file: not asked.
+using Outputs = std::vector<std::pair<const char*, std::string>>;
+
+// The file an output name ends up writing: its chain of links followed (a link
+// to a file not yet made too), made absolute and canonical.
+std::filesystem::path written_file(std::filesystem::path p) {
+  std::error_code ec;
+  for (int hops = 0; hops < 40 && std::filesystem::is_symlink(std::filesystem::symlink_status(p, ec)); ++hops) {
+    const std::filesystem::path next = std::filesystem::read_symlink(p, ec);
+    if (ec) break;
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+  const std::filesystem::path absolute = std::filesystem::absolute(p, ec);
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(absolute, ec);
+  return ec ? absolute.lexically_normal() : canonical;
+}
+
+// The files a run writes, in order (--trace, --svg, --html; empty: not asked),
+// checked before anything runs: two of them naming one file would replace each
+// other; two outputs on standard output ("-", /dev/stdout, or --json) would run
+// into each other.
+void check_outputs_differ(const Outputs& outputs, bool json) {
+  std::string on_stdout = json ? "--json" : "";
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const auto& [option, file] = outputs[i];
+    if (file.empty()) continue;
+    if (names_standard_output(file)) {
+      if (!on_stdout.empty()) {
+        throw UsageError(fmt::format("{} {}: {} writes to standard output too; only one output can go there", option, file,
+                                     on_stdout),
+                         fmt::format("give {} a file name", option));
+      }
+      on_stdout = option;
+      continue;
+    }
+    for (std::size_t k = 0; k < i; ++k) {
+      const auto& [other, other_file] = outputs[k];
+      if (other_file.empty() || names_standard_output(other_file)) continue;
+      if (file == other_file || written_file(file) == written_file(other_file)) {
+        throw UsageError(fmt::format("{} {}: that is the {} file too; one would replace the other", option, file, other),
+                         fmt::format("give {} another file name", option));
+      }
     }
   }
 }
 
+Outputs outputs_of(const MainOptions& o) { return {{"--trace", o.trace_file}, {"--svg", o.svg_file}, {"--html", o.html_file}}; }
+
+// Whether an output file of the run is standard output, which then carries it alone.
+bool output_on_stdout(const Outputs& outputs) {
+  return std::any_of(outputs.begin(), outputs.end(),
+                     [](const auto& output) { return !output.second.empty() && names_standard_output(output.second); });
+}
 
 // --trace, --svg or --html onto a file the run reads would replace that file: refused
 // before anything runs. `what` names the input: "the embedding table", "the model's config.json", ...
@@ -294,10 +331,10 @@ int run_model(const MainOptions& o) {
       check_output_is_not_an_input(option, *out, model.folder() / file, fmt::format("the model's {}", file));
     }
   }
-  check_outputs_differ(o);
+  check_outputs_differ(outputs_of(o), o.json);
   const Trace trace = explore_model(request, model);
   std::vector<std::string> notes;
-  if (o.stages.empty() && !o.json && !o.focus && trace.layer) {
+  if (o.stages.empty() && !o.json && !output_on_stdout(outputs_of(o)) && !o.focus && trace.layer) {
     notes.push_back(fmt::format("the model's widest tables (inputs, params, heads, output: {} columns) print only when "
                                 "--stages names them; --html FILE draws them all",
                                 trace.settings.d_in));
@@ -323,7 +360,7 @@ int run(const MainOptions& o) {
   check_output_is_not_an_input("--trace", o.trace_file, table_path);
   check_output_is_not_an_input("--svg", o.svg_file, table_path);
   check_output_is_not_an_input("--html", o.html_file, table_path);
-  check_outputs_differ(o);
+  check_outputs_differ(outputs_of(o), o.json);
   const EmbeddingTable table = load_run_table(table_path, o.vector_format, request.sentence);
 
   if (!o.compare.empty()) {
@@ -359,7 +396,9 @@ int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::
   // Everything that can fail is done before anything is written: a failing run
   // leaves the --trace file as it was and prints nothing on stdout.
   const TableRequest shown{o.precision, color, o.stages, o.explain, o.focus, o.width, o.head};
-  const Tables tables = o.json ? Tables{} : tables_for(trace, shown, color);
+  // The tables go to stdout unless --json or an output file ("-", /dev/stdout) has it.
+  const bool tables_shown = !o.json && !output_on_stdout(outputs_of(o));
+  const Tables tables = tables_shown ? tables_for(trace, shown, color) : Tables{};
   const std::string svg_text = o.svg_file.empty() ? "" : render_svg(trace, SvgOptions{o.precision, heatmap_css()});
   const std::string html_text = o.html_file.empty() ? "" : html_page(shown, trace);
   // The JSON is written as it is made, into the --trace file's temporary file and onto stdout.
@@ -380,17 +419,14 @@ int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::
     write_trace_json(trace, write_stdout);
     return 0;
   }
-  show(trace, tables, o.step);
+  if (tables_shown) show(trace, tables, o.step);
   return 0;
 }
 
 int run_render(const RenderCommand& c) {
   check_output_is_not_an_input("--svg", c.svg_file, c.trace_file, "the trace");
   check_output_is_not_an_input("--html", c.html_file, c.trace_file, "the trace");
-  if (!c.svg_file.empty() && !c.html_file.empty() && c.svg_file == c.html_file) {
-    throw UsageError(fmt::format("--html {}: that is the {} file too; one would replace the other", c.html_file, "--svg"),
-                     "give --html another file name");
-  }
+  check_outputs_differ({{"--svg", c.svg_file}, {"--html", c.html_file}}, false);
   const Trace trace = read_trace(c.trace_file);
   const bool pictures = !c.svg_file.empty() || !c.html_file.empty();
   // As a run: everything is made before anything is written.
@@ -478,6 +514,8 @@ int run_lesson_command(const LessonCommand& c) {
 int run_cli(int argc, char** argv) {
   // A closed pipe is an EPIPE from write(), seen by write_stdout(), not a signal.
   std::signal(SIGPIPE, SIG_IGN);
+  // A file beyond `ulimit -f` is an EFBIG from write(), reported as any failed write, not a signal.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     const CommandLine cl = parse_command_line(argc, argv);
     if (cl.print) {

@@ -94,10 +94,8 @@ std::string bash_positional(const CommandDoc& c) {
   if (c.positionals.empty()) return "";
   const PositionalDoc& p = c.positionals.front();
   std::string action;
-  if (!p.list_command.empty()) {
-    action = fmt::format("COMPREPLY=($(compgen -W \"$(\"$program\" {} --json 2>/dev/null | {})\" -- \"$cur\"))",
-                         p.list_command, list_names_sed(p.list_key));
-  }
+  // The names the program lists, never compgen -W: it would expand a "$(...)" in one.
+  if (!p.list_command.empty()) action = fmt::format("_attn_explain_names {} {}", p.list_command, p.list_key);
   // A file as well as a name: files when the word looks like a path, or matches no name.
   if (p.file && !action.empty()) action += "; [[ $cur == */* || $cur == .* || ${#COMPREPLY[@]} -eq 0 ]] && _attn_explain_files";
   else if (p.file) action = "_attn_explain_files";
@@ -127,6 +125,18 @@ _attn_explain_files() {{
   compopt -o filenames 2>/dev/null
   local IFS=$'\n'
   COMPREPLY+=($(compgen -f -- "$cur"))
+}}
+
+# _attn_explain_names SUBCOMMAND KEY: the names `{0} SUBCOMMAND --json` lists under
+# KEY that start with the word, added to COMPREPLY as they are. What the program
+# prints is read into an array and compared by prefix: never expanded, never run.
+_attn_explain_names() {{
+  local name
+  local -a names
+  mapfile -t names < <("$program" "$1" --json 2>/dev/null | sed -n "s/^    \"$2\": \"\\(.*\\)\",\\{{0,1\\}}\$/\\1/p")
+  for name in "${{names[@]}}"; do
+    [[ $name == "$cur"* ]] && COMPREPLY+=("$name")
+  done
 }}
 
 _attn_explain() {{

@@ -61,7 +61,8 @@ Documentation: docs/ in the source tree, or the README.
 // what is allowed and what was given: "--heads: expected a whole number from 1
 // to 256, got 0".
 
-// A whole number from lo to hi, written in plain digits.
+}  // namespace
+
 CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
   return CLI::Validator(
       [lo, hi](const std::string& text) -> std::string {
@@ -74,6 +75,8 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
       },
       fmt::format("{}..{}", lo, hi));
 }
+
+namespace {
 
 // A dropout probability: a finite number with 0 <= p < 1.
 CLI::Validator probability() {
@@ -142,6 +145,9 @@ void add_model_options(CLI::App& app, MainOptions& o) {
   app.add_option("-m,--model", o.model,
                  "A trained GPT-2-family model instead of a table: a folder with config.json, model.safetensors, "
                  "vocab.json and merges.txt, or a bundled model's name")
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string { return text.empty() ? "expected a model's folder or name, got \"\"" : ""; },
+          ""))
       ->type_name("DIR|NAME");
   app.add_option("--layer", o.layer, "With --model: the block whose attention is shown, from 1, or all (a summary of every head)")
       ->check(CLI::Validator(check_layer, "L|all"))
@@ -173,6 +179,7 @@ constexpr std::pair<const char*, const char*> kNotForModels[] = {
     {"--multihead", "GPT-2 splits one projection into heads (split)"},
     {"--oov", "GPT-2's byte-level tokenizer has no unknown words"},
     {"--compare", "the comparisons run on the embedding tables"},
+    {"--format", "it is the format of an --embeddings file; the model has its own embeddings"},
 };
 
 void check_model_options(const CLI::App& app, const MainOptions& o) {
@@ -269,12 +276,12 @@ void add_main_options(CLI::App& app, MainOptions& o) {
       ->capture_default_str();
   CLI::Option* json = app.add_flag("--json", o.json, "Print only the trace, as JSON, on stdout");
   json->excludes(focus)->excludes(stages)->excludes(explain)->excludes(step)->excludes(compare);
-  app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically)")
+  app.add_option("--trace", o.trace_file, "Also write the JSON trace to FILE (atomically; -: on stdout, instead of the tables)")
       ->check(file_name())
       ->type_name("FILE");
   app.add_option("--html", o.html_file,
-                 "Also write the run as one self-contained HTML page to FILE (atomically): every stage, heatmaps, "
-                 "line views, each cell's arithmetic")
+                 "Also write the run as one self-contained HTML page to FILE (atomically; -: on stdout, instead of the "
+                 "tables): every stage, heatmaps, line views, each cell's arithmetic")
       ->check(file_name())
       ->type_name("FILE");
   app.add_option("--width", o.width,
@@ -282,7 +289,7 @@ void add_main_options(CLI::App& app, MainOptions& o) {
                  "terminal's width, none in a pipe)")
       ->check(whole_number(0, 100000))
       ->type_name("N");
-  app.add_option("--svg", o.svg_file, "Also write the attention weights as an SVG heatmap to FILE (atomically)")
+  app.add_option("--svg", o.svg_file, "Also write the attention weights as an SVG heatmap to FILE (atomically; -: on stdout, instead of the tables)")
       ->check(file_name())
       ->type_name("FILE");
   add_model_options(app, o);
@@ -371,7 +378,7 @@ CLI::App* add_lesson_command(CLI::App& app, LessonCommand& lc) {
       lesson->add_flag("--check", lc.check, "Check a lesson: run every step and test every \"expect\" claim (exit 1 at the first false one)")
           ->excludes(json)
           ->excludes(explain);
-  lesson->add_option("--html", lc.html_file, "Write the whole lesson as one self-contained HTML page to FILE instead of paging through it")
+  lesson->add_option("--html", lc.html_file, "Write the whole lesson as one self-contained HTML page to FILE (-: stdout) instead of paging through it")
       ->check(file_name())
       ->type_name("FILE")
       ->excludes(json)
@@ -394,10 +401,10 @@ CLI::App* add_render_command(CLI::App& app, RenderCommand& rc) {
       ->required()
       ->check(file_name())
       ->type_name("TRACE.json");
-  CLI::Option* svg = render->add_option("--svg", rc.svg_file, "Write the weights heatmap to FILE instead of the tables")
+  CLI::Option* svg = render->add_option("--svg", rc.svg_file, "Write the weights heatmap to FILE (-: stdout) instead of the tables")
                          ->check(file_name())
                          ->type_name("FILE");
-  render->add_option("--html", rc.html_file, "Write the run as one self-contained HTML page to FILE instead of the tables")
+  render->add_option("--html", rc.html_file, "Write the run as one self-contained HTML page to FILE (-: stdout) instead of the tables")
       ->check(file_name())
       ->type_name("FILE");
   CLI::Option* stages = render->add_option("--stages", rc.stages, fmt::format("Print only these stages ({})", stage_list()))
@@ -494,6 +501,10 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     cl.print = app.help("", CLI::AppFormatMode::All);
     return cl;
   } catch (const CLI::CallForVersion&) {
+    if (argc > 2) {
+      throw UsageError("--version takes no other arguments",
+                       fmt::format("Run '{} --version' alone, or '{} --help' for usage and examples.", kProgram, kProgram));
+    }
     cl.print = fmt::format("{} {} ({})\n", kProgram, version(), build_commit());
     return cl;
   } catch (const CLI::ParseError& e) {

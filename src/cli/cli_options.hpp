@@ -145,6 +145,10 @@ std::vector<std::string> names_in(const Names& table, std::vector<std::string> f
 // named kChoicesValidator + "a|b|c" for the man page and the completions.
 CLI::Validator one_of(std::vector<std::string> allowed);
 
+// A check that the value is a whole number from lo to hi in plain digits ("0x10",
+// "-1", "1.5", "+3" are not): "expected a whole number from 1 to 256, got \"0\"".
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
+
 // A check that a file name was given: anything but the empty string.
 CLI::Validator file_name();
 

@@ -72,14 +72,17 @@ CLI::App* add_table_command(CLI::App& app, TableExtractCommand& tc) {
   extract->add_option("--weights", tc.weights, "Weights to add: rand or linear (as --projection draws them), none")
       ->check(one_of(names_in(kWeightNames)))
       ->capture_default_str();
-  extract->add_option("-s,--seed", tc.seed, "Seed of the weights, as --seed")->type_name("N")->capture_default_str();
+  extract->add_option("-s,--seed", tc.seed, "Seed of the weights, as --seed")
+      ->check(whole_number(0, UINT64_MAX))
+      ->type_name("N")
+      ->capture_default_str();
   extract->add_option("--d-out", tc.d_out, "Width of the weights (default: the file's dim)")
-      ->check(CLI::Range(std::size_t{1}, kLargestWidth))
+      ->check(whole_number(1, kLargestWidth))
       ->type_name("N");
   extract->add_option("--format", tc.format, "The file's format: auto, json, glove, word2vec-text, word2vec-bin")
       ->check(one_of(names_in(kVectorFormatNames)))
       ->capture_default_str();
-  extract->add_option("-o,--output", tc.output, "Write the table to FILE (atomically) instead of stdout")
+  extract->add_option("-o,--output", tc.output, "Write the table to FILE (atomically) instead of stdout (-: stdout)")
       ->check(file_name())
       ->type_name("FILE");
   return table;
@@ -94,6 +97,11 @@ int run_table_extract(const TableExtractCommand& tc) {
   if (words.empty()) throw UsageError("--words: give at least one word, e.g. --words \"your journey starts\"");
 
   const std::filesystem::path path = resolve_table(tc.file);
+  std::error_code ec;
+  if (!tc.output.empty() && !names_standard_output(tc.output) && std::filesystem::equivalent(tc.output, path, ec)) {
+    throw UsageError(fmt::format("--output {}: that is the file this run reads; it would be replaced", tc.output),
+                     "give --output another file name");
+  }
   EmbeddingTable found;
   {
     ProgressBar bar(path.filename().string());

@@ -35,6 +35,15 @@ std::string focus_argument(const std::string& spec) {
 }
 
 
+// Lesson names are typed on the command line and offered by the shell completions,
+// so they follow the rule of exercise ids (exercise_format.cpp): letters, digits, '-'
+// and '_', starting with a letter or a digit (docs/lesson-format.md).
+bool valid_name(const std::string& name) {
+  const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  return !name.empty() && alnum(name.front()) &&
+         std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '-' || c == '_'; });
+}
+
 }  // namespace
 
 Lesson parse_lesson(const std::string& text, const std::string& source) {
@@ -43,6 +52,10 @@ Lesson parse_lesson(const std::string& text, const std::string& source) {
   Lesson lesson;
   lesson.path = source;
   lesson.name = f.text("name");
+  if (!valid_name(lesson.name)) {
+    f.fail(fmt::format("\"name\" is \"{}\", expected letters, digits, '-' or '_', starting with a letter or a digit",
+                       lesson.name));
+  }
   lesson.title = f.text("title");
   lesson.source = f.text("source");
   lesson.summary = f.text("summary");
@@ -80,7 +93,13 @@ Lesson load_lesson(const fs::path& path) { return parse_lesson(read_text_file(pa
 
 std::vector<Lesson> load_lessons() {
   std::vector<Lesson> lessons;
-  for (const fs::path& file : bundled_json_files("lessons")) lessons.push_back(load_lesson(file));
+  for (const fs::path& file : bundled_json_files("lessons")) {
+    lessons.push_back(load_lesson(file));
+    if (lessons.back().name != file.stem().string()) {
+      throw DataError(fmt::format("{}: \"name\" is \"{}\", expected the file's name, \"{}\"", file.string(),
+                                  lessons.back().name, file.stem().string()));
+    }
+  }
   std::stable_sort(lessons.begin(), lessons.end(), [](const Lesson& a, const Lesson& b) { return a.order < b.order; });
   return lessons;
 }

@@ -30,7 +30,7 @@ constexpr std::string_view kTempSuffix = ".tmp-XXXXXX";  // mkstemp's pattern, a
 
 // ---- the temporary file, removed when a signal stops the process ----
 
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 char g_temp[PATH_MAX + 1];                   // the temporary file being written
 volatile std::sig_atomic_t g_writing = 0;    // whether g_temp names one
 struct sigaction g_previous[std::size(kStopSignals)];
@@ -45,7 +45,7 @@ extern "C" void remove_temp_and_raise(int signal) {
   errno = saved_errno;
 }
 
-// While it lives, SIGINT, SIGTERM and SIGHUP (those not ignored) remove the
+// While it lives, SIGINT, SIGTERM, SIGHUP and SIGQUIT (those not ignored) remove the
 // temporary file before they take effect. mkstemp runs inside it with the
 // signals blocked, so no signal falls between creating the file and noting it.
 class TempFileGuard {
@@ -85,10 +85,30 @@ class TempFileGuard {
   sigset_t unblocked_;
 };
 
+// While it lives, SIGXFSZ is ignored: a write beyond the file size limit
+// (`ulimit -f`) then fails with EFBIG, reported as any failed write, instead of
+// ending the process with the temporary file left behind.
+class FileSizeSignalIgnored {
+ public:
+  FileSizeSignalIgnored() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGXFSZ, &ignore, &previous_);
+  }
+  ~FileSizeSignalIgnored() { ::sigaction(SIGXFSZ, &previous_, nullptr); }
+  FileSizeSignalIgnored(const FileSizeSignalIgnored&) = delete;
+  FileSizeSignalIgnored& operator=(const FileSizeSignalIgnored&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
+
 // ---- where the content goes ----
 
 // The descriptor a name such as /dev/stdout or /proc/self/fd/3 stands for.
 std::optional<int> descriptor_named(const fs::path& path) {
+  if (path == "-") return 1;
   const std::string name = path.lexically_normal().string();
   if (name == "/dev/stdout") return 1;
   if (name == "/dev/stderr") return 2;
@@ -172,6 +192,14 @@ mode_t mode_for(const fs::path& path) {
 
 }  // namespace
 
+bool names_standard_output(const fs::path& path) {
+  try {
+    return resolve(path).descriptor == STDOUT_FILENO;
+  } catch (const DataError&) {
+    return false;
+  }
+}
+
 void write_file_atomically(const fs::path& given, std::string_view content) {
   write_file_atomically(given, [content](const ContentWriter& write) { write(content); });
 }
@@ -179,6 +207,7 @@ void write_file_atomically(const fs::path& given, std::string_view content) {
 void write_file_atomically(const fs::path& given, const std::function<void(const ContentWriter&)>& produce) {
   if (given.empty()) throw DataError("cannot write a file with an empty name");
   const Target target = resolve(given);
+  const FileSizeSignalIgnored no_sigxfsz;
   if (target.descriptor) {
     if (*target.descriptor == STDIN_FILENO) {
       throw DataError("cannot write " + given.string() + ": that is standard input",

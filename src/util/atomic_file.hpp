@@ -5,10 +5,13 @@
 // old file or the whole new one, never a half-written one. Promises:
 //   - When anything fails, the target is left as it was, the temporary file is
 //     removed, and DataError names the file and the reason. So it is when the
-//     process is stopped by SIGINT, SIGTERM or SIGHUP while writing: the
-//     temporary file is removed, then the signal does what it did before.
+//     process is stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT while writing:
+//     the temporary file is removed, then the signal does what it did before.
+//     A file beyond the size limit (`ulimit -f`) is a failed write ("File too
+//     large"), not death by SIGXFSZ (ignored while writing).
 //   - A symbolic link is followed: the regular file it points to is replaced
 //     and the link stays. A loop of links is an error naming the file.
+//   - "-" is standard output, as in other Unix tools (a file named "-" is "./-").
 //   - A name for a descriptor the process already has open (/dev/stdout,
 //     /dev/stderr, /dev/fd/N, /proc/self/fd/N) is written through that
 //     descriptor, never renamed over: `--trace /dev/stdout >> log.txt` appends
@@ -31,6 +34,10 @@
 namespace attn {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// Whether `path` names standard output: "-", /dev/stdout, /dev/fd/1,
+// /proc/self/fd/1, or a symbolic link that leads to one of them. Reads links, no file.
+bool names_standard_output(const std::filesystem::path& path);
 
 // The same promises, for content made while it is written: `produce` calls the
 // writer it is given with each piece in turn (the temporary file receives each
