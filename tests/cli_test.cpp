@@ -362,6 +362,18 @@ TEST(CliLesson, ALessonFileRunsByPathAndCheckTestsItsClaims) {
   EXPECT_EQ(bad.out, "");
   EXPECT_EQ(run("lesson --check").code, 2);
   EXPECT_EQ(run("lesson --check journey").code, 0);  // a bundled lesson by name
+
+  // Issue 23, item 16: a step's "head" beyond the run's heads is refused, not read as the last.
+  std::string beyond = bundled;
+  const std::string step = "\"show\": [\"weights\"]";
+  ASSERT_NE(beyond.find(step), std::string::npos);
+  beyond.replace(beyond.find(step), step.size(), "\"run\": {\"head\": 1024}, " + step);
+  spit(mine, beyond);
+  const Result head = run("lesson --check '" + mine.string() + "'");
+  EXPECT_EQ(head.code, 1);
+  EXPECT_TRUE(has(head.err, "my-lesson.json: step ")) << head.err;
+  EXPECT_TRUE(has(head.err, ": \"head\" 1024: the run has 1 head, expected 1 to 1")) << head.err;
+  EXPECT_EQ(head.out, "");
 }
 
 TEST(CliExplain, EveryShownStageGetsItsNote) {

@@ -142,6 +142,31 @@ TEST(Lesson, AFocusTokenMissingFromTheSentenceIsADataError) {
   EXPECT_THROW(render_lesson(l, run_lesson(l), LessonOptions{}), DataError);
 }
 
+// Issue 23, item 16: "head": 1024 in a run of one head was accepted and its claim read
+// the last head; now the run refuses it, naming the file, the step and the range.
+TEST(Lesson, AHeadBeyondTheRunsHeadsIsRefusedNamingTheStepAndTheRange) {
+  const std::string head = R"({"name": "b", "title": "B", "source": "s", "summary": "s",
+    "run": {"sentence": "How are you doing?"}, "steps": [{"title": "t", "show": ["weights"]}, )";
+  const Lesson one = parse_lesson(head + R"({"title": "u", "run": {"head": 1024}, "show": ["weights"]}]})", "bad.json");
+  try {
+    run_lesson(one);
+    ADD_FAILURE() << "head 1024 of 1 was run";
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()), "bad.json: step 2: \"head\" 1024: the run has 1 head, expected 1 to 1");
+  }
+  const Lesson two = parse_lesson(
+      head + R"({"title": "u", "run": {"heads": 2, "multihead": "split", "head": 3}, "show": ["weights"]}]})", "two.json");
+  try {
+    run_lesson(two);
+    ADD_FAILURE() << "head 3 of 2 was run";
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()), "two.json: step 2: \"head\" 3: the run has 2 heads, expected 1 to 2");
+  }
+  const Lesson fine = parse_lesson(
+      head + R"({"title": "u", "run": {"heads": 2, "multihead": "split", "head": 2}, "show": ["weights"]}]})", "ok.json");
+  EXPECT_NO_THROW(run_lesson(fine));
+}
+
 // Every bundled lesson loads, renders, and its claims hold.
 TEST(BundledLessons, RunAndTheirClaimsHold) {
   const std::vector<Lesson> lessons = load_lessons();

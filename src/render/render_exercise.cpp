@@ -167,7 +167,8 @@ std::string render_verdict(const Exercise& e, const Answer& given, const Verdict
                             : widened(p)                      ? fmt::format(" (within {})", p.tolerance)
                             : p.decimals > 0                  ? fmt::format(" (to {})", decimals_words(p.decimals))
                                                               : std::string();
-    return fmt::format("{} {} is right{}.\n", bold("✓ Right:", options.color), shown, how);
+    const std::string note = verdict.note.empty() ? std::string() : ": " + verdict.note;
+    return fmt::format("{} {} is right{}{}.\n", bold("✓ Right:", options.color), shown, how, note);
   }
   if (verdict.too_few_decimals) {
     return fmt::format("{} {} has fewer than the task asks for.\n  {}\n  Not counted as an attempt.\n",

@@ -78,6 +78,7 @@ struct Verdict {
   Answer expected;
   std::optional<std::string> mistake;  // the usual mistake the answer matches, e.g. "unscaled"
   std::string nudge;                   // one or two sentences for the learner when not right
+  std::string note;                    // for a token answered by its position: "token 5 is \"ball\""
 };
 
 // At precision_of(exercise), by closeness() (answer.hpp), in this order:
@@ -87,7 +88,12 @@ struct Verdict {
 //   3. within the tolerance of the answer: correct;
 //   4. too few decimals: too_few_decimals, with a nudge asking for them;
 //   5. within the tolerance of a mistake's value: that mistake;
-//   6. else a nudge on what is off (which components, the token's row to look at).
+//   6. one unit of the last decimal from the answer, or from one worked from the
+//      page's rounded numbers: the mistake "rounding", "close: check your rounding";
+//   7. else a nudge on what is off (which components, the token's row to look at).
+// Before 2, an answer printed-equal to one worked from the page's rounded numbers
+// (printed_answers(), exercise_printed.hpp) is correct. A position given for a
+// token ("5") is judged as the token there, with a note naming it.
 // Throws as solve().
 Verdict check(const Exercise& exercise, const Answer& given);
 

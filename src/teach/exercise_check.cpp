@@ -3,6 +3,7 @@
 // is computed.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 #include "exercise.hpp"
 #include "exercise_mistakes.hpp"
+#include "exercise_printed.hpp"
 #include "exercise_solve.hpp"
 
 namespace attn {
@@ -160,6 +162,39 @@ std::string generic_nudge(const Exercise& ex, const Solved& s, const Answer& giv
   return {};  // not reached: every Quantity is above
 }
 
+// Whether every number of `given` is within one unit of the last decimal asked
+// (and the half unit of rounding) of the answer or of one worked from the page:
+// a slip in the rounding, not in the method. Only for answers with decimals.
+bool one_unit_off(const Answer& given, const std::vector<Answer>& accepted, const Precision& p) {
+  if (p.decimals <= 0 || given.kind == Answer::Kind::token) return false;
+  const Precision wide{p.decimals, 1.5 * std::pow(10.0, -p.decimals)};
+  return std::any_of(accepted.begin(), accepted.end(), [&](const Answer& a) {
+    const Closeness c = closeness(given, a, wide);
+    return c == Closeness::printed || c == Closeness::within_tolerance;
+  });
+}
+
+std::string rounding_nudge(const Exercise& ex) {
+  return fmt::format("close: check your rounding. It is one unit of the last decimal off: carry the tables' numbers "
+                     "through the arithmetic and round only the result, to {}.",
+                     decimals_words(ex.decimals));
+}
+
+// An answer to "which token" written as a position ("5"), as --focus takes it:
+// the token there, when no token of the sentence is spelled that way; else nothing.
+std::optional<std::size_t> position_given(const Exercise& ex, const Solved& s, const Answer& given) {
+  if (ex.ask.quantity != Quantity::attends_most || !s.trace || given.token.empty() ||
+      given.token.find_first_not_of("0123456789") != std::string::npos || given.token.size() > 6) {
+    return std::nullopt;
+  }
+  const auto& tokens = s.trace->tokens;
+  const bool a_token = std::any_of(tokens.begin(), tokens.end(),
+                                   [&](const std::string& x) { return answers_match(token_answer(x), given, 0.0); });
+  const std::size_t pos = std::stoul(given.token);
+  if (a_token || pos < 1 || pos > tokens.size()) return std::nullopt;
+  return pos - 1;
+}
+
 }  // namespace
 
 std::vector<Mistake> mistakes_of(const Exercise& exercise) {
@@ -170,6 +205,18 @@ std::vector<Mistake> mistakes_of(const Exercise& exercise) {
 Verdict check(const Exercise& exercise, const Answer& given) {
   const Solved s = solve_run(exercise);
   const Precision p = precision_of(exercise);
+  // A position for a token (--focus takes both): judged as the token at that
+  // position. What the exercise checks is reading the row, not spelling the
+  // word; a teacher who is pointed at the right token accepts it, and says which
+  // token it is. A position that names a token of the sentence ("5" in a
+  // sentence with the token 5) is read as that token, as --focus does.
+  if (const std::optional<std::size_t> at = position_given(exercise, s, given)) {
+    const std::string& token = s.trace->tokens[*at];
+    Verdict v = check(exercise, token_answer(token));
+    v.note = fmt::format("token {} is \"{}\"", *at + 1, token);
+    if (!v.correct) v.nudge = fmt::format("{} is a position: token {} is \"{}\". {}", given.token, *at + 1, token, v.nudge);
+    return v;
+  }
   Verdict v;
   v.expected = s.answer;
   const Closeness to_answer = closeness(given, s.answer, p);
@@ -177,6 +224,16 @@ Verdict check(const Exercise& exercise, const Answer& given) {
     v.correct = true;
     return v;
   }
+  // Worked from the page's rounded numbers (exercise_printed.hpp), the answer may
+  // differ in its last decimal: that is right too.
+  std::vector<Answer> accepted = printed_answers(exercise, s);
+  for (const Answer& a : accepted) {
+    if (closeness(given, a, p) == Closeness::printed) {
+      v.correct = true;
+      return v;
+    }
+  }
+  accepted.push_back(s.answer);
   std::vector<Mistake> mistakes = Mistakes(exercise, s).list();
   auto named = [&](Closeness wanted) {
     for (Mistake& m : mistakes) {
@@ -199,6 +256,11 @@ Verdict check(const Exercise& exercise, const Answer& given) {
     return v;
   }
   if (named(Closeness::within_tolerance)) return v;
+  if (one_unit_off(given, accepted, p)) {
+    v.mistake = "rounding";
+    v.nudge = rounding_nudge(exercise);
+    return v;
+  }
   v.nudge = generic_nudge(exercise, s, given);
   return v;
 }

@@ -2,7 +2,11 @@
 // (√d_k), output_shape, dropout_scale (1 / (1 − p)) and parameter_count.
 #include "exercise_mistakes.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "parameters.hpp"
 
@@ -35,6 +39,19 @@ void Mistakes::scale_divisor() {
 void Mistakes::output_shape() {
   const Matrix& out = tr().output;
   add("transposed", "That is columns × rows: the output has one row per token.", shape_answer(out.cols, out.rows));
+  // The punctuation left out of the count of rows: "9x8" for a sentence of ten tokens, one a full stop.
+  std::vector<std::string> marks;
+  for (const std::string& token : tr().tokens) {
+    if (std::none_of(token.begin(), token.end(), [](unsigned char c) { return std::isalnum(c) || c >= 0x80; })) {
+      marks.push_back(fmt::format("\"{}\"", token));
+    }
+  }
+  if (!marks.empty() && marks.size() < out.rows) {
+    add("punctuation left out",
+        fmt::format("That counts the words only: {} {} a token too, with its own row of output.",
+                    fmt::join(marks, ", "), marks.size() == 1 ? "is" : "are"),
+        shape_answer(out.rows - marks.size(), out.cols));
+  }
   if (tr().heads.size() > 1) {
     add("per-head width",
         st().multihead == Multihead::split

@@ -117,6 +117,7 @@ Solved solve_run(const Exercise& ex) {
     } else {
       s.table = load_table(find_data_file(ex.settings.embeddings));
       s.trace = explore(ex.settings.request, *s.table);
+      check_head(ex.settings, *s.trace);
     }
   } catch (const Error& e) {
     // An exercise that cannot run is bad data, wherever the engine found the problem.

@@ -159,6 +159,7 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
       }
       if (!step.compare || step.expect) {
         run.trace = explore(step.settings.request, table);
+        check_head(step.settings, *run.trace);
         if (step.focus) run.focus_row = find_focus(*run.trace, *step.focus);
       }
     } catch (const Error& e) {
@@ -183,8 +184,8 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
     // The step's head's weights for the token (head 1 unless "head" says), read at four
     // decimals as the tables print them: the claim holds only for a single largest
     // weight, never for one of a tie.
-    const std::size_t head = std::min(lesson.steps[i].settings.head, trace.heads.size()) - 1;
-    const Matrix& weights = trace.heads[head].attn_weights;
+    const std::size_t head = lesson.steps[i].settings.head - 1;  // run_lesson() checked it (check_head)
+    const Matrix& weights = trace.heads.at(head).attn_weights;
     const StrongestKeys top =
         strongest_keys(weights.row(row), visible_keys(trace.settings, row, trace.tokens.size()), 4);
     if (top.keys.empty()) {

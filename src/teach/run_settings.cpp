@@ -65,14 +65,20 @@ std::vector<Stage> read_stages(const Fields& f, const char* key) {
   return stages;
 }
 
+void check_head(const RunSettings& settings, const Trace& trace) {
+  const std::size_t n = trace.heads.size();
+  if (settings.head > n) {
+    throw DataError(fmt::format("\"head\" {}: the {} has {} head{}, expected 1 to {}", settings.head,
+                                trace.model ? "model" : "run", n, n == 1 ? "" : "s", n));
+  }
+}
+
 Trace model_trace(const RunSettings& settings) {
   ModelRequest request;
   request.sentence = settings.request.sentence;
   request.layer = settings.layer;
   Trace trace = explore_model(request, Model::open(settings.model));
-  if (settings.head > trace.heads.size()) {
-    throw DataError(fmt::format("\"head\" {}: the model has {} heads", settings.head, trace.heads.size()));
-  }
+  check_head(settings, trace);
   return trace;
 }
 

@@ -31,6 +31,11 @@ struct RunSettings {
 
 void apply_run(const nlohmann::json& run, const std::string& where, RunSettings& settings);
 
+// Refuses a "head" beyond the run's heads (a table run has `heads`, a model's
+// block its own): DataError `"head" <h>: the run has <n> heads, expected 1 to <n>`
+// ("the model" for a model's run). Nothing reads a head that is not there.
+void check_head(const RunSettings& settings, const Trace& trace);
+
 // A model run's trace (settings.model set): block `layer` of the model, every head.
 // Throws DataError as explore_model() does, and for a head beyond the model's heads.
 // REQUIRES: !settings.model.empty().
