@@ -146,7 +146,7 @@ struct Case {
   std::string json_args;          // the same run with --json; empty: --json is not allowed with it
   std::vector<std::pair<std::string, std::string>> files = {};  // written in the case's folder first
   std::optional<std::string> input = std::nullopt;              // stdin (default /dev/null)
-  std::string defect = "";  // set: what the binary does wrong today (the test fails until fixed)
+  std::string defect = "";  // set: what the binary once did wrong here (printed when the case fails)
 };
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }

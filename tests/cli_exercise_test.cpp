@@ -181,6 +181,9 @@ TEST(CliExerciseNudges, TheForgottenFullStopAndAPositionForAToken) {
   r = run("exercise it-ball --answer 5");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(has(r.out, "token 5 is \"ball\"")) << r.out;
+  r = run("exercise it-ball --answer 5 --json");  // scripts get the same note
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "\"note\": \"token 5 is \\\"ball\\\"\"")) << r.out;
   r = run("exercise it-ball --answer 3");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(has(r.out, "3 is a position: token 3 is \"chased\".")) << r.out;

@@ -65,6 +65,7 @@ int check_answer(const ExerciseCommand& c, const Exercise& e, Progress& progress
         j["decimals"] = e.decimals;
       }
       if (!verdict.correct) j["nudge"] = verdict.nudge;
+      if (!verdict.note.empty()) j["note"] = verdict.note;
       out(j.dump(2) + "\n");
     } else {
       out(render_verdict(e, given, verdict, options));
