@@ -294,7 +294,7 @@ TEST(Tokenizer, RefusesBidirectionalControls) {
 
 // The check a model run's sentence passes (check_sentence) is tokenize()'s, message for message.
 TEST(Tokenizer, CheckSentenceRefusesWhatTokenizeRefuses) {
-  for (const std::string s : {std::string("a\x1B[2J"), std::string("a\0b", 3), std::string("\xC2\x85"),
+  for (const std::string& s : {std::string("a\x1B[2J"), std::string("a\0b", 3), std::string("\xC2\x85"),
                               std::string("ok \xFF"), std::string("x\u202E"), std::string("fine words")}) {
     std::string checked;
     try {
