@@ -324,6 +324,20 @@ std::vector<Case> cases() {
                          {}, std::string("hello\0world", 11)}));
   c.push_back(with_json({"control_character_c1_next_line", "\"$(printf 'a\\302\\205b')\"", 1,
                          {"control character U+0085 in the sentence at byte 1"}, ""}));
+  // Issue 23, item 12: the bidirectional controls reorder what the reader sees.
+  c.push_back(with_json({"bidi_override_sentence", "\"$(printf 'abc \342\200\256dlrow')\"", 1,
+                         {"bidirectional control U+202E (right-to-left override) in the sentence at byte 4"}, ""}));
+  c.push_back(with_json({"bidi_isolate_stdin", "-", 1, {"bidirectional control U+2067 (right-to-left isolate) in the sentence at byte 2"},
+                         "", {}, std::string("a \u2067b\u2069\n")}));
+  // A model run's sentence passes the same check (the bundled demo model).
+  c.push_back(with_json({"model_control_character_escape", "--model demo \"$(printf 'The \033[2J\033]0;pwned\007 dog')\"", 1,
+                         {"control character U+001B in the sentence at byte 4"}, ""}));
+  c.push_back(with_json({"model_control_character_nul_stdin", "--model demo -", 1,
+                         {"control character U+0000 in the sentence at byte 3"}, "", {}, std::string("The\0dog", 7)}));
+  c.push_back(with_json({"model_control_character_c1_csi", "--model demo \"$(printf 'a \302\2332Jb')\"", 1,
+                         {"control character U+009B in the sentence at byte 2"}, ""}));
+  c.push_back(with_json({"model_bidi_override", "--model demo \"$(printf 'abc \342\200\256dlrow')\"", 1,
+                         {"bidirectional control U+202E (right-to-left override) in the sentence at byte 4"}, ""}));
   c.push_back(with_json({"sentence_100000_tokens_stdin", "-", 1,
                          {"the sentence has 100000 tokens, more than the limit of 256"}, "", {},
                          repeat("word ", 100000)}));
@@ -450,6 +464,20 @@ std::vector<Case> cases() {
   render("render_no_config", R"({"schema": "attn-explain/trace@1", "sentence": "hi", "tokens": ["hi"], "oov_tokens": [],
          "warnings": []})", {"t.json: \"config\" is missing"});
   render("render_garbage", garbage(), {"t.json"});
+  // A trace that contradicts itself, its shapes right (issue 23, item 16): the fuzz
+  // target's regressions, refused naming the key.
+  auto contradiction = [&](std::string name, const char* file, std::vector<std::string> says) {
+    render(std::move(name), slurp(fs::path(ATTN_DATA_DIR).parent_path() / "tests/fuzz/regressions/trace" / file),
+           std::move(says));
+  };
+  contradiction("render_model_n_head_7", "model-n-head-7.json", {"t.json: model.n_head is 7, expected 2 (config.heads)"});
+  contradiction("render_probability_2", "model-probability-2.json",
+                {"t.json: next_tokens[1].probability is 2, expected a probability from 0 to 1 (or null)"});
+  contradiction("render_scale_0", "scale-zero.json", {"t.json: heads[1].scale is 0, expected 2.4494898"});
+  contradiction("render_weight_2", "weight-two.json",
+                {"t.json: heads[1].weights: row 2 column 1 is 2, expected a weight from 0 to 1 (or null)"});
+  contradiction("render_weights_row_half", "weights-row-half.json",
+                {"t.json: heads[1].weights: row 3 sums to 0.5", "expected 1 (a row of softmax weights)"});
   c.push_back({"render_missing_file", "render missing.json", 1, {"missing.json: no such file"}, ""});
   c.push_back({"render_without_trace", "render", 2, {"trace is required"}, ""});
   return c;

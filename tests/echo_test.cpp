@@ -17,6 +17,24 @@ TEST(Echo, KeepsWellFormedTextAndEscapesControlCharacters) {
   EXPECT_EQ(printable("\xc2\x9b" "31m"), "\\u009B31m");  // CSI, a C1 control some terminals obey
 }
 
+// Issue 23, item 12: the bidirectional controls would reorder what the reader sees.
+TEST(Echo, BidirectionalControlsAreEscapedVisibly) {
+  EXPECT_EQ(printable("abc\u202Edef"), "abc\\u202Edef");
+  EXPECT_EQ(printable("\u202A\u202B\u202C\u202D\u2066\u2067\u2068\u2069"),
+            "\\u202A\\u202B\\u202C\\u202D\\u2066\\u2067\\u2068\\u2069");
+  // Their neighbours and the marks of right-to-left text are text.
+  EXPECT_EQ(printable("\u2029\u202F\u2065\u206A\u200E\u200F\u061C\u05E9"), "\u2029\u202F\u2065\u206A\u200E\u200F\u061C\u05E9");
+}
+
+// display_escape(): printable() without the cut, for what renderers show.
+TEST(Echo, DisplayEscapeEscapesEverythingAndCutsNothing) {
+  EXPECT_EQ(display_escape("The \x1B[2J\x1B]0;pwned\a dog"), "The \\x1B[2J\\x1B]0;pwned\\x07 dog");
+  EXPECT_EQ(display_escape(std::string("a\0b\nc\xC2\x9B\u202E\xFF", 11)), "a\\0b\\nc\\u009B\\u202E\\xFF");
+  const std::string long_text(5000, 'x');
+  EXPECT_EQ(display_escape(long_text), long_text);
+  EXPECT_EQ(display_escape("héllo 日本 🙂 ·dog"), "héllo 日本 🙂 ·dog");
+}
+
 TEST(Echo, BytesThatAreNotUtf8AreEscapedOneByOne) {
   EXPECT_EQ(printable("\xff"), "\\xFF");
   EXPECT_EQ(printable("\xc0\xaf"), "\\xC0\\xAF");          // overlong "/"

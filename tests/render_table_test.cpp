@@ -1,6 +1,7 @@
 // The table renderer: numbers, alignment, and the stages in the tutorials' order.
 #include "render_table.hpp"
 
+#include <cmath>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -31,6 +32,23 @@ TEST(RenderTable, ColumnsLineUpInTerminalColumnsForAnyScript) {
   const std::size_t width = display_width(lines[0]);
   for (const auto& line : lines) EXPECT_EQ(display_width(line), width) << line;
   EXPECT_NE(lines[2].find("-12.25"), std::string::npos);
+}
+
+// Issue 23, item 15: a probability that is not a number is "nan", whatever its sign bit.
+TEST(RenderTable, APercentThatIsNotANumberIsNan) {
+  EXPECT_EQ(percent(0.231f), "23.1%");
+  EXPECT_EQ(percent(std::nanf("")), "nan");
+  EXPECT_EQ(percent(-std::nanf("")), "nan");  // fmt would print "-nan%"
+}
+
+// Issue 23, item 12: a label shows a control or bidirectional character, never obeys it.
+TEST(RenderTable, LabelsShowControlAndBidirectionalCharacters) {
+  Matrix m(2, 1, 1.0f);
+  const auto text = render_matrix(m, {"a\x1B[2J", "b\u202Ec"}, {"d0"}, 1);
+  EXPECT_NE(text.find("a\\x1B[2J"), std::string::npos) << text;
+  EXPECT_NE(text.find("b\\u202Ec"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1B'), std::string::npos);
+  EXPECT_EQ(text.find("\u202E"), std::string::npos);
 }
 
 TEST(RenderTable, LongTokensAreCut) {

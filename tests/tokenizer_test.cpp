@@ -274,6 +274,38 @@ TEST(Tokenizer, RefusesControlCharacters) {
   EXPECT_EQ(refusal("a\xC2\x9F"), "control character U+009F in the sentence at byte 1");
 }
 
+// Issue 23, item 12: the embedding, override and isolate controls reorder what a
+// terminal or a browser shows (U+202E makes "abc" read "cba"); the marks do not.
+TEST(Tokenizer, RefusesBidirectionalControls) {
+  EXPECT_EQ(refusal("a\u202Eb"), "bidirectional control U+202E (right-to-left override) in the sentence at byte 1");
+  EXPECT_EQ(refusal("The \u2066dog"), "bidirectional control U+2066 (left-to-right isolate) in the sentence at byte 4");
+  const char32_t all[] = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069};
+  for (const char32_t cp : all) {
+    std::string s = "x";
+    s += static_cast<char>(0xE0 | (cp >> 12));
+    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+    EXPECT_NE(refusal(s).find("in the sentence at byte 1"), std::string::npos) << std::hex << static_cast<unsigned>(cp);
+    EXPECT_THROW(check_sentence(s), DataError);
+  }
+  // The marks LRM, RLM and ALM stay: they belong to right-to-left text.
+  EXPECT_EQ(texts("\u200Fshalom \u200E\u061C"), (V{"\u200Fshalom", "\u200E\u061C"}));
+}
+
+// The check a model run's sentence passes (check_sentence) is tokenize()'s, message for message.
+TEST(Tokenizer, CheckSentenceRefusesWhatTokenizeRefuses) {
+  for (const std::string& s : {std::string("a\x1B[2J"), std::string("a\0b", 3), std::string("\xC2\x85"),
+                              std::string("ok \xFF"), std::string("x\u202E"), std::string("fine words")}) {
+    std::string checked;
+    try {
+      check_sentence(s);
+    } catch (const DataError& e) {
+      checked = e.what();
+    }
+    EXPECT_EQ(checked, refusal(s)) << s;
+  }
+}
+
 TEST(Tokenizer, RefusesTheFirstProblemInTheSentence) {
   EXPECT_EQ(refusal("a\a\xFF"), "control character U+0007 in the sentence at byte 1");
   EXPECT_EQ(refusal("a\xFF\a"), "invalid UTF-8 in the sentence at byte 1");

@@ -116,5 +116,65 @@ TEST(TraceRead, WhatIsNotAWholeTraceIsNamed) {
   EXPECT_EQ(error_of(good.dump().substr(0, 100)).rfind("t.json:1:101: malformed JSON", 0), 0u) << error_of(good.dump().substr(0, 100));
 }
 
+// Issue 23, item 16: a trace whose shapes are right but which contradicts itself.
+TEST(TraceRead, ATraceThatContradictsItselfIsRefusedNamingTheKey) {
+  Request r;
+  r.sentence = "How are you doing?";
+  r.heads = 2;
+  r.multihead = Multihead::split;
+  r.projection = Projection::rand;
+  r.d_out = 4;
+  r.causal = true;
+  const nlohmann::json good = nlohmann::json::parse(format_json(trace_to_json(explore(r, table_named("default.json")))));
+  ASSERT_EQ(error_of(good.dump()), "(no error)");
+  nlohmann::json j = good;
+  j["heads"][1]["scale"] = 0;
+  EXPECT_EQ(error_of(j.dump()), "t.json: heads[2].scale is 0, expected 1.4142135 (config.scale is true, head_dim 2)");
+  j = good;
+  j["heads"][0]["scale"] = nullptr;
+  EXPECT_EQ(error_of(j.dump()).rfind("t.json: heads[1].scale is nan, expected 1.4142135", 0), 0u) << error_of(j.dump());
+  j = good;
+  j["heads"][0]["weights"][1][0] = 2.0;
+  EXPECT_EQ(error_of(j.dump()), "t.json: heads[1].weights: row 2 column 1 is 2, expected a weight from 0 to 1 (or null)");
+  j = good;
+  j["heads"][0]["weights"][3][0] = -0.25;
+  EXPECT_EQ(error_of(j.dump()), "t.json: heads[1].weights: row 4 column 1 is -0.25, expected a weight from 0 to 1 (or null)");
+  j = good;
+  j["heads"][1]["weights"][2] = {0.25, 0.25, 0.0, 0.0, 0.0};
+  EXPECT_EQ(error_of(j.dump()), "t.json: heads[2].weights: row 3 sums to 0.5, expected 1 (a row of softmax weights)");
+  j = good;
+  j["heads"][1]["masked_scores"][0][4] = 3.0;
+  EXPECT_EQ(error_of(j.dump()),
+            "t.json: heads[2].masked_scores: row 1 column 5 is 3, expected null (the causal mask, above the diagonal)");
+  j = good;
+  j["config"]["head_dim"] = 4;  // the sizes are checked before the shapes they make
+  EXPECT_EQ(error_of(j.dump()), "t.json: config.head_dim is 4, expected 2 (d_out 4 split into 2 heads)");
+  // A null (a value that was not finite) is allowed anywhere a number is, and skips the row's sum.
+  j = good;
+  j["heads"][0]["weights"][2][0] = nullptr;
+  EXPECT_EQ(error_of(j.dump()), "(no error)");
+}
+
+TEST(TraceRead, TheSumNormalisationsWeightsAreAnyNumber) {
+  Request r;
+  r.sentence = "How are you doing?";
+  r.softmax = Softmax::sum;
+  const nlohmann::json good = nlohmann::json::parse(format_json(trace_to_json(explore(r, table_named("default.json")))));
+  nlohmann::json j = good;
+  j["heads"][0]["weights"][0][0] = 7.5;  // x / sum(x) can be any number
+  EXPECT_EQ(error_of(j.dump()), "(no error)");
+}
+
+TEST(TraceRead, DropoutMasksHoldZerosAndOnes) {
+  Request r;
+  r.sentence = "How are you doing?";
+  r.dropout = 0.5;
+  r.dropout_seed = 3;
+  nlohmann::json j = nlohmann::json::parse(format_json(trace_to_json(explore(r, table_named("default.json")))));
+  ASSERT_EQ(error_of(j.dump()), "(no error)");
+  j["heads"][0]["dropout_mask"][1][2] = 0.5;
+  EXPECT_EQ(error_of(j.dump()), "t.json: heads[1].dropout_mask: row 2 column 3 is 0.5, expected 0 or 1");
+}
+
 }  // namespace
 }  // namespace attn

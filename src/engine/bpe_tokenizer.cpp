@@ -420,7 +420,7 @@ std::string readable_token(std::string_view bytes) {
       out += "⇥";
     } else if (c.cp < 0x20 || c.cp == 0x7F) {
       out += fmt::format("\\x{:02X}", static_cast<unsigned>(c.cp));
-    } else if (c.cp >= 0x80 && c.cp <= 0x9F) {
+    } else if ((c.cp >= 0x80 && c.cp <= 0x9F) || is_bidi_control(c.cp)) {  // C1, or a reordering control
       out += fmt::format("\\u{:04X}", static_cast<unsigned>(c.cp));
     } else {
       out.append(bytes.substr(i, c.len));

@@ -65,7 +65,8 @@ inline std::string after_space(std::string_view word) { return std::string(kSpac
 
 // A token's bytes as a learner reads them: a space as "·" (a leading space
 // "·dog", a token of three spaces "···"), a newline as "↵", a tab as "⇥", other
-// C0 control characters and DEL as "\xNN", C1 controls as "\u0085", and bytes
+// C0 control characters and DEL as "\xNN", C1 controls and the bidirectional
+// controls that reorder text (unicode.hpp) as "\u0085", "\u202E", and bytes
 // that are not whole UTF-8 characters (a token can hold part of an emoji) as
 // "<0xF0>" each. Never empty: a token of no bytes is "∅".
 std::string readable_token(std::string_view bytes);

@@ -3,6 +3,7 @@
 #include "attn/model.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "memory_estimate.hpp"
 #include "numeric_check.hpp"
 #include "softmax.hpp"
+#include "tokenizer.hpp"
 #include "unicode.hpp"
 
 namespace attn {
@@ -68,7 +70,9 @@ Settings model_settings(const Model& model) {
 }
 
 // The top_k tokens by probability (softmax over the logits), most likely first;
-// ties go to the lower id, as torch.topk's order is not promised.
+// ties go to the lower id, as torch.topk's order is not promised. A probability
+// that is not a number (a logit was not finite) comes after every number, then
+// by id, so that the order is a strict one and the same on every run.
 std::vector<NextToken> next_tokens(const std::vector<float>& logits, std::size_t top_k, const BpeTokenizer& tokenizer) {
   if (top_k == 0) return {};
   const RowNormalisation probabilities = normalise_row(logits, Softmax::stable);
@@ -77,7 +81,9 @@ std::vector<NextToken> next_tokens(const std::vector<float>& logits, std::size_t
   const std::size_t k = std::min(top_k, ids.size());
   std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(k), ids.end(), [&](int a, int b) {
     const float pa = probabilities.weights[a], pb = probabilities.weights[b];
-    return pa != pb ? pa > pb : a < b;
+    const bool nan_a = std::isnan(pa), nan_b = std::isnan(pb);
+    if (nan_a != nan_b) return nan_b;  // a number before NaN
+    return !nan_a && pa != pb ? pa > pb : a < b;
   });
   std::vector<NextToken> out;
   for (std::size_t i = 0; i < k; ++i)
@@ -109,10 +115,7 @@ Trace explore_model(const ModelRequest& request, const Model& model) {
   trace.settings = model_settings(model);
   trace.model = info;
 
-  if (const auto bad = first_invalid_utf8(request.sentence)) {
-    throw DataError("invalid UTF-8 in the sentence at byte " + std::to_string(*bad),
-                    "the sentence must be UTF-8 text; convert other encodings first (for example with iconv)");
-  }
+  check_sentence(request.sentence);  // the table run's check: UTF-8, no control characters
   for (const BpeToken& t : checkpoint.tokenizer.encode(request.sentence)) {
     trace.tokens.push_back(readable_token(t.bytes));
     trace.token_ids.push_back(t.id);
@@ -143,7 +146,10 @@ Trace explore_model(const ModelRequest& request, const Model& model) {
   Gpt2Forward forward = gpt2_forward(checkpoint, trace.token_ids, options);
   trace.next_tokens = next_tokens(forward.last_logits, request.top_k, checkpoint.tokenizer);
   trace.layer_weights = std::move(forward.all_weights);
-  if (!request.layer) return trace;
+  if (!request.layer) {
+    trace.warnings = model_numeric_warnings(trace, forward.last_logits);
+    return trace;
+  }
 
   trace.layer = request.layer;
   trace.inputs = std::move(forward.layer_input);
@@ -154,7 +160,7 @@ Trace explore_model(const ModelRequest& request, const Model& model) {
   std::copy(c_proj.weight.begin(), c_proj.weight.end(), trace.out_proj->weight.data.begin());
   trace.output = std::move(forward.attention.output);
   trace.block_output = std::move(forward.block_output);
-  trace.warnings = numeric_warnings(trace);
+  trace.warnings = model_numeric_warnings(trace, forward.last_logits);
   return trace;
 }
 

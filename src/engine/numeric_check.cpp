@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "echo.hpp"
 #include "unicode.hpp"
 
 namespace attn {
@@ -13,6 +14,10 @@ namespace attn {
 namespace {
 
 constexpr std::size_t kTokenColumns = 20;  // a long token is elided in a warning
+
+// Why a model's layer (or its logits) starts from values that are not finite.
+constexpr const char* kNotFiniteBefore =
+    "a weight of the checkpoint is not finite, or an earlier layer passed 3.4e38";
 
 // What is wrong in one row: how many values are ±inf and how many NaN.
 struct Bad {
@@ -63,7 +68,11 @@ class Checker {
   std::vector<std::string> run() {
     const Settings& s = t_.settings;
     const bool causal_inf = s.causal && s.causal_method == CausalMethod::inf;
-    std::vector<bool> any_head_bad(t_.tokens.size(), false);
+    // A model's layer starts from the residual stream: a row that is not finite
+    // there (an earlier layer, or a weight of the checkpoint) is named once, as its input.
+    std::vector<bool> bad_input(t_.tokens.size(), false);
+    if (t_.model) report("", CheckedStage{"inputs", &t_.inputs}, nullptr, bad_input);
+    std::vector<bool> any_head_bad = bad_input;
     for (std::size_t h = 0; h < t_.heads.size(); ++h) {
       const HeadTrace& head = t_.heads[h];
       std::vector<CheckedStage> stages = {{"queries", &head.queries},
@@ -78,7 +87,7 @@ class Checker {
       stages.push_back({"context vectors", &head.context_vec});
 
       const std::string prefix = t_.heads.size() > 1 ? fmt::format("head {}, ", h + 1) : "";
-      std::vector<bool> reported(t_.tokens.size(), false);
+      std::vector<bool> reported = bad_input;
       for (std::size_t k = 0; k < stages.size(); ++k) {
         report(prefix, stages[k], k > 0 ? stages[k - 1].matrix : nullptr, reported);
       }
@@ -87,6 +96,8 @@ class Checker {
     // The module's own last step: out_proj after the heads (split heads only),
     // for the rows that no head has named yet.
     if (t_.out_proj) report("", CheckedStage{"output", &t_.output}, nullptr, any_head_bad);
+    // A model's block goes on after its attention: the MLP and the residual sums.
+    if (t_.block_output) report("", CheckedStage{"block output", &*t_.block_output}, nullptr, any_head_bad);
     return std::move(out_);
   }
 
@@ -114,13 +125,17 @@ class Checker {
   }
 
   std::string where(const char* stage, std::size_t i) const {
-    return fmt::format("{}, row {} (\"{}\")", stage, i + 1, elide(t_.tokens[i], kTokenColumns));
+    return fmt::format("{}, row {} (\"{}\")", stage, i + 1, elide(display_escape(t_.tokens[i]), kTokenColumns));
   }
 
   // The likely cause, given the stage and the row just before it.
   std::string cause(const CheckedStage& stage, const Matrix* before, std::size_t i, const Bad& bad) const {
     const std::string name = stage.name;
     const Settings& s = t_.settings;
+    if (name == "inputs") return std::string("; ") + kNotFiniteBefore;
+    if (name == "block output") {
+      return "; the block's MLP (c_fc, c_proj) or its residual sum passed 3.4e38, or a weight of the checkpoint is not finite";
+    }
     if (name == "queries" || name == "keys" || name == "values") {
       return "; the embeddings or the weights are too large for float32";
     }
@@ -151,8 +166,47 @@ class Checker {
   std::vector<std::string> out_;
 };
 
+// --layer all: the first layer whose weights hold a value that is not finite,
+// its first row (the layers after it read its output, so they are not named).
+void check_layer_weights(const Trace& t, std::vector<std::string>& out) {
+  for (std::size_t l = 0; l < t.layer_weights.size(); ++l) {
+    std::size_t rows = 0;
+    std::string first;
+    for (std::size_t h = 0; h < t.layer_weights[l].size(); ++h) {
+      const Matrix& w = t.layer_weights[l][h];
+      for (std::size_t i = 0; i < w.rows && i < t.tokens.size(); ++i) {
+        const Bad bad = bad_in_row(w, i);
+        if (!bad.any()) continue;
+        if (rows++ == 0) {
+          first = fmt::format("layer {}, head {}, attention weights, row {} (\"{}\"): {}; {}", l + 1, h + 1, i + 1,
+                              elide(display_escape(t.tokens[i]), kTokenColumns), count_values(bad), kNotFiniteBefore);
+        }
+      }
+    }
+    if (rows == 0) continue;
+    out.push_back(first);
+    if (rows > 1) out.push_back(fmt::format("layer {}: {} more rows of its heads' weights are not finite", l + 1, rows - 1));
+    return;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> numeric_warnings(const Trace& trace) { return Checker(trace).run(); }
+
+std::vector<std::string> model_numeric_warnings(const Trace& trace, std::span<const float> logits) {
+  std::vector<std::string> out = trace.layer ? numeric_warnings(trace) : std::vector<std::string>{};
+  check_layer_weights(trace, out);
+  Bad bad;
+  for (const float v : logits) {
+    if (std::isnan(v)) ++bad.nan;
+    else if (std::isinf(v)) ++bad.inf;
+  }
+  if (bad.any()) {
+    out.push_back(fmt::format("next-token logits, {} values: {}; {}, so the next-token probabilities are nan",
+                              logits.size(), count_values(bad), kNotFiniteBefore));
+  }
+  return out;
+}
 
 }  // namespace attn

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,18 @@ inline constexpr std::size_t kMaxRowsNamed = 3;
 
 // REQUIRES: a trace filled by explore() (tokens match the matrices' rows).
 std::vector<std::string> numeric_warnings(const Trace& trace);
+
+// A model run's warnings, in the order the forward pass computes:
+//   - with a recorded layer, numeric_warnings() of it, which for a model also
+//     names the layer's "inputs" (its ln_1 output, where a value that is not
+//     finite comes from an earlier layer or the checkpoint) before the heads
+//     and its "block output" (the MLP and residual sums) after its output;
+//   - with every layer's weights (--layer all), the first layer whose weights
+//     hold a value that is not finite, at its first row, and a count of the
+//     rest of that layer's rows (the later layers read it, so are not named);
+//   - the next-token logits (all vocab_size of them, not only the top ones shown)
+//     when any is not finite: its softmax is then NaN.
+// REQUIRES: a trace filled by explore_model().
+std::vector<std::string> model_numeric_warnings(const Trace& trace, std::span<const float> logits);
 
 }  // namespace attn

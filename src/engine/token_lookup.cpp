@@ -27,7 +27,7 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
 
 std::string token_list(const std::vector<std::string>& tokens) {
   std::vector<std::string> items;
-  for (std::size_t i = 0; i < tokens.size(); ++i) items.push_back(fmt::format("{} {}", i + 1, elide(tokens[i], kMaxLabel)));
+  for (std::size_t i = 0; i < tokens.size(); ++i) items.push_back(fmt::format("{} {}", i + 1, elide(display_escape(tokens[i]), kMaxLabel)));
   std::string all = "tokens: ";
   for (std::size_t i = 0; i < items.size(); ++i) all += (i ? ", " : "") + items[i];
   if (display_width(all) <= kHintWidth || items.size() < 3) return all;

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "attn/error.hpp"
 #include "unicode.hpp"
 
@@ -33,6 +35,27 @@ bool is_digit(char32_t cp) { return cp >= '0' && cp <= '9'; }
   throw DataError(
       "control character U+" + std::string(hex) + " in the sentence at byte " + std::to_string(at),
       "write a space instead, or remove it");
+}
+
+// The short name of a bidirectional control, for the message.
+const char* bidi_name(char32_t cp) {
+  switch (cp) {
+    case 0x202A: return "left-to-right embedding";
+    case 0x202B: return "right-to-left embedding";
+    case 0x202C: return "pop directional formatting";
+    case 0x202D: return "left-to-right override";
+    case 0x202E: return "right-to-left override";
+    case 0x2066: return "left-to-right isolate";
+    case 0x2067: return "right-to-left isolate";
+    case 0x2068: return "first strong isolate";
+    default: return "pop directional isolate";  // U+2069
+  }
+}
+
+[[noreturn]] void refuse_bidi(char32_t cp, std::size_t at) {
+  throw DataError(fmt::format("bidirectional control U+{:04X} ({}) in the sentence at byte {}",
+                              static_cast<unsigned>(cp), bidi_name(cp), at),
+                  "it would reorder the text shown after it; remove it");
 }
 
 // ---------------------------------------------------------------------------
@@ -167,19 +190,30 @@ class Splitter {
 
 }  // namespace
 
+void check_sentence(std::string_view sentence) {
+  for (std::size_t i = 0; i < sentence.size();) {
+    const CodePoint c = decode_utf8(sentence, i);
+    if (c.len == 0) refuse_utf8(i);
+    if (char_class(c.cp) == CharClass::control) refuse_control(c.cp, i);
+    if (is_bidi_control(c.cp)) refuse_bidi(c.cp, i);
+    i += c.len;
+  }
+}
+
 std::vector<Token> tokenize(std::string_view sentence) {
+  check_sentence(sentence);
   Splitter splitter(sentence);
   std::size_t i = 0;
   if (sentence.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // a byte order mark at the start
   // Each code point is decoded once, one step ahead: "don't" and "3.14" need
-  // the one after the mark. A bad one is refused on its own turn.
+  // the one after the mark (check_sentence() has refused every bad one).
   const auto decode_at = [&](std::size_t at) {
     return at < sentence.size() ? decode_utf8(sentence, at) : CodePoint{0, 0};
   };
   CodePoint d = decode_at(i);
   CharClass kind = d.len == 0 ? CharClass::space : char_class(d.cp);
   while (i < sentence.size()) {
-    if (d.len == 0) refuse_utf8(i);
+    if (d.len == 0) refuse_utf8(i);  // neither can happen after check_sentence()
     if (kind == CharClass::control) refuse_control(d.cp, i);
     const std::size_t j = i + d.len;
     const CodePoint next = decode_at(j);

@@ -19,8 +19,11 @@
 // Promises:
 //   - A token's text is exactly the bytes of the sentence at its offset: tokens
 //     are spelled as written, never normalized or lower-cased.
-//   - Invalid UTF-8 and control characters (other than white space) are refused
-//     with a DataError that names the byte offset; nothing else is an error.
+//   - Invalid UTF-8, control characters (other than white space) and the
+//     bidirectional controls U+202A-202E and U+2066-2069 (which would reorder
+//     the sentence on screen) are refused with a DataError that names the byte
+//     offset and the code point; nothing else is an error. check_sentence()
+//     is that check alone: a model run's sentence passes the same one.
 //   - Linear time in the length of the sentence; never reads past its end.
 //   - An empty or all-white-space sentence gives no tokens (the caller reports it).
 //
@@ -41,10 +44,16 @@ struct Token {
   std::size_t offset;  // byte offset of the token in the sentence
 };
 
+// Refuses the first problem in `sentence`, in byte order, as tokenize() does:
+// invalid UTF-8 ("invalid UTF-8 in the sentence at byte 7"), a control character
+// ("control character U+0007 in the sentence at byte 3"), a bidirectional control
+// ("bidirectional control U+202E (right-to-left override) in the sentence at byte 4").
+// Returns when there is none. REQUIRES: nothing; any bytes may be passed.
+void check_sentence(std::string_view sentence);
+
 // The tokens of `sentence`, in order.
 // REQUIRES: nothing; any bytes may be passed.
-// Throws DataError on invalid UTF-8 ("invalid UTF-8 in the sentence at byte 7")
-// or a control character ("control character U+0007 in the sentence at byte 3").
+// Throws DataError as check_sentence() does.
 std::vector<Token> tokenize(std::string_view sentence);
 
 }  // namespace attn

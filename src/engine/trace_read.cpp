@@ -14,6 +14,7 @@
 #include "json_fields.hpp"
 #include "json_file.hpp"
 #include "text_file.hpp"
+#include "trace_check.hpp"
 
 namespace attn {
 
@@ -221,8 +222,12 @@ Trace parse_trace(const std::string& text, const std::string& source) {
   t.settings = read_settings(required(f, "config"), source + ": config");
   const Settings& s = t.settings;
   if (root.contains("model")) read_model_parts(f, root, source, t);
+  check_trace_sizes(t, source);
   // A model run with --layer all keeps every block's weights, and no one block's stages.
-  if (t.model && !t.layer) return t;
+  if (t.model && !t.layer) {
+    check_trace(t, source);
+    return t;
+  }
   t.inputs = read_matrix(required(f, "inputs"), source + ": inputs", n, s.d_in);
   const json& heads = required(f, "heads");
   if (!heads.is_array() || heads.size() != s.heads) {
@@ -239,6 +244,7 @@ Trace parse_trace(const std::string& text, const std::string& source) {
   });
   t.output = read_matrix(required(f, "output"), source + ": output", n, s.heads > 1 ? width : s.head_dim);
   if (t.model) t.block_output = read_matrix(required(f, "block_output"), source + ": block_output", n, s.d_in);
+  check_trace(t, source);  // what the shapes cannot say: sizes, scales, masks, weights (trace_check.hpp)
   return t;
 }
 

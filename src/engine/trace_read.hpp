@@ -11,6 +11,12 @@
 //     scores and weights, the optional stages present exactly when the settings
 //     make them; anything else is a DataError naming the file and the key
 //     ("t.json: heads[2].weights: row 3 has 5 values, expected 6");
+//   - the trace agrees with itself where the shapes cannot say (a model's
+//     n_head is config.heads, each scale is √head_dim, weights and
+//     probabilities lie in [0, 1], softmax rows sum to 1: trace_check.hpp);
+//   - the strings (sentence, tokens, next tokens, warnings) are taken as they
+//     are, whatever they hold: every renderer shows them through
+//     display_escape() (echo.hpp), as it shows a live run's;
 //   - null (how the writer spells a value that is not finite) reads as −∞ in
 //     masked_scores above the diagonal, where the causal mask put it, and as
 //     NaN elsewhere (the trace cannot say which non-finite value it was);

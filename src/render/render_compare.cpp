@@ -46,8 +46,8 @@ std::string run_line(const Settings& s) {
 
 std::string header(const std::string& heading, const Trace& t, bool color) {
   std::string out = bold(heading, color) + "\n\n";
-  out += fmt::format("  sentence    {}\n", t.sentence);
-  out += fmt::format("  tokens      {}   (n = {})\n", join(t.tokens, " | "), t.tokens.size());
+  out += fmt::format("  sentence    {}\n", display_escape(t.sentence));
+  out += fmt::format("  tokens      {}   (n = {})\n", display_escape(join(t.tokens, " | ")), t.tokens.size());
   out += fmt::format("  table       {} ({}), d_in = {}\n", printable(t.settings.table_name),
                      printable(t.settings.table_path, kMessageLineBytes), t.settings.d_in);
   return out;
@@ -375,7 +375,7 @@ std::string softmax_overflow(const SoftmaxComparison& c, const CompareOptions& o
   const Matrix& scores = c.overflow_naive.heads.front().attn_scores;
   const TableStyle scores_style{o.color, Shade::diverging, false};
   const ExpOverflow overflow = exp_overflow(scores);
-  std::string out = title(2, fmt::format("When the naive softmax overflows: \"{}\"", os.sentence), o.color);
+  std::string out = title(2, fmt::format("When the naive softmax overflows: \"{}\"", display_escape(os.sentence)), o.color);
   out += fmt::format("  table {}, Q = K = V = X (projection none), scores not scaled\n\n",
                      printable(os.settings.table_name));
   out += fmt::format("  Embeddings  X  ({} × {})\n", os.inputs.rows, os.inputs.cols);

@@ -26,10 +26,10 @@ std::string render_model_summary(const Trace& t, const SummaryOptions& options) 
   const ModelInfo& m = *t.model;
   const std::size_t n = t.tokens.size();
   std::string out = "GPT-2's attention, every layer and head\n\n";
-  out += fmt::format("  sentence    {}\n", elide(t.sentence, 60));
+  out += fmt::format("  sentence    {}\n", elide(display_escape(t.sentence), 60));
   out += fmt::format("  model       {} ({}): {} layers × {} heads, n_embd = {}\n", printable(m.name),
                      printable(t.settings.table_path), m.n_layer, m.n_head, m.n_embd);
-  out += fmt::format("  tokens      {}   (n = {})\n\n", join(t.tokens, " | "), n);
+  out += fmt::format("  tokens      {}   (n = {})\n\n", display_escape(join(t.tokens, " | ")), n);
 
   out += bold("What each head does", options.color) + " (the key most query tokens attend to most)\n";
   out += "  prev: the token before · first: the first token · self: itself · other: another token · "

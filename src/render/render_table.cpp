@@ -176,7 +176,7 @@ std::string projection_line(const Settings& s) {
     case Projection::table:
       return fmt::format("table: W_query, W_key, W_value from the table, d_out = {}", s.d_out);
     case Projection::model:
-      return fmt::format("model: W_query, W_key, W_value are {}'s c_attn, split into {} heads of {}", s.table_name,
+      return fmt::format("model: W_query, W_key, W_value are {}'s c_attn, split into {} heads of {}", printable(s.table_name),
                          s.heads, s.head_dim);
   }
   return "";
@@ -273,7 +273,7 @@ std::string model_lines(const Trace& t) {
 std::string header_text(const Trace& t, int p) {
   const Settings& s = t.settings;
   std::string head = "Self-attention, step by step\n\n";
-  head += fmt::format("  sentence    {}\n", elide(t.sentence, kMaxSentenceWidth));
+  head += fmt::format("  sentence    {}\n", elide(display_escape(t.sentence), kMaxSentenceWidth));
   head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(t.tokens), t.tokens.size());
   if (t.model) {
     head += model_lines(t);

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "echo.hpp"
 #include "unicode.hpp"
 
 namespace attn {
@@ -39,7 +40,7 @@ std::vector<std::string> dim_labels(std::size_t count) {
   return labels;
 }
 
-std::string fit_label(std::string_view token) { return elide(token, kMaxLabelWidth); }
+std::string fit_label(std::string_view token) { return elide(display_escape(token), kMaxLabelWidth); }
 
 std::string pad_left(const std::string& s, std::size_t width) {
   const std::size_t w = display_width(s);
@@ -161,6 +162,9 @@ std::string one_under_the_other(const std::vector<Block>& blocks) {
 
 namespace attn {
 
-std::string percent(float probability) { return fmt::format("{:.3g}%", 100.0 * static_cast<double>(probability)); }
+std::string percent(float probability) {
+  if (std::isnan(probability)) return "nan";  // never "-nan%": the sign of a NaN means nothing
+  return fmt::format("{:.3g}%", 100.0 * static_cast<double>(probability));
+}
 
 }  // namespace attn

@@ -35,7 +35,8 @@ std::string format_number(float value, int precision);
 // Labels d0, d1, … for `count` dimensions.
 std::vector<std::string> dim_labels(std::size_t count);
 
-// `token` cut with "…" to at most kMaxLabelWidth columns.
+// `token` shown (display_escape(): no control or bidirectional character acts)
+// and cut with "…" to at most kMaxLabelWidth columns.
 std::string fit_label(std::string_view token);
 
 // ---- padding
@@ -70,7 +71,7 @@ std::string paragraph(const std::string& text, const std::string& lead, std::siz
 std::string paragraph(const std::string& text, std::size_t first, std::size_t rest);
 
 // A probability as a percentage to three significant digits: "23.1%", "0.312%",
-// "0.00213%" (so that a small one does not read as 0.0%).
+// "0.00213%" (so that a small one does not read as 0.0%); NaN as "nan".
 std::string percent(float probability);
 
 // A plain table of strings, each line indented by two spaces: the first column

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "unicode.hpp"
+
 namespace attn {
 
 namespace {
@@ -40,6 +42,7 @@ std::vector<std::string> shown_pieces(std::string_view text) {
     const std::size_t len = sequence_length(text, i);
     const bool c0 = len == 1 && (c < 0x20 || c == 0x7F);
     const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;  // U+0080 … U+009F
+    const char32_t cp = len == 3 ? decode_utf8(text, i).cp : 0;
     if (len == 0) {
       pieces.push_back(fmt::format("\\x{:02X}", c));
       ++i;
@@ -49,6 +52,9 @@ std::vector<std::string> shown_pieces(std::string_view text) {
     } else if (c1) {
       pieces.push_back(fmt::format("\\u{:04X}", static_cast<unsigned char>(text[i + 1])));
       i += 2;
+    } else if (is_bidi_control(cp)) {
+      pieces.push_back(fmt::format("\\u{:04X}", static_cast<unsigned>(cp)));
+      i += 3;
     } else {
       pieces.emplace_back(text.substr(i, len));
       i += len;
@@ -58,6 +64,13 @@ std::vector<std::string> shown_pieces(std::string_view text) {
 }
 
 }  // namespace
+
+std::string display_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const std::string& piece : shown_pieces(text)) out += piece;
+  return out;
+}
 
 std::string printable(std::string_view text, std::size_t limit) {
   constexpr std::string_view kGap = " … ";

@@ -9,12 +9,21 @@
 // through it once more before printing, so that none of these reaches the
 // terminal raw.
 //
-// printable() promises: the result is valid UTF-8 holding no C0 or C1 control
-// character and no DEL; well-formed UTF-8 text is kept as it is; "\n", "\r",
-// "\t" and "\0" are written as those two characters, any other control
-// character or byte that is not UTF-8 as \xNN; a result longer than `limit`
-// bytes keeps its beginning and its end (about two thirds and one third of
-// `limit`) around " … ", cut only between whole characters.
+// Text from data that a renderer shows (a sentence, a token, a next token, a
+// piece of a model's vocabulary, a word of a table, any string of a trace read
+// back) passes through display_escape(), the same escaping without the cut,
+// before it is laid out for the terminal, an HTML page or an SVG picture.
+//
+// display_escape() promises: the result is valid UTF-8 holding no C0 or C1
+// control character, no DEL and no bidirectional control (U+202A-202E,
+// U+2066-2069, which would reorder what the reader sees: unicode.hpp); text
+// without them is kept as it is, byte for byte; "\n", "\r", "\t" and "\0" are
+// written as those two characters, any other C0 control, DEL or byte that is
+// not UTF-8 as \xNN, a C1 or bidirectional control as \uNNNN ("\u0085",
+// "\u202E"): visible, and inert in a terminal, in HTML and in XML.
+// printable() promises the same, and a result longer than `limit` bytes keeps
+// its beginning and its end (about two thirds and one third of `limit`) around
+// " … ", cut only between whole characters.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +37,9 @@ inline constexpr std::size_t kQuotedNameBytes = 80;
 
 // The widest one printed line of a message is, user text included.
 inline constexpr std::size_t kMessageLineBytes = 1000;
+
+// `text` with every character that would act instead of showing escaped (see above).
+std::string display_escape(std::string_view text);
 
 // REQUIRES: limit ≥ 16.
 std::string printable(std::string_view text, std::size_t limit = kQuotedNameBytes);

@@ -63,6 +63,15 @@ CharClass char_class(char32_t cp);
 
 inline constexpr char32_t kZeroWidthJoiner = 0x200D;
 
+// The bidirectional embedding, override and isolate controls (U+202A-202E,
+// U+2066-2069; Unicode's Bidi_Control property less the marks LRM, RLM and
+// ALM). A terminal or a browser obeys them: they reorder the text after them on
+// screen, so that what a reader sees is not what the text says. The marks
+// (U+200E, U+200F, U+061C) do not, and stay legitimate in right-to-left text.
+inline constexpr bool is_bidi_control(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 // Number of terminal columns the UTF-8 string takes (for aligning tables):
 // ASCII 1; combining marks, zero-width joiner, variation selectors and other
 // invisible format characters 0; East Asian Wide and Fullwidth characters (CJK,

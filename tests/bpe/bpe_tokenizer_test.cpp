@@ -437,6 +437,13 @@ TEST(ReadableToken, ControlCharactersAreEscaped) {
   EXPECT_EQ(readable_token("\xC2\x85"), "\\u0085");
 }
 
+// Issue 23, item 12: a vocabulary piece that would reorder what follows it is shown, not obeyed.
+TEST(ReadableToken, BidirectionalControlsAreEscaped) {
+  EXPECT_EQ(readable_token("\u202E"), "\\u202E");
+  EXPECT_EQ(readable_token(" a\u2066b\u2069"), "·a\\u2066b\\u2069");
+  EXPECT_EQ(readable_token("\u200F\u05E9"), "\u200F\u05E9");  // a mark of right-to-left text stays
+}
+
 TEST(ReadableToken, PartsOfCharactersAreBytes) {
   // 🙂 is F0 9F 99 82; a token may hold any part of it.
   EXPECT_EQ(readable_token("\xF0\x9F"), "<0xF0><0x9F>");

@@ -2,8 +2,9 @@
 // returns. parse_trace either throws DataError or returns a Trace that keeps
 // trace.hpp's shape promises (checked here); the tables, the focus view of
 // every token and the SVG heatmap then draw it without crashing, whatever its
-// numbers (NaN, ±inf, huge), as `attn-explain render` would. A broken promise
-// or any other exception aborts.
+// numbers (NaN, ±inf, huge), as `attn-explain render` would, and whatever its
+// strings hold, none of their control or bidirectional characters is drawn raw.
+// A broken promise or any other exception aborts.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +24,20 @@ namespace {
 
 void check_shape(const attn::Matrix& m, std::size_t rows, std::size_t cols) {
   CHECK(m.rows == rows && m.cols == cols && m.data.size() == rows * cols);
+}
+
+// Whatever strings the trace holds, what is drawn shows none of them raw: no C0
+// control but the newline, no DEL, no C1 control, no bidirectional control
+// (U+202A-202E, U+2066-2069), as echo.hpp's display_escape() promises.
+void check_shown(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0; };
+    CHECK(!((c < 0x20 && c != '\n') || c == 0x7F));
+    CHECK(!(c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F));
+    CHECK(!(c == 0xE2 && ((next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE) ||
+                          (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9))));
+  }
 }
 
 }  // namespace
@@ -53,7 +68,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.width = size % 3 == 0 ? 40 : 0;
   const std::string tables = attn::render_walkthrough(t, options);
   CHECK(!tables.empty());
-  for (std::size_t i = 0; i < n; ++i) CHECK(!attn::render_focus(t, i, attn::FocusOptions{4, false, std::nullopt}).empty());
-  CHECK(!attn::render_svg(t, attn::SvgOptions{4, ""}).empty());
+  check_shown(tables);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string focus = attn::render_focus(t, i, attn::FocusOptions{4, false, std::nullopt});
+    CHECK(!focus.empty());
+    check_shown(focus);
+  }
+  const std::string svg = attn::render_svg(t, attn::SvgOptions{4, ""});
+  CHECK(!svg.empty());
+  check_shown(svg);
   return 0;
 }
