@@ -104,8 +104,8 @@ std::string render_model_summary(const Trace& t, const SummaryOptions& options) 
 
   const std::vector<std::string> tokens = marked_tokens(t);
   out += bold("What each head does", options.color) + ": where most tokens put their largest weight\n";
-  out += "  prev: the token before · first: the first token · self: itself · A→B: other tokens (the strongest such "
-         "link, A looking at B) · (…): no pattern for more than half the tokens, the largest share in brackets\n";
+  out += "  prev: the token before · first: the first token · self: itself · A→B: other tokens, the strongest\n"
+         "  such link (A looking at B) · (…): no pattern for more than half the tokens, the largest share\n";
   out += "  " + shares_note(n) + "\n\n";
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header{"layer"};
