@@ -37,6 +37,7 @@ std::vector<Share> shares(const HeadProfile& p) {
 
 // The terminal's short cell: "prev 48%", "it→dog 56%", "(prev 44%)".
 std::string pattern_cell(const HeadProfile& p, const std::vector<std::string>& tokens) {
+  if (p.rows == 0) return "·";  // one token: nothing to tell
   const Share top = shares(p).front();
   const int pct = percent_of(top.count, p.rows);
   // Tokens that look at other tokens: the strongest such link names what the head does.
@@ -49,6 +50,7 @@ std::string pattern_cell(const HeadProfile& p, const std::vector<std::string>& t
 }  // namespace
 
 std::string head_caption(const HeadProfile& p, const std::vector<std::string>& tokens, int precision) {
+  if (p.rows == 0) return "one token: it can only look at itself";
   const std::vector<Share> by_share = shares(p);
   const Share& top = by_share.front();
   const int pct = percent_of(top.count, p.rows);
