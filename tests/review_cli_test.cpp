@@ -123,7 +123,8 @@ TEST(ReviewSvg, SubtitleNamesTheProjection) {
   const Result r = run(fmt::format("--projection rand --svg '{}' {}", svg.string(), kSentence));
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string text = slurp(svg);
-  EXPECT_TRUE(has(text, "X from table default, W_query/W_key/W_value = torch.rand (seed 123)")) << text.substr(0, 1200);
+  EXPECT_TRUE(has(text, ">X: table default · W: torch.rand, seed 123</text>")) << text.substr(0, 1200);
+  EXPECT_FALSE(has(text, "table default;")) << "the projection is named, not only the table";
 }
 
 TEST(ReviewLessonHtml, StepsNumberTheirTablesAndMarkTheRowDiscussed) {

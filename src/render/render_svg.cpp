@@ -68,7 +68,7 @@ Layout layout_of(const Trace& t) {
   l.panel_height = 22 + l.label_width + grid;  // title, column labels, cells
   l.columns = static_cast<int>(std::min<std::size_t>(l.heads, kPanelsPerRow));
   l.rows = static_cast<int>((l.heads + kPanelsPerRow - 1) / kPanelsPerRow);
-  l.top = 58 + 16 * static_cast<int>(l.legend.size());
+  l.top = 74 + 16 * static_cast<int>(l.legend.size());  // the title, two lines of subtitle, the marks' lines
   return l;
 }
 
@@ -133,16 +133,16 @@ std::string colour_bar(const ColourScale& scale, int precision, int x, int y, in
   return out;
 }
 
-// Where X and the weights came from: "X from table default, W_query/W_key/W_value = torch.rand (seed 123)".
+// Where X and the weights came from: "X: table default · W: torch.rand, seed 123".
 std::string where_from(const Trace& t) {
   const Settings& s = t.settings;
   if (t.model) return fmt::format("model {}, layer {}", s.table_name, t.layer ? std::to_string(*t.layer) : "all");
-  const std::string x = "X from table " + s.table_name;
+  const std::string x = "X: table " + s.table_name;
   switch (s.projection) {
-    case Projection::none: return x + ", no weights (Q = K = V = X)";
-    case Projection::rand: return fmt::format("{}, W_query/W_key/W_value = torch.rand (seed {})", x, s.seed);
-    case Projection::linear: return fmt::format("{}, W_query/W_key/W_value = nn.Linear (seed {})", x, s.seed);
-    case Projection::table: return x + ", W_query/W_key/W_value from the table";
+    case Projection::none: return x + " · no weights (Q = K = V = X)";
+    case Projection::rand: return fmt::format("{} · W: torch.rand, seed {}", x, s.seed);
+    case Projection::linear: return fmt::format("{} · W: nn.Linear, seed {}", x, s.seed);
+    case Projection::table: return x + " · W: the table's";
     case Projection::model: break;
   }
   return x;
@@ -161,7 +161,9 @@ std::string render_svg(const Trace& t, const SvgOptions& options) {
   for (const HeadTrace& h : t.heads) all.data.insert(all.data.end(), h.attn_weights.data.begin(), h.attn_weights.data.end());
   const ColourScale scale = weight_scale(all);
   const int grid_width = l.columns * l.panel_width + (l.columns - 1) * kGap;
-  const int width = kGap + grid_width + kGap + 60, bar_height = std::min(240, l.panel_height - 40);
+  // Wide enough for the subtitle and the marks' lines, however few the tokens.
+  const int width = std::max(kGap + grid_width + kGap + 60, l.legend.empty() ? 0 : 520);
+  const int bar_height = std::min(240, l.panel_height - 40);
   const int height = l.top + l.rows * l.panel_height + (l.rows - 1) * kGap + kGap;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
@@ -176,11 +178,12 @@ std::string render_svg(const Trace& t, const SvgOptions& options) {
   out += "<style>\n" + options.css + "</style>\n";
   out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
   out += fmt::format("<text class=\"title\" x=\"{}\" y=\"24\">{}</text>\n", kGap, xml_text(t.sentence));
-  out += fmt::format("<text class=\"subtitle\" x=\"{}\" y=\"42\">softmax weights{}, {} head{}, {}; rows: queries, "
+  out += fmt::format("<text class=\"subtitle\" x=\"{}\" y=\"42\">softmax weights{}, {} head{}; rows: queries, "
                      "columns: keys</text>\n",
-                     kGap, t.settings.causal ? " (causal)" : "", l.heads, l.heads == 1 ? "" : "s", xml_text(where_from(t)));
+                     kGap, t.settings.causal ? " (causal)" : "", l.heads, l.heads == 1 ? "" : "s");
+  out += fmt::format("<text class=\"subtitle\" x=\"{}\" y=\"58\">{}</text>\n", kGap, xml_text(where_from(t)));
   for (std::size_t k = 0; k < l.legend.size(); ++k) {
-    out += fmt::format("<text class=\"subtitle legend\" x=\"{}\" y=\"{}\">{}</text>\n", kGap, 58 + 16 * static_cast<int>(k),
+    out += fmt::format("<text class=\"subtitle legend\" x=\"{}\" y=\"{}\">{}</text>\n", kGap, 74 + 16 * static_cast<int>(k),
                        xml_text(l.legend[k]));
   }
   for (std::size_t k = 0; k < l.heads; ++k) {
