@@ -142,7 +142,7 @@ std::string where_from(const Trace& t) {
     case Projection::none: return x + " · no weights (Q = K = V = X)";
     case Projection::rand: return fmt::format("{} · W: torch.rand, seed {}", x, s.seed);
     case Projection::linear: return fmt::format("{} · W: nn.Linear, seed {}", x, s.seed);
-    case Projection::table: return x + " · W: the table's";
+    case Projection::table: return x + " · W: from the table";
     case Projection::model: break;
   }
   return x;
