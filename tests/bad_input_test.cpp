@@ -248,6 +248,12 @@ std::vector<Case> cases() {
   table("empty_vectors", "novecs.json", R"({"dim": 2, "vectors": {}})", {"novecs.json: \"vectors\" is empty"});
   table("unknown_top_level_key", "key.json", R"({"dim": 2, "vectors": {"hi": [1, 2]}, "vector": {}})",
         {"key.json: unknown key \"vector\""});
+  table("dimension_names_too_few", "dn.json", R"({"dim": 2, "dimensions": ["a"], "vectors": {"hi": [1, 2]}})",
+        {"dn.json: \"dimensions\" is an array of 1, expected an array of 2 names"});
+  table("dimension_name_with_a_space", "dns.json", R"({"dim": 2, "dimensions": ["a b", "c"], "vectors": {"hi": [1, 2]}})",
+        {"dns.json: \"dimensions\" item 0 is not a name"});
+  table("dimension_names_not_an_array", "dno.json", R"({"dim": 2, "dimensions": "ab", "vectors": {"hi": [1, 2]}})",
+        {"dno.json: \"dimensions\" is a string, expected an array of 2 names"});
   table("token_with_a_space", "space.json", R"({"dim": 2, "vectors": {"hi there": [1, 2]}})",
         {"space.json: token \"hi there\" contains white space"});
 

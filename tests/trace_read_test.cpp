@@ -49,6 +49,8 @@ std::vector<RunCase> runs() {
   add("split heads", [](Request& r) { r.heads = 2; r.multihead = Multihead::split; r.projection = Projection::rand; r.d_out = 4; });
   add("one split head", [](Request& r) { r.multihead = Multihead::split; r.projection = Projection::linear; });
   add("sum normalisation", [](Request& r) { r.softmax = Softmax::sum; r.oov = OovPolicy::zero; });
+  add("unknown words hashed", [](Request& r) { r.sentence = "The zorblax chased it."; });
+  add("unknown words zero", [](Request& r) { r.sentence = "The zorblax chased it."; r.oov = OovPolicy::zero; });
   add("naive softmax overflowing to nan", [](Request& r) {
     r.sentence = "Big numbers break naive softmax";
     r.projection = Projection::none;
@@ -110,6 +112,18 @@ TEST(TraceRead, WhatIsNotAWholeTraceIsNamed) {
   j["inputs"][0][0] = 1e39;
   EXPECT_EQ(error_of(j.dump()).rfind("t.json: inputs: row 1 column 1: 1e+39 is beyond the float32 range", 0), 0u)
       << error_of(j.dump());
+  j = good;
+  j["token_kinds"][1] = "weird";
+  EXPECT_EQ(error_of(j.dump()), "t.json: \"token_kinds\" holds \"weird\", expected known, hashed, zero, piece or bytes");
+  j = good;
+  j["token_kinds"].erase(0);
+  EXPECT_EQ(error_of(j.dump()), "t.json: \"token_kinds\" has 4 kinds, expected one per token (5)");
+  j = good;
+  j.erase("token_kinds");  // a trace written before the kinds were recorded: every token known
+  EXPECT_EQ(error_of(j.dump()), "(no error)");
+  j = good;
+  j["dimension_names"] = {"a", "b"};
+  EXPECT_EQ(error_of(j.dump()), "t.json: \"dimension_names\" has 2 names, expected d_in = 6");
   j = good;
   j["future_key"] = {{"anything", 1}};  // keys are only ever added: ignored
   EXPECT_EQ(error_of(j.dump()), "(no error)");

@@ -2,7 +2,7 @@
 //
 // The file format (docs/table-format.md, schema docs/schemas/table.schema.json):
 //
-//   {"name": "journey", "description": "...", "dim": 3,
+//   {"name": "journey", "description": "...", "dim": 3, "dimensions": ["a", "b", "c"],
 //    "vectors": {"Your": [0.43, 0.15, 0.89], ...},
 //    "weights": {"W_query": [[...]], "W_key": [[...]], "W_value": [[...]]}}
 //
@@ -42,6 +42,7 @@ class EmbeddingTable {
   std::string description;
   std::string source;  // the file it came from, as given (for messages and the trace)
   std::size_t dim = 0;
+  std::vector<std::string> dimensions;  // "dimensions": a short name per column of X, or none (d0, d1, ...)
   std::optional<TableWeights> weights;
 
   // Adds one entry. REQUIRES: vector.size() == dim, token not already present.

@@ -59,10 +59,37 @@ struct NextToken {
   float probability = 0.0f;
 };
 
+// What a token is, beyond its text. A table run's token is known or not in
+// the table (then its vector is hashed from its spelling, or zeros: --oov); a
+// model run's token is a whole word (or character run) of the tokenizer's
+// vocabulary, a piece of a word BPE split into several tokens, or bytes that
+// are not a whole character (part of one split across tokens).
+enum class TokenKind { known, hashed, zero, piece, bytes };
+
+// The trace's names of the kinds ("token_kinds" in docs/trace-format.md).
+inline const char* token_kind_name(TokenKind k) {
+  switch (k) {
+    case TokenKind::known: return "known";
+    case TokenKind::hashed: return "hashed";
+    case TokenKind::zero: return "zero";
+    case TokenKind::piece: return "piece";
+    case TokenKind::bytes: return "bytes";
+  }
+  return "known";
+}
+
+inline std::optional<TokenKind> token_kind_named(const std::string& name) {
+  for (TokenKind k : {TokenKind::known, TokenKind::hashed, TokenKind::zero, TokenKind::piece, TokenKind::bytes})
+    if (name == token_kind_name(k)) return k;
+  return std::nullopt;
+}
+
 struct Trace {
   std::string sentence;
   std::vector<std::string> tokens;
+  std::vector<TokenKind> token_kinds;   // one per token (empty in a trace written before they were recorded: all known)
   std::vector<std::string> oov_tokens;  // tokens the table lacked
+  std::vector<std::string> dimension_names;  // the table's names of X's columns ("dimensions"), or none: d0, d1, ...
   Settings settings;
   Matrix inputs;                        // n × d_in, the token embeddings X
   std::vector<HeadTrace> heads;

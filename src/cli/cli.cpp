@@ -35,6 +35,7 @@
 #include "render_focus.hpp"
 #include "render_table.hpp"
 #include "style.hpp"
+#include "token_labels.hpp"
 #include "unicode.hpp"
 #include "render_svg.hpp"
 #include "trace_read.hpp"
@@ -216,6 +217,14 @@ struct Tables {
   std::string width_note;              // when some tables print in blocks of columns
 };
 
+// --head H, checked against the run's heads.
+std::size_t check_head(const Trace& trace, std::size_t head) {
+  if (head > trace.heads.size()) {
+    throw UsageError(fmt::format("--head {}: the run has {} head{}", head, trace.heads.size(), trace.heads.size() == 1 ? "" : "s"));
+  }
+  return head;
+}
+
 // The page --html writes, made before any file is written.
 std::string html_page(const TableRequest& r, const Trace& trace) {
   const std::optional<Explanations> explanations = explanations_for(r.explain);
@@ -225,6 +234,7 @@ std::string html_page(const TableRequest& r, const Trace& trace) {
   options.stages = stages_in(r.stages);
   if (trace.model && !trace.layer) return render_html_model_grid(trace, options, load_html_assets());
   if (r.focus) options.focus_row = find_focus(trace, *r.focus);
+  if (r.head) options.head = check_head(trace, *r.head) - 1;
   return render_html_report(trace, options, load_html_assets());
 }
 
@@ -233,14 +243,6 @@ void refuse_one_layer_views(bool asked) {
   if (asked) {
     throw UsageError("--layer all shows every head at once; --svg, --focus, --head and --stages need one layer (--layer L)");
   }
-}
-
-// --head H, checked against the run's heads.
-std::size_t check_head(const Trace& trace, std::size_t head) {
-  if (head > trace.heads.size()) {
-    throw UsageError(fmt::format("--head {}: the run has {} head{}", head, trace.heads.size(), trace.heads.size() == 1 ? "" : "s"));
-  }
-  return head;
 }
 
 Tables tables_of(const Trace& trace, const TableRequest& r) {
@@ -334,6 +336,14 @@ int run_model(const MainOptions& o) {
   check_outputs_differ(outputs_of(o), o.json);
   const Trace trace = explore_model(request, model);
   std::vector<std::string> notes;
+  if (const std::vector<std::string> split = split_words(trace); !split.empty()) {
+    // As the unknown words' note: at most 8 words, each cut to 20 columns.
+    constexpr std::size_t kNamedSplit = 8;
+    std::string list;
+    for (std::size_t i = 0; i < split.size() && i < kNamedSplit; ++i) list += fmt::format("{}{}", i == 0 ? "" : ", ", elide(split[i], 20));
+    if (split.size() > kNamedSplit) list += fmt::format(" and {} more", split.size() - kNamedSplit);
+    notes.push_back(fmt::format("not whole words in {}'s vocabulary, split into pieces (marked ⁺ or °): {}", trace.model->name, list));
+  }
   if (o.stages.empty() && !o.json && !output_on_stdout(outputs_of(o)) && !o.focus && trace.layer) {
     notes.push_back(fmt::format("the model's widest tables (inputs, params, heads, output: {} columns) print only when "
                                 "--stages names them; --html FILE draws them all",

@@ -368,7 +368,7 @@ std::vector<BpeToken> BpeTokenizer::encode(std::string_view text) const {
   if (!data) throw std::bad_alloc();
   const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
   std::vector<BpeToken> out;
-  std::size_t offset = 0;
+  std::size_t offset = 0, pieces = 0;
   while (offset < text.size()) {
     // The text was checked above: PCRE2 need not check it again at every piece.
     int rc =
@@ -384,7 +384,10 @@ std::vector<BpeToken> BpeTokenizer::encode(std::string_view text) const {
     }
     const PCRE2_SIZE* span = pcre2_get_ovector_pointer(data.get());
     if (span[1] <= offset) break;  // cannot happen: every branch takes a character
+    const std::size_t first = out.size();
     impl_->merge_piece(text.substr(span[0], span[1] - span[0]), out);
+    for (std::size_t k = first; k < out.size(); ++k) out[k].piece = pieces;
+    ++pieces;
     offset = span[1];
   }
   return out;

@@ -25,6 +25,7 @@ struct BpeToken {
   int id = 0;
   std::string symbol;  // as vocab.json spells it: "Ġdog"
   std::string bytes;   // the input bytes it stands for: " dog"
+  std::size_t piece = 0;  // the pre-tokenising piece it came from (step 1), from 0: a word BPE split shares one
 };
 
 class BpeTokenizer {

@@ -77,13 +77,14 @@ std::vector<std::string> closest_words(const EmbeddingTable& table, std::string_
 }
 
 Embedded embed(const std::vector<std::string>& tokens, const EmbeddingTable& table, OovPolicy policy) {
-  Embedded result{Matrix(tokens.size(), table.dim), {}};
+  Embedded result{Matrix(tokens.size(), table.dim), {}, std::vector<bool>(tokens.size(), false)};
   const float lo = table.min_value();
   const float hi = table.max_value();
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const std::vector<float>* found = table.find(tokens[i]);
     std::vector<float> unknown;
     if (!found) {
+      result.unknown[i] = true;
       if (std::find(result.oov_tokens.begin(), result.oov_tokens.end(), tokens[i]) == result.oov_tokens.end()) {
         result.oov_tokens.push_back(tokens[i]);
       }

@@ -22,6 +22,7 @@ namespace attn {
 struct Embedded {
   Matrix inputs;                        // n × dim
   std::vector<std::string> oov_tokens;  // distinct unknown tokens, in sentence order
+  std::vector<bool> unknown;            // per token: the table lacks it
 };
 
 // REQUIRES: table.dim ≥ 1. Throws DataError under OovPolicy::error.

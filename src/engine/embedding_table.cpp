@@ -13,6 +13,7 @@
 #include "json_file.hpp"
 #include "echo.hpp"
 #include "text_file.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 
@@ -113,13 +114,33 @@ void check_table_shape(const json& root, const std::string& source) {
     throw DataError(fmt::format("{}: the table is {}, expected a JSON object with \"dim\" and \"vectors\"",
                                 source, json_type_name(root)));
   }
-  static const std::set<std::string> known = {"$schema", "name", "description", "dim", "vectors", "weights"};
+  static const std::set<std::string> known = {"$schema", "name", "description", "dim", "dimensions", "vectors", "weights"};
   for (const auto& [key, value] : root.items()) {
     if (!known.count(key)) {
       throw DataError(fmt::format("{}: unknown key \"{}\"", source, printable(key)),
-                      "a table has \"name\", \"description\", \"dim\", \"vectors\" and optionally \"weights\"");
+                      "a table has \"name\", \"description\", \"dim\", \"vectors\" and optionally \"dimensions\" and \"weights\"");
     }
   }
+}
+
+// "dimensions": one short name per column of X, as its tables' column labels.
+std::vector<std::string> read_dimension_names(const json& names, const std::string& source, std::size_t dim) {
+  constexpr std::size_t kLongestName = 24;  // a column label, not a sentence
+  if (!names.is_array() || names.size() != dim) {
+    throw DataError(fmt::format("{}: \"dimensions\" is {}, expected an array of {} names (one per dimension, dim = {})",
+                                source, names.is_array() ? fmt::format("an array of {}", names.size()) : json_type_name(names),
+                                dim, dim));
+  }
+  std::vector<std::string> out;
+  for (const auto& name : names) {
+    if (!name.is_string() || name.get<std::string>().empty() || has_space(name.get<std::string>()) ||
+        display_width(name.get<std::string>()) > kLongestName) {
+      throw DataError(fmt::format("{}: \"dimensions\" item {} is not a name of 1 to {} columns without white space", source,
+                                  out.size(), kLongestName));
+    }
+    out.push_back(name.get<std::string>());
+  }
+  return out;
 }
 
 // "vectors": one vector of table.dim numbers per token, added to the table.
@@ -228,6 +249,7 @@ EmbeddingTable parse_table(std::string_view json_text, const std::string& source
     throw DataError(fmt::format("{}: \"dim\" is {}, expected a whole number from 1 to {}", source, dim_it->dump(), kMaxDim));
   }
   table.dim = dim_it->get<std::size_t>();
+  if (auto it = root.find("dimensions"); it != root.end()) table.dimensions = read_dimension_names(*it, source, table.dim);
 
   const auto vec_it = root.find("vectors");
   if (vec_it == root.end()) throw DataError(fmt::format("{}: missing \"vectors\" (an object from token to vector)", source));

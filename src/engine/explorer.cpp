@@ -109,6 +109,10 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
   Embedded embedded = embed(trace.tokens, table, request.oov);
   trace.inputs = std::move(embedded.inputs);
   trace.oov_tokens = std::move(embedded.oov_tokens);
+  const TokenKind unknown = request.oov == OovPolicy::zero ? TokenKind::zero : TokenKind::hashed;
+  for (std::size_t i = 0; i < trace.tokens.size(); ++i)
+    trace.token_kinds.push_back(embedded.unknown[i] ? unknown : TokenKind::known);
+  trace.dimension_names = table.dimensions;
 
   // torch.manual_seed(seed), then every weight in the order the modules create them.
   TorchGenerator gen(s.seed);

@@ -19,7 +19,7 @@ double HeadProfile::share() const {
 HeadProfile classify_head(const Matrix& weights) {
   HeadProfile p;
   const std::size_t n = weights.rows;
-  for (std::size_t i = n > 2 ? 2 : 1; i < n; ++i) {
+  for (std::size_t i = rows_left_out(n); i < n; ++i) {
     const std::size_t j = argmax(weights.row(i).first(i + 1));  // the keys a causal row can see
     ++p.rows;
     if (j + 1 == i) {
@@ -30,6 +30,7 @@ HeadProfile classify_head(const Matrix& weights) {
       ++p.self;
     } else {
       ++p.other;
+      if (p.other == 1 || weights(i, j) > p.link_weight) p.link_query = i, p.link_key = j, p.link_weight = weights(i, j);
     }
   }
   const std::pair<HeadPattern, std::size_t> counts[] = {

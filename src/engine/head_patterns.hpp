@@ -10,6 +10,7 @@
 // token before is the first token); with n ≤ 2 only row 0 is.
 // classify_head() promises: the counts add up to the rows read, and the pattern
 // is the one more than half the rows follow, else Pattern::mixed.
+// rows_left_out(n) is how many leading rows are not read.
 #pragma once
 
 #include <cstddef>
@@ -21,10 +22,17 @@ namespace attn {
 
 enum class HeadPattern { previous, first, self, other, mixed };
 
+// The rows classify_head() leaves out of an n-token sentence: 2 when n > 2, else 1.
+inline std::size_t rows_left_out(std::size_t n) { return n > 2 ? 2 : 1; }
+
 struct HeadProfile {
   HeadPattern pattern = HeadPattern::mixed;
   std::size_t rows = 0;  // the rows read
   std::size_t previous = 0, first = 0, self = 0, other = 0;
+  // Of the rows that look at another token: the one with the largest weight
+  // there, query → key (what such a head links, "it" → "dog"); other == 0: none.
+  std::size_t link_query = 0, link_key = 0;
+  float link_weight = 0.0f;
   // The share of rows that follow `pattern` (0 for mixed).
   double share() const;
 };

@@ -116,9 +116,14 @@ Trace explore_model(const ModelRequest& request, const Model& model) {
   trace.model = info;
 
   check_sentence(request.sentence);  // the table run's check: UTF-8, no control characters
-  for (const BpeToken& t : checkpoint.tokenizer.encode(request.sentence)) {
+  const std::vector<BpeToken> encoded = checkpoint.tokenizer.encode(request.sentence);
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    const BpeToken& t = encoded[i];
     trace.tokens.push_back(readable_token(t.bytes));
     trace.token_ids.push_back(t.id);
+    // A piece of the text that BPE split into several tokens: each is a piece of a word, or bytes of a character.
+    const bool split = (i > 0 && encoded[i - 1].piece == t.piece) || (i + 1 < encoded.size() && encoded[i + 1].piece == t.piece);
+    trace.token_kinds.push_back(first_invalid_utf8(t.bytes) ? TokenKind::bytes : split ? TokenKind::piece : TokenKind::known);
   }
   const std::size_t n = trace.tokens.size();
   if (n == 0) throw DataError("the sentence is empty: give at least one word");

@@ -203,6 +203,26 @@ void read_model_parts(const Fields& f, const json& root, const std::string& sour
   t.model = std::move(info);
 }
 
+// "token_kinds" (one name per token) and "dimension_names" (one per column of X), both optional.
+void read_token_parts(const Fields& f, Trace& t) {
+  if (f.has("token_kinds")) {
+    for (const std::string& name : f.lines("token_kinds")) {
+      const std::optional<TokenKind> kind = token_kind_named(name);
+      if (!kind) f.fail(fmt::format("\"token_kinds\" holds \"{}\", expected known, hashed, zero, piece or bytes", printable(name)));
+      t.token_kinds.push_back(*kind);
+    }
+    if (t.token_kinds.size() != t.tokens.size()) {
+      f.fail(fmt::format("\"token_kinds\" has {} kinds, expected one per token ({})", t.token_kinds.size(), t.tokens.size()));
+    }
+  }
+  if (f.has("dimension_names")) {
+    t.dimension_names = f.lines("dimension_names");
+    if (t.dimension_names.size() != t.settings.d_in) {
+      f.fail(fmt::format("\"dimension_names\" has {} names, expected d_in = {}", t.dimension_names.size(), t.settings.d_in));
+    }
+  }
+}
+
 }  // namespace
 
 Trace parse_trace(const std::string& text, const std::string& source) {
@@ -221,6 +241,7 @@ Trace parse_trace(const std::string& text, const std::string& source) {
   if (n == 0) f.fail("\"tokens\" is empty");
   t.settings = read_settings(required(f, "config"), source + ": config");
   const Settings& s = t.settings;
+  read_token_parts(f, t);
   if (root.contains("model")) read_model_parts(f, root, source, t);
   check_trace_sizes(t, source);
   // A model run with --layer all keeps every block's weights, and no one block's stages.

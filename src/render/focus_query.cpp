@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "text_layout.hpp"
+#include "token_labels.hpp"
 #include "unicode.hpp"
 
 namespace attn {
@@ -39,7 +40,7 @@ void write_query(FocusPage& page, const HeadTrace& h, std::size_t head_index) {
   const bool bias = h.b_query.has_value();
   const bool sliced = t.settings.multihead == Multihead::split && t.heads.size() > 1;
   page.title(fmt::format("Query  q = x({}) · W_query{}", x, bias ? " + b_query" : ""));
-  page.line(fmt::format("x({}) = {}   the embedding of {}", x, page.vec(row_of(t.inputs, i)), page.quoted(i)));
+  page.line(fmt::format("x({}) = {}   {}", x, page.vec(row_of(t.inputs, i)), input_of(t, page.quoted(i))));
   page.explain(fmt::format("Component c of q is x({}) times column c of W_query{}{}:", x,
                            sliced ? " (this head's slice of it)" : "", bias ? ", plus b_query[c]" : ""));
   std::vector<Sum> sums;

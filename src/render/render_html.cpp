@@ -28,7 +28,7 @@ std::string footer_html(int precision) {
 
 std::string render_html_report(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets) {
   HtmlNumbers numbers(options.precision);
-  HtmlRun run{trace, numbers, numbers.add_run(trace), "r1", options.precision};
+  HtmlRun run{trace, numbers, numbers.add_run(trace), "r1", options.precision, options.head, options.focus_row};
   std::string body = "<header class=\"top\"><h1>Self-attention, step by step</h1>" + header_html(trace, options.precision) +
                      "</header><main>";
   body += fmt::format("<div class=\"run\" data-run=\"{}\" data-name=\"{}\">", run.index, run.id);

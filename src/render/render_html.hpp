@@ -66,6 +66,7 @@ struct HtmlOptions {
   const Explanations* explain = nullptr;  // notes beside each stage, or none
   std::set<Stage> stages;                 // the stages whose tables to draw; empty: all
   std::optional<std::size_t> focus_row;   // a token to follow: its arithmetic, and its row selected
+  std::optional<std::size_t> head;        // --head: the page shows this head only (from 0), as the terminal does
 };
 
 std::string render_html_report(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets);

@@ -67,6 +67,8 @@ struct HtmlRun {
   std::size_t index = 0;
   std::string id;
   int precision = 4;
+  std::optional<std::size_t> head;  // --head: only this head's pictures and stages (from 0); nothing: every head's
+  std::optional<std::size_t> selected_row;  // the token under discussion: its row is marked in every table
 };
 
 }  // namespace attn

@@ -36,6 +36,7 @@ struct HtmlMatrix {
   std::optional<std::size_t> head;      // its cells open the arithmetic of this head's cell
   std::string what;                     // a short name for it, e.g. "attention weights α, head 1"
   int precision = 4;                    // the decimals its cells show
+  std::optional<std::size_t> selected;  // a row of tokens: the token under discussion, marked (tables only)
 };
 
 // Each cell: is it a largest weight of its row, as the tables mark them (every

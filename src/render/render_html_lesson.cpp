@@ -47,11 +47,11 @@ std::string lesson_header(const Lesson& lesson) {
 
 // What a step that runs attention shows: the header of a new run, the stages it names, its pictures, its focus.
 std::string step_run_html(HtmlRun& run, const LessonStep& step, const StepRun& computed, bool new_run,
-                          const HtmlOptions& options) {
+                          const HtmlOptions& options, const std::string& step_number) {
   std::string out = fmt::format("<div class=\"run\" data-run=\"{}\" data-name=\"{}\">", run.index, run.id);
   if (new_run) out += header_html(run.trace, run.precision);
   if (!step.show.empty()) {
-    out += stages_html(run, std::set<Stage>(step.show.begin(), step.show.end()), options.explain);
+    out += stages_html(run, std::set<Stage>(step.show.begin(), step.show.end()), options.explain, step_number);
   }
   const bool weights = std::find(step.show.begin(), step.show.end(), Stage::weights) != step.show.end();
   if (weights || computed.focus_row) out += pictures_html(run, computed.focus_row);
@@ -86,8 +86,11 @@ std::string render_html_lesson(const Lesson& lesson, const std::vector<StepRun>&
     } else if (computed.trace) {
       const bool new_run = !shown_settings || !same_run(*shown_settings, step.settings);
       if (new_run) index = numbers.add_run(*computed.trace);
-      HtmlRun run{*computed.trace, numbers, index, fmt::format("s{}", i + 1), options.precision};
-      body += step_run_html(run, step, computed, new_run, options);
+      // A model's heads: the step's one, as the terminal shows it; the token it discusses marked in its tables.
+      const std::optional<std::size_t> head =
+          computed.trace->model ? std::optional<std::size_t>(step.settings.head - 1) : std::nullopt;
+      HtmlRun run{*computed.trace, numbers, index, fmt::format("s{}", i + 1), options.precision, head, computed.focus_row};
+      body += step_run_html(run, step, computed, new_run, options, std::to_string(i + 1));
       shown_settings = &step.settings;
     }
     body += "</section>";

@@ -11,6 +11,7 @@
 #include "render_html.hpp"
 #include "render_html_page.hpp"
 #include "text_layout.hpp"
+#include "token_labels.hpp"
 #include "unicode.hpp"
 
 namespace attn {
@@ -74,7 +75,7 @@ std::string line_view_caption(std::size_t tokens) {
 }
 
 std::string line_view_svg(const HtmlRun& run, std::size_t head, std::optional<std::size_t> selected) {
-  const std::vector<std::string>& tokens = run.trace.tokens;
+  const std::vector<std::string> tokens = marked_tokens(run.trace);
   const Matrix& w = run.trace.heads[head].attn_weights;
   const LineGeometry g = geometry_of(tokens);
   const double largest = weight_scale(w).high;
@@ -113,9 +114,10 @@ std::string pictures_html(HtmlRun& run, std::optional<std::size_t> selected) {
       "each row's largest weight.</p><div class=\"heads\">",
       run.id);
   for (std::size_t k = 0; k < t.heads.size(); ++k) {
+    if (run.head && *run.head != k) continue;
     const Matrix& w = t.heads[k].attn_weights;
     const std::string name = t.heads.size() > 1 ? fmt::format("Head {}: attention weights α", k + 1) : "Attention weights α";
-    const HtmlMatrix heatmap{&w, t.tokens, t.tokens, weight_scale(w), true, fmt::format("h{}.w", k), k,
+    const HtmlMatrix heatmap{&w, marked_tokens(t), marked_tokens(t), weight_scale(w), true, fmt::format("h{}.w", k), k,
                              t.heads.size() > 1 ? fmt::format("attention weights α, head {}", k + 1) : "attention weights α",
                              run.precision};
     out += fmt::format("<figure class=\"head-pics\"><figcaption>{}</figcaption><div class=\"pics\"><div class=\"hm\">",

@@ -13,6 +13,7 @@
 #include "render_table.hpp"
 #include "text_file.hpp"
 #include "text_layout.hpp"
+#include "token_labels.hpp"
 
 namespace attn {
 
@@ -136,7 +137,7 @@ std::string token_chips(const Trace& t) {
   std::string out = fold ? fmt::format("<details><summary>{} tokens</summary><ol class=\"tokens\">", t.tokens.size())
                          : "<ol class=\"tokens\">";
   for (std::size_t i = 0; i < t.tokens.size(); ++i) {
-    out += fmt::format("<li><span class=\"ti\">{}</span>{}</li>", i + 1, user_text(t.tokens[i]));
+    out += fmt::format("<li><span class=\"ti\">{}</span>{}{}</li>", i + 1, user_text(t.tokens[i]), token_mark(kind_of(t, i)));
   }
   return out + fmt::format("</ol> <span class=\"n\">(n = {})</span>{}", t.tokens.size(), fold ? "</details>" : "");
 }

@@ -1,6 +1,7 @@
 // The stages of a run as HTML sections of tables. See render_html_stages.hpp.
 #include "render_html_stages.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "render_html_page.hpp"
 #include "render_table.hpp"  // weights_title, normalised_thing
 #include "text_layout.hpp"
+#include "token_labels.hpp"
 #include "trace_stats.hpp"
 
 namespace attn {
@@ -22,7 +24,8 @@ std::string shape(const Matrix& m) { return fmt::format("{} × {}", m.rows, m.co
 // One table row of cells: each number shaded, the row's largest weights marked.
 void append_row(std::string& out, const HtmlMatrix& h, std::size_t r, const std::vector<char>& top) {
   const Matrix& m = *h.m;
-  out += "<tr><th scope=\"row\">" + label_html(h.rows[r]) + "</th>";
+  out += h.selected == r ? "<tr class=\"sel\"><th scope=\"row\">" : "<tr><th scope=\"row\">";
+  out += label_html(h.rows[r]) + "</th>";
   for (std::size_t c = 0; c < m.cols; ++c) {
     const float v = m(r, c);
     const Rgb background = h.scale(v);
@@ -63,8 +66,8 @@ std::string figure(HtmlRun& run, const std::string& caption, const HtmlMatrix& h
 // before its first shown section.
 class StageWriter {
  public:
-  StageWriter(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain)
-      : run_(run), stages_(stages), explain_(explain) {}
+  StageWriter(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain, std::string prefix)
+      : run_(run), stages_(stages), explain_(explain), prefix_(std::move(prefix)) {}
 
   bool shown(Stage stage) const { return stages_.empty() || stages_.count(stage) > 0; }
 
@@ -78,16 +81,17 @@ class StageWriter {
     }
     open_ = true;
     ++step_;
-    const std::string id = fmt::format("{}-s{}", run_.id, step_);
+    const std::string id = fmt::format("{}-s{}", run_.id, ++sections_);
     out_ += std::move(banner_);
     banner_.clear();
     out_ += fmt::format("<section class=\"stage\" id=\"{0}\" data-stage=\"{1}\" aria-labelledby=\"{0}-t\"><h3 id=\"{0}-t\">"
-                        "<span class=\"num\">{2}.</span> {3}</h3><div class=\"sbody\">",
-                        id, to_string(stage), step_, html_escape(title));
+                        "<span class=\"num\">{2}</span> {3}</h3><div class=\"sbody\">",
+                        id, to_string(stage), prefix_.empty() ? fmt::format("{}.", step_) : fmt::format("{}.{}", prefix_, step_),
+                        html_escape(title));
     aside_.clear();
     if (explain_ && explained_.insert(stage).second) {
-      if (auto it = explain_->find(stage); it != explain_->end()) {
-        aside_ = "<aside class=\"explain\"><p>" + html_escape(printable(join(it->second, " "), kMessageLineBytes * 4)) +
+      if (const std::vector<std::string>* lines = explain_->lines(stage, run_.trace.model.has_value())) {
+        aside_ = "<aside class=\"explain\"><p>" + html_escape(printable(join(*lines, " "), kMessageLineBytes * 4)) +
                  "</p></aside>";
       }
     }
@@ -95,6 +99,8 @@ class StageWriter {
   }
 
   void banner(const std::string& html) { banner_ = html; }
+  int step() const { return step_; }
+  void restart_at(int step) { step_ = step; }
   HtmlRun& run() { return run_; }
 
   std::string take() {
@@ -116,24 +122,29 @@ class StageWriter {
   HtmlRun& run_;
   const std::set<Stage>& stages_;
   const Explanations* explain_;
+  std::string prefix_;  // a lesson's step number: its tables are "3.1", "3.2", ...
   std::set<Stage> explained_;
   std::string out_, body_, aside_, banner_, scratch_;
   bool open_ = false;
-  int step_ = 0;
+  int step_ = 0;      // the number shown
+  int sections_ = 0;  // sections begun, for their ids
 };
 
 // A matrix of the run with its labels and scale.
 HtmlMatrix signed_matrix(const HtmlRun& run, const Matrix& m, std::vector<std::string> rows, std::vector<std::string> cols,
                          std::string key, std::string what) {
-  return HtmlMatrix{&m, std::move(rows), std::move(cols), signed_scale(m), false, std::move(key), std::nullopt,
-                    std::move(what), run.precision};
+  const bool token_rows = rows == marked_tokens(run.trace);
+  return HtmlMatrix{&m,           std::move(rows), std::move(cols), signed_scale(m),
+                    false,        std::move(key),  std::nullopt,    std::move(what),
+                    run.precision, token_rows ? run.selected_row : std::nullopt};
 }
 
 // An n × n matrix of head k: its cells open their arithmetic.
 HtmlMatrix square(const HtmlRun& run, const Matrix& m, std::size_t k, const std::string& key, std::string what,
                   bool weights) {
-  return HtmlMatrix{&m, run.trace.tokens, run.trace.tokens, weights ? weight_scale(m) : signed_scale(m), weights,
-                    fmt::format("h{}.{}", k, key), k, std::move(what), run.precision};
+  const std::vector<std::string> tokens = marked_tokens(run.trace);
+  return HtmlMatrix{&m, tokens, tokens, weights ? weight_scale(m) : signed_scale(m), weights,
+                    fmt::format("h{}.{}", k, key), k, std::move(what), run.precision, run.selected_row};
 }
 
 std::string head_name(const Trace& t, std::size_t k) { return t.heads.size() > 1 ? fmt::format(", head {}", k + 1) : ""; }
@@ -144,7 +155,7 @@ void projection_sections(StageWriter& w, std::size_t k) {
   HtmlRun& run = w.run();
   const Trace& t = run.trace;
   const HeadTrace& h = t.heads[k];
-  const std::vector<std::string>& tokens = t.tokens;
+  const std::vector<std::string> tokens = marked_tokens(t);
   const std::vector<std::string> out_dims = dim_labels(h.queries.cols);
   const std::string p = fmt::format("h{}.", k), hn = head_name(t, k);
   if (!h.W_query) {
@@ -155,7 +166,7 @@ void projection_sections(StageWriter& w, std::size_t k) {
   }
   std::string& params = w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
                                                            "input dimensions)", shape(*h.W_query)));
-  const std::vector<std::string> in_dims = dim_labels(h.W_query->rows);
+  const std::vector<std::string> in_dims = input_dim_labels(t, h.W_query->rows);
   params += "<div class=\"figs\">";
   params += figure(run, "W_query", signed_matrix(run, *h.W_query, in_dims, out_dims, p + "Wq", "W_query" + hn));
   params += figure(run, "W_key", signed_matrix(run, *h.W_key, in_dims, out_dims, p + "Wk", "W_key" + hn));
@@ -216,7 +227,7 @@ void attention_sections(StageWriter& w, std::size_t k) {
   }
   w.begin(Stage::context, fmt::format("Context vectors  z = {} · V  ({}; row i is token i's new vector)",
                                       h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec))) +=
-      matrix_html(run, signed_matrix(run, h.context_vec, t.tokens, dim_labels(h.context_vec.cols), fmt::format("h{}.ctx", k),
+      matrix_html(run, signed_matrix(run, h.context_vec, marked_tokens(t), dim_labels(h.context_vec.cols), fmt::format("h{}.ctx", k),
                                      "context vectors z" + hn));
 }
 
@@ -226,7 +237,7 @@ void final_sections(StageWriter& w) {
   const Trace& t = run.trace;
   if (t.concatenated) {
     w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))) +=
-        matrix_html(run, signed_matrix(run, *t.concatenated, t.tokens, dim_labels(t.concatenated->cols), "cat",
+        matrix_html(run, signed_matrix(run, *t.concatenated, marked_tokens(t), dim_labels(t.concatenated->cols), "cat",
                                        "heads concatenated"));
   }
   if (t.out_proj) {
@@ -242,24 +253,33 @@ void final_sections(StageWriter& w) {
     out += figure(run, "bias", signed_matrix(run, bias, {"bias"}, dims, "bo", "out_proj bias"));
     out += "</div>";
     out += figure(run, fmt::format("Output  ({})", shape(t.output)),
-                  signed_matrix(run, t.output, t.tokens, dims, "out", "output"));
+                  signed_matrix(run, t.output, marked_tokens(t), dims, "out", "output"));
   }
 }
 
 }  // namespace
 
-std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain) {
-  StageWriter w(run, stages, explain);
+std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
+                        const std::string& number_prefix) {
+  StageWriter w(run, stages, explain, number_prefix);
   const Trace& t = run.trace;
-  w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs))) +=
-      matrix_html(run, signed_matrix(run, t.inputs, t.tokens, dim_labels(t.settings.d_in), "x", "token embeddings X"));
+  w.begin(Stage::inputs, inputs_title(t)) +=
+      matrix_html(run, signed_matrix(run, t.inputs, marked_tokens(t), input_dim_labels(t, t.settings.d_in), "x", inputs_name(t)));
+  // Each head's stages are numbered from the same number: step 5 is the scores in every head.
+  const int first = w.step();
+  int last = first;
   for (std::size_t k = 0; k < t.heads.size(); ++k) {
+    if (run.head && *run.head != k) continue;
     if (t.heads.size() > 1) {
-      w.banner(fmt::format("<h3 class=\"banner\" id=\"{}-head{}\">Head {} of {}</h3>", run.id, k + 1, k + 1, t.heads.size()));
+      w.banner(fmt::format("<h3 class=\"banner\" id=\"{}-head{}\">Head {} of {}{}</h3>", run.id, k + 1, k + 1, t.heads.size(),
+                           run.head ? " (--head: the other heads are not drawn)" : ""));
     }
+    w.restart_at(first);
     projection_sections(w, k);
     attention_sections(w, k);
+    last = std::max(last, w.step());
   }
+  w.restart_at(last);
   w.banner("");
   final_sections(w);
   return w.take();
@@ -275,6 +295,7 @@ std::string strongest_html(const HtmlRun& run, std::size_t k) {
   const Trace& t = run.trace;
   const HeadTrace& h = t.heads[k];
   const std::size_t n = t.tokens.size();
+  const std::vector<std::string> tokens = marked_tokens(t);
   std::string out = "<div class=\"strongest\"><p>Each token attends most to:</p><ol>";
   for (std::size_t i = 0; i < n; ++i) {
     const StrongestKeys top = strongest_keys(h.attn_weights.row(i), visible_keys(t.settings, i, n), run.precision);
@@ -284,11 +305,11 @@ std::string strongest_html(const HtmlRun& run, std::size_t k) {
     } else if (top.even) {
       what = fmt::format("evenly spread ({} each)", format_number(h.attn_weights(i, top.keys.front()), run.precision));
     } else {
-      for (std::size_t j : top.keys) what += (what.empty() ? "" : ", ") + label_html(t.tokens[j]);
+      for (std::size_t j : top.keys) what += (what.empty() ? "" : ", ") + label_html(tokens[j]);
       what += fmt::format(" ({}{})", format_number(h.attn_weights(i, top.keys.front()), run.precision),
                           top.keys.size() > 1 ? " each, tied" : "");
     }
-    out += fmt::format("<li data-i=\"{}\"><span class=\"tok\">{}</span> → {}</li>", i, label_html(t.tokens[i]), what);
+    out += fmt::format("<li data-i=\"{}\"><span class=\"tok\">{}</span> → {}</li>", i, label_html(tokens[i]), what);
   }
   return out + "</ol></div>";
 }

@@ -29,8 +29,12 @@ namespace attn {
 // REQUIRES: matrix.m is not empty.
 std::string matrix_html(HtmlRun& run, const HtmlMatrix& matrix);
 
-// The sections of the stages in `stages` (empty: every stage the run has).
-std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain);
+// The sections of the stages in `stages` (empty: every stage the run has),
+// numbered "1.", "2.", ... or, with a number_prefix such as "3" (a lesson's
+// step), "3.1", "3.2", .... Each head's stages start from the same number;
+// run.head: only that head's.
+std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
+                        const std::string& number_prefix = "");
 
 // The focus walkthrough of token `row` as the terminal prints it (--focus), in a section.
 // REQUIRES: row < run.trace.tokens.size().

@@ -13,6 +13,7 @@
 #include "echo.hpp"
 #include "text_file.hpp"
 #include "text_layout.hpp"
+#include "token_labels.hpp"
 #include "trace_stats.hpp"
 #include "unicode.hpp"
 
@@ -48,6 +49,8 @@ struct Layout {
   int panel_width = 0, panel_height = 0;
   int columns = 0, rows = 0;
   int top = 0;  // below the title
+  std::vector<std::string> labels;  // the tokens, marked (token_labels.hpp) and cut to fit
+  std::vector<std::string> legend;  // what the marks mean, a line each under the subtitle
 };
 
 Layout layout_of(const Trace& t) {
@@ -56,14 +59,16 @@ Layout layout_of(const Trace& t) {
   l.heads = t.heads.size();
   l.cell = cell_size(l.n);
   std::size_t widest = 1;
-  for (const auto& tok : t.tokens) widest = std::max(widest, display_width(fit_label(tok)));
+  for (const auto& tok : marked_tokens(t)) l.labels.push_back(fit_label(tok));
+  for (const auto& label : l.labels) widest = std::max(widest, display_width(label));
+  l.legend = mark_legend(t);
   l.label_width = static_cast<int>(std::ceil(static_cast<double>(widest) * kCharWidth)) + 8;
   const int grid = l.cell * static_cast<int>(l.n);
   l.panel_width = l.label_width + grid;
   l.panel_height = 22 + l.label_width + grid;  // title, column labels, cells
   l.columns = static_cast<int>(std::min<std::size_t>(l.heads, kPanelsPerRow));
   l.rows = static_cast<int>((l.heads + kPanelsPerRow - 1) / kPanelsPerRow);
-  l.top = 58;
+  l.top = 74 + 16 * static_cast<int>(l.legend.size());  // the title, two lines of subtitle, the marks' lines
   return l;
 }
 
@@ -77,12 +82,12 @@ std::string panel(const Trace& t, std::size_t head, const Layout& l, const Colou
   const int grid_top = 22 + l.label_width, half = l.cell / 2;
   for (std::size_t j = 0; j < l.n; ++j) {  // key labels, slanted, above their column
     out += fmt::format("<text class=\"label\" transform=\"translate({} {}) rotate(-60)\">{}</text>\n",
-                       l.label_width + static_cast<int>(j) * l.cell + half + 3, grid_top - 4, xml_text(fit_label(t.tokens[j])));
+                       l.label_width + static_cast<int>(j) * l.cell + half + 3, grid_top - 4, xml_text(l.labels[j]));
   }
   for (std::size_t i = 0; i < l.n; ++i) {
     const int row_y = grid_top + static_cast<int>(i) * l.cell;
     out += fmt::format("<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"central\">{}</text>\n",
-                       l.label_width - 6, row_y + half, xml_text(fit_label(t.tokens[i])));
+                       l.label_width - 6, row_y + half, xml_text(l.labels[i]));
     const StrongestKeys top = strongest_keys(h.attn_weights.row(i), visible_keys(t.settings, i, l.n), precision);
     for (std::size_t j = 0; j < l.n; ++j) {
       const float w = h.attn_weights(i, j);
@@ -94,8 +99,8 @@ std::string panel(const Trace& t, std::size_t head, const Layout& l, const Colou
           "data-value=\"{}\"",
           cx, row_y, l.cell, l.cell, hex(fill), i + 1, j + 1, shown);
       // A tooltip per cell while the cells are big enough to point at; past that, the file would be mostly tooltips.
-      out += l.n <= kTooltipTokens ? fmt::format("><title>{} → {}: {}</title></rect>\n", xml_text(fit_label(t.tokens[i])),
-                                                 xml_text(fit_label(t.tokens[j])), shown)
+      out += l.n <= kTooltipTokens ? fmt::format("><title>{} → {}: {}</title></rect>\n", xml_text(l.labels[i]),
+                                                 xml_text(l.labels[j]), shown)
                                    : std::string("/>\n");
       const std::string value = cell_value(w, precision, l.cell);
       if (!value.empty()) {
@@ -128,6 +133,21 @@ std::string colour_bar(const ColourScale& scale, int precision, int x, int y, in
   return out;
 }
 
+// Where X and the weights came from: "X: table default · W: torch.rand, seed 123".
+std::string where_from(const Trace& t) {
+  const Settings& s = t.settings;
+  if (t.model) return fmt::format("model {}, layer {}", s.table_name, t.layer ? std::to_string(*t.layer) : "all");
+  const std::string x = "X: table " + s.table_name;
+  switch (s.projection) {
+    case Projection::none: return x + " · no weights (Q = K = V = X)";
+    case Projection::rand: return fmt::format("{} · W: torch.rand, seed {}", x, s.seed);
+    case Projection::linear: return fmt::format("{} · W: nn.Linear, seed {}", x, s.seed);
+    case Projection::table: return x + " · W: from the table";
+    case Projection::model: break;
+  }
+  return x;
+}
+
 }  // namespace
 
 std::string xml_text(std::string_view text) { return html_escape(printable(text, kMessageLineBytes)); }
@@ -141,7 +161,9 @@ std::string render_svg(const Trace& t, const SvgOptions& options) {
   for (const HeadTrace& h : t.heads) all.data.insert(all.data.end(), h.attn_weights.data.begin(), h.attn_weights.data.end());
   const ColourScale scale = weight_scale(all);
   const int grid_width = l.columns * l.panel_width + (l.columns - 1) * kGap;
-  const int width = kGap + grid_width + kGap + 60, bar_height = std::min(240, l.panel_height - 40);
+  // Wide enough for the subtitle and the marks' lines, however few the tokens.
+  const int width = std::max(kGap + grid_width + kGap + 60, l.legend.empty() ? 0 : 520);
+  const int bar_height = std::min(240, l.panel_height - 40);
   const int height = l.top + l.rows * l.panel_height + (l.rows - 1) * kGap + kGap;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
@@ -156,10 +178,14 @@ std::string render_svg(const Trace& t, const SvgOptions& options) {
   out += "<style>\n" + options.css + "</style>\n";
   out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
   out += fmt::format("<text class=\"title\" x=\"{}\" y=\"24\">{}</text>\n", kGap, xml_text(t.sentence));
-  out += fmt::format("<text class=\"subtitle\" x=\"{}\" y=\"42\">softmax weights{}, {} head{}, table {}; rows: queries, "
+  out += fmt::format("<text class=\"subtitle\" x=\"{}\" y=\"42\">softmax weights{}, {} head{}; rows: queries, "
                      "columns: keys</text>\n",
-                     kGap, t.settings.causal ? " (causal)" : "", l.heads, l.heads == 1 ? "" : "s",
-                     xml_text(t.settings.table_name));
+                     kGap, t.settings.causal ? " (causal)" : "", l.heads, l.heads == 1 ? "" : "s");
+  out += fmt::format("<text class=\"subtitle\" x=\"{}\" y=\"58\">{}</text>\n", kGap, xml_text(where_from(t)));
+  for (std::size_t k = 0; k < l.legend.size(); ++k) {
+    out += fmt::format("<text class=\"subtitle legend\" x=\"{}\" y=\"{}\">{}</text>\n", kGap, 74 + 16 * static_cast<int>(k),
+                       xml_text(l.legend[k]));
+  }
   for (std::size_t k = 0; k < l.heads; ++k) {
     const int col = static_cast<int>(k % kPanelsPerRow), row = static_cast<int>(k / kPanelsPerRow);
     out += panel(t, k, l, scale, options.precision, kGap + col * (l.panel_width + kGap),

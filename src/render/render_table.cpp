@@ -9,6 +9,7 @@
 #include "echo.hpp"
 #include "style.hpp"
 #include "text_layout.hpp"
+#include "token_labels.hpp"
 #include "trace_stats.hpp"
 #include "unicode.hpp"
 
@@ -201,7 +202,8 @@ namespace {
 // stages (whose tables are never laid out).
 class SectionWriter {
  public:
-  SectionWriter(const RenderOptions& options, const SectionSink& sink) : options_(options), sink_(sink), buffer_(sink.write) {}
+  SectionWriter(const RenderOptions& options, const SectionSink& sink, bool model_run)
+      : options_(options), sink_(sink), buffer_(sink.write), model_run_(model_run) {}
 
   bool shown(Stage stage) const { return options_.stages.empty() || options_.stages.count(stage) > 0; }
 
@@ -221,8 +223,8 @@ class SectionWriter {
     pending_.clear();
     text += fmt::format("\n{}. {}\n", ++step_, bold(title, options_.color));
     if (options_.explain && explained_.insert(stage).second) {
-      if (auto it = options_.explain->find(stage); it != options_.explain->end()) {
-        for (const std::string& line : it->second) text += dim("   │ " + line, options_.color) + "\n";
+      if (const std::vector<std::string>* lines = options_.explain->lines(stage, model_run_)) {
+        for (const std::string& line : *lines) text += dim("   │ " + line, options_.color) + "\n";
       }
     }
     return true;
@@ -246,6 +248,7 @@ class SectionWriter {
   SinkBuffer buffer_;
   std::set<Stage> explained_;
   std::string pending_;
+  bool model_run_;
   int step_ = 0;
 };
 
@@ -274,7 +277,9 @@ std::string header_text(const Trace& t, int p) {
   const Settings& s = t.settings;
   std::string head = "Self-attention, step by step\n\n";
   head += fmt::format("  sentence    {}\n", elide(display_escape(t.sentence), kMaxSentenceWidth));
-  head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(t.tokens), t.tokens.size());
+  head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(marked_tokens(t)), t.tokens.size());
+  const std::vector<std::string> legend = mark_legend(t);
+  if (!legend.empty()) head += fmt::format("  marks       {}\n", fmt::join(legend, "; "));
   if (t.model) {
     head += model_lines(t);
   } else {
@@ -347,17 +352,17 @@ void weights_text(SectionWriter& w, const Settings& s, const HeadTrace& h, const
 void head_sections(SectionWriter& w, const Trace& t, std::size_t head_index, const RenderOptions& options) {
   const int p = options.precision;
   const Settings& s = t.settings;
-  const std::vector<std::string>& tokens = t.tokens;
   const TableStyle plain{options.color, Shade::diverging, false, options.width};
   const TableStyle weights_style{options.color, Shade::sequential, true, options.width};
   const HeadTrace& h = t.heads[head_index];
+  const std::vector<std::string> tokens = marked_tokens(t);
   w.banner(t.heads.size() > 1 ? fmt::format("\n──── head {} of {} ────\n", head_index + 1, t.heads.size()) : "");
   const std::vector<std::string> out_dims = dim_labels(h.queries.cols);
   if (h.W_query) {
     // (a model's are 768 rows: laid out only when shown)
     if (w.begin(Stage::params, fmt::format("Weight matrices  W_query, W_key, W_value  ({} each; rows are "
                                            "input dimensions)", shape(*h.W_query)))) {
-      const std::vector<std::string> in_dims = dim_labels(h.W_query->rows);
+      const std::vector<std::string> in_dims = input_dim_labels(t, h.W_query->rows);
       w.text("  W_query\n"), w.matrix(*h.W_query, in_dims, out_dims, p, plain);
       w.text("  W_key\n"), w.matrix(*h.W_key, in_dims, out_dims, p, plain);
       w.text("  W_value\n"), w.matrix(*h.W_value, in_dims, out_dims, p, plain);
@@ -413,7 +418,7 @@ void head_sections(SectionWriter& w, const Trace& t, std::size_t head_index, con
 // After the heads: their concatenation and the output projection.
 void final_sections(SectionWriter& w, const Trace& t, const RenderOptions& options) {
   const int p = options.precision;
-  const std::vector<std::string>& tokens = t.tokens;
+  const std::vector<std::string> tokens = marked_tokens(t);
   const TableStyle plain{options.color, Shade::diverging, false, options.width};
   if (t.concatenated && w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))))
     w.matrix(*t.concatenated, tokens, dim_labels(t.concatenated->cols), p, plain);
@@ -449,26 +454,27 @@ bool tables_fit(const Trace& t, const RenderOptions& options) {
   };
   // Only the tables that print: a model's 768-column stages are laid out only when asked for.
   const auto shown = [&](Stage s) { return options.stages.empty() || options.stages.count(s) > 0; };
+  const std::vector<std::string> tokens = marked_tokens(t);
   bool all = true;
-  if (shown(Stage::inputs)) all = fits(t.inputs, t.tokens, dim_labels(t.inputs.cols));
-  if (shown(Stage::output)) all = all && fits(t.output, t.tokens, dim_labels(t.output.cols));
+  if (shown(Stage::inputs)) all = fits(t.inputs, tokens, input_dim_labels(t, t.inputs.cols));
+  if (shown(Stage::output)) all = all && fits(t.output, tokens, dim_labels(t.output.cols));
   for (std::size_t k = 0; k < t.heads.size(); ++k) {
     if (options.head && *options.head != k) continue;
     const HeadTrace& h = t.heads[k];
-    if (shown(Stage::scores)) all = all && fits(h.attn_scores, t.tokens, t.tokens);
-    if (shown(Stage::scaled)) all = all && fits(h.scaled_scores, t.tokens, t.tokens);
-    if (shown(Stage::weights)) all = all && fits(h.attn_weights, t.tokens, t.tokens);
-    if (shown(Stage::queries)) all = all && fits(h.queries, t.tokens, dim_labels(h.queries.cols));
+    if (shown(Stage::scores)) all = all && fits(h.attn_scores, tokens, tokens);
+    if (shown(Stage::scaled)) all = all && fits(h.scaled_scores, tokens, tokens);
+    if (shown(Stage::weights)) all = all && fits(h.attn_weights, tokens, tokens);
+    if (shown(Stage::queries)) all = all && fits(h.queries, tokens, dim_labels(h.queries.cols));
   }
-  if (t.concatenated && shown(Stage::heads)) all = all && fits(*t.concatenated, t.tokens, dim_labels(t.concatenated->cols));
+  if (t.concatenated && shown(Stage::heads)) all = all && fits(*t.concatenated, tokens, dim_labels(t.concatenated->cols));
   return all;
 }
 
 void write_sections(const Trace& t, const RenderOptions& options, const SectionSink& sink) {
-  SectionWriter w(options, sink);
+  SectionWriter w(options, sink, t.model.has_value());
   w.header(header_text(t, options.precision));
-  if (w.begin(Stage::inputs, fmt::format("Token embeddings  X  ({})", shape(t.inputs)))) {
-    w.matrix(t.inputs, t.tokens, dim_labels(t.settings.d_in), options.precision,
+  if (w.begin(Stage::inputs, inputs_title(t))) {
+    w.matrix(t.inputs, marked_tokens(t), input_dim_labels(t, t.settings.d_in), options.precision,
              {options.color, Shade::diverging, false, options.width});
   }
   for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index)

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "attn/matrix.hpp"
+#include "explanations.hpp"
 #include "parameters.hpp"
 #include "stage.hpp"
 #include "style.hpp"
@@ -34,7 +35,7 @@ struct RenderOptions {
   bool color = false;           // shade cells, bold each row's largest weight
   std::set<Stage> stages;       // stages to print; empty means all
   // Plain-words explanation printed under a stage's title (--explain): stage → lines.
-  const std::map<Stage, std::vector<std::string>>* explain = nullptr;
+  const Explanations* explain = nullptr;
   // The terminal's width in columns: a table wider than this prints in blocks of
   // columns, each with the row labels again. 0: no limit (a pipe or a file).
   std::size_t width = 0;

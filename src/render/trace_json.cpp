@@ -150,6 +150,14 @@ void write(const json& j, int indent, std::string& out) {
   }
 }
 
+// "token_kinds": each token's kind by name ("known" for every token of a trace that records none).
+std::vector<std::string> token_kind_names(const Trace& t) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < t.tokens.size(); ++i)
+    out.push_back(token_kind_name(i < t.token_kinds.size() ? t.token_kinds[i] : TokenKind::known));
+  return out;
+}
+
 // The trace's text, appended piece by piece in the layout write() gives its tree.
 // Each matrix row ends a piece that may go to the sink.
 class TraceText {
@@ -166,6 +174,12 @@ class TraceText {
     strings(t.tokens);
     key(0, "oov_tokens");
     strings(t.oov_tokens);
+    key(0, "token_kinds");
+    strings(token_kind_names(t));
+    if (!t.dimension_names.empty()) {
+      key(0, "dimension_names");
+      strings(t.dimension_names);
+    }
     key(0, "config");
     settings(t.settings, 1);
     key(0, "inputs");
@@ -409,6 +423,8 @@ json trace_to_json(const Trace& t) {
   j["sentence"] = t.sentence;
   j["tokens"] = t.tokens;
   j["oov_tokens"] = t.oov_tokens;
+  j["token_kinds"] = token_kind_names(t);
+  if (!t.dimension_names.empty()) j["dimension_names"] = t.dimension_names;
   j["config"] = settings_to_json(t.settings);
   j["inputs"] = matrix_to_json(t.inputs);
   j["heads"] = std::move(heads);

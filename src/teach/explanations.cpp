@@ -11,6 +11,36 @@
 
 namespace attn {
 
+namespace {
+
+// The object `key` of the file (stage → lines) into `out`.
+void read_stages(const nlohmann::json& stages, const char* key, const std::string& source,
+                 std::map<Stage, std::vector<std::string>>& out) {
+  if (!stages.is_object()) {
+    throw DataError(fmt::format("{}: \"{}\" is {}, expected an object {{\"<stage>\": [\"line\", ...]}}", source, key,
+                                json_type_name(stages)));
+  }
+  for (const auto& [stage, lines] : stages.items()) {
+    const std::optional<Stage> named = stage_named(stage);
+    if (!named) {
+      throw DataError(fmt::format("{}: \"{}\".\"{}\" is not a stage name", source, key, stage));
+    }
+    if (!lines.is_array() || lines.empty()) {
+      throw DataError(fmt::format("{}: \"{}\".\"{}\" is {}, expected a non-empty array of lines", source, key, stage,
+                                  json_type_name(lines)));
+    }
+    for (const auto& line : lines) {
+      if (!line.is_string()) {
+        throw DataError(fmt::format("{}: \"{}\".\"{}\" holds {}, expected strings", source, key, stage,
+                                    json_type_name(line)));
+      }
+      out[*named].push_back(line.get<std::string>());
+    }
+  }
+}
+
+}  // namespace
+
 Explanations load_explanations(const std::filesystem::path& path) {
   const std::string source = path.string();
   const nlohmann::json root = parse_json_document(read_text_file(path), source, 8);
@@ -18,23 +48,8 @@ Explanations load_explanations(const std::filesystem::path& path) {
     throw DataError(fmt::format("{}: expected an object {{\"stages\": {{\"<stage>\": [\"line\", ...]}}}}", source));
   }
   Explanations out;
-  for (const auto& [stage, lines] : root["stages"].items()) {
-    const std::optional<Stage> named = stage_named(stage);
-    if (!named) {
-      throw DataError(fmt::format("{}: \"stages\".\"{}\" is not a stage name", source, stage));
-    }
-    if (!lines.is_array() || lines.empty()) {
-      throw DataError(fmt::format("{}: \"stages\".\"{}\" is {}, expected a non-empty array of lines", source, stage,
-                                  json_type_name(lines)));
-    }
-    for (const auto& line : lines) {
-      if (!line.is_string()) {
-        throw DataError(fmt::format("{}: \"stages\".\"{}\" holds {}, expected strings", source, stage,
-                                    json_type_name(line)));
-      }
-      out[*named].push_back(line.get<std::string>());
-    }
-  }
+  read_stages(root["stages"], "stages", source, out);
+  if (root.contains("model_stages")) read_stages(root["model_stages"], "model_stages", source, out.model);
   return out;
 }
 
