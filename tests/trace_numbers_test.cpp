@@ -73,6 +73,8 @@ TEST(TraceNumbers, ShortestDigitsOfPythonsRepr) {
   EXPECT_EQ(shortest_decimal(1e-5f), "1e-05");
   EXPECT_EQ(shortest_decimal(1e-4f), "0.0001");
   EXPECT_EQ(shortest_decimal(1e16f), "1e+16");
+  EXPECT_EQ(shortest_decimal(1e15f), "1e+15");  // nlohmann::json(1e15).dump()
+  EXPECT_EQ(shortest_decimal(999999900000000.0f), "999999900000000.0");
   EXPECT_EQ(shortest_decimal(1.2345679e14f), "123456790000000.0");
   EXPECT_EQ(shortest_decimal(3.4028235e38f), "3.4028235e+38");
   EXPECT_EQ(shortest_decimal(1.1754944e-38f), "1.1754944e-38");
