@@ -11,8 +11,9 @@
 //     UTF-8 text without control characters (a message is read on a terminal);
 //   - print nothing on stdout, and neither does the same run with --json added
 //     (where --json is allowed).
-// Large inputs (300,000 `[`, a 100,000-token sentence, a 200,000-byte token,
-// 2 MiB of stdin, a 1 MB table key) are generated here, not committed.
+// Large inputs (300,000 `[`, 100,000 objects side by side, a 100,000-token
+// sentence, a 200,000-byte token, 2 MiB of stdin, a 1 MB table key) are
+// generated here, not committed.
 //
 // A case may carry a `defect`: what the binary once did wrong there (printed when
 // the case fails). Do not "fix" a failing case by weakening it.
@@ -226,6 +227,11 @@ std::vector<Case> cases() {
   table("malformed_json_megabyte_string", "long.json", "{\"dim\": 2, \"vectors\": {\"" + std::string(1000000, 'a'),
         {"long.json:1:", "malformed JSON"});
   table("deep_nesting_300000_brackets", "deep.json", std::string(300000, '['), {"deep.json: nesting deeper than 16 levels"});
+  {  // 100,000 objects side by side: read in linear time, refused within the 20 s timeout (issue 23)
+    std::string wide = R"({"dim": 2, "vectors": {"hi": [1, 2]}, "extra": {"k0": {})";
+    for (int i = 1; i < 100000; ++i) wide += fmt::format(R"(, "k{}": {{}})", i);
+    table("objects_side_by_side_100000", "wide.json", wide + "}}", {"wide.json: unknown key \"extra\""});
+  }
   table("deep_nesting_inside_a_vector", "deep2.json",
         "{\"dim\": 2, \"vectors\": {\"hi\": " + std::string(300000, '[') + std::string(300000, ']') + "}}",
         {"deep2.json: nesting deeper than 16 levels"});

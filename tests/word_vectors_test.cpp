@@ -98,6 +98,21 @@ TEST(WordVectors, Word2vecBinaryWithAndWithoutNewlines) {
   }
 }
 
+// Issue 23: a byte-order mark (an editor's) is not part of the first word.
+TEST(WordVectors, ByteOrderMarkIsNotPartOfTheFirstWord) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string rows = text_row("the", {1.0f, 2.0f}) + text_row("Your", {3.0f, 4.0f});
+  for (const VectorFormat format : {VectorFormat::automatic, VectorFormat::glove}) {
+    const EmbeddingTable glove = parse(bom + rows, {"the"}, format);
+    ASSERT_NE(glove.find("the"), nullptr);
+    EXPECT_EQ(*glove.find("the"), (std::vector<float>{1.0f, 2.0f}));
+  }
+  const EmbeddingTable word2vec = parse(bom + "2 2\n" + rows, {"the"});
+  ASSERT_NE(word2vec.find("the"), nullptr);
+  EXPECT_EQ(*word2vec.find("the"), (std::vector<float>{1.0f, 2.0f}));
+  EXPECT_EQ(error_of(bom, {"the"}), "v.txt: the file is empty");
+}
+
 TEST(WordVectors, FormatCanBeNamed) {
   // "2 3" as GloVe: the word "2" with one value, then a row of one value.
   const EmbeddingTable t = parse("2 3\nx 4\n", {"2", "x"}, VectorFormat::glove);

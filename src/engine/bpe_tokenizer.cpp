@@ -291,17 +291,19 @@ void BpeTokenizer::Impl::add_merge(std::string_view line, std::size_t line_numbe
   }
 }
 
+// Lines end in "\n", "\r\n" or a lone "\r" (an old Mac editor's): no symbol of
+// GPT-2's byte alphabet is a control character, so a '\r' can only end a line.
+// A UTF-8 byte-order mark before the first line is skipped, as in vocab.json.
 void BpeTokenizer::Impl::load_merges(const std::string& path, const std::string& vocab_path) {
   const std::string text = read_text_file(path);
   merges.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t line_number = 0, rank = 0;
-  for (std::size_t start = 0; start < text.size();) {
-    std::size_t end = text.find('\n', start);
+  for (std::size_t start = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; start < text.size();) {
+    std::size_t end = text.find_first_of("\r\n", start);
     if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    start = end + 1;
+    const std::string_view line(text.data() + start, end - start);
+    start = end + (text.compare(end, 2, "\r\n") == 0 ? 2 : 1);
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     // Blank lines hold no merge (encoder.py gives them an inert rank; the order is the same).
     if (line.empty() || (line_number == 1 && line.rfind("#version", 0) == 0)) continue;
     add_merge(line, line_number, rank++, path, vocab_path);

@@ -1,6 +1,8 @@
 // Reading a GPT-2 folder: config.json, then every tensor by its Hugging Face name.
 #include "gpt2_checkpoint.hpp"
 
+#include <cerrno>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -16,6 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// Hugging Face's config.json nests 3 levels ("task_specific_params"); room for more.
+constexpr int kMaxConfigDepth = 16;
+
 // A positive whole number of config.json, at most `most`.
 std::size_t config_whole(const json& j, const std::string& source, const char* key, std::size_t most) {
   if (!j.contains(key)) throw DataError(fmt::format("{}: missing \"{}\"", source, key));
@@ -29,7 +34,8 @@ std::size_t config_whole(const json& j, const std::string& source, const char* k
 
 Gpt2Config read_config(const fs::path& path) {
   const std::string source = path.string();
-  const json j = parse_json(read_text_file(path), source);
+  // As every other JSON file: a key twice (the last would silently win) is refused.
+  const json j = parse_json_document(read_text_file(path), source, kMaxConfigDepth);
   if (!j.is_object()) throw DataError(fmt::format("{}: is {}, expected an object", source, json_type_name(j)));
   Gpt2Config c;
   c.n_layer = config_whole(j, source, "n_layer", 1024);
@@ -91,16 +97,25 @@ class TensorFinder {
   Gpt2Checkpoint& c_;
 };
 
-// Only its absence is reported here: a directory, a FIFO or an unreadable file in
-// its place is refused by the file's reader, which says which.
+// Only its absence is reported here (a symbolic link that leads nowhere is not an
+// absence): a directory, a FIFO or an unreadable file in its place is refused by
+// the file's reader, which says which.
 fs::path required_file(const fs::path& dir, const char* name) {
   const fs::path path = dir / name;
   std::error_code ec;
-  if (!fs::exists(path, ec)) {
+  if (fs::exists(path, ec)) return path;
+  if (ec.value() == ELOOP) {
+    throw DataError(fmt::format("{}: too many levels of symbolic links (a loop?)", path.string()));
+  }
+  std::error_code link_ec;
+  if (fs::is_symlink(fs::symlink_status(path, link_ec))) {
+    throw DataError(fmt::format("{}: a symbolic link to a file that does not exist", path.string()));
+  }
+  if (!ec || ec == std::errc::no_such_file_or_directory) {
     throw DataError(fmt::format("{}: missing {} (a GPT-2 folder holds config.json, model.safetensors, vocab.json and merges.txt)",
                                 dir.string(), name));
   }
-  return path;
+  return path;  // not readable: its reader says why
 }
 
 }  // namespace

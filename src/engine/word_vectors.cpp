@@ -18,6 +18,7 @@ namespace attn {
 namespace {
 
 constexpr std::size_t kDetectBytes = 4096;  // what detection looks at: a header and the start of a row
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";  // U+FEFF in UTF-8
 
 // The rest of a JSON table, after the bytes already in `buffer`, as load_table() reads it.
 EmbeddingTable read_json_table(SlidingBuffer& buffer, const std::string& source, const std::string& name) {
@@ -42,11 +43,16 @@ EmbeddingTable read_vectors(ByteSource& bytes, const std::string& source, const 
   while (buffer.size() < kDetectBytes && buffer.fill()) {
   }
   if (buffer.size() == 0) throw DataError(fmt::format("{}: the file is empty", source));
+  // A UTF-8 byte-order mark (an editor's) is not part of the first word. A JSON
+  // table keeps it: the JSON reader skips it and counts its columns.
+  const std::size_t bom = std::string_view(buffer.begin(), buffer.size()).rfind(kByteOrderMark, 0) == 0 ? 3 : 0;
   VectorFormat format = request.format;
   if (format == VectorFormat::automatic) {
-    format = detect_vector_format(std::string_view(buffer.begin(), std::min(buffer.size(), kDetectBytes)));
+    format = detect_vector_format(std::string_view(buffer.begin() + bom, std::min(buffer.size(), kDetectBytes) - bom));
   }
   if (format == VectorFormat::json) return read_json_table(buffer, source, name);
+  buffer.consume_to(buffer.begin() + bom);
+  if (buffer.size() == 0) throw DataError(fmt::format("{}: the file is empty", source));
 
   EmbeddingTable table;
   table.source = source;

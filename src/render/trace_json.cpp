@@ -26,7 +26,48 @@ double shortest_as_double(float value) {
   return d;
 }
 
+// `value` as the shortest decimal that reads back to the same value of its type
+// (std::to_chars: a float's digits for a float), laid out as nlohmann writes a
+// double: 0.5, 1.0, 120.0, 0.0001, 1e-05, 1e+16, -0.0. REQUIRES: value is finite.
+template <class Real>
+void append_shortest(Real value, std::string& out) {
+  if (std::signbit(value)) out += '-';
+  if (value == 0) {
+    out += "0.0";
+    return;
+  }
+  std::array<char, 64> text{};
+  const auto printed = std::to_chars(text.data(), text.data() + text.size(), std::fabs(value), std::chars_format::scientific);
+  const std::string_view scientific(text.data(), static_cast<std::size_t>(printed.ptr - text.data()));  // d.ddde±XX
+  const std::size_t e = scientific.find('e');
+  std::string digits(scientific.substr(0, e));
+  if (digits.size() > 1) digits.erase(1, 1);  // the point
+  int exponent = 0;
+  const std::string_view power = scientific.substr(e + (scientific[e + 1] == '+' ? 2 : 1));
+  std::from_chars(power.data(), power.data() + power.size(), exponent);
+  // value = 0.digits × 10^point
+  const int k = static_cast<int>(digits.size()), point = exponent + 1;
+  constexpr int kLowest = -4, kHighest = 15;  // nlohmann's bounds of plain notation for a double
+  if (k <= point && point <= kHighest) {
+    out += digits + std::string(static_cast<std::size_t>(point - k), '0') + ".0";
+  } else if (0 < point && point <= kHighest) {
+    out += digits.substr(0, static_cast<std::size_t>(point)) + "." + digits.substr(static_cast<std::size_t>(point));
+  } else if (kLowest < point && point <= 0) {
+    out += "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
+  } else {
+    out += digits.substr(0, 1) + (k > 1 ? "." + digits.substr(1) : "");
+    fmt::format_to(std::back_inserter(out), "e{}{:02}", exponent < 0 ? '-' : '+', std::abs(exponent));
+  }
+}
+
 }  // namespace
+
+std::string shortest_decimal(float value) {
+  if (!std::isfinite(value)) return "null";
+  std::string out;
+  append_shortest(value, out);
+  return out;
+}
 
 json float_to_json(float value) {
   if (!std::isfinite(value)) return nullptr;
@@ -121,6 +162,16 @@ bool is_flat_array(const json& j) {
   return true;
 }
 
+// A value that is not an array or object; a double as its shortest decimal (a
+// float's, from float_to_json(), reads back to that float's digits: nlohmann's
+// own dump() may write 0.7088005000000001 for 0.7088005).
+std::string scalar(const json& j) {
+  if (!j.is_number_float() || !std::isfinite(j.get<double>())) return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  append_shortest(j.get<double>(), out);
+  return out;
+}
+
 void write(const json& j, int indent, std::string& out) {
   const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
   const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
@@ -143,10 +194,10 @@ void write(const json& j, int indent, std::string& out) {
     out += pad + "]";
   } else if (is_flat_array(j)) {
     out += "[";
-    for (std::size_t i = 0; i < j.size(); ++i) out += (i ? ", " : "") + j[i].dump();
+    for (std::size_t i = 0; i < j.size(); ++i) out += (i ? ", " : "") + scalar(j[i]);
     out += "]";
   } else {
-    out += j.dump(-1, ' ', false, json::error_handler_t::replace);
+    out += scalar(j);
   }
 }
 
@@ -256,22 +307,20 @@ class TraceText {
   void whole(Unsigned n) {
     fmt::format_to(std::back_inserter(out_), "{}", n);
   }
-  // A double as nlohmann's serializer writes it (the same routine).
+  // A double as write() writes it: the shortest decimal in nlohmann's layout.
   void real(double x) {
     if (!std::isfinite(x)) {
       out_ += "null";
       return;
     }
-    std::array<char, 64> text{};
-    const char* end = nlohmann::detail::to_chars(text.data(), text.data() + text.size(), x);
-    out_.append(text.data(), static_cast<std::size_t>(end - text.data()));
+    append_shortest(x, out_);
   }
   void number(float x) {
     if (!std::isfinite(x)) {
       out_ += "null";
       return;
     }
-    real(shortest_as_double(x));
+    append_shortest(x, out_);
   }
   void numbers(std::span<const float> row) {
     out_ += '[';

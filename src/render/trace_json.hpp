@@ -30,6 +30,11 @@ void write_trace_json(const Trace& trace, const TextSink& sink);
 // write_trace_json() collected into one string.
 std::string trace_json_text(const Trace& trace);
 
+// A float as the trace writes it: the shortest decimal that reads back to the
+// same float32 (0.7088005, not 0.7088005000000001), in nlohmann's layout of a
+// double (1.0, 0.0001, 1e-05, 1e+16, -0.0); "null" when it is not finite.
+std::string shortest_decimal(float value);
+
 // A float as JSON: the shortest decimal that round-trips as float32, or null.
 nlohmann::ordered_json float_to_json(float value);
 nlohmann::ordered_json matrix_to_json(const Matrix& m);

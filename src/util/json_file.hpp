@@ -9,10 +9,19 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace attn {
+
+// json::parse(text, callback) in time linear in the text: nlohmann's own parser
+// with a callback takes time quadratic in the number of objects side by side.
+// The callback sees the same events at the same depths and may discard values
+// as in nlohmann; without a callback this is json::parse(text). Throws what
+// json::parse throws (json::parse_error, json::out_of_range) and what the
+// callback throws.
+nlohmann::json parse_with_callback(std::string_view text, const nlohmann::json::parser_callback_t& callback);
 
 // `callback` is nlohmann's parser callback; it may throw DataError.
 nlohmann::json parse_json(const std::string& text, const std::string& source,

@@ -79,7 +79,7 @@ json parse_header_json(std::string_view header, const std::string& path) {
   };
   json document;
   try {
-    document = json::parse(header.begin(), header.end(), callback);
+    document = parse_with_callback(header, callback);
   } catch (const json::parse_error& e) {
     // nlohmann counts e.byte from 1; its message ends with the reason after "column N: ".
     std::string reason = e.what();

@@ -356,6 +356,29 @@ void expect_one_line_naming(const std::string& message, const std::string& file,
   EXPECT_NE(message.find(what), std::string::npos) << message;
 }
 
+// Issue 23: a lone '\r' ends a line too (merges.txt saved by an old Mac editor
+// gave 0 merges silently: its one "line" started with #version).
+TEST_F(SmallVocab, LoneCarriageReturnsEndMergeLines) {
+  add("ab");
+  add("abc");
+  const BpeTokenizer t = BpeTokenizer::load(vocab(), write("merges.txt", "#version: 0.2\ra b\rab c\r"));
+  EXPECT_EQ(symbols(t.encode("abc")), (std::vector<std::string>{"abc"}));
+  const std::string merges = (dir_ / "merges.txt").string();
+  expect_one_line_naming(merges_refusal("#version: 0.2\ra b\r\nqq b\r"), merges + ":3:",
+                         "the left symbol \"qq\" is not in");
+}
+
+// Issue 23: a byte-order mark before the first line is skipped, as vocab.json's is.
+TEST_F(SmallVocab, ByteOrderMarksAreSkippedInBothFiles) {
+  add("ab");
+  const std::string bom = "\xEF\xBB\xBF";
+  const BpeTokenizer t = BpeTokenizer::load(write("vocab.json", bom + vocab_.dump()),
+                                            write("merges.txt", bom + "#version: 0.2\na b\n"));
+  EXPECT_EQ(symbols(t.encode("ab")), (std::vector<std::string>{"ab"}));
+  const BpeTokenizer unversioned = BpeTokenizer::load(vocab(), write("merges.txt", bom + "a b\n"));
+  EXPECT_EQ(symbols(unversioned.encode("ab")), (std::vector<std::string>{"ab"}));
+}
+
 TEST_F(SmallVocab, MissingFiles) {
   const std::string missing = (dir_ / "nowhere.json").string();
   expect_one_line_naming(refusal(missing, write("merges.txt", "")), missing, "no such file");

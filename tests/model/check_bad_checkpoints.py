@@ -11,9 +11,11 @@ lines on stderr, the first starting "attn-explain: error: " and naming the file
 (model.safetensors, config.json, vocab.json or merges.txt) and, where there is one,
 the tensor, key or line. The cases: every kind of broken safetensors file that
 tests/oracle/safetensors_io.py writes (a kind without an expectation here fails),
-an empty file and a directory in each file's place, each file missing, config.json's
-mistakes, a vocab.json and a merges.txt that disagree, --model naming a file or a
-folder that does not exist. The expected names and numbers come from the broken
+an empty file, a directory, a symbolic link loop and a dangling link in each file's
+place, each file missing, config.json's mistakes (a key twice among them), a vocab.json
+and a merges.txt that disagree, --model naming a file or a folder that does not exist.
+merges.txt with CRLF or lone-CR line endings or a byte-order mark, and vocab.json with
+one, give the good folder's token ids. The expected names and numbers come from the broken
 files themselves (their headers, read here), not from the binary's output.
 
 Then the checkpoints that must run: the good one, one stored as F16, one as BF16,
@@ -178,6 +180,16 @@ def check_files(binary, good, workdir):
         expect_refused(binary, f"empty-{name}", folder, path,
                        ["0 bytes, too short"] if name == "model.safetensors" else ["malformed JSON"])
 
+        # a symbolic link in its place that loops, or leads nowhere: said so, not "missing" (issue 23)
+        folder = fresh_copy(good, workdir, f"loop-{name}")
+        path = os.path.join(folder, name)
+        os.remove(path)
+        os.symlink(name, path)
+        expect_refused(binary, f"loop-{name}", folder, path, ["too many levels of symbolic links"])
+        os.remove(path)
+        os.symlink("nowhere", path)
+        expect_refused(binary, f"dangling-{name}", folder, path, ["a symbolic link to a file that does not exist"])
+
 
 # ------------------------------------------------------------------ config.json
 
@@ -213,6 +225,15 @@ def check_config(binary, good, workdir):
     folder = edit_config(good, workdir, "config-n_layer-too-large", lambda c: c.update(n_layer=GOOD["layers"] + 1))
     expect_refused(binary, "config-n_layer-too-large", folder, os.path.join(folder, "model.safetensors"),
                    [f'missing tensor "h.{GOOD["layers"]}.'])
+
+    # a key twice: refused as in every other JSON file, not "the last one wins" (issue 23)
+    folder = fresh_copy(good, workdir, "config-key-twice")
+    path = os.path.join(folder, "config.json")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace("{", '{\n  "n_head": 1,', 1))
+    expect_refused(binary, "config-key-twice", folder, path, ['duplicate key "n_head"'])
 
     with open(os.path.join(good, "vocab.json"), encoding="utf-8") as f:
         ids = len(json.load(f))
@@ -258,6 +279,32 @@ def check_vocab_and_merges(binary, good, workdir):
         json.dump(vocab, f, ensure_ascii=False)
     expect_refused(binary, "vocab-without-a-byte", folder, os.path.join(folder, "vocab.json"),
                    ['no id for "\u0120"', "0x20"])
+
+
+def check_line_endings(binary, good, workdir):
+    """merges.txt with CRLF or lone CR line endings, or a byte-order mark first, and vocab.json with
+    one: the same token ids as the good folder (a lone CR once gave 0 merges, silently)."""
+    status, out, err = run(binary, good)
+    if not expect(status == 0, f"good (for line endings): exit {status}, stderr {err.strip()[:400]!r}"):
+        return
+    want = json.loads(out)["token_ids"]
+    with open(os.path.join(good, "merges.txt"), "rb") as f:
+        merges = f.read()
+    with open(os.path.join(good, "vocab.json"), "rb") as f:
+        vocab = f.read()
+    bom = "\ufeff".encode("utf-8")
+    variants = {"merges-crlf": ("merges.txt", merges.replace(b"\n", b"\r\n")),
+                "merges-cr": ("merges.txt", merges.replace(b"\n", b"\r")),
+                "merges-bom": ("merges.txt", bom + merges),
+                "vocab-bom": ("vocab.json", bom + vocab)}
+    for case, (name, data) in variants.items():
+        folder = fresh_copy(good, workdir, case)
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+        status, out, err = run(binary, folder)
+        if expect(status == 0, f"{case}: exit {status}, stderr {err.strip()[:400]!r}"):
+            got = json.loads(out)["token_ids"]
+            expect(got == want, f"{case}: token ids {got}, expected {want}")
 
 
 # ------------------------------------------------------------------ --model itself
@@ -310,6 +357,7 @@ def main(argv):
     check_files(binary, good, workdir)
     check_config(binary, good, workdir)
     check_vocab_and_merges(binary, good, workdir)
+    check_line_endings(binary, good, workdir)
     check_model_argument(binary, good, workdir)
     print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
     return 1 if RESULTS["failed"] else 0

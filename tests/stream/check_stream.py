@@ -7,10 +7,10 @@ For each run: the --json text, read with Python's json module and laid out again
 by the rules of docs/trace-format.md (objects indented by two spaces, arrays of
 numbers and strings on one line, every float as the shortest decimal that reads
 back, in nlohmann's notation), must be the text byte for byte, once the text's
-numbers are written the same way (nlohmann's Grisu2 writes a few doubles with
-more digits than the shortest, 0.7088005000000001 for 0.7088005: the same
-double, as json.loads reads them; today's traces have them, and so must the
-streamed ones, which must be byte-identical to today's); the --trace file
+numbers are written the same way (before issue 23, nlohmann's Grisu2 wrote a
+few doubles with more digits than the shortest, 0.7088005000000001 for
+0.7088005: the same double, as json.loads reads them; the normalising keeps
+this check about layout, tests/trace_numbers_test.cpp checks the digits); the --trace file
 of the same run must be the same bytes; and the tables printed with --step in a
 pipe (no pauses) must be the tables without it.
 """
