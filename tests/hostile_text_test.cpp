@@ -7,6 +7,7 @@
 // (render takes a trace's strings as they are and escapes them when it shows
 // them, as it shows a live run's: trace_read.hpp.)
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -82,6 +83,33 @@ TEST(HostileText, TheHtmlPageAndTheSvgPictureShowEveryStringEscaped) {
     EXPECT_NE(text.find("are\\u202E"), std::string::npos) << page;  // visible, not &#x202E; (which would act)
     EXPECT_EQ(text.find("&#x202"), std::string::npos) << page;
   }
+}
+
+// A lesson file in the data folder whose title and source hold an OSC title
+// sequence and a bidi override: the lesson list shows them escaped.
+TEST(HostileText, TheLessonListShowsTitlesAndSourcesEscaped) {
+  const fs::path data = scratch() / "data";
+  fs::remove_all(data);
+  fs::create_directories(data / "lessons");
+  fs::copy(fs::path(ATTN_SOURCE_DIR) / "data", data, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  std::string lesson = slurp(data / "lessons/how-are-you.json");
+  const std::string title = "\"title\": \"";
+  const std::size_t at = lesson.find(title);
+  ASSERT_NE(at, std::string::npos);
+  lesson.insert(at + title.size(), "Evil \\u001b]0;pwned\\u0007 \\u202e ");
+  const std::string source = "\"source\": \"";
+  const std::size_t from = lesson.find(source);
+  ASSERT_NE(from, std::string::npos);
+  lesson.insert(from + source.size(), "\\u009b2J ");
+  { std::ofstream(data / "lessons/how-are-you.json", std::ios::binary) << lesson; }
+  const fs::path out = scratch() / "out", err = scratch() / "err";
+  const Result r = run_shell(fmt::format("ATTN_EXPLAIN_DATA='{}' NO_COLOR=1 '{}' lesson > '{}' 2> '{}' < /dev/null",
+                                         data.string(), ATTN_BINARY, out.string(), err.string()),
+                             out, err);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(first_raw_control(r.out), "");
+  EXPECT_NE(r.out.find("Evil \\x1B]0;pwned\\x07 \\u202E"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\\u009B2J"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -419,7 +419,7 @@ int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::
   if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
 
   for (const std::string& w : trace.warnings) {
-    std::fputs(fmt::format("{}: warning: {}\n", kProgram, w).c_str(), stderr);
+    std::fputs(fmt::format("{}: warning: {}\n", kProgram, display_escape(w)).c_str(), stderr);
   }
   print_notes(notes);
   if (!trace.model) print_notes(ineffective_options(o, trace.settings));
@@ -470,8 +470,9 @@ int run_lesson_command(const LessonCommand& c) {
     for (const Lesson& l : lessons) width = std::max(width, l.name.size());
     std::string out = "Lessons (run one with: attn-explain lesson NAME)\n\n";
     for (const Lesson& l : lessons) {
-      out += fmt::format("  {}  {} ({} steps)\n  {}  {}\n", pad_right(l.name, width), l.title, l.steps.size(),
-                         std::string(width, ' '), l.source);
+      // A lesson file is data: its title and source are shown escaped, as its pages are.
+      out += fmt::format("  {}  {} ({} steps)\n  {}  {}\n", pad_right(l.name, width), display_escape(l.title),
+                         l.steps.size(), std::string(width, ' '), display_escape(l.source));
     }
     write_stdout(out);
     return 0;

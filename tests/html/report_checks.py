@@ -382,9 +382,16 @@ def check_tables(dom, trace, p):
 def labels_of(trace, key, m):
     tokens = trace["tokens"]
     dims = ["d{}".format(c) for c in range(len(m[0]))]
+    # A table that names its dimensions labels X's columns and the rows of W_query,
+    # W_key and W_value (the input dimensions) with them; out_proj's rows stay d0, d1, ...
+    named = trace.get("dimension_names")
     name = short_key(key)
+    if name in ("Wq", "Wk", "Wv") and named:
+        return list(named), dims
     if name in ("Wq", "Wk", "Wv", "Wo"):
         return ["d{}".format(r) for r in range(len(m))], dims
+    if key == "x" and named:
+        return tokens, list(named)
     if name == "b":
         return ["b_query", "b_key", "b_value"], dims
     if name == "bo":
