@@ -226,4 +226,21 @@ TEST(CliOutputs, TwoOutputsOntoStandardOutputAreRefused) {
   EXPECT_EQ(names_in(dir), std::vector<std::string>{"t.json"});
 }
 
+// A reader that stops early (`| head -c 10`) ends a run whose output goes to
+// standard output quietly, exit 0, as with --json: no "cannot write -" error.
+TEST(CliOutputs, AnOutputOnStandardOutputStopsQuietlyWhenTheReaderHasEnough) {
+  const fs::path dir = scratch() / "head";
+  fs::create_directories(dir);
+  const fs::path out = scratch() / "out", err = scratch() / "err", code = scratch() / "code";
+  for (const char* args : {"--json", "--trace -", "--html -", "--svg -", "--html /dev/stdout"}) {
+    const std::string cmd = fmt::format(
+        "cd '{}' && ( ATTN_EXPLAIN_DATA='{}' NO_COLOR=1 '{}' {} {} 2> '{}' < /dev/null; echo $? > '{}' ) | head -c 10 > '{}'",
+        dir.string(), ATTN_DATA_DIR, ATTN_BINARY, args, kSentence, err.string(), code.string(), out.string());
+    const Result r = run_shell(cmd, out, err);
+    EXPECT_EQ(r.out.size(), 10u) << args;
+    EXPECT_EQ(slurp(code), "0\n") << args << ": " << r.err;
+    EXPECT_EQ(r.err, "") << args;
+  }
+}
+
 }  // namespace

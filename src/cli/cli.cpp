@@ -413,10 +413,10 @@ int finish_run(const MainOptions& o, const Trace& trace, bool color, const std::
   const std::string html_text = o.html_file.empty() ? "" : html_page(shown, trace);
   // The JSON is written as it is made, into the --trace file's temporary file and onto stdout.
   if (!o.trace_file.empty()) {
-    write_file_atomically(o.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); });
+    write_output(o.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); });
   }
-  if (!o.svg_file.empty()) write_file_atomically(o.svg_file, svg_text);
-  if (!o.html_file.empty()) write_file_atomically(o.html_file, html_text);
+  if (!o.svg_file.empty()) write_output(o.svg_file, svg_text);
+  if (!o.html_file.empty()) write_output(o.html_file, html_text);
 
   for (const std::string& w : trace.warnings) {
     std::fputs(fmt::format("{}: warning: {}\n", kProgram, display_escape(w)).c_str(), stderr);
@@ -447,8 +447,8 @@ int run_render(const RenderCommand& c) {
   const Tables tables = pictures ? Tables{} : tables_for(trace, shown, color);
   const std::string svg_text = c.svg_file.empty() ? "" : render_svg(trace, SvgOptions{c.precision, heatmap_css()});
   const std::string html_text = c.html_file.empty() ? "" : html_page(shown, trace);
-  if (!c.svg_file.empty()) write_file_atomically(c.svg_file, svg_text);
-  if (!c.html_file.empty()) write_file_atomically(c.html_file, html_text);
+  if (!c.svg_file.empty()) write_output(c.svg_file, svg_text);
+  if (!c.html_file.empty()) write_output(c.html_file, html_text);
   if (!tables.width_note.empty()) print_notes({tables.width_note});
   if (!pictures) show(trace, tables, false);
   return 0;
@@ -508,7 +508,7 @@ int run_lesson_command(const LessonCommand& c) {
     HtmlOptions options;
     options.precision = c.precision;
     options.explain = explanations ? &*explanations : nullptr;
-    write_file_atomically(c.html_file, render_html_lesson(lesson, run_lesson(lesson), options, load_html_assets()));
+    write_output(c.html_file, render_html_lesson(lesson, run_lesson(lesson), options, load_html_assets()));
     return 0;
   }
   const std::vector<std::string> pages =

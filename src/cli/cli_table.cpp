@@ -125,7 +125,7 @@ int run_table_extract(const TableExtractCommand& tc) {
   if (tc.output.empty()) {
     write_stdout(text);
   } else {
-    write_file_atomically(tc.output, text);
+    write_output(tc.output, text);
   }
   if (missing_count > 0) {
     std::fputs(fmt::format("attn-explain: note: not in {}: {}\n", printable(path.string()), missing).c_str(), stderr);

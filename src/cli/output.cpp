@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "atomic_file.hpp"
 #include "attn/error.hpp"
 
 namespace attn {
@@ -19,6 +20,19 @@ void write_stdout(std::string_view text) {
     if (err == EPIPE) throw ReaderGone{};
     throw DataError(fmt::format("cannot write to standard output: {}", err ? std::strerror(err) : "write failed"));
   }
+}
+
+void write_output(const std::filesystem::path& path, std::string_view text) {
+  write_output(path, [text](const std::function<void(std::string_view)>& write) { write(text); });
+}
+
+void write_output(const std::filesystem::path& path,
+                  const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
+  if (names_standard_output(path)) {
+    produce([](std::string_view piece) { write_stdout(piece); });
+    return;
+  }
+  write_file_atomically(path, produce);
 }
 
 }  // namespace attn
