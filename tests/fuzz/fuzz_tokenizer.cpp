@@ -1,6 +1,7 @@
 // fuzz_tokenizer: attn::tokenize, display_width and elide on any bytes.
-// tokenize either throws DataError (invalid UTF-8, a control character), exactly
-// when the bytes are not valid UTF-8 or hold a control character, or returns
+// tokenize either throws DataError (invalid UTF-8, a control character, a
+// bidirectional control), exactly when the bytes are not valid UTF-8 or hold a
+// control character or a bidi embedding/override/isolate control, or returns
 // tokens that keep tokenizer.hpp's promises: each non-empty, spelled exactly as
 // the sentence's bytes at its offset, in increasing offset order without
 // overlap, free of ASCII white space, with only white space (and a leading byte
@@ -68,11 +69,15 @@ bool is_white_space(char32_t cp) {
 
 bool is_control(char32_t cp) { return (cp < 0x20 && !is_white_space(cp)) || (cp >= 0x7F && cp <= 0x9F); }
 
-// Whether tokenize must accept `s`: valid UTF-8 and no control character.
+// The bidi embedding, override and isolate controls a sentence may not hold
+// (issue 23, item 12): LRE RLE PDF LRO RLO, LRI RLI FSI PDI.
+bool is_bidi(char32_t cp) { return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069); }
+
+// Whether tokenize must accept `s`: valid UTF-8, no control character, no bidi control.
 bool acceptable(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const CodePoint c = decode(s, i);
-    if (c.len == 0 || is_control(c.cp)) return false;
+    if (c.len == 0 || is_control(c.cp) || is_bidi(c.cp)) return false;
     i += c.len;
   }
   return true;
