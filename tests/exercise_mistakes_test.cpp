@@ -23,26 +23,6 @@
 namespace attn {
 namespace {
 
-using exercise_testing::Kind;
-using exercise_testing::json;
-using exercise_testing::golden;
-using exercise_testing::golden_vector;
-using exercise_testing::golden_matrix;
-using exercise_testing::kJourney;
-using exercise_testing::kSimplified;
-using exercise_testing::kTrainable;
-using exercise_testing::kSplit;
-using exercise_testing::kItBall;
-using exercise_testing::exercise_text;
-using exercise_testing::make;
-using exercise_testing::softmax;
-using exercise_testing::weigh;
-using exercise_testing::column;
-using exercise_testing::row_as_doubles;
-using exercise_testing::expect_near;
-using exercise_testing::expect_mistake;
-using exercise_testing::has_mistake;
-using exercise_testing::expect_variants_named;
 using test::num;
 using test::tok;
 using test::vec;
