@@ -217,6 +217,19 @@ struct Tables {
   std::string width_note;              // when some tables print in blocks of columns
 };
 
+// The words of a note (unknown words, words split into pieces): at most 8, each
+// cut to 20 columns, then "and N more", so a pasted paragraph gives one short line.
+std::string named_words(const std::vector<std::string>& words, bool quoted) {
+  constexpr std::size_t kNamed = 8;
+  std::string list;
+  for (std::size_t i = 0; i < words.size() && i < kNamed; ++i) {
+    const std::string word = elide(words[i], 20);
+    list += fmt::format("{}{}", i == 0 ? "" : ", ", quoted ? "\"" + word + "\"" : word);
+  }
+  if (words.size() > kNamed) list += fmt::format(" and {} more", words.size() - kNamed);
+  return list;
+}
+
 // --head H, checked against the run's heads.
 std::size_t check_head(const Trace& trace, std::size_t head) {
   if (head > trace.heads.size()) {
@@ -337,11 +350,7 @@ int run_model(const MainOptions& o) {
   const Trace trace = explore_model(request, model);
   std::vector<std::string> notes;
   if (const std::vector<std::string> split = split_words(trace); !split.empty()) {
-    // As the unknown words' note: at most 8 words, each cut to 20 columns.
-    constexpr std::size_t kNamedSplit = 8;
-    std::string list;
-    for (std::size_t i = 0; i < split.size() && i < kNamedSplit; ++i) list += fmt::format("{}{}", i == 0 ? "" : ", ", elide(split[i], 20));
-    if (split.size() > kNamedSplit) list += fmt::format(" and {} more", split.size() - kNamedSplit);
+    const std::string list = named_words(split, false);
     notes.push_back(fmt::format("not whole words in {}'s vocabulary, split into pieces (marked ⁺ or °): {}", trace.model->name, list));
   }
   if (o.stages.empty() && !o.json && !output_on_stdout(outputs_of(o)) && !o.focus && trace.layer) {
@@ -386,13 +395,7 @@ int run(const MainOptions& o) {
   const Trace trace = explore(request, table);
   std::vector<std::string> notes;
   if (!trace.oov_tokens.empty()) {
-    // At most kNamedUnknown words, each cut to 20 columns: a pasted paragraph gives one short line.
-    constexpr std::size_t kNamedUnknown = 8;
-    std::string list;
-    for (std::size_t i = 0; i < trace.oov_tokens.size() && i < kNamedUnknown; ++i) {
-      list += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", elide(trace.oov_tokens[i], 20));
-    }
-    if (trace.oov_tokens.size() > kNamedUnknown) list += fmt::format(" and {} more", trace.oov_tokens.size() - kNamedUnknown);
+    const std::string list = named_words(trace.oov_tokens, true);
     notes.push_back(fmt::format("not in {}: {}; {}", table.source, list,
                                 std::string(trace.oov_tokens.size() == 1 ? "it gets" : "they get") +
                                     (request.oov == OovPolicy::zero ? " zero vectors" : " vectors hashed from their spelling")));
