@@ -21,8 +21,9 @@
 #include <vector>
 
 #include "attn/explorer.hpp"
-#include "stage.hpp"
 #include "cli_exercise.hpp"
+#include "cli_run_options.hpp"
+#include "option_values.hpp"
 #include "cli_table.hpp"
 
 namespace CLI {
@@ -31,44 +32,11 @@ class App;
 
 namespace attn {
 
-// attn-explain [options] SENTENCE
+// attn-explain [options] SENTENCE, as parsed: its words, and every other option
+// given, as text (run_plan.hpp's resolve_run() turns them into a RunPlan).
 struct MainOptions {
   std::vector<std::string> words;  // the sentence, possibly as separate words; {"-"}: read stdin
-  std::string embeddings;
-  std::string vector_format = "auto";  // --format: of the --embeddings file (word_vectors.hpp)
-  std::string projection = "auto";
-  std::uint64_t seed = 123;
-  std::optional<std::size_t> d_out;
-  bool no_scale = false;
-  bool qkv_bias = false;
-  std::string softmax = "stable";
-  bool causal = false;
-  std::string causal_method = "inf";
-  double dropout = 0.0;
-  std::optional<std::uint64_t> dropout_seed;
-  std::size_t heads = 1;
-  std::string multihead = "wrapper";
-  std::string oov = "hash";
-  std::size_t max_tokens = kDefaultMaxTokens;
-  std::uint64_t max_memory = MemoryBudget{}.limit;  // bytes
-  int precision = 4;
-  bool json = false;
-  std::string trace_file;
-  std::string html_file;  // --html: also write the run as an HTML page
-  std::string svg_file;  // --svg: the weights heatmap
-  std::optional<std::size_t> width;  // --width: the columns tables must fit (0: no limit); none: the terminal's
-  std::string color = "auto";
-  std::string stages;  // comma-separated stage names; empty: all
-  bool explain = false;
-  bool step = false;
-  std::optional<std::string> focus;
-  std::string compare;
-  // A trained model instead of a table (--model): its folder or a bundled model's name.
-  std::string model;
-  std::string layer = "1";             // --layer: a block from 1, or "all"
-  std::optional<std::size_t> head;     // --head: show only this head's tables, from 1
-  std::size_t top = 5;                 // --top: the most likely next tokens kept
-  bool max_tokens_given = false;       // --max-tokens was given (a model's default is its n_positions)
+  RawOptions given;                // key → value, in the order of run_keys()
 };
 
 // attn-explain params --d-in A --d-out B [--heads H]
@@ -93,17 +61,10 @@ struct LessonCommand {
   std::string html_file;  // --html: write the lesson as an HTML page instead of paging through it
 };
 
-// attn-explain render TRACE.json [--svg FILE] [table options]
+// attn-explain render TRACE.json [--svg FILE] [table options], as parsed
+// (run_plan.hpp's resolve_render() turns it into a RenderPlan).
 struct RenderCommand {
-  std::string trace_file;  // what --json or --trace wrote
-  std::string svg_file;    // the weights heatmap instead of the tables
-  std::string html_file;   // the report page instead of the tables
-  std::string stages;
-  bool explain = false;
-  std::optional<std::string> focus;
-  std::optional<std::size_t> width;
-  int precision = 4;
-  std::string color = "auto";
+  RawOptions given;  // key → value, the trace file under "trace"
 };
 
 enum class Command { explore, params, lesson, exercise, render, table_extract };
@@ -118,6 +79,8 @@ struct CommandLine {
   std::string exercise_color = "auto";
   RenderCommand render;
   TableExtractCommand table;  // attn-explain table extract
+  OptionTexts main_texts;     // what the parser binds the explorer's options to
+  OptionTexts render_texts;   // and render's
 };
 
 // REQUIRES: argv[0..argc) are NUL-terminated strings (argv[0] is the program).
@@ -134,13 +97,6 @@ CommandLine parse_command_line(int argc, const char* const* argv);
 inline constexpr const char* kChoicesValidator = "choices:";
 std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl);
 
-// The names of a settings.hpp table (kSoftmaxNames, ...), after `first`.
-template <class Names>
-std::vector<std::string> names_in(const Names& table, std::vector<std::string> first = {}) {
-  for (const auto& n : table) first.push_back(n.name);
-  return first;
-}
-
 // A check that the value is one of `allowed` ("expected a, b or c, got \"x\""),
 // named kChoicesValidator + "a|b|c" for the man page and the completions.
 CLI::Validator one_of(std::vector<std::string> allowed);
@@ -151,15 +107,5 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
 
 // A check that a file name was given: anything but the empty string.
 CLI::Validator file_name();
-
-// "a,b,,c" split on ',' → a | b | "" | c ("" → one empty part).
-std::vector<std::string> split_on(const std::string& list, char separator);
-
-// The stages a --stages list names; all (an empty set) for "".
-// REQUIRES: the list passed --stages' check (parse_command_line).
-std::set<Stage> stages_in(const std::string& list);
-
-// The explorer's request for `sentence` with the options' settings.
-Request make_request(const MainOptions& options, std::string sentence);
 
 }  // namespace attn

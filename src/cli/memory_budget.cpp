@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "run_plan.hpp"
+
 namespace attn {
 
 namespace {
@@ -24,19 +26,20 @@ constexpr std::uint64_t kSoftmax = 32, kSoftmaxCells = 36, kSoftmaxColor = 180;
 
 }  // namespace
 
-MemoryBudget memory_budget(const MainOptions& o, bool color) {
+MemoryBudget memory_budget(std::uint64_t limit, std::size_t heads, std::optional<Comparison> compare,
+                           const RunOutputs& outputs, bool color) {
   MemoryBudget budget;
-  budget.limit = o.max_memory;
-  const std::uint64_t heads = o.heads == 0 ? 1 : o.heads;
-  if (o.compare == "scale") {
+  budget.limit = limit;
+  heads = heads == 0 ? 1 : heads;
+  if (compare == Comparison::scale) {
     budget.text_per_number = cost(kScale, kScaleCells, heads) + (color ? kScaleColor : 0);
-  } else if (o.compare == "softmax") {
+  } else if (compare == Comparison::softmax) {
     budget.text_per_number = cost(kSoftmax, kSoftmaxCells, heads) + (color ? kSoftmaxColor : 0);
   } else {
     budget.text_per_number = kStreamed;  // --json, the tables, --trace: whatever the colour and precision
   }
-  if (!o.svg_file.empty()) budget.text_per_number += kSvg;
-  if (!o.html_file.empty()) budget.text_per_number += kHtml;
+  if (!outputs.svg_file.empty()) budget.text_per_number += kSvg;
+  if (!outputs.html_file.empty()) budget.text_per_number += kHtml;
   return budget;
 }
 

@@ -17,13 +17,21 @@
 // measured peak and within twice it.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
 #include "attn/settings.hpp"
-#include "cli_options.hpp"
+#include "compare.hpp"
 
 namespace attn {
 
-// The budget for a run of `options`: --max-memory, and its output's cost per
-// number. `color`: whether the tables are shaded (--color, or a terminal).
-MemoryBudget memory_budget(const MainOptions& options, bool color);
+struct RunOutputs;
+
+// The budget for a run: `limit` (--max-memory, in bytes), and the cost per number
+// of its outputs: a --compare of `heads` heads, or one trace written as
+// `outputs` asks. `color`: whether the tables are shaded (--color, or a terminal).
+MemoryBudget memory_budget(std::uint64_t limit, std::size_t heads, std::optional<Comparison> compare,
+                           const RunOutputs& outputs, bool color);
 
 }  // namespace attn

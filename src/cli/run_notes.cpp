@@ -27,27 +27,29 @@ std::string missing_stage(Stage stage, const Settings& s) {
 
 }  // namespace
 
-std::vector<std::string> ineffective_options(const MainOptions& o, const Settings& s) {
+std::vector<std::string> ineffective_options(const RunPlan& plan, const Settings& s) {
   std::vector<std::string> notes;
-  for (const Stage stage : stages_in(o.stages)) {
+  const View& view = plan.view;
+  for (const Stage stage : view.stages) {
     const std::string why = missing_stage(stage, s);
     if (!why.empty()) notes.push_back(fmt::format("--stages {}: {}", to_string(stage), why));
   }
-  if (o.explain && o.focus && o.stages.empty()) {
+  if (view.explanations && view.focus && !view.stages_given) {
     notes.push_back("--explain: its notes go under the tables' titles, and with --focus alone no table is printed "
                     "(add --stages)");
   }
   const bool weights_drawn = s.projection == Projection::rand || s.projection == Projection::linear;
   const bool masks_drawn = s.dropout > 0.0 && !s.dropout_seed;
-  if (o.seed != MainOptions{}.seed && !weights_drawn && !masks_drawn) {
+  const std::uint64_t seed = std::get<Request>(plan.compute).seed;
+  if (seed != Request{}.seed && !weights_drawn && !masks_drawn) {
     notes.push_back(fmt::format("--seed {}: nothing is drawn at random in this run (the weights come from {}, and "
                                 "there is no dropout)",
-                                o.seed, s.projection == Projection::table ? "the table" : "nowhere: --projection none"));
+                                seed, s.projection == Projection::table ? "the table" : "nowhere: --projection none"));
   }
   return notes;
 }
 
-std::vector<std::string> ineffective_with_compare(const MainOptions& o) {
+std::vector<std::string> ineffective_with_compare(const RunOutputs& o) {
   std::vector<std::string> notes;
   if (!o.trace_file.empty()) {
     notes.push_back(fmt::format("--trace {}: --compare runs several traces and writes none (drop --compare to write one)",

@@ -14,16 +14,17 @@
 #include <vector>
 
 #include "attn/settings.hpp"
-#include "cli_options.hpp"
+#include "run_plan.hpp"
 
 namespace attn {
 
-// The notes for a run of `options` whose settings in force are `settings`
-// (trace.settings), each without the "attn-explain: note: " prefix; empty when
-// every option had its effect.
-std::vector<std::string> ineffective_options(const MainOptions& options, const Settings& settings);
+// The notes for a table run planned as `plan` whose settings in force are
+// `settings` (trace.settings), each without the "attn-explain: note: " prefix;
+// empty when every option had its effect.
+// REQUIRES: plan.compute holds a Request.
+std::vector<std::string> ineffective_options(const RunPlan& plan, const Settings& settings);
 
 // The notes for --trace, --svg and --html given with --compare, or nothing.
-std::vector<std::string> ineffective_with_compare(const MainOptions& options);
+std::vector<std::string> ineffective_with_compare(const RunOutputs& outputs);
 
 }  // namespace attn

@@ -1,0 +1,133 @@
+#include "show_trace.hpp"
+
+#include <fmt/format.h>
+
+#include "attn/error.hpp"
+#include "atomic_file.hpp"
+#include "output.hpp"
+#include "pager.hpp"
+#include "render_focus.hpp"
+#include "render_html.hpp"
+#include "render_html_grid.hpp"
+#include "render_model_summary.hpp"
+#include "render_svg.hpp"
+#include "stage.hpp"
+#include "style.hpp"
+#include "text_sink.hpp"
+#include "trace_json.hpp"
+
+namespace attn {
+
+namespace {
+
+// The stages a model run's tables show unless --stages names others: the head's
+// own, which are n or head_dim wide (inputs, params, heads and output are n_embd wide).
+const std::set<Stage> kModelStages = {Stage::queries, Stage::keys,    Stage::values,  Stage::scores,
+                                      Stage::scaled,  Stage::mask,    Stage::weights, Stage::context};
+
+// The token --focus names and the head --head names (from 0), looked up once.
+struct Chosen {
+  std::optional<std::size_t> focus_row;
+  std::optional<std::size_t> head;
+};
+
+Chosen choose(const Trace& trace, const View& view) {
+  Chosen chosen;
+  if (view.focus) chosen.focus_row = find_focus(trace, *view.focus);
+  if (view.head) {
+    if (*view.head > trace.heads.size()) {
+      throw UsageError(fmt::format("--head {}: the run has {} head{}", *view.head, trace.heads.size(),
+                                   trace.heads.size() == 1 ? "" : "s"));
+    }
+    chosen.head = *view.head - 1;
+  }
+  return chosen;
+}
+
+Tables tables_of(const Trace& trace, const View& view, const Chosen& chosen) {
+  Tables out;
+  if (trace.model && !trace.layer) {
+    out.summary = render_model_summary(trace, SummaryOptions{view.color});
+    return out;
+  }
+  RenderOptions& ro = out.options;
+  ro = with_precision(view.precision);
+  ro.color = view.color;
+  ro.stages = view.stages;
+  // A model's tables: its head's own stages unless --stages names others.
+  if (trace.model && !view.stages_given && !view.focus) ro.stages = kModelStages;
+  ro.width = view.width;
+  ro.head = chosen.head;
+  ro.explain = view.explanations ? &*view.explanations : nullptr;
+  if (!tables_fit(trace, ro)) {
+    out.width_note = fmt::format("the widest tables do not fit {} columns and print in blocks of columns; "
+                                 "--html FILE draws the whole run",
+                                 ro.width);
+  }
+  // With --focus, the tables print only when --stages asks for them.
+  if (chosen.focus_row) {
+    out.header_only = !view.stages_given;
+    out.focus = fmt::format("\n{}", render_focus(trace, *chosen.focus_row, FocusOptions{view.precision, view.color, ro.head}));
+  }
+  return out;
+}
+
+std::string html_page(const Trace& trace, const View& view, const Chosen& chosen) {
+  HtmlOptions options;
+  options.precision = view.precision;
+  options.explain = view.explanations ? &*view.explanations : nullptr;
+  options.stages = view.stages;
+  if (trace.model && !trace.layer) return render_html_model_grid(trace, options, load_html_assets());
+  options.focus_row = chosen.focus_row;
+  options.head = chosen.head;
+  return render_html_report(trace, options, load_html_assets());
+}
+
+}  // namespace
+
+MadeOutputs make_outputs(const Trace& trace, const RunOutputs& outputs, const View& view) {
+  const bool summary = trace.model && !trace.layer;  // --layer all
+  if (summary && (!outputs.svg_file.empty() || view.focus || view.head || view.stages_given)) {
+    throw UsageError("--layer all shows every head at once; --svg, --focus, --head and --stages need one layer (--layer L)");
+  }
+  const bool drawn = outputs.tables || !outputs.html_file.empty();
+  const Chosen chosen = drawn && !summary ? choose(trace, view) : Chosen{};
+  MadeOutputs made;
+  if (outputs.tables) made.tables = tables_of(trace, view, chosen);
+  if (!outputs.svg_file.empty()) made.svg = render_svg(trace, SvgOptions{view.precision, heatmap_css()});
+  if (!outputs.html_file.empty()) made.html = html_page(trace, view, chosen);
+  return made;
+}
+
+void write_outputs(const Trace& trace, const RunOutputs& outputs, const MadeOutputs& made) {
+  // The JSON is written as it is made, into the --trace file's temporary file.
+  if (!outputs.trace_file.empty()) {
+    write_output(outputs.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); });
+  }
+  if (!outputs.svg_file.empty()) write_output(outputs.svg_file, made.svg);
+  if (!outputs.html_file.empty()) write_output(outputs.html_file, made.html);
+}
+
+void show(const Trace& trace, const Tables& tables, const View& view) {
+  Pager pager(view.step);
+  struct Quit {};
+  bool first = true;
+  const SectionSink sink{[&](std::optional<Stage>) {
+                           if (!first && !pager.pause()) throw Quit{};
+                           first = false;
+                         },
+                         write_stdout};
+  try {
+    if (tables.summary) {
+      sink.begin(std::nullopt), sink.write(*tables.summary);
+    } else if (tables.header_only) {
+      sink.begin(std::nullopt), sink.write(render_header(trace, tables.options.precision));
+    } else {
+      write_sections(trace, tables.options, sink);
+    }
+    if (tables.focus) sink.begin(std::nullopt), sink.write(*tables.focus);
+  } catch (const Quit&) {
+  }
+}
+
+}  // namespace attn

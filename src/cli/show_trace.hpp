@@ -1,0 +1,48 @@
+// show_trace.hpp: a trace's outputs, all made before any is written, then written and shown.
+//
+// The end of a run and of `render`: make_outputs() draws everything the plan's
+// outputs and view ask for (the tables, the SVG, the HTML page), so that a
+// failure (a --focus that names no token, a --head the run does not have, a view
+// of one layer asked of a --layer all trace) leaves every file as it was and
+// stdout empty; write_outputs() then writes the files (the JSON trace streamed
+// as it is made) and show() prints the tables. The --focus token and the --head
+// are looked up once, for the tables and the page alike.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "attn/trace.hpp"
+#include "render_table.hpp"
+#include "run_plan.hpp"
+
+namespace attn {
+
+// A run's tables, checked and laid out before anything is written.
+struct Tables {
+  std::optional<std::string> summary;  // a --layer all trace: the model's summary, the only section
+  RenderOptions options;               // (its explain points into the View's explanations)
+  bool header_only = false;            // --focus without --stages: the header, then the focus
+  std::optional<std::string> focus;    // the --focus section
+  std::string width_note;              // when some tables print in blocks of columns
+};
+
+// Everything a trace's outputs need, made.
+struct MadeOutputs {
+  Tables tables;     // when outputs.tables
+  std::string svg;   // when outputs.svg_file
+  std::string html;  // when outputs.html_file
+};
+
+// REQUIRES: `view` outlives the result (its explanations are pointed at).
+// Throws UsageError for a --focus, --head or one-layer view the trace cannot give.
+MadeOutputs make_outputs(const Trace& trace, const RunOutputs& outputs, const View& view);
+
+// Writes the --trace, --svg and --html files (atomically; "-" on stdout).
+void write_outputs(const Trace& trace, const RunOutputs& outputs, const MadeOutputs& made);
+
+// The tables on stdout: straight through, or one section at a time with `step`
+// on a terminal (the pager pauses before each section but the first).
+void show(const Trace& trace, const Tables& tables, const View& view);
+
+}  // namespace attn
