@@ -3,9 +3,9 @@
 
 Usage: check_errors.py SOURCE_DIR
 
-Reads every `DataError(` and `UsageError(` in SOURCE_DIR/src/**/*.cpp and src/**/*.hpp
-(comments and string contents are skipped when looking for them) and takes the
-message: the first argument's first string literal, or, when that argument is a
+Reads every `DataError(`, `UsageError(` and `OptionError(` in SOURCE_DIR/src/**/*.cpp
+and src/**/*.hpp (comments and string contents are skipped when looking for them) and
+takes the message (an OptionError's second argument, after its key): the first string literal, or, when that argument is a
 fmt::format(...) call, its format string. Adjacent string literals are joined, as
 the compiler joins them. Escapes (\\" \\n ...) are decoded; `{{` and `}}` in a
 format string become `{` and `}`.
@@ -29,7 +29,7 @@ import sys
 
 MIN_THROWS = 50
 DOC = "docs/errors.md"
-CALL = re.compile(r"\b(DataError|UsageError)\s*\(")
+CALL = re.compile(r"\b(DataError|UsageError|OptionError)\s*\(")
 
 
 def blank_comments(text):
@@ -190,6 +190,9 @@ def find_throws(source_dir):
             if text[line_start:m.start()].count('"') % 2 == 1:
                 continue
             argument = first_argument(text, m.end())
+            if m.group(1) == "OptionError":
+                # OptionError(key, message, hint): the message is the second argument.
+                argument = first_argument(text, m.end() + len(argument) + 1)
             if not argument.strip():
                 continue  # a declaration such as `DataError()` would land here; there is none
             line = text.count("\n", 0, m.start()) + 1

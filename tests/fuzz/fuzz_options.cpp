@@ -1,11 +1,11 @@
 // fuzz_options: attn::parse_command_line on any argument list. The input is
 // split at NUL bytes into at most 64 arguments after "attn-explain". Parsing
 // either throws UsageError or returns a command line that keeps
-// cli_options.hpp's promises: every option value within its documented range
-// (--heads 1..256, --d-out 1..4096, --dropout in [0, 1), --max-tokens
-// 1..2048, --precision 0..9, the word options one of their words), and for the
-// explorer a sentence, which make_request turns into a Request with the same
-// settings. Anything else thrown, or a broken promise, aborts.
+// cli_options.hpp's promises; for the explorer a sentence and options that
+// resolve_run (run_plan.hpp) turns into a plan within the documented ranges
+// (--heads 1..256, --d-out 1..4096, --dropout in [0, 1), --max-tokens 1..2048,
+// --precision 0..9) with the values the text gave, refusing only options that
+// do not go together. Anything else thrown, or a broken promise, aborts.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +17,7 @@
 #include "attn/error.hpp"
 #include "attn/explorer.hpp"
 #include "cli_options.hpp"
+#include "run_plan.hpp"
 
 namespace {
 
@@ -31,19 +32,44 @@ bool one_of(const std::string& s, std::initializer_list<const char*> words) {
   return std::any_of(words.begin(), words.end(), [&](const char* w) { return s == w; });
 }
 
-void check_main(const attn::MainOptions& o) {
-  CHECK(one_of(o.projection, {"auto", "none", "rand", "linear", "table"}));
-  CHECK(!o.d_out || (*o.d_out >= 1 && *o.d_out <= 4096));
-  CHECK(one_of(o.softmax, {"stable", "naive", "sum"}));
-  CHECK(one_of(o.causal_method, {"inf", "renorm"}));
-  CHECK(o.dropout >= 0.0 && o.dropout < 1.0);
-  CHECK(o.heads >= 1 && o.heads <= 256);
-  CHECK(one_of(o.multihead, {"wrapper", "split"}));
-  CHECK(one_of(o.oov, {"hash", "zero", "error"}));
-  CHECK(o.max_tokens >= 1 && o.max_tokens <= attn::kLargestMaxTokens);
-  CHECK(o.precision >= 0 && o.precision <= 9);
-  CHECK(one_of(o.color, {"auto", "always", "never"}));
-  CHECK(o.compare.empty() || one_of(o.compare, {"scale", "softmax"}));
+// The plan of a table run keeps the documented ranges, and its Request says what the text said.
+void check_table_plan(const attn::RunPlan& plan, const attn::RawOptions& given) {
+  const attn::Request& r = std::get<attn::Request>(plan.compute);
+  CHECK(!r.d_out || (*r.d_out >= 1 && *r.d_out <= 4096));
+  CHECK(r.dropout >= 0.0 && r.dropout < 1.0);
+  CHECK(r.heads >= 1 && r.heads <= 256);
+  CHECK(r.max_tokens >= 1 && r.max_tokens <= attn::kLargestMaxTokens);
+  CHECK(r.memory.limit >= (std::uint64_t{1} << 20) && r.memory.limit <= (std::uint64_t{1} << 40));
+  for (const auto& [key, value] : given) {
+    if (key == "heads") CHECK(std::to_string(r.heads) == value);
+    if (key == "softmax") CHECK(attn::to_string(r.softmax) == value);
+    if (key == "multihead") CHECK(attn::to_string(r.multihead) == value);
+    if (key == "causal") CHECK(r.causal);
+    if (key == "no-scale") CHECK(!r.scale);
+  }
+}
+
+// Resolving what the parser accepted fails only for options that do not go
+// together (--layer without --model, --heads with it, ...), never for a value.
+void check_run(const attn::MainOptions& o) {
+  CHECK(!o.words.empty());
+  attn::RawOptions raw = o.given;
+  raw.emplace_back("sentence", "x");
+  bool model = false;
+  for (const auto& [key, value] : o.given) model = model || key == "model";
+  attn::RunPlan plan;
+  try {
+    plan = attn::resolve_run(raw, attn::Terminal{});
+  } catch (const attn::OptionError& e) {
+    const bool crosses = e.key() == "layer" || e.key() == "top" || model;
+    CHECK(crosses && e.message().find("model") != std::string::npos);
+    return;
+  } catch (const attn::DataError&) {
+    return;  // explain.json not found where the fuzzer runs
+  }
+  CHECK(plan.view.precision >= 0 && plan.view.precision <= 9);
+  CHECK(model == std::holds_alternative<attn::ModelRequest>(plan.compute));
+  if (!model) check_table_plan(plan, o.given);
 }
 
 }  // namespace
@@ -72,26 +98,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   switch (cl.command) {
-    case attn::Command::explore: {
-      const attn::MainOptions& o = cl.main;
-      check_main(o);
-      CHECK(!o.words.empty());
-      std::string sentence;
-      for (const auto& w : o.words) sentence += (sentence.empty() ? "" : " ") + w;
-      const attn::Request r = attn::make_request(o, sentence);
-      CHECK(r.sentence == sentence);
-      CHECK(attn::to_string(r.projection) == o.projection && r.seed == o.seed && r.d_out == o.d_out);
-      CHECK(r.scale == !o.no_scale && r.qkv_bias == o.qkv_bias && r.causal == o.causal);
-      CHECK(r.dropout == o.dropout && r.dropout_seed == o.dropout_seed);
-      CHECK(r.heads == o.heads && r.max_tokens == o.max_tokens);
-      CHECK((r.softmax == attn::Softmax::naive) == (o.softmax == "naive"));
-      CHECK((r.softmax == attn::Softmax::sum) == (o.softmax == "sum"));
-      CHECK((r.causal_method == attn::CausalMethod::renorm) == (o.causal_method == "renorm"));
-      CHECK((r.multihead == attn::Multihead::split) == (o.multihead == "split"));
-      CHECK((r.oov == attn::OovPolicy::zero) == (o.oov == "zero"));
-      CHECK((r.oov == attn::OovPolicy::error) == (o.oov == "error"));
+    case attn::Command::explore:
+      check_run(cl.main);
       break;
-    }
     case attn::Command::params: {
       const attn::ParamsOptions& p = cl.params;
       CHECK(p.d_in >= 1 && p.d_in <= (1u << 20) && p.d_out >= 1 && p.d_out <= (1u << 20));
@@ -110,12 +119,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       CHECK(one_of(cl.exercise_color, {"auto", "always", "never"}));
       CHECK(!cl.exercise.id.empty() || !(cl.exercise.hint || cl.exercise.solution || cl.exercise.answer));
       break;
-    case attn::Command::render:
-      CHECK(!cl.render.trace_file.empty());
-      CHECK(cl.render.precision >= 0 && cl.render.precision <= 9);
-      CHECK(one_of(cl.render.color, {"auto", "always", "never"}));
-      CHECK(cl.render.svg_file.empty() || (cl.render.stages.empty() && !cl.render.focus && !cl.render.explain));
+    case attn::Command::render: {
+      attn::RenderPlan plan;
+      try {
+        plan = attn::resolve_render(cl.render.given, attn::Terminal{});
+      } catch (const attn::DataError&) {
+        break;  // explain.json not found where the fuzzer runs
+      }
+      CHECK(!plan.trace_file.empty());
+      CHECK(plan.view.precision >= 0 && plan.view.precision <= 9);
+      CHECK(plan.outputs.svg_file.empty() || (!plan.view.stages_given && !plan.view.focus && !plan.view.explanations));
       break;
+    }
     case attn::Command::table_extract:
       CHECK(!cl.table.file.empty());
       CHECK(one_of(cl.table.weights, {"rand", "linear", "none"}));
