@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "attn/model.hpp"
@@ -235,6 +237,24 @@ TEST(Lesson, ADropoutSeedWithoutDropoutIsLeftOutOfTheCommand) {
   EXPECT_EQ(command_for(s), "attn-explain --stages weights \"a b\"");
   s.settings.request.dropout = 0.5;
   EXPECT_EQ(command_for(s), "attn-explain --dropout 0.5 --dropout-seed 123 --stages weights \"a b\"");
+}
+
+// Issue 25.4: a model a lesson names in every step is opened once. The model's
+// folder is gone after the first run, so a second open would fail.
+TEST(Lesson, AModelIsOpenedOncePerProcess) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::temp_directory_path() / ("attn-open-once-" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  fs::copy(test::bundled("models/demo"), folder);
+  RunSettings settings;
+  settings.model = folder.string();
+  settings.request.sentence = "The dog chased the ball.";
+  const Trace first = model_trace(settings);
+  fs::remove_all(folder);
+  settings.layer = 2;
+  const Trace second = model_trace(settings);
+  EXPECT_EQ(second.layer, 2u);
+  EXPECT_EQ(second.tokens, first.tokens);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "run_settings.hpp"
 
 #include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -73,11 +76,26 @@ void check_head(const RunSettings& settings, const Trace& trace) {
   }
 }
 
+namespace {
+
+// The models this process has opened, by the name the data file gives; never
+// closed before the process ends (a lesson names one or two).
+const Model& open_once(const std::string& name) {
+  static std::mutex guard;
+  static std::map<std::string, std::unique_ptr<Model>> opened;
+  const std::lock_guard<std::mutex> lock(guard);
+  std::unique_ptr<Model>& model = opened[name];
+  if (!model) model = std::make_unique<Model>(Model::open(name));
+  return *model;
+}
+
+}  // namespace
+
 Trace model_trace(const RunSettings& settings) {
   ModelRequest request;
   request.sentence = settings.request.sentence;
   request.layer = settings.layer;
-  Trace trace = explore_model(request, Model::open(settings.model));
+  Trace trace = explore_model(request, open_once(settings.model));
   check_head(settings, trace);
   return trace;
 }

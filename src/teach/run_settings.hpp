@@ -38,6 +38,8 @@ void check_head(const RunSettings& settings, const Trace& trace);
 
 // A model run's trace (settings.model set): block `layer` of the model, every head.
 // Throws DataError as explore_model() does, and for a head beyond the model's heads.
+// A model is opened once per process (the first step or exercise that names it) and
+// kept open for the later ones: a lesson of five steps on GPT-2 reads its 548 MB once.
 // REQUIRES: !settings.model.empty().
 Trace model_trace(const RunSettings& settings);
 
