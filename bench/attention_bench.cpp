@@ -11,12 +11,12 @@
 
 #include "attention.hpp"
 #include "attn/embedding_table.hpp"
-#include "render_focus.hpp"
-#include "render_table.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_table.hpp"
 #include "tokenizer.hpp"
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 #include "torch_random.hpp"
-#include "unicode.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 
 #include "attention.hpp"
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "test_util.hpp"
 #include "torch_random.hpp"

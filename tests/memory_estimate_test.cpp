@@ -14,10 +14,10 @@
 #include <gtest/gtest.h>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "test_util.hpp"
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 
 namespace attn {
 namespace {

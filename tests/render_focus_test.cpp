@@ -1,6 +1,6 @@
 // The focus renderer (--focus): one token's arithmetic, number by number. The
 // expected numbers are the book's (tests/golden/ch03-golden.json), not ours.
-#include "render_focus.hpp"
+#include "attn/render/render_focus.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,10 +12,10 @@
 #include <gtest/gtest.h>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
-#include "render_table.hpp"
-#include "unicode.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/util/unicode.hpp"
 #include "test_util.hpp"
 
 namespace attn {

@@ -18,33 +18,33 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "atomic_file.hpp"
-#include "compare.hpp"
-#include "data_dir.hpp"
+#include "attn/util/atomic_file.hpp"
+#include "attn/compare.hpp"
+#include "attn/util/data_dir.hpp"
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
-#include "explanations.hpp"
+#include "attn/util/error.hpp"
+#include "attn/teach/explanations.hpp"
 #include "attn/explorer.hpp"
 #include "attn/model.hpp"
-#include "render_model_summary.hpp"
-#include "render_html_grid.hpp"
-#include "lesson.hpp"
-#include "render_html.hpp"
-#include "render_lesson.hpp"
-#include "render_compare.hpp"
-#include "render_focus.hpp"
-#include "render_table.hpp"
-#include "style.hpp"
-#include "token_labels.hpp"
-#include "unicode.hpp"
-#include "render_svg.hpp"
-#include "trace_read.hpp"
+#include "attn/render/render_model_summary.hpp"
+#include "attn/render/render_html_grid.hpp"
+#include "attn/teach/lesson.hpp"
+#include "attn/render/render_html.hpp"
+#include "attn/render/render_lesson.hpp"
+#include "attn/render/render_compare.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/render/style.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/util/unicode.hpp"
+#include "attn/render/render_svg.hpp"
+#include "attn/trace_read.hpp"
 #include "attn/word_vectors.hpp"
 #include "progress_bar.hpp"
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 #include "cli_exercise.hpp"
 #include "cli_options.hpp"
-#include "echo.hpp"
+#include "attn/util/echo.hpp"
 #include "memory_budget.hpp"
 #include "output.hpp"
 #include "run_notes.hpp"
@@ -347,7 +347,7 @@ int run_model(const MainOptions& o) {
     }
   }
   check_outputs_differ(outputs_of(o), o.json);
-  const Trace trace = explore_model(request, model);
+  const Trace trace = explore(request, model);
   std::vector<std::string> notes;
   if (const std::vector<std::string> split = split_words(trace); !split.empty()) {
     const std::string list = named_words(split, false);
@@ -552,7 +552,9 @@ int run_cli(int argc, char** argv) {
   } catch (const ReaderGone&) {
     return 0;
   } catch (const Error& e) {
-    print_error(e.message(), e.hint());
+    // A request key an error names (error.hpp) is shown as the option that sets it.
+    const auto as_option = [](std::string_view key) { return "--" + std::string(key); };
+    print_error(name_keys(e.message(), as_option), name_keys(e.hint(), as_option));
     return e.exit_code();
   } catch (const std::bad_alloc&) {
     // Everything the run held is freed by now; still, this line allocates nothing.

@@ -11,10 +11,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "data_dir.hpp"
-#include "attn/error.hpp"
-#include "compare.hpp"
-#include "stage.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/util/error.hpp"
+#include "attn/compare.hpp"
+#include "attn/stage.hpp"
 #include "attn/trace.hpp"
 
 namespace attn {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "attn/explorer.hpp"
-#include "stage.hpp"
+#include "attn/stage.hpp"
 #include "cli_exercise.hpp"
 #include "cli_table.hpp"
 

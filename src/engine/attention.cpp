@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "softmax.hpp"
+#include "softmax_into.hpp"
 
 namespace attn {
 

@@ -8,12 +8,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/settings.hpp"
-#include "json_file.hpp"
-#include "echo.hpp"
-#include "text_file.hpp"
-#include "unicode.hpp"
+#include "attn/util/json_file.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/text_file.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/word_vectors.hpp"
-#include "echo.hpp"
+#include "attn/util/echo.hpp"
 
 namespace attn {
 
