@@ -141,7 +141,7 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
   if (s.dropout_seed) gen = TorchGenerator(*s.dropout_seed);
 
   const AttentionOptions options{s.scale, s.softmax, s.causal, s.causal_method, s.dropout};
-  ModuleResult result = attend_module(trace.inputs, std::move(parameters), s.heads, s.multihead, options, gen);
+  ModuleResult result = attend_module(trace.inputs, std::move(parameters), s.heads, s.multihead, options, &gen);
   trace.heads = std::move(result.heads);
   trace.concatenated = std::move(result.concatenated);
   trace.out_proj = std::move(result.out_proj);
