@@ -58,8 +58,8 @@ Matrix to_weight(const json& j, std::size_t dim, const std::string& source, cons
     if (r == 0) {
       d_out = row.size();
       if (d_out > kLargestWidth) {
-        throw DataError(fmt::format("{}: {} row 0 has {} columns, more than the limit of {} (the widest --d-out)", source,
-                                    where, d_out, kLargestWidth));
+        throw DataError(fmt::format("{}: {} row 0 has {} columns, more than the limit of {} (the widest {})", source,
+                                    where, d_out, kLargestWidth, key_ref("d-out")));
       }
       m = Matrix(dim, d_out);
     } else if (row.size() != d_out) {
