@@ -11,12 +11,12 @@
 
 #include "attention.hpp"
 #include "attn/embedding_table.hpp"
-#include "render_focus.hpp"
-#include "render_table.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_table.hpp"
 #include "tokenizer.hpp"
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 #include "torch_random.hpp"
-#include "unicode.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace {
 
@@ -26,9 +26,8 @@ void BM_Attend(benchmark::State& state) {
   attn::TorchGenerator gen(123);
   const attn::Matrix inputs = gen.rand(n, d);
   const attn::Parameters p{gen.rand(d, d), gen.rand(d, d), gen.rand(d, d), {}, {}, {}};
-  attn::TorchGenerator unused(0);
   for (auto _ : state) {
-    attn::HeadTrace head = attn::attend_head(inputs, p, attn::AttentionOptions{}, unused);
+    attn::HeadTrace head = attn::attend_head(inputs, p, attn::AttentionOptions{});
     benchmark::DoNotOptimize(head.context_vec.data.data());
   }
   state.SetComplexityN(state.range(0));
@@ -41,7 +40,7 @@ void BM_TraceJson(benchmark::State& state) {
   attn::Trace trace;
   trace.inputs = gen.rand(n, 64);
   trace.heads.push_back(attn::attend_head(trace.inputs, attn::Parameters{gen.rand(64, 64), gen.rand(64, 64), gen.rand(64, 64), {}, {}, {}},
-                                          attn::AttentionOptions{}, gen));
+                                          attn::AttentionOptions{}));
   trace.output = trace.heads[0].context_vec;
   for (auto _ : state) {
     std::string text = attn::format_json(attn::trace_to_json(trace));
@@ -63,7 +62,7 @@ attn::Trace make_trace(std::size_t n) {
   trace.settings.d_in = trace.settings.d_out = trace.settings.head_dim = 64;
   trace.heads.push_back(attn::attend_head(
       trace.inputs, attn::Parameters{gen.rand(64, 64), gen.rand(64, 64), gen.rand(64, 64), {}, {}, {}},
-      attn::AttentionOptions{}, gen));
+      attn::AttentionOptions{}));
   trace.output = trace.heads[0].context_vec;
   return trace;
 }

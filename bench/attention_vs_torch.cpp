@@ -38,8 +38,8 @@ double thread_seconds() {
 }
 
 // One run: the head's trace, with the weights handed back to `p` afterwards.
-attn::HeadTrace run(const attn::Matrix& inputs, attn::Parameters& p, attn::TorchGenerator& unused) {
-  attn::HeadTrace head = attn::attend_head(inputs, std::move(p), attn::AttentionOptions{}, unused);
+attn::HeadTrace run(const attn::Matrix& inputs, attn::Parameters& p) {
+  attn::HeadTrace head = attn::attend_head(inputs, std::move(p), attn::AttentionOptions{});
   p.W_query = std::move(*head.W_query);
   p.W_key = std::move(*head.W_key);
   p.W_value = std::move(*head.W_value);
@@ -68,16 +68,15 @@ int main(int argc, char** argv) {
   p.W_query = attn::draw_linear(gen, d, d, false).first;
   p.W_key = attn::draw_linear(gen, d, d, false).first;
   p.W_value = attn::draw_linear(gen, d, d, false).first;
-  attn::TorchGenerator unused(0);
 
   double context_sum = 0.0;
-  for (float v : run(inputs, p, unused).context_vec.data) context_sum += v;
+  for (float v : run(inputs, p).context_vec.data) context_sum += v;
 
   // How many runs make a batch of at least 2 ms.
   std::size_t batch = 1;
   for (;;) {
     const double t0 = thread_seconds();
-    for (std::size_t r = 0; r < batch; ++r) run(inputs, p, unused);
+    for (std::size_t r = 0; r < batch; ++r) run(inputs, p);
     if (thread_seconds() - t0 >= 2e-3) break;
     batch *= 2;
   }
@@ -86,7 +85,7 @@ int main(int argc, char** argv) {
   const double start = thread_seconds();
   while (runs == 0 || thread_seconds() - start < min_seconds) {
     const double t0 = thread_seconds();
-    for (std::size_t r = 0; r < batch; ++r) run(inputs, p, unused);
+    for (std::size_t r = 0; r < batch; ++r) run(inputs, p);
     best = std::min(best, (thread_seconds() - t0) / static_cast<double>(batch));
     runs += batch;
   }

@@ -8,8 +8,8 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "data_dir.hpp"
-#include "render_html.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/render/render_html.hpp"
 
 namespace {
 

@@ -9,9 +9,9 @@
 
 #include "answers.hpp"
 
-#include "answer.hpp"
+#include "attn/teach/answer.hpp"
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 namespace {

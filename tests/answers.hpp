@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "answer.hpp"
+#include "attn/teach/answer.hpp"
 
 namespace attn::test {
 

@@ -1,5 +1,5 @@
 // Output files are written whole or not at all.
-#include "atomic_file.hpp"
+#include "attn/util/atomic_file.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "test_util.hpp"
 
 namespace attn {

@@ -13,10 +13,9 @@ namespace {
 
 // One head with only the scaling chosen: the book's SelfAttention.
 HeadTrace attend(const Matrix& x, const std::optional<Parameters>& p, bool scale) {
-  TorchGenerator unused(0);
   AttentionOptions options;
   options.scale = scale;
-  return attend_head(x, p, options, unused);
+  return attend_head(x, p, options);  // no dropout: no generator
 }
 
 Matrix random_inputs(std::size_t n, std::size_t d, std::uint64_t seed) {

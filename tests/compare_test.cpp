@@ -1,7 +1,7 @@
 // --compare scale|softmax: the runs (compare.hpp) and their rendering
 // (render_compare.hpp). The book's numbers come from tests/golden/ch03-golden.json
 // (Raschka, "Build a Large Language Model (From Scratch)", ch. 3).
-#include "compare.hpp"
+#include "attn/compare.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,10 +13,10 @@
 #include <gtest/gtest.h>
 
 #include "attn/embedding_table.hpp"
-#include "render_compare.hpp"
-#include "render_table.hpp"
+#include "attn/render/render_compare.hpp"
+#include "attn/render/render_table.hpp"
 #include "tokenizer.hpp"
-#include "unicode.hpp"
+#include "attn/util/unicode.hpp"
 #include "test_util.hpp"
 
 namespace attn {

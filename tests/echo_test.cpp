@@ -1,6 +1,6 @@
 // printable(): the one function user text goes through before it is echoed
 // (issue 12, item 20).
-#include "echo.hpp"
+#include "attn/util/echo.hpp"
 
 #include <string>
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "embed.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "test_util.hpp"
 
 namespace attn {

@@ -13,7 +13,7 @@
 #include "answers.hpp"
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "exercise.hpp"
+#include "attn/teach/exercise.hpp"
 #include "test_util.hpp"
 
 namespace attn {

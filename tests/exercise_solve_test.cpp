@@ -12,10 +12,10 @@
 #include <gtest/gtest.h>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
-#include "exercise.hpp"
+#include "attn/util/error.hpp"
+#include "attn/teach/exercise.hpp"
 #include "attn/explorer.hpp"
-#include "render_focus.hpp"
+#include "attn/render/render_focus.hpp"
 #include "answers.hpp"
 #include "test_util.hpp"
 #include "exercise_testing.hpp"

@@ -8,7 +8,7 @@
 
 #include "attention.hpp"
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "test_util.hpp"
 #include "torch_random.hpp"
@@ -42,6 +42,50 @@ TEST(Explorer, RandProjectionDrawsQueryKeyValueInThatOrder) {
   EXPECT_EQ(*t.heads[0].W_query, gen.rand(3, 2));
   EXPECT_EQ(*t.heads[0].W_key, gen.rand(3, 2));
   EXPECT_EQ(*t.heads[0].W_value, gen.rand(3, 2));
+}
+
+// An engine error names the request key it is about (error.hpp): key() for a front end
+// to point at ("d-out", as an HTTP query names it), the plain message names the
+// quantity (d_out), and the CLI's rendering, the option (--d-out), as docs/errors.md.
+TEST(Explorer, ErrorsNameTheirKeyAndTheCliShowsItsOption) {
+  const EmbeddingTable journey = load_table(test::bundled("journey.json"));
+  const auto as_option = [](std::string_view key) { return "--" + std::string(key); };
+  Request r;
+  r.sentence = "Your journey";
+  r.projection = Projection::none;
+  r.d_out = 2;
+  try {
+    explore(r, journey);
+    FAIL() << "no error for d_out 2 without weights";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(e.key(), "d-out");
+    EXPECT_EQ(std::string(e.what()), "d_out 2: with projection none the queries are the embeddings, so d_out = d_in = 3");
+    EXPECT_EQ(name_keys(e.message(), as_option),
+              "--d-out 2: with --projection none the queries are the embeddings, so d_out = d_in = 3");
+  }
+  r.projection = Projection::rand;
+  r.d_out = 3;
+  r.heads = 2;
+  r.multihead = Multihead::split;
+  try {
+    explore(r, journey);
+    FAIL() << "no error for 2 split heads of d_out 3";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(e.key(), "heads");
+    EXPECT_EQ(std::string(e.what()), "heads 2: with multihead split, d_out = 3 must be divisible by the number of heads");
+    EXPECT_EQ(name_keys(e.hint()), "choose d_out as a multiple of heads, or use multihead wrapper");
+    EXPECT_EQ(name_keys(e.hint(), as_option), "choose --d-out as a multiple of --heads, or use --multihead wrapper");
+  }
+}
+
+// name_keys() renders only what key_ref() wrote: other text, control bytes included, stays.
+TEST(Explorer, NameKeysLeavesOtherBytesAlone) {
+  EXPECT_EQ(name_keys("qkv " + key_ref("qkv-bias") + " x"), "qkv qkv_bias x");
+  EXPECT_EQ(name_keys(std::string("a \x1e b \x1f \x1eKEY\x1f \x1e\x1f")), std::string("a \x1e b \x1f \x1eKEY\x1f \x1e\x1f"));
+  EXPECT_EQ(name_keys("no keys"), "no keys");
+  const UsageError plain("nothing keyed");
+  EXPECT_EQ(plain.key(), "");
+  EXPECT_EQ(std::string(plain.what()), "nothing keyed");
 }
 
 TEST(Explorer, RejectsWhatCannotBeDone) {

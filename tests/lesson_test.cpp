@@ -11,11 +11,11 @@
 
 #include "attn/model.hpp"
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
-#include "lesson.hpp"
-#include "render_lesson.hpp"
-#include "render_focus.hpp"
+#include "attn/teach/lesson.hpp"
+#include "attn/render/render_lesson.hpp"
+#include "attn/render/render_focus.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -187,7 +187,7 @@ TEST(BundledLessons, RunAndTheirClaimsHold) {
         ModelRequest request;
         request.sentence = step.settings.request.sentence;
         request.layer = step.settings.layer;
-        const Trace t = explore_model(request, Model::open(step.settings.model));
+        const Trace t = explore(request, Model::open(step.settings.model));
         const std::string key = attends_most_to(t, step.expect->token, step.settings.head - 1);
         EXPECT_TRUE(key == step.expect->attends_most_to || key == "·" + step.expect->attends_most_to)
             << lesson.name << ": " << step.title << ": " << key;

@@ -23,10 +23,10 @@
 #include <unistd.h>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
-#include "json_file.hpp"
-#include "progress.hpp"
-#include "safetensors.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/json_file.hpp"
+#include "attn/teach/progress.hpp"
+#include "attn/util/safetensors.hpp"
 
 namespace attn {
 namespace {

@@ -10,9 +10,9 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "render_focus.hpp"
+#include "attn/render/render_focus.hpp"
 #include "test_util.hpp"
-#include "token_lookup.hpp"
+#include "attn/token_lookup.hpp"
 
 namespace attn {
 namespace {

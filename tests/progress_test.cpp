@@ -1,7 +1,7 @@
 // The learner's progress file: where it lives, its round trip, and that no bad
 // file (corrupt, a directory, a FIFO, half-written by a killed process) ever
 // stops the program or loses more than that file.
-#include "progress.hpp"
+#include "attn/teach/progress.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -24,7 +24,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "test_util.hpp"
 
 namespace attn {

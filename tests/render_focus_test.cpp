@@ -1,6 +1,6 @@
 // The focus renderer (--focus): one token's arithmetic, number by number. The
 // expected numbers are the book's (tests/golden/ch03-golden.json), not ours.
-#include "render_focus.hpp"
+#include "attn/render/render_focus.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,10 +12,10 @@
 #include <gtest/gtest.h>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
-#include "render_table.hpp"
-#include "unicode.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/util/unicode.hpp"
 #include "test_util.hpp"
 
 namespace attn {
@@ -224,7 +224,11 @@ TEST(RenderFocus, UnknownTokenIsAUsageErrorListingTheTokens) {
     find_focus(t, "cat");
     FAIL() << "no error for a missing token";
   } catch (const UsageError& e) {
-    EXPECT_EQ(std::string(e.what()), "--focus \"cat\": not a token of the sentence");
+    // The engine names the quantity; the CLI renders the key as its option (error.hpp).
+    EXPECT_EQ(std::string(e.what()), "focus \"cat\": not a token of the sentence");
+    EXPECT_EQ(e.key(), "focus");
+    EXPECT_EQ(name_keys(e.message(), [](std::string_view key) { return "--" + std::string(key); }),
+              "--focus \"cat\": not a token of the sentence");
     EXPECT_EQ(e.hint(), "tokens: 1 How, 2 are, 3 you, 4 doing, 5 ?");
     EXPECT_EQ(e.exit_code(), 2);
   }
@@ -232,7 +236,8 @@ TEST(RenderFocus, UnknownTokenIsAUsageErrorListingTheTokens) {
     find_focus(t, "9");
     FAIL() << "no error for an index out of range";
   } catch (const UsageError& e) {
-    EXPECT_EQ(std::string(e.what()), "--focus 9: the sentence has 5 tokens");
+    EXPECT_EQ(std::string(e.what()), "focus 9: the sentence has 5 tokens");
+    EXPECT_EQ(e.key(), "focus");
     EXPECT_EQ(e.hint(), "tokens: 1 How, 2 are, 3 you, 4 doing, 5 ?");
     EXPECT_EQ(e.exit_code(), 2);
   }

@@ -1,7 +1,7 @@
 // The SVG heatmap (--svg): one cell per weight with the Trace's value, labels
 // escaped, the same bytes for the same Trace. The XML itself is parsed by
 // tests/svg/check_svg.py; here the renderer is read as text.
-#include "render_svg.hpp"
+#include "attn/render/render_svg.hpp"
 
 #include <string>
 
@@ -11,7 +11,7 @@
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
 #include "test_util.hpp"
-#include "text_layout.hpp"
+#include "attn/render/text_layout.hpp"
 
 namespace attn {
 namespace {

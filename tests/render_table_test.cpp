@@ -1,5 +1,5 @@
 // The table renderer: numbers, alignment, and the stages in the tutorials' order.
-#include "render_table.hpp"
+#include "attn/render/render_table.hpp"
 
 #include <cmath>
 #include <sstream>
@@ -8,7 +8,7 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "unicode.hpp"
+#include "attn/util/unicode.hpp"
 #include "test_util.hpp"
 
 namespace attn {

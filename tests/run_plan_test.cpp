@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "cli_options.hpp"
 #include "run_keys.hpp"
 #include "run_plan.hpp"

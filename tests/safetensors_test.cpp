@@ -2,7 +2,7 @@
 // here: the values read back against the IEEE 754 bit patterns, the in-place
 // and copied F32 paths, and every refusal, each one line naming the file and,
 // where there is one, the tensor.
-#include "safetensors.hpp"
+#include "attn/util/safetensors.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 namespace {

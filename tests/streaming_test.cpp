@@ -23,14 +23,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.hpp"
+#include "attn/util/atomic_file.hpp"
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "attn/model.hpp"
-#include "render_table.hpp"
+#include "attn/render/render_table.hpp"
 #include "test_util.hpp"
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 
 namespace attn {
 namespace {
@@ -62,7 +62,7 @@ std::vector<Trace> traces() {
     ModelRequest m;
     m.sentence = "The cat sat on the mat because it was tired.";
     m.layer = layer;
-    out.push_back(explore_model(m, demo));
+    out.push_back(explore(m, demo));
   }
   return out;
 }

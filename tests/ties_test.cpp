@@ -11,11 +11,11 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "lesson.hpp"
-#include "render_focus.hpp"
-#include "render_table.hpp"
-#include "token_lookup.hpp"
-#include "trace_stats.hpp"
+#include "attn/teach/lesson.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/token_lookup.hpp"
+#include "attn/trace_stats.hpp"
 
 namespace attn {
 namespace {

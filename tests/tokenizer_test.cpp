@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "attn/error.hpp"
-#include "unicode.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 namespace {

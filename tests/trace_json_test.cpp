@@ -1,5 +1,5 @@
 // The trace JSON contract (docs/trace-format.md).
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 
 #include <cmath>
 #include <limits>

@@ -1,7 +1,7 @@
 // A saved trace reads back into the Trace it came from: written again, the
 // JSON is the same bytes, for every kind of run (issue 13, item 3). A file
 // that is not a whole trace is one DataError naming the file and the key.
-#include "trace_read.hpp"
+#include "attn/trace_read.hpp"
 
 #include <string>
 #include <vector>
@@ -9,10 +9,10 @@
 #include <gtest/gtest.h>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "test_util.hpp"
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 
 namespace attn {
 namespace {

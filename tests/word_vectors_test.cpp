@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 namespace {

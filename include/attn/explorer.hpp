@@ -1,6 +1,10 @@
-// explorer.hpp: one whole run, from a sentence to a filled Trace.
+// explorer.hpp: one whole run, from a sentence to a filled Trace: the engine's
+// two entry points.
 //
-// explore() is the pipeline: tokenize → look each token up (X) → draw or read
+//   explore(Request, table)       the chapter's attention on a table's embeddings
+//   explore(ModelRequest, model)  a trained GPT-2-family model's block (model.hpp)
+//
+// explore(Request, table) is the pipeline: tokenize → look each token up (X) → draw or read
 // the weights → attend → Trace. It resolves what the request leaves open and
 // records every setting in force in trace.settings:
 //   projection "auto" → "table" when the table has weights, else "rand";
@@ -17,6 +21,7 @@
 #include <string>
 
 #include "attn/embedding_table.hpp"
+#include "attn/model.hpp"
 #include "attn/settings.hpp"
 #include "attn/trace.hpp"
 
@@ -31,5 +36,11 @@ namespace attn {
 // d_out the projection cannot give, d_out not divisible by the heads for
 // split, --qkv-bias without --projection linear, dropout outside [0, 1)).
 Trace explore(const Request& request, const EmbeddingTable& table);
+
+// The sentence through a model (model.hpp says what the Trace holds).
+// Throws DataError for an empty sentence, one that is not UTF-8, longer than
+// max_tokens (or n_positions) tokens, or whose trace is estimated over
+// memory.limit; UsageError for a layer outside 1 … n_layer.
+Trace explore(const ModelRequest& request, const Model& model);
 
 }  // namespace attn

@@ -3,10 +3,12 @@
 // A Matrix is a value: rows × cols floats stored row after row, so m(i, j) is
 // row i, column j exactly as the book writes tensors. There is no arithmetic
 // here on purpose: the engine (attention.cpp) spells every loop out where a
-// learner can read it.
+// learner can read it. Only copies: a row, a block of columns (one head's share
+// of a projection), blocks side by side (the heads' context vectors).
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -38,5 +40,14 @@ inline std::vector<float> row_of(const Matrix& m, std::size_t r) {
   const std::span<const float> row = m.row(r);
   return {row.begin(), row.end()};
 }
+
+// Columns [first, first + count) of m: m.rows × count.
+// REQUIRES: first + count ≤ m.cols.
+Matrix columns(const Matrix& m, std::size_t first, std::size_t count);
+
+// The parts side by side, each one's columns after the previous one's:
+// rows × (Σ cols), as torch.cat(parts, dim=-1) joins the heads' context vectors.
+// REQUIRES: parts is not empty; every part has the rows of the first.
+Matrix hconcat(std::span<const std::reference_wrapper<const Matrix>> parts);
 
 }  // namespace attn

@@ -1,8 +1,8 @@
 // model.hpp: a trained GPT-2-family model, and one run of it as a Trace.
 //
 // Model::open() reads a folder laid out as Hugging Face publishes GPT-2
-// (config.json, model.safetensors, vocab.json, merges.txt); explore_model() runs
-// the sentence through it and fills a Trace the renderers draw like any other:
+// (config.json, model.safetensors, vocab.json, merges.txt); explore(ModelRequest,
+// Model) (explorer.hpp, beside the table run's explore) runs the sentence through it and fills a Trace the renderers draw like any other:
 // the chosen block's attention is the book's MultiHeadAttention (split heads,
 // qkv bias, √head_dim scaling, the causal mask, out_proj = c_proj), so
 //   inputs          = the block's ln_1 output (n × n_embd)
@@ -46,17 +46,13 @@ class Model {
   const ModelInfo& info() const;
   const std::filesystem::path& folder() const;
 
-  struct Impl;
-  const Impl& impl() const { return *impl_; }
-
  private:
+  struct Impl;  // the checkpoint as read (model_explorer.cpp)
   explicit Model(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
-};
 
-// Throws DataError for an empty sentence, one that is not UTF-8, longer than
-// max_tokens (or n_positions) tokens, or whose trace is estimated over
-// memory.limit; UsageError for a layer outside 1 … n_layer.
-Trace explore_model(const ModelRequest& request, const Model& model);
+  // The model's run reads the checkpoint; nothing else sees it.
+  friend Trace explore(const ModelRequest& request, const Model& model);
+};
 
 }  // namespace attn

@@ -4,21 +4,22 @@
 #include <cstdio>
 #include <new>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "cli_exercise.hpp"
 #include "cli_lesson.hpp"
 #include "cli_options.hpp"
 #include "cli_run.hpp"
 #include "cli_table.hpp"
-#include "echo.hpp"
+#include "attn/util/echo.hpp"
 #include "output.hpp"
-#include "parameters.hpp"
-#include "render_table.hpp"
+#include "attn/parameter_count.hpp"
+#include "attn/render/render_table.hpp"
 #include "terminal.hpp"
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 
 namespace attn {
 
@@ -78,7 +79,9 @@ int run_cli(int argc, char** argv) {
   } catch (const ReaderGone&) {
     return 0;
   } catch (const Error& e) {
-    print_error(e.message(), e.hint());
+    // The keys an error names are this front end's options: "d-out" → "--d-out".
+    const auto as_option = [](std::string_view key) { return "--" + std::string(key); };
+    print_error(name_keys(e.message(), as_option), name_keys(e.hint(), as_option));
     return e.exit_code();
   } catch (const std::bad_alloc&) {
     // Everything the run held is freed by now; still, this line allocates nothing.

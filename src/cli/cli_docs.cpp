@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli_options.hpp"
-#include "data_dir.hpp"
+#include "attn/util/data_dir.hpp"
 
 namespace attn {
 

@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "data_dir.hpp"
+#include "attn/util/data_dir.hpp"
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
-#include "exercise.hpp"
+#include "attn/util/error.hpp"
+#include "attn/teach/exercise.hpp"
 #include "attn/explorer.hpp"
-#include "progress.hpp"
-#include "render_exercise.hpp"
+#include "attn/teach/progress.hpp"
+#include "attn/render/render_exercise.hpp"
 #include "output.hpp"
 
 namespace attn {

@@ -4,16 +4,16 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "data_dir.hpp"
-#include "explanations.hpp"
-#include "lesson.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/teach/explanations.hpp"
+#include "attn/teach/lesson.hpp"
 #include "output.hpp"
 #include "output_checks.hpp"
 #include "pager.hpp"
-#include "render_html.hpp"
-#include "render_lesson.hpp"
-#include "render_lesson_list.hpp"
+#include "attn/render/render_html.hpp"
+#include "attn/render/render_lesson.hpp"
+#include "attn/render/render_lesson_list.hpp"
 
 namespace attn {
 

@@ -12,11 +12,11 @@
 #include <fmt/format.h>
 
 #include "cli_run_options.hpp"
-#include "data_dir.hpp"
+#include "attn/util/data_dir.hpp"
 #include "option_values.hpp"
-#include "attn/error.hpp"
-#include "compare.hpp"
-#include "stage.hpp"
+#include "attn/util/error.hpp"
+#include "attn/compare.hpp"
+#include "attn/stage.hpp"
 #include "attn/trace.hpp"
 
 namespace attn {

@@ -6,23 +6,23 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "attn/model.hpp"
 #include "attn/word_vectors.hpp"
-#include "compare.hpp"
-#include "data_dir.hpp"
-#include "echo.hpp"
-#include "unicode.hpp"
+#include "attn/compare.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/unicode.hpp"
 #include "output.hpp"
 #include "output_checks.hpp"
 #include "progress_bar.hpp"
-#include "render_compare.hpp"
+#include "attn/render/render_compare.hpp"
 #include "run_notes.hpp"
 #include "show_trace.hpp"
-#include "token_labels.hpp"
-#include "trace_json.hpp"
-#include "trace_read.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/render/trace_json.hpp"
+#include "attn/trace_read.hpp"
 
 namespace attn {
 
@@ -110,7 +110,7 @@ int run_model(const RunPlan& plan) {
     }
   }
   check_outputs_differ(output_files(plan.outputs), plan.outputs.json);
-  const Trace trace = explore_model(request, model);
+  const Trace trace = explore(request, model);
   std::vector<std::string> notes;
   if (const std::vector<std::string> split = split_words(trace); !split.empty()) {
     notes.push_back(fmt::format("not whole words in {}'s vocabulary, split into pieces (marked ⁺ or °): {}", trace.model->name,

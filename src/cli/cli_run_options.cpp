@@ -5,7 +5,7 @@
 
 #include "attn/settings.hpp"
 #include "cli_options.hpp"
-#include "stage.hpp"
+#include "attn/stage.hpp"
 
 namespace attn {
 

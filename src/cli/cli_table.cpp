@@ -5,15 +5,15 @@
 
 #include <fmt/format.h>
 
-#include "atomic_file.hpp"
+#include "attn/util/atomic_file.hpp"
 #include "cli_options.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/word_vectors.hpp"
-#include "data_dir.hpp"
-#include "echo.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/util/echo.hpp"
 #include "output.hpp"
 #include "progress_bar.hpp"
-#include "table_json.hpp"
+#include "attn/render/table_json.hpp"
 
 namespace attn {
 

@@ -6,7 +6,7 @@
 #include <exception>
 #include <string_view>
 
-#include "atomic_file.hpp"
+#include "attn/util/atomic_file.hpp"
 #include "cli_docs.hpp"
 
 int main(int argc, char** argv) {

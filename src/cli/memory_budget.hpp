@@ -22,7 +22,7 @@
 #include <optional>
 
 #include "attn/settings.hpp"
-#include "compare.hpp"
+#include "attn/compare.hpp"
 
 namespace attn {
 

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "stage.hpp"
+#include "attn/stage.hpp"
 
 namespace attn {
 

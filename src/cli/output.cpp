@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "atomic_file.hpp"
-#include "attn/error.hpp"
+#include "attn/util/atomic_file.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "atomic_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/atomic_file.hpp"
 #include "output.hpp"
 
 namespace attn {

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "echo.hpp"
+#include "attn/util/echo.hpp"
 
 namespace attn {
 

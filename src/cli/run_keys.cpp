@@ -9,7 +9,7 @@
 #include "attn/explorer.hpp"
 #include "attn/model.hpp"
 #include "attn/word_vectors.hpp"
-#include "compare.hpp"
+#include "attn/compare.hpp"
 #include "option_values.hpp"
 #include "run_plan.hpp"
 

@@ -6,18 +6,18 @@
 
 #include <fmt/format.h>
 
-#include "atomic_file.hpp"
-#include "data_dir.hpp"
+#include "attn/util/atomic_file.hpp"
+#include "attn/util/data_dir.hpp"
 #include "memory_budget.hpp"
 #include "option_values.hpp"
 #include "output.hpp"
 #include "run_keys.hpp"
-#include "style.hpp"
+#include "attn/render/style.hpp"
 
 namespace attn {
 
 OptionError::OptionError(std::string key, const std::string& message, const std::string& hint)
-    : UsageError(message, hint), key_(std::move(key)) {}
+    : UsageError(message, hint, std::move(key)) {}
 
 bool RunOutputs::any_file_on_stdout() const {
   for (const std::string* file : {&trace_file, &svg_file, &html_file}) {

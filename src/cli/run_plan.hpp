@@ -27,28 +27,24 @@
 #include <variant>
 #include <vector>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "attn/model.hpp"
 #include "attn/word_vectors.hpp"
-#include "compare.hpp"
-#include "explanations.hpp"
-#include "stage.hpp"
+#include "attn/compare.hpp"
+#include "attn/teach/explanations.hpp"
+#include "attn/stage.hpp"
 
 namespace attn {
 
 // A run's options as text, in the order given.
 using RawOptions = std::vector<std::pair<std::string, std::string>>;
 
-// A bad option: a UsageError that says which key it is about.
+// A bad option: a UsageError whose key() (error.hpp) is the option's key, its
+// message written with the option's name as the command line spells it.
 class OptionError : public UsageError {
  public:
-  // The message is "--KEY: problem" (or `message` as given when it names the key itself).
   OptionError(std::string key, const std::string& message, const std::string& hint = "");
-  const std::string& key() const { return key_; }
-
- private:
-  std::string key_;
 };
 
 // Where the tables are shown: whether stdout is a terminal, whether NO_COLOR is

@@ -2,19 +2,19 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "atomic_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/atomic_file.hpp"
 #include "output.hpp"
 #include "pager.hpp"
-#include "render_focus.hpp"
-#include "render_html.hpp"
-#include "render_html_grid.hpp"
-#include "render_model_summary.hpp"
-#include "render_svg.hpp"
-#include "stage.hpp"
-#include "style.hpp"
-#include "text_sink.hpp"
-#include "trace_json.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_html.hpp"
+#include "attn/render/render_html_grid.hpp"
+#include "attn/render/render_model_summary.hpp"
+#include "attn/render/render_svg.hpp"
+#include "attn/stage.hpp"
+#include "attn/render/style.hpp"
+#include "attn/render/text_sink.hpp"
+#include "attn/render/trace_json.hpp"
 
 namespace attn {
 

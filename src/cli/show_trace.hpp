@@ -13,7 +13,7 @@
 #include <string>
 
 #include "attn/trace.hpp"
-#include "render_table.hpp"
+#include "attn/render/render_table.hpp"
 #include "run_plan.hpp"
 
 namespace attn {

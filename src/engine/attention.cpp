@@ -10,68 +10,14 @@
 
 #include <fmt/format.h>
 
-#include "softmax.hpp"
+#include "matmul.hpp"
+#include "softmax_into.hpp"
 
 namespace attn {
 
 namespace {
 
 constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define ATTN_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
-#else
-#define ATTN_AVX2_CLONE
-#endif
-
-constexpr std::size_t kRows = 4;   // rows of a that share each read of b
-constexpr std::size_t kCols = 16;  // columns of out kept in registers over the whole sum
-
-// out += a · b, (rows × inner) · (inner × cols) → rows × cols: out(i, j) += a(i, k) · b(k, j) for k
-// from 0 up, each product rounded before it is added, the order torch's float32 products sum in.
-// Out is worked through in tiles of 4 rows × 16 columns, each held in registers while k runs; the
-// innermost loop walks 16 columns along a row of b, which the compiler vectorises (and widens to
-// AVX2 on a processor that has it). Tiles cut short by the matrix's edge take the plain loops.
-// REQUIRES: a.cols = b.rows; out is a.rows × b.cols, and neither a nor b.
-ATTN_AVX2_CLONE
-void multiply_add(const Matrix& a, const Matrix& b, Matrix& out) {
-  const std::size_t inner = a.cols, cols = b.cols;
-  for (std::size_t i0 = 0; i0 < a.rows; i0 += kRows) {
-    const std::size_t rows = std::min(kRows, a.rows - i0);
-    for (std::size_t j0 = 0; j0 < cols; j0 += kCols) {
-      if (cols - j0 < kCols) {
-        for (std::size_t k = 0; k < inner; ++k)
-          for (std::size_t i = i0; i < i0 + rows; ++i)
-            for (std::size_t j = j0; j < cols; ++j) out(i, j) += a(i, k) * b(k, j);
-        continue;
-      }
-      // A row past the edge repeats the last one (its sums are not stored).
-      const float* __restrict a0 = &a.data[(i0 + std::min<std::size_t>(0, rows - 1)) * inner];
-      const float* __restrict a1 = &a.data[(i0 + std::min<std::size_t>(1, rows - 1)) * inner];
-      const float* __restrict a2 = &a.data[(i0 + std::min<std::size_t>(2, rows - 1)) * inner];
-      const float* __restrict a3 = &a.data[(i0 + std::min<std::size_t>(3, rows - 1)) * inner];
-      float acc0[kCols], acc1[kCols], acc2[kCols], acc3[kCols];
-      for (std::size_t j = 0; j < kCols; ++j) {
-        acc0[j] = out(i0, j0 + j);
-        acc1[j] = rows > 1 ? out(i0 + 1, j0 + j) : 0.0f;
-        acc2[j] = rows > 2 ? out(i0 + 2, j0 + j) : 0.0f;
-        acc3[j] = rows > 3 ? out(i0 + 3, j0 + j) : 0.0f;
-      }
-      for (std::size_t k = 0; k < inner; ++k) {
-        const float* __restrict b_row = &b.data[k * cols + j0];
-        for (std::size_t j = 0; j < kCols; ++j) {
-          acc0[j] += a0[k] * b_row[j];
-          acc1[j] += a1[k] * b_row[j];
-          acc2[j] += a2[k] * b_row[j];
-          acc3[j] += a3[k] * b_row[j];
-        }
-      }
-      const float* const acc[kRows] = {acc0, acc1, acc2, acc3};
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t j = 0; j < kCols; ++j) out(i0 + r, j0 + j) = acc[r][j];
-    }
-  }
-}
 
 // x · W (+ b) for every row of x: (n × d_in) · (d_in × d_out) → n × d_out.
 Matrix project(const Matrix& x, const Matrix& W, const std::optional<std::vector<float>>& b) {
@@ -94,6 +40,12 @@ Matrix transpose(const Matrix& m) {
 
 }  // namespace
 
+Matrix concatenate_heads(const std::vector<HeadTrace>& heads) {
+  std::vector<std::reference_wrapper<const Matrix>> contexts;
+  for (const HeadTrace& head : heads) contexts.emplace_back(head.context_vec);
+  return hconcat(contexts);
+}
+
 Matrix dropout_mask(TorchGenerator& gen, std::size_t rows, std::size_t cols, double p) {
   // bernoulli_(1 - p): one 64-bit draw per element, its low 53 bits as a fraction.
   Matrix mask(rows, cols);
@@ -105,7 +57,7 @@ Matrix dropout_mask(TorchGenerator& gen, std::size_t rows, std::size_t cols, dou
 }
 
 HeadTrace attend_head(const Matrix& inputs, std::optional<Parameters> parameters, const AttentionOptions& options,
-                      TorchGenerator& gen) {
+                      TorchGenerator* gen) {
   HeadTrace head;
   // pass 1 (3.4.1): queries, keys and values, (n × d_in) · (d_in × d_out) → n × d_out each.
   // Without trainable weights (3.3.1) every token is its own query, key and value.
@@ -127,7 +79,7 @@ HeadTrace attend_head(const Matrix& inputs, std::optional<Parameters> parameters
 }
 
 void attend_projected(HeadTrace& head, Matrix queries_in, Matrix keys_in, Matrix values_in,
-                      const AttentionOptions& options, TorchGenerator& gen) {
+                      const AttentionOptions& options, TorchGenerator* gen) {
   head.queries = std::move(queries_in);
   head.keys = std::move(keys_in);
   head.values = std::move(values_in);
@@ -173,7 +125,7 @@ void attend_projected(HeadTrace& head, Matrix queries_in, Matrix keys_in, Matrix
 
   // pass 6 (3.5.2, dropout): drop each weight with probability p, scale the rest by 1/(1 - p), n × n.
   if (options.dropout > 0.0) {
-    const Matrix& mask = head.dropout_mask.emplace(dropout_mask(gen, n, n, options.dropout));
+    const Matrix& mask = head.dropout_mask.emplace(dropout_mask(*gen, n, n, options.dropout));
     const float keep_scale = 1.0f / static_cast<float>(1.0 - options.dropout);
     Matrix& dropped = head.dropped_weights.emplace(n, n);
     for (std::size_t i = 0; i < n * n; ++i) dropped.data[i] = attn_weights.data[i] * (mask.data[i] * keep_scale);
@@ -186,7 +138,7 @@ void attend_projected(HeadTrace& head, Matrix queries_in, Matrix keys_in, Matrix
 }
 
 ModuleResult attend_module(const Matrix& inputs, ModuleParameters parameters, std::size_t heads,
-                           Multihead multihead, const AttentionOptions& options, TorchGenerator& gen) {
+                           Multihead multihead, const AttentionOptions& options, TorchGenerator* gen) {
   ModuleResult result;
   if (multihead == Multihead::wrapper) {
     // MultiHeadAttentionWrapper (3.6.1): H independent heads, each with its own weights.
@@ -200,22 +152,14 @@ ModuleResult attend_module(const Matrix& inputs, ModuleParameters parameters, st
     for (std::size_t h = 0; h < heads; ++h) {
       if (whole) {
         result.heads.push_back(attend_head(inputs, column_slice(*whole, h * head_dim, head_dim), options, gen));
-      } else {
-        Matrix slice(inputs.rows, head_dim);  // without weights a head's q, k, v are its columns of X
-        for (std::size_t i = 0; i < inputs.rows; ++i)
-          for (std::size_t c = 0; c < head_dim; ++c) slice(i, c) = inputs(i, h * head_dim + c);
-        result.heads.push_back(attend_head(slice, std::nullopt, options, gen));
+      } else {  // without weights a head's q, k, v are its columns of X
+        result.heads.push_back(attend_head(columns(inputs, h * head_dim, head_dim), std::nullopt, options, gen));
       }
     }
   }
 
   // concatenate the heads' context vectors side by side, n × (heads · head_dim).
-  const std::size_t n = inputs.rows;
-  const std::size_t head_dim = result.heads.front().context_vec.cols;
-  Matrix concatenated(n, heads * head_dim);
-  for (std::size_t h = 0; h < heads; ++h)
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t c = 0; c < head_dim; ++c) concatenated(i, h * head_dim + c) = result.heads[h].context_vec(i, c);
+  Matrix concatenated = concatenate_heads(result.heads);
 
   if (multihead == Multihead::split) {
     // out_proj: output = concatenated · weight + bias, n × d_out.

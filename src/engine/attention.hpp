@@ -38,18 +38,20 @@ struct AttentionOptions {
 
 // One head. The head's trace keeps the weights: they are moved into it (pass
 // them with std::move to spare a copy). Dropout masks (when dropout > 0) are drawn from `gen`, row-major
-// over the full n × n matrix; with dropout = 0 nothing is drawn.
-// REQUIRES: inputs.rows ≥ 1; parameters, when given, have inputs.cols rows.
+// over the full n × n matrix; with dropout = 0 nothing is drawn, and gen may be null.
+// REQUIRES: inputs.rows ≥ 1; parameters, when given, have inputs.cols rows;
+//           gen is not null when options.dropout > 0.
 HeadTrace attend_head(const Matrix& inputs, std::optional<Parameters> parameters, const AttentionOptions& options,
-                      TorchGenerator& gen);
+                      TorchGenerator* gen = nullptr);
 
 // Passes 2 onwards of attend_head(), for queries, keys and values made elsewhere
 // (GPT-2's one c_attn projection, split into heads): scores, scaling, the mask,
 // the weights, dropout, the context. Fills those fields of `head` and keeps the
 // three matrices in it.
-// REQUIRES: queries.rows = keys.rows = values.rows ≥ 1; queries.cols = keys.cols.
+// REQUIRES: queries.rows = keys.rows = values.rows ≥ 1; queries.cols = keys.cols;
+//           gen is not null when options.dropout > 0 (as attend_head()).
 void attend_projected(HeadTrace& head, Matrix queries, Matrix keys, Matrix values,
-                      const AttentionOptions& options, TorchGenerator& gen);
+                      const AttentionOptions& options, TorchGenerator* gen = nullptr);
 
 // nn.Dropout(p) in training mode: a keep (1) / drop (0) mask for a rows × cols
 // matrix, one 64-bit draw per element, kept when its 53-bit fraction < 1 - p.
@@ -70,9 +72,14 @@ struct ModuleResult {
 };
 
 // REQUIRES: heads ≥ 1; for split, parameters.heads has one entry, out_proj is
-// present, and the projection width is divisible by heads.
+// present, and the projection width is divisible by heads; gen is not null when
+// options.dropout > 0 (the heads' masks are drawn from it, head after head).
 // The parameters move into the result: each head's weights into its trace.
 ModuleResult attend_module(const Matrix& inputs, ModuleParameters parameters, std::size_t heads,
-                           Multihead multihead, const AttentionOptions& options, TorchGenerator& gen);
+                           Multihead multihead, const AttentionOptions& options, TorchGenerator* gen = nullptr);
+
+// The heads' context vectors side by side, n × (Σ head widths): the input of out_proj.
+// REQUIRES: heads is not empty; every head has the same n.
+Matrix concatenate_heads(const std::vector<HeadTrace>& heads);
 
 }  // namespace attn

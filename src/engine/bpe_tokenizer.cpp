@@ -36,11 +36,12 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "attn/error.hpp"
-#include "echo.hpp"
-#include "json_file.hpp"
-#include "text_file.hpp"
-#include "unicode.hpp"
+#include "attn/token_lookup.hpp"  // kSpaceMark
+#include "attn/util/error.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/json_file.hpp"
+#include "attn/util/text_file.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -57,13 +57,6 @@ class BpeTokenizer {
   std::unique_ptr<Impl> impl_;
 };
 
-// How readable_token() shows a space: "·".
-inline constexpr std::string_view kSpaceMark = "·";
-
-// What a learner types for a token after a space ("ball") as readable_token()
-// shows it ("·ball"): every place that lets "ball" name "·ball" asks this.
-inline std::string after_space(std::string_view word) { return std::string(kSpaceMark) + std::string(word); }
-
 // A token's bytes as a learner reads them: a space as "·" (a leading space
 // "·dog", a token of three spaces "···"), a newline as "↵", a tab as "⇥", other
 // C0 control characters and DEL as "\xNN", C1 controls and the bidirectional

@@ -1,6 +1,6 @@
 // The runs behind --compare: the learner's request, one setting changed at a
 // time, each run by the engine. No arithmetic and no printing here.
-#include "compare.hpp"
+#include "attn/compare.hpp"
 
 namespace attn {
 

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "attn/error.hpp"
-#include "unicode.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -8,12 +8,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/settings.hpp"
-#include "json_file.hpp"
-#include "echo.hpp"
-#include "text_file.hpp"
-#include "unicode.hpp"
+#include "attn/util/json_file.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/text_file.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 
@@ -58,8 +58,8 @@ Matrix to_weight(const json& j, std::size_t dim, const std::string& source, cons
     if (r == 0) {
       d_out = row.size();
       if (d_out > kLargestWidth) {
-        throw DataError(fmt::format("{}: {} row 0 has {} columns, more than the limit of {} (the widest --d-out)", source,
-                                    where, d_out, kLargestWidth));
+        throw DataError(fmt::format("{}: {} row 0 has {} columns, more than the limit of {} (the widest {})", source,
+                                    where, d_out, kLargestWidth, key_ref("d-out")));
       }
       m = Matrix(dim, d_out);
     } else if (row.size() != d_out) {

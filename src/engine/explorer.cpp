@@ -5,7 +5,7 @@
 #include "attention.hpp"
 #include "embed.hpp"
 #include "memory_estimate.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "numeric_check.hpp"
 #include "parameters.hpp"
 #include "tokenizer.hpp"
@@ -15,11 +15,20 @@ namespace attn {
 
 namespace {
 
+// The request keys these errors are about and name, as error.hpp writes them: the
+// CLI renders each as its option (--d-out), another front end as it names them.
+const std::string kProjection = key_ref("projection");
+const std::string kDOut = key_ref("d-out");
+const std::string kHeads = key_ref("heads");
+const std::string kMultihead = key_ref("multihead");
+
 Projection resolve_projection(const std::optional<Projection>& requested, const EmbeddingTable& table) {
   if (!requested) return table.weights ? Projection::table : Projection::rand;  // auto
   if (*requested == Projection::table && !table.weights) {
-    throw UsageError(fmt::format("--projection table: {} has no \"weights\"", table.source),
-                     "use --projection rand or linear (random weights) or none (no weights), or a table with weights");
+    throw UsageError(fmt::format("{} table: {} has no \"weights\"", kProjection, table.source),
+                     fmt::format("use {} rand or linear (random weights) or none (no weights), or a table with weights",
+                                 kProjection),
+                     "projection");
   }
   return *requested;
 }
@@ -28,15 +37,16 @@ std::size_t resolve_d_out(Projection projection, const Request& request, const E
   switch (projection) {
     case Projection::none:
       if (request.d_out && *request.d_out != table.dim) {
-        throw UsageError(fmt::format("--d-out {}: with --projection none the queries are the embeddings, so d_out = d_in = {}",
-                                     *request.d_out, table.dim));
+        throw UsageError(fmt::format("{} {}: with {} none the queries are the embeddings, so d_out = d_in = {}", kDOut,
+                                     *request.d_out, kProjection, table.dim),
+                         "", "d-out");
       }
       return table.dim;
     case Projection::table: {
       const std::size_t width = table.weights->W_query.cols;
       if (request.d_out && *request.d_out != width) {
-        throw UsageError(fmt::format("--d-out {}: the weights in {} have d_out = {}", *request.d_out, table.source, width),
-                         "use --projection rand or linear to draw weights of another width");
+        throw UsageError(fmt::format("{} {}: the weights in {} have d_out = {}", kDOut, *request.d_out, table.source, width),
+                         fmt::format("use {} rand or linear to draw weights of another width", kProjection), "d-out");
       }
       return width;
     }
@@ -49,22 +59,25 @@ std::size_t resolve_d_out(Projection projection, const Request& request, const E
 }
 
 void check_settings(const Settings& s) {
-  if (s.heads < 1) throw UsageError(fmt::format("--heads {}: expected at least 1", s.heads));
+  if (s.heads < 1) throw UsageError(fmt::format("{} {}: expected at least 1", kHeads, s.heads), "", "heads");
   if (s.multihead == Multihead::split && s.d_out % s.heads != 0) {
-    throw UsageError(fmt::format("--heads {}: with --multihead split, d_out = {} must be divisible by the number of heads",
-                                 s.heads, s.d_out),
-                     "choose --d-out as a multiple of --heads, or use --multihead wrapper");
+    throw UsageError(fmt::format("{} {}: with {} split, d_out = {} must be divisible by the number of heads", kHeads,
+                                 s.heads, kMultihead, s.d_out),
+                     fmt::format("choose {} as a multiple of {}, or use {} wrapper", kDOut, kHeads, kMultihead), "heads");
   }
   if (s.multihead == Multihead::wrapper && s.heads > 1 && s.projection == Projection::table) {
-    throw UsageError(fmt::format("--heads {}: a table holds one head's weights; the wrapper needs one set per head", s.heads),
-                     "use --multihead split (which splits the table's weights into heads) or --projection rand|linear");
+    throw UsageError(fmt::format("{} {}: a table holds one head's weights; the wrapper needs one set per head", kHeads, s.heads),
+                     fmt::format("use {} split (which splits the table's weights into heads) or {} rand|linear", kMultihead,
+                                 kProjection),
+                     "heads");
   }
   if (s.qkv_bias && s.projection != Projection::linear) {
-    throw UsageError(fmt::format("--qkv-bias: only nn.Linear weights have biases; it needs --projection linear (not {})",
-                                 to_string(s.projection)));
+    throw UsageError(fmt::format("{}: only nn.Linear weights have biases; it needs {} linear (not {})", key_ref("qkv-bias"),
+                                 kProjection, to_string(s.projection)),
+                     "", "qkv-bias");
   }
   if (!(s.dropout >= 0.0 && s.dropout < 1.0)) {
-    throw UsageError(fmt::format("--dropout {}: expected a probability in [0, 1)", s.dropout));
+    throw UsageError(fmt::format("{} {}: expected a probability in [0, 1)", key_ref("dropout"), s.dropout), "", "dropout");
   }
 }
 
@@ -79,8 +92,8 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
     throw DataError(fmt::format("the sentence has {} tokens, more than the limit of {}", trace.tokens.size(),
                                 request.max_tokens),
                     fmt::format("attention compares every token with every other, so the work grows as n²; "
-                                "shorten the sentence or raise --max-tokens (at most {})",
-                                kLargestMaxTokens));
+                                "shorten the sentence or raise {} (at most {})",
+                                key_ref("max-tokens"), kLargestMaxTokens));
   }
 
   Settings& s = trace.settings;
@@ -128,7 +141,7 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
   if (s.dropout_seed) gen = TorchGenerator(*s.dropout_seed);
 
   const AttentionOptions options{s.scale, s.softmax, s.causal, s.causal_method, s.dropout};
-  ModuleResult result = attend_module(trace.inputs, std::move(parameters), s.heads, s.multihead, options, gen);
+  ModuleResult result = attend_module(trace.inputs, std::move(parameters), s.heads, s.multihead, options, &gen);
   trace.heads = std::move(result.heads);
   trace.concatenated = std::move(result.concatenated);
   trace.out_proj = std::move(result.out_proj);

@@ -6,10 +6,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "attn/error.hpp"
-#include "echo.hpp"
-#include "json_file.hpp"
-#include "text_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/json_file.hpp"
+#include "attn/util/text_file.hpp"
 
 namespace attn {
 

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "bpe_tokenizer.hpp"
-#include "safetensors.hpp"
+#include "attn/util/safetensors.hpp"
 
 namespace attn {
 

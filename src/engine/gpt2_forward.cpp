@@ -7,7 +7,6 @@
 
 #include "linear.hpp"
 #include "parallel.hpp"
-#include "torch_random.hpp"
 
 namespace attn {
 
@@ -33,14 +32,6 @@ Matrix layer_norm(const Matrix& x, const Gpt2LayerNorm& ln, float epsilon) {
 void gelu_in_place(Matrix& x) {
   const float k = std::sqrt(2.0f / 3.14159265358979323846f);
   for (float& v : x.data) v = 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
-}
-
-// Columns [first, first + count) of m, n × count.
-Matrix columns(const Matrix& m, std::size_t first, std::size_t count) {
-  Matrix out(m.rows, count);
-  for (std::size_t i = 0; i < m.rows; ++i)
-    for (std::size_t c = 0; c < count; ++c) out(i, c) = m(i, first + c);
-  return out;
 }
 
 // Columns [first, first + count) of a stored in × out weight, in × count; of a bias, count.
@@ -71,7 +62,6 @@ ModuleResult block_attention(const Matrix& x, const Gpt2Block& block, const Gpt2
                                  .causal_method = CausalMethod::inf, .dropout = 0.0};
   // each head h: its head_dim columns of q, k and v → scores, scaled, masked, weights, context.
   parallel_for(config.n_head, [&](std::size_t first, std::size_t last) {
-    TorchGenerator unused(0);  // no dropout: nothing is drawn
     for (std::size_t h = first; h < last; ++h) {
       HeadTrace& head = result.heads[h];
       const std::size_t q0 = h * head_dim, k0 = e + h * head_dim, v0 = 2 * e + h * head_dim;
@@ -84,15 +74,12 @@ ModuleResult block_attention(const Matrix& x, const Gpt2Block& block, const Gpt2
         head.b_value = bias_columns(block.c_attn, v0, head_dim);
       }
       attend_projected(head, columns(qkv, q0, head_dim), columns(qkv, k0, head_dim), columns(qkv, v0, head_dim),
-                       options, unused);
+                       options);  // no dropout: no generator
     }
   });
 
   // the heads' context vectors side by side, n × e; then c_proj, (n × e) · (e × e) → n × e.
-  Matrix concatenated(x.rows, e);
-  for (std::size_t h = 0; h < config.n_head; ++h)
-    for (std::size_t i = 0; i < x.rows; ++i)
-      for (std::size_t c = 0; c < head_dim; ++c) concatenated(i, h * head_dim + c) = result.heads[h].context_vec(i, c);
+  Matrix concatenated = concatenate_heads(result.heads);
   result.output = linear(concatenated, block.attn_proj.weight, block.attn_proj.bias, e);
   result.concatenated = std::move(concatenated);
   return result;

@@ -1,6 +1,6 @@
-#include "head_patterns.hpp"
+#include "attn/head_patterns.hpp"
 
-#include "trace_stats.hpp"
+#include "attn/trace_stats.hpp"
 
 namespace attn {
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 
@@ -119,9 +119,9 @@ void check_memory(const Settings& s, std::size_t tokens, std::size_t sentence_by
                               describe_bytes(limit)),
                   fmt::format("{} token{}, {} head{} of width {}, d_in = {}: the run keeps every weight, and n × n numbers "
                               "per head and stage.\n"
-                              "Give a shorter sentence, fewer heads or a smaller --d-out, or allow it: --max-memory {}",
+                              "Give a shorter sentence, fewer heads or a smaller {}, or allow it: {} {}",
                               tokens, tokens == 1 ? "" : "s", s.heads, s.heads == 1 ? "" : "s", s.head_dim, s.d_in,
-                              limit_to_allow(e.bytes)));
+                              key_ref("d-out"), key_ref("max-memory"), limit_to_allow(e.bytes)));
 }
 
 std::string describe_bytes(std::uint64_t bytes) {

@@ -1,6 +1,7 @@
 // A model run: open the checkpoint, tokenize with its BPE, run the forward pass,
 // and keep the chosen block's attention as a Trace (model.hpp).
 #include "attn/model.hpp"
+#include "attn/explorer.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,17 +9,17 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "bpe_tokenizer.hpp"
-#include "data_dir.hpp"
-#include "echo.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/util/echo.hpp"
 #include "gpt2_checkpoint.hpp"
 #include "gpt2_forward.hpp"
 #include "memory_estimate.hpp"
 #include "numeric_check.hpp"
-#include "softmax.hpp"
+#include "attn/softmax.hpp"
 #include "tokenizer.hpp"
-#include "unicode.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 
@@ -44,10 +45,14 @@ fs::path resolve_model(const std::string& argument) {
       looked += (looked.empty() ? "" : ", ") + candidate.string();
     }
   }
-  if (fs::exists(argument, ec)) throw DataError(fmt::format("--model {}: not a folder", printable(argument)));
-  throw DataError(fmt::format("--model {}: no such folder{}", printable(argument), bare ? ", nor a bundled model" : ""),
+  const std::string model = key_ref("model");  // the request key (error.hpp): the CLI's --model
+  if (fs::exists(argument, ec)) {
+    throw DataError(fmt::format("{} {}: not a folder", model, printable(argument)), "", "model");
+  }
+  throw DataError(fmt::format("{} {}: no such folder{}", model, printable(argument), bare ? ", nor a bundled model" : ""),
                   looked.empty() ? "a GPT-2 folder holds config.json, model.safetensors, vocab.json and merges.txt"
-                                 : "looked in " + looked);
+                                 : "looked in " + looked,
+                  "model");
 }
 
 Settings model_settings(const Model& model) {
@@ -107,8 +112,8 @@ Model Model::open(const std::string& folder_or_name) {
   return Model(std::move(impl));
 }
 
-Trace explore_model(const ModelRequest& request, const Model& model) {
-  const Gpt2Checkpoint& checkpoint = model.impl().checkpoint;
+Trace explore(const ModelRequest& request, const Model& model) {
+  const Gpt2Checkpoint& checkpoint = model.impl_->checkpoint;
   const ModelInfo& info = model.info();
   Trace trace;
   trace.sentence = request.sentence;
@@ -140,7 +145,8 @@ Trace explore_model(const ModelRequest& request, const Model& model) {
     }
   }
   if (request.layer && (*request.layer < 1 || *request.layer > info.n_layer)) {
-    throw UsageError(fmt::format("--layer {}: {} has layers 1 to {}", *request.layer, info.name, info.n_layer));
+    throw UsageError(fmt::format("{} {}: {} has layers 1 to {}", key_ref("layer"), *request.layer, info.name, info.n_layer),
+                     "", "layer");
   }
   const std::uint64_t all_weights = request.layer ? 0 : std::uint64_t{n} * n * info.n_head * info.n_layer;
   check_memory(trace.settings, n, request.sentence.size(), request.memory, all_weights + std::uint64_t{n} * info.n_embd);

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "echo.hpp"
-#include "unicode.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

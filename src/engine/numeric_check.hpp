@@ -34,7 +34,7 @@ namespace attn {
 
 inline constexpr std::size_t kMaxRowsNamed = 3;
 
-// REQUIRES: a trace filled by explore() (tokens match the matrices' rows).
+// REQUIRES: a trace filled by explore(Request, table) (tokens match the matrices' rows).
 std::vector<std::string> numeric_warnings(const Trace& trace);
 
 // A model run's warnings, in the order the forward pass computes:
@@ -47,7 +47,7 @@ std::vector<std::string> numeric_warnings(const Trace& trace);
 //     rest of that layer's rows (the later layers read it, so are not named);
 //   - the next-token logits (all vocab_size of them, not only the top ones shown)
 //     when any is not finite: its softmax is then NaN.
-// REQUIRES: a trace filled by explore_model().
+// REQUIRES: a trace filled by explore(ModelRequest, model).
 std::vector<std::string> model_numeric_warnings(const Trace& trace, std::span<const float> logits);
 
 }  // namespace attn

@@ -56,13 +56,6 @@ std::optional<Parameters> make_parameters(Projection projection, std::size_t d_i
 
 namespace {
 
-Matrix columns(const Matrix& m, std::size_t first, std::size_t count) {
-  Matrix out(m.rows, count);
-  for (std::size_t r = 0; r < m.rows; ++r)
-    for (std::size_t c = 0; c < count; ++c) out(r, c) = m(r, first + c);
-  return out;
-}
-
 std::optional<std::vector<float>> columns(const std::optional<std::vector<float>>& b, std::size_t first,
                                           std::size_t count) {
   if (!b) return std::nullopt;

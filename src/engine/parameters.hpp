@@ -13,7 +13,8 @@
 //                        weight is stored transposed.
 //   Projection::table  - copied from the table's "weights" (no draws).
 // Every draw comes from the generator passed in, in the order PyTorch's
-// modules are constructed.
+// modules are constructed. How many numbers the weights hold is public:
+// attn/parameter_count.hpp.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "attn/embedding_table.hpp"
+#include "attn/parameter_count.hpp"
 #include "torch_random.hpp"
 #include "attn/trace.hpp"
 
@@ -49,15 +51,5 @@ std::optional<Parameters> make_parameters(Projection projection, std::size_t d_i
 // The columns [first, first + count) of every weight and bias: one head's share
 // of a projection that is split into heads.
 Parameters column_slice(const Parameters& p, std::size_t first, std::size_t count);
-
-// Trainable parameters of the module, by part, as PyTorch's
-// sum(p.numel() for p in module.parameters()) counts them.
-struct ParameterCount {
-  std::vector<std::pair<std::string, std::uint64_t>> parts;  // name, count
-  std::uint64_t total = 0;
-};
-// REQUIRES: heads ≥ 1; for split, d_out divisible by heads.
-ParameterCount count_parameters(std::uint64_t d_in, std::uint64_t d_out, std::uint64_t heads, Multihead multihead,
-                                bool qkv_bias);
 
 }  // namespace attn

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "attn/word_vectors.hpp"
-#include "byte_source.hpp"
+#include "attn/util/byte_source.hpp"
 
 namespace attn {
 

@@ -1,4 +1,4 @@
-#include "softmax.hpp"
+#include "softmax_into.hpp"
 
 #include <algorithm>
 #include <cmath>

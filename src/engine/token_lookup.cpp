@@ -1,11 +1,11 @@
-#include "token_lookup.hpp"
+#include "attn/token_lookup.hpp"
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "bpe_tokenizer.hpp"
-#include "echo.hpp"
-#include "unicode.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 
@@ -55,11 +55,12 @@ std::size_t find_focus(const Trace& trace, std::string_view spec) {
     // More digits than any sentence has tokens is simply out of range (and cannot overflow).
     const std::size_t position = spec.size() > 9 ? 0 : std::stoul(text);
     if (position >= 1 && position <= tokens.size()) return position - 1;
-    throw UsageError(fmt::format("--focus {}: the sentence has {} token{}{}", text, tokens.size(),
+    throw UsageError(fmt::format("{} {}: the sentence has {} token{}{}", key_ref("focus"), text, tokens.size(),
                                  tokens.size() == 1 ? "" : "s", position == 0 && spec.size() <= 9 ? " (positions count from 1)" : ""),
-                     token_list(tokens));
+                     token_list(tokens), "focus");
   }
-  throw UsageError(fmt::format("--focus \"{}\": not a token of the sentence", printable(text)), token_list(tokens));
+  throw UsageError(fmt::format("{} \"{}\": not a token of the sentence", key_ref("focus"), printable(text)), token_list(tokens),
+                   "focus");
 }
 
 }  // namespace attn

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 

@@ -1,6 +1,6 @@
 // Reading a trace: the JSON document, its config, its matrices with their
 // shapes checked against the config. See trace_read.hpp.
-#include "trace_read.hpp"
+#include "attn/trace_read.hpp"
 
 #include <cmath>
 #include <limits>
@@ -9,11 +9,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "attn/error.hpp"
-#include "echo.hpp"
-#include "json_fields.hpp"
-#include "json_file.hpp"
-#include "text_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/json_fields.hpp"
+#include "attn/util/json_file.hpp"
+#include "attn/util/text_file.hpp"
 #include "trace_check.hpp"
 
 namespace attn {

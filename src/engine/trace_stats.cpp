@@ -1,6 +1,6 @@
 // Summaries of a Trace's rows for --compare: entropy, largest weight, spread,
 // row sums and checks, naive against stable, exp overflow. Reads only.
-#include "trace_stats.hpp"
+#include "attn/trace_stats.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/word_vectors.hpp"
-#include "echo.hpp"
+#include "attn/util/echo.hpp"
 
 namespace attn {
 
@@ -63,7 +63,7 @@ VectorHeader check_header(std::string_view line, const std::string& source) {
   if (!h) {
     throw DataError(fmt::format("{}: line 1: the header \"{}\" is not two whole numbers \"count dim\"", source,
                                 printable(line)),
-                    "a GloVe file has no header: try --format glove");
+                    fmt::format("a GloVe file has no header: try {} glove", key_ref("format")));
   }
   if (h->dim == 0 || h->dim > kLargestWidth) {
     throw DataError(fmt::format("{}: line 1: the header's dim is {}, expected a whole number from 1 to {}", source,

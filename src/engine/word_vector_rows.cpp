@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "echo.hpp"
-#include "unicode.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "echo.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/echo.hpp"
 #include "word_vector_format.hpp"
 #include "word_vector_rows.hpp"
 

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "byte_source.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/byte_source.hpp"
 #include "parameters.hpp"
 #include "sliding_buffer.hpp"
-#include "text_file.hpp"
+#include "attn/util/text_file.hpp"
 #include "tokenizer.hpp"
 #include "torch_random.hpp"
 #include "wanted_words.hpp"

@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "printed_arithmetic.hpp"
-#include "text_layout.hpp"
-#include "trace_stats.hpp"
-#include "unicode.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/trace_stats.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

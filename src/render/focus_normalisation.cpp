@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "softmax.hpp"
+#include "attn/softmax.hpp"
 #include "printed_arithmetic.hpp"
-#include "text_layout.hpp"
-#include "unicode.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

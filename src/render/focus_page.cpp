@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "printed_arithmetic.hpp"
-#include "style.hpp"
-#include "text_layout.hpp"
-#include "unicode.hpp"
+#include "attn/render/style.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

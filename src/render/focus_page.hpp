@@ -26,7 +26,7 @@
 
 #include "attn/matrix.hpp"
 #include "attn/trace.hpp"
-#include "render_focus.hpp"
+#include "attn/render/render_focus.hpp"
 
 namespace attn {
 

@@ -3,9 +3,9 @@
 
 #include <fmt/format.h>
 
-#include "text_layout.hpp"
-#include "token_labels.hpp"
-#include "unicode.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

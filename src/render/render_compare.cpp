@@ -1,18 +1,18 @@
 // --compare scale|softmax as text. Reads the traces, and takes the numbers it
 // quotes about them (entropy, largest weight, sums, spread, overflow) from the
 // engine's trace_stats.hpp; this file only words and lays them out.
-#include "render_compare.hpp"
+#include "attn/render/render_compare.hpp"
 
 #include <limits>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "echo.hpp"
-#include "render_table.hpp"
-#include "style.hpp"
-#include "text_layout.hpp"
-#include "trace_stats.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/render/style.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/trace_stats.hpp"
 
 namespace attn {
 

@@ -1,14 +1,14 @@
-#include "render_exercise.hpp"
+#include "attn/render/render_exercise.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "parameters.hpp"
-#include "render_focus.hpp"
-#include "render_table.hpp"
-#include "style.hpp"
-#include "unicode.hpp"
+#include "attn/parameter_count.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/render/style.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -1,7 +1,7 @@
 // The focus walkthrough: one query token's row of every stage, with the
 // arithmetic written out. This file puts the steps in order; each step is
 // written by focus_query / focus_normalisation / focus_context on a FocusPage.
-#include "render_focus.hpp"
+#include "attn/render/render_focus.hpp"
 
 #include <fmt/format.h>
 
@@ -9,8 +9,8 @@
 #include "focus_normalisation.hpp"
 #include "focus_page.hpp"
 #include "focus_query.hpp"
-#include "text_layout.hpp"
-#include "unicode.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

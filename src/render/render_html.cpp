@@ -1,15 +1,15 @@
 // A run as one HTML page: the header, the pictures of the weights, every
 // stage, the numbers the script reads. See render_html.hpp.
-#include "render_html.hpp"
+#include "attn/render/render_html.hpp"
 
 #include <fmt/format.h>
 
-#include "data_dir.hpp"
+#include "attn/util/data_dir.hpp"
 #include "render_html_data.hpp"
 #include "render_html_lines.hpp"
 #include "render_html_page.hpp"
 #include "render_html_stages.hpp"
-#include "text_layout.hpp"
+#include "attn/render/text_layout.hpp"
 
 namespace attn {
 

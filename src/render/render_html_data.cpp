@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "echo.hpp"
+#include "attn/util/echo.hpp"
 #include "render_html_page.hpp"
-#include "softmax.hpp"
-#include "text_layout.hpp"
+#include "attn/softmax.hpp"
+#include "attn/render/text_layout.hpp"
 
 namespace attn {
 

@@ -1,18 +1,18 @@
-#include "render_html_grid.hpp"
+#include "attn/render/render_html_grid.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "colour_scale.hpp"
-#include "data_dir.hpp"
-#include "head_patterns.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/head_patterns.hpp"
 #include "render_html_data.hpp"
 #include "render_html_heatmap.hpp"
 #include "render_html_page.hpp"
-#include "render_model_summary.hpp"
-#include "token_labels.hpp"
-#include "text_layout.hpp"
+#include "attn/render/render_model_summary.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/render/text_layout.hpp"
 
 namespace attn {
 

@@ -7,12 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "render_html.hpp"
+#include "attn/render/render_html.hpp"
 #include "render_html_page.hpp"
 #include "render_html_png.hpp"
-#include "text_layout.hpp"
-#include "trace_stats.hpp"
-#include "unicode.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/trace_stats.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -2,9 +2,9 @@
 // render_html.hpp.
 #include <fmt/format.h>
 
-#include "echo.hpp"
-#include "render_compare.hpp"
-#include "render_html.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/render/render_compare.hpp"
+#include "attn/render/render_html.hpp"
 #include "render_html_data.hpp"
 #include "render_html_lines.hpp"
 #include "render_html_page.hpp"

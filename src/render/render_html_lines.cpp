@@ -8,11 +8,11 @@
 #include <fmt/format.h>
 
 #include "colour_scale.hpp"
-#include "render_html.hpp"
+#include "attn/render/render_html.hpp"
 #include "render_html_page.hpp"
-#include "text_layout.hpp"
-#include "token_labels.hpp"
-#include "unicode.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -8,12 +8,12 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "data_dir.hpp"
-#include "render_table.hpp"
-#include "text_file.hpp"
-#include "text_layout.hpp"
-#include "token_labels.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/util/text_file.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/render/token_labels.hpp"
 
 namespace attn {
 

@@ -20,8 +20,8 @@
 #include <string_view>
 
 #include "attn/trace.hpp"
-#include "echo.hpp"
-#include "render_html.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/render/render_html.hpp"
 
 namespace attn {
 

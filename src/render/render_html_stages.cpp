@@ -7,13 +7,13 @@
 #include <fmt/format.h>
 
 #include "colour_scale.hpp"
-#include "render_focus.hpp"
-#include "render_html.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_html.hpp"
 #include "render_html_page.hpp"
-#include "render_table.hpp"  // weights_title, normalised_thing
-#include "text_layout.hpp"
-#include "token_labels.hpp"
-#include "trace_stats.hpp"
+#include "attn/render/render_table.hpp"  // weights_title, normalised_thing
+#include "attn/render/text_layout.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/trace_stats.hpp"
 
 namespace attn {
 

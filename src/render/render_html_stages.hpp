@@ -19,10 +19,10 @@
 #include <set>
 #include <string>
 
-#include "explanations.hpp"
+#include "attn/teach/explanations.hpp"
 #include "render_html_data.hpp"
 #include "render_html_heatmap.hpp"
-#include "stage.hpp"
+#include "attn/stage.hpp"
 
 namespace attn {
 

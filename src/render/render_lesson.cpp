@@ -1,14 +1,14 @@
 // The lesson's pages: the steps of a Lesson (teach/lesson.hpp) computed by the
 // engine and drawn by the table, focus and comparison renderers.
-#include "render_lesson.hpp"
+#include "attn/render/render_lesson.hpp"
 
 #include <fmt/format.h>
 
-#include "echo.hpp"
-#include "render_compare.hpp"
-#include "render_focus.hpp"
-#include "render_table.hpp"
-#include "style.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/render/render_compare.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/render/style.hpp"
 
 namespace attn {
 

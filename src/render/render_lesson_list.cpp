@@ -1,12 +1,12 @@
-#include "render_lesson_list.hpp"
+#include "attn/render/render_lesson_list.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "echo.hpp"
-#include "text_layout.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/render/text_layout.hpp"
 
 namespace attn {
 

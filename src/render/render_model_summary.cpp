@@ -1,16 +1,16 @@
-#include "render_model_summary.hpp"
+#include "attn/render/render_model_summary.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "echo.hpp"
-#include "head_patterns.hpp"
-#include "style.hpp"
-#include "text_layout.hpp"
-#include "token_labels.hpp"
-#include "unicode.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/head_patterns.hpp"
+#include "attn/render/style.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -1,21 +1,21 @@
 // The weights heatmap as SVG: panels, labels, cells, values, the colour bar.
-#include "render_svg.hpp"
+#include "attn/render/render_svg.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "colour_scale.hpp"
-#include "data_dir.hpp"
+#include "attn/util/data_dir.hpp"
 #include "render_html_page.hpp"  // html_escape
-#include "echo.hpp"
-#include "text_file.hpp"
-#include "text_layout.hpp"
-#include "token_labels.hpp"
-#include "trace_stats.hpp"
-#include "unicode.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/text_file.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/trace_stats.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

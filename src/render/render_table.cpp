@@ -1,4 +1,4 @@
-#include "render_table.hpp"
+#include "attn/render/render_table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,12 +6,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "echo.hpp"
-#include "style.hpp"
-#include "text_layout.hpp"
-#include "token_labels.hpp"
-#include "trace_stats.hpp"
-#include "unicode.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/render/style.hpp"
+#include "attn/render/text_layout.hpp"
+#include "attn/render/token_labels.hpp"
+#include "attn/trace_stats.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -1,4 +1,4 @@
-#include "style.hpp"
+#include "attn/render/style.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "table_json.hpp"
+#include "attn/render/table_json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 // Text laid out in terminal columns: numbers, padding, paragraphs, grids and
 // blocks side by side. Nothing here knows what the text is about.
-#include "text_layout.hpp"
+#include "attn/render/text_layout.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "echo.hpp"
-#include "unicode.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

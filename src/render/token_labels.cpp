@@ -1,9 +1,9 @@
 // How the renderers name a run's input X and its tokens. See token_labels.hpp.
-#include "token_labels.hpp"
+#include "attn/render/token_labels.hpp"
 
 #include <fmt/format.h>
 
-#include "text_layout.hpp"
+#include "attn/render/text_layout.hpp"
 
 namespace attn {
 

@@ -1,4 +1,4 @@
-#include "trace_json.hpp"
+#include "attn/render/trace_json.hpp"
 
 #include <array>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "answer.hpp"
+#include "attn/teach/answer.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -11,9 +11,9 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "bpe_tokenizer.hpp"  // after_space
-#include "unicode.hpp"
+#include "attn/util/error.hpp"
+#include "attn/token_lookup.hpp"  // after_space
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

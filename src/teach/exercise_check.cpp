@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "exercise.hpp"
+#include "attn/teach/exercise.hpp"
 #include "exercise_mistakes.hpp"
 #include "exercise_printed.hpp"
 #include "exercise_solve.hpp"

@@ -11,12 +11,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "attn/error.hpp"
-#include "data_dir.hpp"
-#include "exercise.hpp"
-#include "json_fields.hpp"
-#include "json_file.hpp"
-#include "text_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/teach/exercise.hpp"
+#include "attn/util/json_fields.hpp"
+#include "attn/util/json_file.hpp"
+#include "attn/util/text_file.hpp"
 
 namespace attn {
 

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "softmax.hpp"
+#include "attn/util/error.hpp"
+#include "attn/softmax.hpp"
 
 namespace attn {
 

@@ -36,9 +36,9 @@
 #include "attn/explorer.hpp"
 #include "attn/matrix.hpp"
 #include "attn/trace.hpp"
-#include "exercise.hpp"
+#include "attn/teach/exercise.hpp"
 #include "exercise_solve.hpp"
-#include "stage.hpp"
+#include "attn/stage.hpp"
 
 namespace attn {
 

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "parameters.hpp"
+#include "attn/parameter_count.hpp"
 
 namespace attn {
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <optional>
 
-#include "softmax.hpp"
+#include "attn/softmax.hpp"
 
 namespace attn {
 

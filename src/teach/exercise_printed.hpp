@@ -19,8 +19,8 @@
 
 #include <vector>
 
-#include "answer.hpp"
-#include "exercise.hpp"
+#include "attn/teach/answer.hpp"
+#include "attn/teach/exercise.hpp"
 #include "exercise_solve.hpp"
 
 namespace attn {

@@ -1,9 +1,9 @@
 // A quantity's answer kind by its name (exercise_quantity.hpp).
-#include "exercise_quantity.hpp"
+#include "attn/teach/exercise_quantity.hpp"
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 

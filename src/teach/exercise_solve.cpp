@@ -3,12 +3,12 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
-#include "data_dir.hpp"
+#include "attn/util/data_dir.hpp"
 #include "exercise_format.hpp"
-#include "parameters.hpp"
-#include "token_lookup.hpp"
+#include "attn/parameter_count.hpp"
+#include "attn/token_lookup.hpp"
 
 namespace attn {
 
@@ -121,7 +121,7 @@ Solved solve_run(const Exercise& ex) {
     }
   } catch (const Error& e) {
     // An exercise that cannot run is bad data, wherever the engine found the problem.
-    throw DataError(fmt::format("{}: {}", where_of(ex), e.what()), e.hint());
+    throw DataError(fmt::format("{}: {}", where_of(ex), e.message().c_str()), e.hint());  // its keys kept for the CLI
   }
   if (ask.token) s.t = resolve_token(ex, *s.trace, "token", *ask.token);
   if (ask.key) s.k = resolve_token(ex, *s.trace, "key", *ask.key);

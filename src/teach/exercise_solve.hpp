@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "answer.hpp"
+#include "attn/teach/answer.hpp"
 #include "attn/embedding_table.hpp"
 #include "attn/matrix.hpp"
 #include "attn/trace.hpp"
-#include "exercise.hpp"
-#include "trace_stats.hpp"  // argmax
+#include "attn/teach/exercise.hpp"
+#include "attn/trace_stats.hpp"  // argmax
 
 namespace attn {
 

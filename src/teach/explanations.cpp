@@ -1,13 +1,13 @@
-#include "explanations.hpp"
+#include "attn/teach/explanations.hpp"
 
 #include <algorithm>
 #include <iterator>
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "json_file.hpp"
-#include "text_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/json_file.hpp"
+#include "attn/util/text_file.hpp"
 
 namespace attn {
 

@@ -1,4 +1,4 @@
-#include "lesson.hpp"
+#include "attn/teach/lesson.hpp"
 
 #include "attn/model.hpp"
 
@@ -12,16 +12,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "attn/error.hpp"
-#include "json_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/json_file.hpp"
 #include "attn/embedding_table.hpp"
-#include "data_dir.hpp"
-#include "echo.hpp"
-#include "text_file.hpp"
-#include "bpe_tokenizer.hpp"  // after_space
-#include "token_lookup.hpp"
-#include "trace_stats.hpp"
-#include "json_fields.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/text_file.hpp"
+#include "attn/token_lookup.hpp"
+#include "attn/trace_stats.hpp"
+#include "attn/util/json_fields.hpp"
 
 namespace attn {
 
@@ -146,7 +145,7 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
     StepRun& run = runs[i];
     try {
       if (!step.settings.model.empty()) {
-        // A trained model's block: the same stages, from explore_model().
+        // A trained model's block: the same stages, from explore(ModelRequest, model).
         run.trace = model_trace(step.settings);
         if (step.focus) run.focus_row = find_focus(*run.trace, *step.focus);
         continue;
@@ -164,7 +163,7 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
       }
     } catch (const Error& e) {
       // A lesson that cannot run is bad data, wherever the engine found the problem.
-      throw DataError(fmt::format("{}: step {}: {}", lesson.path, i + 1, e.what()), e.hint());
+      throw DataError(fmt::format("{}: step {}: {}", lesson.path, i + 1, e.message().c_str()), e.hint());  // its keys kept
     }
   }
   return runs;
@@ -179,7 +178,7 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
     try {
       row = find_focus(trace, expect->token);
     } catch (const Error& e) {
-      return fmt::format("step {}: \"expect\": {}", i + 1, e.what());
+      return fmt::format("step {}: \"expect\": {}", i + 1, e.message().c_str());  // keys named by the CLI
     }
     // The step's head's weights for the token (head 1 unless "head" says), read at four
     // decimals as the tables print them: the claim holds only for a single largest

@@ -1,4 +1,4 @@
-#include "progress.hpp"
+#include "attn/teach/progress.hpp"
 
 #include <cerrno>
 #include <climits>
@@ -15,10 +15,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.hpp"
-#include "echo.hpp"
-#include "attn/error.hpp"
-#include "json_file.hpp"
+#include "attn/util/atomic_file.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/json_file.hpp"
 
 namespace attn {
 

@@ -1,4 +1,4 @@
-#include "run_settings.hpp"
+#include "attn/teach/run_settings.hpp"
 
 #include <limits>
 #include <map>
@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "json_fields.hpp"
-#include "attn/error.hpp"
-#include "attn/model.hpp"
+#include "attn/util/json_fields.hpp"
+#include "attn/util/error.hpp"
+#include "attn/explorer.hpp"
 
 namespace attn {
 
@@ -95,7 +95,7 @@ Trace model_trace(const RunSettings& settings) {
   ModelRequest request;
   request.sentence = settings.request.sentence;
   request.layer = settings.layer;
-  Trace trace = explore_model(request, open_once(settings.model));
+  Trace trace = explore(request, open_once(settings.model));
   check_head(settings, trace);
   return trace;
 }

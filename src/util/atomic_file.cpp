@@ -1,4 +1,4 @@
-#include "atomic_file.hpp"
+#include "attn/util/atomic_file.hpp"
 
 #include <cerrno>
 #include <climits>
@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 

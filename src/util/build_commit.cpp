@@ -1,6 +1,6 @@
 // build_commit.cpp: build_commit() (data_dir.hpp), alone in its file so that a new
 // commit recompiles only this one.
-#include "data_dir.hpp"
+#include "attn/util/data_dir.hpp"
 
 #include "attn_build_commit.h"
 

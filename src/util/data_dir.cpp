@@ -1,4 +1,4 @@
-#include "data_dir.hpp"
+#include "attn/util/data_dir.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <system_error>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 

@@ -1,12 +1,12 @@
 // printable(): control characters and stray bytes escaped, long text elided in
 // the middle. See echo.hpp.
-#include "echo.hpp"
+#include "attn/util/echo.hpp"
 
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "unicode.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 

@@ -1,4 +1,4 @@
-#include "json_file.hpp"
+#include "attn/util/json_file.hpp"
 
 #include <set>
 #include <string_view>
@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
-#include "echo.hpp"
-#include "text_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/text_file.hpp"
 
 namespace attn {
 

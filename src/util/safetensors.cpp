@@ -1,6 +1,6 @@
 // safetensors.cpp: the header checked field by field, the file mapped, the
 // values converted to float32 (see safetensors.hpp for the promises).
-#include "safetensors.hpp"
+#include "attn/util/safetensors.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -18,9 +18,9 @@
 #include <set>
 #include <utility>
 
-#include "attn/error.hpp"
-#include "echo.hpp"
-#include "json_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/json_file.hpp"
 
 namespace attn {
 

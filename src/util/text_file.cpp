@@ -1,4 +1,4 @@
-#include "text_file.hpp"
+#include "attn/util/text_file.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 

@@ -1,6 +1,6 @@
 // unicode.cpp: UTF-8 decoding, character classes and display widths on top of
 // utf8proc. See unicode.hpp for the promises.
-#include "unicode.hpp"
+#include "attn/util/unicode.hpp"
 
 #include <utf8proc.h>
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "attn/settings.hpp"
 #include "attn/trace.hpp"

@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
 """Architecture check: the layers' rules that the build alone does not enforce.
 
-Reads every .hpp and .cpp under src/ and include/attn/ and prints one line per
-finding, file:line: rule: what, exiting 1 if there is any:
+Reads every .hpp and .cpp under src/ and include/attn/, and each layer's
+src/<layer>/CMakeLists.txt, and prints one line per finding, file:line: rule:
+what, exiting 1 if there is any:
 
   layer     an #include of a header of a higher layer. The order is
-            util < engine < teach < render < cli. A header is resolved by its
-            file name: first in the including file's own folder, else in the
-            layer folders src/<layer>/ and include/attn/ (include/attn/error.hpp
-            is util's, the other include/attn headers the engine's). Includes
-            naming no header of the project (<vector>, <fmt/format.h>) are
-            ignored.
+            util < engine < teach < render < cli. A header's layer is its
+            folder's: src/<layer>/, include/attn/<layer>/ for util, teach and
+            render, include/attn/ for the engine.
+  private   an #include that reaches a private header of another layer (one
+            in src/<other>/), or names one that is on no include path the
+            including file has. An include is resolved as the build resolves
+            it: in the including file's own folder, then in include/, then in
+            the file's own layer folder (the only private folder on its path).
+            Includes naming no file of the project (<vector>,
+            <fmt/format.h>) are ignored.
+  cmake     a layer whose src/<layer>/CMakeLists.txt does not give its own
+            folder (${CMAKE_CURRENT_SOURCE_DIR}) to target_include_directories
+            of attn_<layer> as PRIVATE, or gives it as PUBLIC or INTERFACE:
+            then its private headers would be on the path of the layers above.
   exp       exp(, expf(, expl( or std::exp( outside src/engine/: every
             exponential of the program belongs to the engine's softmax.
             Comments, string and character literals are not looked at.
@@ -59,8 +68,15 @@ def layer_of(rel_path):
     if len(parts) >= 3 and parts[0] == "src" and parts[1] in RANK:
         return parts[1]
     if len(parts) == 3 and parts[0] == "include" and parts[1] == "attn":
-        return "util" if parts[2] == "error.hpp" else "engine"
+        return "engine"
+    if len(parts) == 4 and parts[0] == "include" and parts[1] == "attn" and parts[2] in RANK:
+        return parts[2]
     return None
+
+
+def is_private(rel_path):
+    """A header in a layer's own folder, src/<layer>/: private to that layer."""
+    return rel_path.startswith("src/")
 
 
 def source_files(root):
@@ -141,27 +157,77 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*(?:"([^"]+)"|<(attn/[^>]+)>)', re.M)
 EXP_CALL = re.compile(r"(?<![\w.])(?:std\s*::\s*|::\s*)?exp[fl]?\s*\(")
 
 
-def check_includes(rel, text, headers):
-    """Findings of rule 'layer' in one file. headers: file name -> {layer: path}."""
-    own = layer_of(rel)
+def resolve_include(rel, spelled, quoted, files):
+    """The project file an #include names, as the build finds it, or None: a
+    quoted include first in the including file's folder, then in include/ (every
+    layer's path), then in the layer's own folder (its PRIVATE path)."""
     own_folder = rel.rsplit("/", 1)[0]
+    folders = ([own_folder] if quoted else []) + ["include", f"src/{layer_of(rel)}"]
+    for folder in folders:
+        candidate = os.path.normpath(f"{folder}/{spelled}").replace(os.sep, "/")
+        if candidate in files:
+            return candidate
+    return None
+
+
+def check_includes(rel, text, files, headers):
+    """Findings of rules 'layer' and 'private' in one file. files: every source
+    path; headers: file name -> [paths of the headers of that name]."""
+    own = layer_of(rel)
     findings = []
     for m in INCLUDE.finditer(text):
-        name = (m.group(1) or m.group(2)).rsplit("/", 1)[-1]
-        candidates = headers.get(name, {})
-        if not candidates:
+        spelled = m.group(1) or m.group(2)
+        line = text.count("\n", 0, m.start()) + 1
+        target = resolve_include(rel, spelled, m.group(1) is not None, files)
+        if target is None:
+            # Not on this file's path: a private header of another layer, if one is so named.
+            hidden = [p for p in headers.get(spelled.rsplit("/", 1)[-1], []) if is_private(p)]
+            for path in hidden:
+                findings.append((rel, line, "private", f"{own} includes {path}, private to {layer_of(path)} "
+                                                      "(not on its include path; publish it in include/attn/)"))
             continue
-        same_folder = [p for p in candidates.values() if p.rsplit("/", 1)[0] == own_folder]
-        if same_folder:
+        theirs = layer_of(target)
+        if is_private(target) and theirs != own:
+            findings.append((rel, line, "private", f"{own} includes {target}, private to {theirs}"))
+        elif RANK[theirs] > RANK[own]:
+            findings.append((rel, line, "layer", f"{own} includes {target} ({theirs} is a higher layer)"))
+    return findings
+
+
+TARGET_INCLUDES = re.compile(r"target_include_directories\s*\(([^)]*)\)", re.S)
+
+
+def check_cmake(root):
+    """Findings of rule 'cmake': each layer's own folder is a PRIVATE include directory."""
+    findings = []
+    for layer in LAYERS:
+        rel = f"src/{layer}/CMakeLists.txt"
+        path = os.path.join(root, rel)
+        if not os.path.isfile(path):
+            if os.path.isdir(os.path.join(root, "src", layer)):
+                findings.append((rel, 1, "cmake", f"missing: {layer}'s folder must be a PRIVATE include directory"))
             continue
-        if m.group(2) or (m.group(1) or "").startswith("attn/"):
-            target = layer_of("include/attn/" + name)
-        else:
-            target = max(candidates, key=lambda layer: RANK[layer])
-        if RANK[target] > RANK[own]:
-            line = text.count("\n", 0, m.start()) + 1
-            path = candidates.get(target, "include/attn/" + name)
-            findings.append((rel, line, "layer", f"{own} includes {path} ({target} is a higher layer)"))
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        code = re.sub(r"#[^\n]*", "", text)
+        private_at = None
+        for m in TARGET_INCLUDES.finditer(code):
+            words = m.group(1).split()
+            if not words or words[0] != f"attn_{layer}":
+                continue
+            scope = None
+            for word in words[1:]:
+                if word in ("PRIVATE", "PUBLIC", "INTERFACE", "SYSTEM", "BEFORE", "AFTER"):
+                    scope = word if word in ("PRIVATE", "PUBLIC", "INTERFACE") else scope
+                elif word.rstrip("/") == "${CMAKE_CURRENT_SOURCE_DIR}":
+                    line = code.count("\n", 0, m.start()) + 1
+                    if scope == "PRIVATE":
+                        private_at = line
+                    else:
+                        findings.append((rel, line, "cmake", f"attn_{layer} gives its own folder as {scope or 'no scope'}: "
+                                                             "it must be PRIVATE (its headers are private to it)"))
+        if private_at is None and not any(r == rel for r, _, _, _ in findings):
+            findings.append((rel, 1, "cmake", f"attn_{layer} does not give its own folder as a PRIVATE include directory"))
     return findings
 
 
@@ -289,15 +355,16 @@ def check(root):
     headers = {}
     for rel in files:
         if rel.endswith(".hpp"):
-            headers.setdefault(rel.rsplit("/", 1)[-1], {})[layer_of(rel)] = rel
-    findings = []
+            headers.setdefault(rel.rsplit("/", 1)[-1], []).append(rel)
+    file_set = set(files)
+    findings = check_cmake(root)
     for rel in files:
         if layer_of(rel) is None:
             continue
         with open(os.path.join(root, rel), encoding="utf-8") as f:
             text = f.read()
         code = blank_non_code(text)
-        findings += check_includes(rel, text, headers)
+        findings += check_includes(rel, text, file_set, headers)
         findings += check_exp(rel, code)
         findings += check_file_length(rel, text)
         findings += check_function_lengths(rel, code)
@@ -311,23 +378,35 @@ def report(findings):
 
 # --- self-test -----------------------------------------------------------------
 
+def layer_cmake(layer, scope="PRIVATE"):
+    return (f"add_library(attn_{layer} STATIC a.cpp)\n# PUBLIC in a comment is not a scope\n"
+            f"target_include_directories(attn_{layer} {scope} ${{CMAKE_CURRENT_SOURCE_DIR}})\n")
+
+
 CLEAN_TREE = {
-    "include/attn/error.hpp": "#pragma once\nnamespace attn { struct DataError {}; }\n",
-    "include/attn/trace.hpp": '#pragma once\n#include "attn/error.hpp"\nnamespace attn { struct Trace {}; }\n',
-    "src/util/text_file.hpp": '#pragma once\n#include <string>\n#include "attn/error.hpp"\n',
+    "include/attn/util/error.hpp": "#pragma once\nnamespace attn { struct DataError {}; }\n",
+    "include/attn/util/text_file.hpp": '#pragma once\n#include <string>\n#include "error.hpp"\n',
+    "include/attn/trace.hpp": '#pragma once\n#include "attn/util/error.hpp"\nnamespace attn { struct Trace {}; }\n',
+    "src/util/utf8_tables.hpp": "#pragma once\n",
+    "src/util/text_file.cpp": '#include "attn/util/text_file.hpp"\n#include "utf8_tables.hpp"\n',
+    "src/engine/softmax_into.hpp": '#pragma once\n#include "attn/trace.hpp"\n',
     "src/engine/softmax.cpp": (
-        '#include <cmath>\n#include "attn/trace.hpp"\n#include "text_file.hpp"\n'
+        '#include <cmath>\n#include "attn/trace.hpp"\n#include "attn/util/text_file.hpp"\n#include "softmax_into.hpp"\n'
         "float f(float x) { return std::exp(x) + expf(x); }\n"),
-    "src/teach/lesson.hpp": '#pragma once\n#include "attn/trace.hpp"\n',
-    "src/render/style.hpp": '#pragma once\n#include "lesson.hpp"\n#include <fmt/format.h>\n',
+    "include/attn/teach/lesson.hpp": '#pragma once\n#include "attn/trace.hpp"\n',
+    "include/attn/render/style.hpp": '#pragma once\n#include "attn/teach/lesson.hpp"\n#include <fmt/format.h>\n',
     "src/render/style.cpp": (
-        '#include "style.hpp"\n'
+        '#include "attn/render/style.hpp"\n'
         "// exp(x) in a comment, /* std::exp(y) */ too\n"
         'const char* kNote = "alpha = exp(x) / sum exp(x)";\n'
         "double expected(double x) { return x; }\n"
         "double y = expected(1.0) + my_exp(2.0) + ctx.exp (3);\n"),
-    "src/cli/main.cpp": '#include "style.hpp"\n#include "attn/error.hpp"\nint main() { return 0; }\n',
+    "src/cli/main.cpp": '#include <attn/render/style.hpp>\n#include "attn/util/error.hpp"\nint main() { return 0; }\n',
 }
+CLEAN_TREE.update({f"src/{layer}/CMakeLists.txt": layer_cmake(layer) for layer in LAYERS})
+CLEAN_TREE["src/util/CMakeLists.txt"] = (
+    "add_library(attn_util STATIC a.cpp)\n"
+    "target_include_directories(attn_util PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} PUBLIC ${PROJECT_SOURCE_DIR}/include)\n")
 
 
 def function_of(name, lines):
@@ -364,7 +443,10 @@ def self_test():
         + "}  // namespace attn\n")
     assert clean["src/cli/long_but_fine.cpp"].count("\n") == MAX_FILE_LINES
     broken = dict(clean)
-    broken["src/util/data_dir.cpp"] = '#include "text_file.hpp"\n#include "style.hpp"\n'
+    broken["src/util/data_dir.cpp"] = '#include "attn/util/text_file.hpp"\n#include "attn/render/style.hpp"\n'
+    # A private header of a lower layer, by its name (not on the path) and by a path around the rule.
+    broken["src/teach/peek.cpp"] = '#include "softmax_into.hpp"\n#include "../engine/softmax_into.hpp"\n'
+    broken["src/render/CMakeLists.txt"] = layer_cmake("render", "PUBLIC")
     broken["src/teach/lesson.cpp"] = '#include "lesson.hpp"\ndouble e(double x) {\n  return std::exp(x);\n}\n'
     broken["src/render/table.cpp"] = "int x;\n" * (MAX_FILE_LINES + 1)
     broken["src/cli/too_long.cpp"] = (
@@ -372,6 +454,9 @@ def self_test():
         + "  n++;\n" * (MAX_FUNCTION_LINES - 2) + "}\n\n}  // namespace attn\n")
     expected_broken = {
         ("src/util/data_dir.cpp", 2, "layer"),
+        ("src/teach/peek.cpp", 1, "private"),
+        ("src/teach/peek.cpp", 2, "private"),
+        ("src/render/CMakeLists.txt", 3, "cmake"),
         ("src/teach/lesson.cpp", 3, "exp"),
         ("src/render/table.cpp", MAX_FILE_LINES + 1, "file"),
         ("src/cli/too_long.cpp", 3, "function"),
@@ -415,7 +500,8 @@ def main(argv):
     if findings:
         print(f"{len(findings)} finding(s) in {len(source_files(root))} files", file=sys.stderr)
         return 1
-    print(f"{len(source_files(root))} files: layers, exp, file and function lengths all fine")
+    print(f"{len(source_files(root))} files: layers, private headers, CMake include scopes, exp, "
+          "file and function lengths all fine")
     return 0
 
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 namespace {

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "cli_options.hpp"
 #include "run_plan.hpp"

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "attn/error.hpp"
-#include "safetensors.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/safetensors.hpp"
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 
 namespace {

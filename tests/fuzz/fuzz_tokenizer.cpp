@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "tokenizer.hpp"
-#include "unicode.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace {
 

@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <string>
 
-#include "attn/error.hpp"
-#include "render_focus.hpp"
-#include "render_svg.hpp"
-#include "render_table.hpp"
-#include "trace_read.hpp"
+#include "attn/util/error.hpp"
+#include "attn/render/render_focus.hpp"
+#include "attn/render/render_svg.hpp"
+#include "attn/render/render_table.hpp"
+#include "attn/trace_read.hpp"
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/word_vectors.hpp"
 
 namespace {

@@ -13,18 +13,18 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/embedding_table.hpp"
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
-#include "data_dir.hpp"
-#include "explanations.hpp"
-#include "lesson.hpp"
-#include "render_html.hpp"
+#include "attn/util/data_dir.hpp"
+#include "attn/teach/explanations.hpp"
+#include "attn/teach/lesson.hpp"
+#include "attn/render/render_html.hpp"
 #include "render_html_data.hpp"
 #include "render_html_heatmap.hpp"
 #include "render_html_page.hpp"
 #include "render_html_png.hpp"
 #include "../test_util.hpp"
-#include "text_layout.hpp"
+#include "attn/render/text_layout.hpp"
 
 namespace attn {
 namespace {

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "attn/error.hpp"
+#include "attn/util/error.hpp"
 
 namespace attn {
 namespace {

@@ -12,7 +12,7 @@
 
 #include <string_view>
 
-#include "answer.hpp"
+#include "attn/teach/answer.hpp"
 #include "attn/settings.hpp"
 
 namespace attn {

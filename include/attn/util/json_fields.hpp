@@ -14,9 +14,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "attn/error.hpp"
-#include "echo.hpp"
-#include "json_file.hpp"
+#include "attn/util/error.hpp"
+#include "attn/util/echo.hpp"
+#include "attn/util/json_file.hpp"
 
 namespace attn {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "stage.hpp"
+#include "attn/stage.hpp"
 
 namespace attn {
 

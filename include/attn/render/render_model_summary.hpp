@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "attn/trace.hpp"
-#include "head_patterns.hpp"
+#include "attn/head_patterns.hpp"
 
 namespace attn {
 

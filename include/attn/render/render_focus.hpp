@@ -44,7 +44,7 @@
 #include <string_view>
 
 #include "attn/trace.hpp"
-#include "token_lookup.hpp"  // find_focus: the row --focus names
+#include "attn/token_lookup.hpp"  // find_focus: the row --focus names
 
 namespace attn {
 

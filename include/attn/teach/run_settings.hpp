@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/explorer.hpp"
-#include "json_fields.hpp"
-#include "stage.hpp"
+#include "attn/util/json_fields.hpp"
+#include "attn/stage.hpp"
 
 namespace attn {
 
@@ -37,7 +37,7 @@ void apply_run(const nlohmann::json& run, const std::string& where, RunSettings&
 void check_head(const RunSettings& settings, const Trace& trace);
 
 // A model run's trace (settings.model set): block `layer` of the model, every head.
-// Throws DataError as explore_model() does, and for a head beyond the model's heads.
+// Throws DataError as explore(ModelRequest, model) does, and for a head beyond the model's heads.
 // A model is opened once per process (the first step or exercise that names it) and
 // kept open for the later ones: a lesson of five steps on GPT-2 reads its 548 MB once.
 // REQUIRES: !settings.model.empty().

@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "explanations.hpp"
+#include "attn/teach/explanations.hpp"
 #include "attn/explorer.hpp"
-#include "compare.hpp"
-#include "run_settings.hpp"
+#include "attn/compare.hpp"
+#include "attn/teach/run_settings.hpp"
 
 namespace attn {
 

@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/matrix.hpp"
-#include "text_sink.hpp"
-#include "parameters.hpp"
+#include "attn/render/text_sink.hpp"
+#include "attn/parameter_count.hpp"
 #include "attn/trace.hpp"
-#include "trace_read.hpp"  // kTraceSchema
+#include "attn/trace_read.hpp"  // kTraceSchema
 
 namespace attn {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "explanations.hpp"
-#include "lesson.hpp"
+#include "attn/teach/explanations.hpp"
+#include "attn/teach/lesson.hpp"
 
 namespace attn {
 

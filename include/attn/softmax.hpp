@@ -13,6 +13,7 @@
 //   then             weight_j = numerator_j / Σ_k numerator_k
 //
 // float32, summed left to right, exactly as the engine has always done it.
+// The engine's own loops write into their rows in place (softmax_into.hpp, private).
 #pragma once
 
 #include <cstddef>
@@ -39,22 +40,9 @@ struct RowNormalisation {
 RowNormalisation normalise_row(std::span<const float> scores, Softmax softmax,
                                std::size_t visible = std::numeric_limits<std::size_t>::max());
 
-// The same normalisation written into `weights` (the engine's own row of
-// attn_weights, so that no row is allocated), and its numerators into
-// `numerators` when that is not empty. Returns the max and the sum.
-// REQUIRES: weights.size() = scores.size(); numerators empty or of that size.
-struct RowSums {
-  float max = 0.0f;  // as RowNormalisation::max
-  float sum = 0.0f;  // as RowNormalisation::sum
-};
-RowSums normalise_row_into(std::span<const float> scores, Softmax softmax, std::size_t visible,
-                           std::span<float> weights, std::span<float> numerators = {});
-
 // The causal mask by renormalisation (CausalMethod::renorm), for query row i:
 // the weights of keys after i set to 0, then each divided by the new row sum.
 // REQUIRES: i < weights.size().
 std::vector<float> renormalise_causal(std::vector<float> weights, std::size_t i);
-// The same, on a row in place.
-void renormalise_causal_into(std::span<float> weights, std::size_t i);
 
 }  // namespace attn

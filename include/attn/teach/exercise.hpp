@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "answer.hpp"
+#include "attn/teach/answer.hpp"
 #include "attn/settings.hpp"
-#include "exercise_quantity.hpp"
-#include "run_settings.hpp"
+#include "attn/teach/exercise_quantity.hpp"
+#include "attn/teach/run_settings.hpp"
 
 namespace attn {
 

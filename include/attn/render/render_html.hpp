@@ -37,9 +37,9 @@
 #include <vector>
 
 #include "attn/trace.hpp"
-#include "explanations.hpp"
-#include "lesson.hpp"
-#include "stage.hpp"
+#include "attn/teach/explanations.hpp"
+#include "attn/teach/lesson.hpp"
+#include "attn/stage.hpp"
 
 namespace attn {
 

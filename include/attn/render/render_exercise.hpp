@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "exercise.hpp"
-#include "progress.hpp"
+#include "attn/teach/exercise.hpp"
+#include "attn/teach/progress.hpp"
 #include "attn/trace.hpp"
 
 namespace attn {

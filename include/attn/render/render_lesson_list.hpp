@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "lesson.hpp"
+#include "attn/teach/lesson.hpp"
 
 namespace attn {
 

@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "attn/matrix.hpp"
-#include "explanations.hpp"
-#include "parameters.hpp"
-#include "stage.hpp"
-#include "style.hpp"
-#include "text_sink.hpp"
-#include "text_layout.hpp"  // format_number, dim_labels, pad_left, pad_right
+#include "attn/teach/explanations.hpp"
+#include "attn/parameter_count.hpp"
+#include "attn/stage.hpp"
+#include "attn/render/style.hpp"
+#include "attn/render/text_sink.hpp"
+#include "attn/render/text_layout.hpp"  // format_number, dim_labels, pad_left, pad_right
 #include "attn/trace.hpp"
 
 namespace attn {

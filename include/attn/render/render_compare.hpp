@@ -37,7 +37,7 @@
 
 #include <string>
 
-#include "compare.hpp"
+#include "attn/compare.hpp"
 
 namespace attn {
 

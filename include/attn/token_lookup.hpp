@@ -3,6 +3,8 @@
 // --focus, a lesson's "focus" and an exercise's "token" name a token by its
 // text or its position; find_focus() turns that into a row of the Trace, and
 // token_list() is the line that lists the tokens when the name fits none.
+// A model's token after a space reads "·ball" (readable_token(), bpe_tokenizer.cpp);
+// after_space() is how a learner's "ball" names it.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +15,13 @@
 #include "attn/trace.hpp"
 
 namespace attn {
+
+// How readable_token() shows a space: "·".
+inline constexpr std::string_view kSpaceMark = "·";
+
+// What a learner types for a token after a space ("ball") as readable_token()
+// shows it ("·ball"): every place that lets "ball" name "·ball" asks this.
+inline std::string after_space(std::string_view word) { return std::string(kSpaceMark) + std::string(word); }
 
 // The 0-based row of the token `spec` names, tried in this order: a token whose
 // text equals spec exactly, then one equal to it ignoring ASCII case (the first

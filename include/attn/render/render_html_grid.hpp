@@ -10,7 +10,7 @@
 #include <string>
 
 #include "attn/trace.hpp"
-#include "render_html.hpp"
+#include "attn/render/render_html.hpp"
 
 namespace attn {
 
