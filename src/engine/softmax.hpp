@@ -56,5 +56,10 @@ RowSums normalise_row_into(std::span<const float> scores, Softmax softmax, std::
 std::vector<float> renormalise_causal(std::vector<float> weights, std::size_t i);
 // The same, on a row in place.
 void renormalise_causal_into(std::span<float> weights, std::size_t i);
+// The row sum renormalise_causal() divides by: the weights kept for query row
+// i (keys 0 … i) added left to right, in float32. The focus view and the HTML
+// page show this sum; they take it from here rather than adding it again.
+// REQUIRES: i < weights.size().
+float kept_weight_sum(std::span<const float> weights, std::size_t i);
 
 }  // namespace attn

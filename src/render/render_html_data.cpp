@@ -44,14 +44,10 @@ Normalisations normalisations(const Settings& s, const HeadTrace& h) {
   return out;
 }
 
-// Under --causal-method renorm: the sum of each row's kept (masked) weights, as the focus view adds them.
+// Under --causal-method renorm: the sum of each row's kept weights, the engine's (kept_weight_sum()).
 std::vector<float> kept_sums(const Matrix& masked_weights) {
   std::vector<float> sums;
-  for (std::size_t i = 0; i < masked_weights.rows; ++i) {
-    float sum = 0.0f;
-    for (std::size_t j = 0; j <= i && j < masked_weights.cols; ++j) sum += masked_weights(i, j);
-    sums.push_back(sum);
-  }
+  for (std::size_t i = 0; i < masked_weights.rows; ++i) sums.push_back(kept_weight_sum(masked_weights.row(i), i));
   return sums;
 }
 
