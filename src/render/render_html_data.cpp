@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "echo.hpp"
+#include "render_html_arithmetic.hpp"
 #include "render_html_page.hpp"
 #include "softmax.hpp"
 #include "text_layout.hpp"
@@ -95,12 +96,15 @@ std::size_t HtmlNumbers::add_run(const Trace& t) {
     add(index, p + "z", row_matrix(norm.sums));
     if (s.softmax == Softmax::stable) add(index, p + "mx", row_matrix(norm.maxima));
     add(index, p + "w", h.attn_weights);
+    std::vector<float> kept;
     if (h.masked_weights) {
+      kept = kept_sums(*h.masked_weights);
       add(index, p + "mw", *h.masked_weights);
-      add(index, p + "rz", row_matrix(kept_sums(*h.masked_weights)));
+      add(index, p + "rz", row_matrix(kept));
     }
     if (h.dropout_mask) add(index, p + "dm", *h.dropout_mask);
     if (h.dropped_weights) add(index, p + "dw", *h.dropped_weights);
+    add_cell_arithmetic(*this, index, t, k, {norm.numerators, norm.sums, h.masked_weights ? &kept : nullptr}, precision_);
   }
   return index;
 }
@@ -121,9 +125,28 @@ void HtmlNumbers::add(std::size_t run, const std::string& key, const Matrix& m) 
   out += "\"}";
 }
 
+void HtmlNumbers::add_text(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols,
+                           const std::vector<std::string>& cells) {
+  Run& r = runs_[run];
+  if (!r.keys.insert(key).second) return;
+  std::string joined;
+  for (const std::string& cell : cells) {
+    if (!joined.empty()) joined += ' ';
+    joined += cell;
+  }
+  if (!r.matrices.empty()) r.matrices += ',';
+  r.matrices += fmt::format("{}:{{\"r\":{},\"c\":{},\"v\":{}}}", json_string(key), rows, cols, json_string(joined));
+}
+
+void HtmlNumbers::add_json(std::size_t run, const std::string& key, const std::string& json) {
+  std::string& texts = runs_[run].texts;
+  if (!texts.empty()) texts += ',';
+  texts += json_string(key) + ":" + json;
+}
+
 std::string HtmlNumbers::json() const {
   std::size_t size = 32;
-  for (const Run& run : runs_) size += run.fields.size() + run.matrices.size() + 16;
+  for (const Run& run : runs_) size += run.fields.size() + run.matrices.size() + run.texts.size() + 24;
   std::string out;
   out.reserve(size);
   out += fmt::format("{{\"p\":{},\"runs\":[", precision_);
@@ -132,6 +155,8 @@ std::string HtmlNumbers::json() const {
     out += runs_[k].fields;
     out += ",\"m\":{";
     out += runs_[k].matrices;
+    out += "},\"t\":{";
+    out += runs_[k].texts;
     out += "}}";
   }
   out += "]}";

@@ -9,7 +9,7 @@
 
 #include "render_html.hpp"
 #include "render_html_page.hpp"
-#include "render_html_png.hpp"
+#include "png.hpp"
 #include "text_layout.hpp"
 #include "trace_stats.hpp"
 #include "unicode.hpp"
