@@ -10,6 +10,8 @@
 #include "answers.hpp"
 
 #include "answer.hpp"
+#include "answer_compare.hpp"
+#include "answer_read.hpp"
 #include "attn/embedding_table.hpp"
 #include "attn/error.hpp"
 

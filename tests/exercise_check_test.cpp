@@ -15,6 +15,7 @@
 #include "attn/explorer.hpp"
 #include "exercise.hpp"
 #include "test_util.hpp"
+#include "answer_read.hpp"
 
 namespace attn {
 namespace {

@@ -19,6 +19,8 @@
 #include "answers.hpp"
 #include "test_util.hpp"
 #include "exercise_testing.hpp"
+#include "answer_read.hpp"
+#include "answer_compare.hpp"
 
 namespace attn {
 namespace {

@@ -23,6 +23,7 @@
 #include "render_focus.hpp"
 #include "answers.hpp"
 #include "test_util.hpp"
+#include "answer_compare.hpp"
 
 namespace attn::exercise_testing {
 

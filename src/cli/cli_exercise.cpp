@@ -14,6 +14,7 @@
 #include "progress.hpp"
 #include "render_exercise.hpp"
 #include "output.hpp"
+#include "answer_read.hpp"
 
 namespace attn {
 

@@ -9,6 +9,7 @@
 #include "render_table.hpp"
 #include "style.hpp"
 #include "unicode.hpp"
+#include "answer_compare.hpp"
 
 namespace attn {
 

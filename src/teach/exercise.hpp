@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "answer.hpp"
+#include "answer_compare.hpp"
 #include "attn/settings.hpp"
 #include "exercise_quantity.hpp"
 #include "run_settings.hpp"

@@ -12,6 +12,7 @@
 
 #include "attn/error.hpp"
 #include "softmax.hpp"
+#include "answer_compare.hpp"
 
 namespace attn {
 
