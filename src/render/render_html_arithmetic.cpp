@@ -21,6 +21,12 @@ std::vector<PrintedNumber> printed_of(const Matrix& m, int p) {
   for (float v : m.data) out.push_back(read_printed(format_number(v, p)));
   return out;
 }
+std::vector<PrintedNumber> printed_row(const Matrix& m, std::size_t r, int p) {
+  std::vector<PrintedNumber> out;
+  out.reserve(m.cols);
+  for (float v : m.row(r)) out.push_back(read_printed(format_number(v, p)));
+  return out;
+}
 std::vector<PrintedNumber> printed_of(const std::vector<float>& values, int p) {
   std::vector<PrintedNumber> out;
   for (float v : values) out.push_back(read_printed(format_number(v, p)));
@@ -32,13 +38,17 @@ bool rounded(std::optional<bool> holds) { return holds == false; }
 // A cell's flags as one base-32 digit (JavaScript's parseInt(digit, 32)).
 constexpr char kFlagDigits[] = "0123456789abcdefghijklmnopqrstuv";
 
-// The factors of the shown components of each row of `m`, "…" where the sum is shortened.
-std::vector<std::string> shown_factors(const Matrix& m, int p) {
-  std::vector<std::string> cells;
+// The factors of the shown components of each row of `m`, "…" where the sum is
+// shortened, joined by spaces.
+std::string shown_factors(const Matrix& m, int p) {
+  std::string cells;
   for (std::size_t r = 0; r < m.rows; ++r) {
     std::vector<std::string> row;
     for (std::size_t c = 0; c < m.cols; ++c) row.push_back(factor_text(m(r, c), p));
-    for (std::string& cell : shortened(row)) cells.push_back(std::move(cell));
+    for (const std::string& cell : shortened(row)) {
+      if (!cells.empty()) cells += ' ';
+      cells += cell;
+    }
   }
   return cells;
 }
@@ -71,27 +81,24 @@ void add_cell_arithmetic(HtmlNumbers& numbers, std::size_t run, const Trace& t, 
   const std::size_t n = h.attn_scores.rows, d = h.queries.cols;
   const std::string prefix = fmt::format("h{}.", head);
 
-  const auto q = printed_of(h.queries, p), k = printed_of(h.keys, p), score = printed_of(h.attn_scores, p);
-  const auto scaled = printed_of(h.scaled_scores, p), e = printed_of(norm.numerators, p), w = printed_of(h.attn_weights, p);
-  const auto z = printed_of(norm.sums, p);
-  const PrintedNumber divisor = read_printed(format_number(h.scale_divisor, p));
-  const bool renorm = h.masked_weights.has_value();
-  const auto before = renorm ? printed_of(*h.masked_weights, p) : std::vector<PrintedNumber>{};
+  // Read row by row (a head's n × n matrices are never all held as read numbers): the keys once.
+  const std::vector<PrintedNumber> k = printed_of(h.keys, p), z = printed_of(norm.sums, p);
   const auto kept = norm.kept ? printed_of(*norm.kept, p) : std::vector<PrintedNumber>{};
-  const bool dropout = h.dropped_weights.has_value();
-  const auto mask = dropout ? printed_of(*h.dropout_mask, p) : std::vector<PrintedNumber>{};
-  const auto dropped = dropout ? printed_of(*h.dropped_weights, p) : std::vector<PrintedNumber>{};
+  const PrintedNumber divisor = read_printed(format_number(h.scale_divisor, p));
+  const bool renorm = h.masked_weights.has_value(), dropout = h.dropped_weights.has_value();
   const float keep_scale = 1.0f / static_cast<float>(1.0 - s.dropout);
   const PrintedNumber keep = read_printed(format_number(keep_scale, p));
   const bool leaves_out = s.softmax == Softmax::sum && s.causal && s.causal_method == CausalMethod::inf;
 
   std::vector<bool> row_rounded;
-  for (std::size_t i = 0; i < n; ++i)
-    row_rounded.push_back(rounded(sum_holds(std::span(e).subspan(i * n, leaves_out ? i + 1 : n), z[i])));
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<PrintedNumber> e = printed_row(norm.numerators, i, p);
+    row_rounded.push_back(rounded(sum_holds(std::span(e).first(leaves_out ? i + 1 : n), z[i])));
+  }
 
-  const std::vector<std::string> qf = shown_factors(h.queries, p), kf = shown_factors(h.keys, p);
-  numbers.add_text(run, prefix + "qf", n, qf.size() / n, qf);
-  numbers.add_text(run, prefix + "kf", n, kf.size() / n, kf);
+  const std::size_t shown = shortened(std::vector<std::string>(d)).size();
+  numbers.add_text(run, prefix + "qf", n, shown, shown_factors(h.queries, p));
+  numbers.add_text(run, prefix + "kf", n, shown, shown_factors(h.keys, p));
   numbers.add_json(run, prefix + "tn", json_string(term_count(d)));
   std::string sums = "[";
   for (const std::string& line : sum_lines(s, norm, row_rounded, p)) {
@@ -100,26 +107,32 @@ void add_cell_arithmetic(HtmlNumbers& numbers, std::size_t run, const Trace& t, 
   }
   numbers.add_json(run, prefix + "sum", sums + "]");
 
-  std::string flags, row_flags;
-  std::vector<std::string> products;
+  std::string flags, row_flags, products;
   flags.reserve(n * n);
   for (std::size_t i = 0; i < n; ++i) row_flags += row_rounded[i] ? '1' : '0';
+  const std::vector<PrintedNumber> none;
   for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<PrintedNumber> q = printed_row(h.queries, i, p), score = printed_row(h.attn_scores, i, p),
+                                     scaled = printed_row(h.scaled_scores, i, p), e = printed_row(norm.numerators, i, p),
+                                     w = printed_row(h.attn_weights, i, p);
+    const auto before = renorm ? printed_row(*h.masked_weights, i, p) : none;
+    const auto mask = dropout ? printed_row(*h.dropout_mask, i, p) : none;
+    const auto dropped = dropout ? printed_row(*h.dropped_weights, i, p) : none;
     for (std::size_t j = 0; j < n; ++j) {
-      const std::size_t at = i * n + j;
       unsigned f = 0;
-      if (rounded(dot_holds(std::span(q).subspan(i * d, d), std::span(k).subspan(j * d, d), score[at]))) f |= kScoreRounded;
-      if (s.scale && rounded(quotient_holds(score[at], divisor, scaled[at]))) f |= kScaledRounded;
+      if (rounded(dot_holds(q, std::span(k).subspan(j * d, d), score[j]))) f |= kScoreRounded;
+      if (s.scale && rounded(quotient_holds(score[j], divisor, scaled[j]))) f |= kScaledRounded;
       if (renorm) {
-        if (rounded(quotient_holds(e[at], z[i], before[at]))) f |= kDivisionRounded;
-        if (j <= i && rounded(quotient_holds(before[at], kept[i], w[at]))) f |= kRenormRounded;
-      } else if (!(leaves_out && j > i) && rounded(quotient_holds(e[at], z[i], w[at]))) {
+        if (rounded(quotient_holds(e[j], z[i], before[j]))) f |= kDivisionRounded;
+        if (j <= i && rounded(quotient_holds(before[j], kept[i], w[j]))) f |= kRenormRounded;
+      } else if (!(leaves_out && j > i) && rounded(quotient_holds(e[j], z[i], w[j]))) {
         f |= kDivisionRounded;
       }
       if (dropout) {
-        if (rounded(product_holds(w[at], mask[at], keep, dropped[at]))) f |= kDropoutRounded;
-        products.push_back(factor_text(h.attn_weights.data[at], p) + "×" + factor_text(h.dropout_mask->data[at], p) + "×" +
-                           factor_text(keep_scale, p));
+        if (rounded(product_holds(w[j], mask[j], keep, dropped[j]))) f |= kDropoutRounded;
+        if (!products.empty()) products += ' ';
+        products += factor_text(h.attn_weights(i, j), p) + "×" + factor_text((*h.dropout_mask)(i, j), p) + "×" +
+                    factor_text(keep_scale, p);
       }
       flags += kFlagDigits[f];
     }

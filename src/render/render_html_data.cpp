@@ -126,16 +126,11 @@ void HtmlNumbers::add(std::size_t run, const std::string& key, const Matrix& m) 
 }
 
 void HtmlNumbers::add_text(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols,
-                           const std::vector<std::string>& cells) {
+                           const std::string& cells) {
   Run& r = runs_[run];
   if (!r.keys.insert(key).second) return;
-  std::string joined;
-  for (const std::string& cell : cells) {
-    if (!joined.empty()) joined += ' ';
-    joined += cell;
-  }
   if (!r.matrices.empty()) r.matrices += ',';
-  r.matrices += fmt::format("{}:{{\"r\":{},\"c\":{},\"v\":{}}}", json_string(key), rows, cols, json_string(joined));
+  r.matrices += fmt::format("{}:{{\"r\":{},\"c\":{},\"v\":{}}}", json_string(key), rows, cols, json_string(cells));
 }
 
 void HtmlNumbers::add_json(std::size_t run, const std::string& key, const std::string& json) {

@@ -49,10 +49,10 @@ class HtmlNumbers {
   // REQUIRES: run < the number of runs added.
   void add(std::size_t run, const std::string& key, const Matrix& m);
 
-  // A matrix of text (no cell holds a space) under `key`, as "v" holds numbers.
-  // REQUIRES: cells.size() == rows * cols.
-  void add_text(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols,
-                const std::vector<std::string>& cells);
+  // A matrix of text under `key`, as "v" holds numbers: `cells` is its rows * cols
+  // cells one after the other, each followed by one space but the last.
+  // REQUIRES: no cell holds a space.
+  void add_text(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols, const std::string& cells);
 
   // Any JSON value under `key` of the run's "t" object. REQUIRES: json is valid
   // JSON whose strings were made with json_string().
