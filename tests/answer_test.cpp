@@ -10,6 +10,8 @@
 #include "answers.hpp"
 
 #include "attn/teach/answer.hpp"
+#include "attn/teach/answer_compare.hpp"
+#include "attn/teach/answer_read.hpp"
 #include "attn/embedding_table.hpp"
 #include "attn/util/error.hpp"
 

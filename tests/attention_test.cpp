@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "attn/softmax.hpp"
 #include "torch_random.hpp"
 #include "test_util.hpp"
 
@@ -95,6 +96,19 @@ TEST(Attention, SoftmaxIsStableForHugeScores) {
   const HeadTrace h = attend(x, std::nullopt, false);
   for (float w : h.attn_weights.data) EXPECT_TRUE(std::isfinite(w));
   EXPECT_FLOAT_EQ(h.attn_weights(0, 0), 1.0f);
+}
+
+// The causal renormalisation's row sum: only the kept keys (0 … i), the sum the row is divided by.
+TEST(Attention, KeptWeightSumAddsOnlyTheKeysUpToTheQuery) {
+  const std::vector<float> weights = {0.5f, 0.25f, 0.125f, 0.125f};
+  EXPECT_EQ(kept_weight_sum(weights, 0), 0.5f);
+  EXPECT_EQ(kept_weight_sum(weights, 1), 0.75f);
+  EXPECT_EQ(kept_weight_sum(weights, 3), 1.0f);
+  const std::vector<float> renormalised = renormalise_causal(weights, 1);
+  EXPECT_FLOAT_EQ(renormalised[0], 2.0f / 3.0f);
+  EXPECT_FLOAT_EQ(renormalised[1], 1.0f / 3.0f);
+  EXPECT_EQ(renormalised[2], 0.0f);
+  EXPECT_EQ(renormalised[3], 0.0f);
 }
 
 }  // namespace

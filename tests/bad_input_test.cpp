@@ -37,15 +37,6 @@ namespace {
 
 using namespace attn::bad_input;
 
-class ScratchCleanup : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(scratch(), ec);
-  }
-};
-[[maybe_unused]] const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
-
 std::vector<Case> cases() {
   std::vector<Case> c;
   add_file_cases(c);

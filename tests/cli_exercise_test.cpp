@@ -15,11 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace attn::test;
 
-fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-cli-exercise");
-  return dir;
-}
-
 // Runs `attn-explain ARGS` in the source tree, with a progress folder of its own.
 Result run(const std::string& args) {
   const fs::path out = scratch() / "out", err = scratch() / "err";

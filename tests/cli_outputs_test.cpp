@@ -20,11 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace attn::test;
 
-fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-cli-outputs");
-  return dir;
-}
-
 // Runs `attn-explain ARGS` through the shell in `dir` (created), after `before`
 // (e.g. "ulimit -f 4;"), with ATTN_EXPLAIN_DATA on the source data folder.
 Result run_in(const fs::path& dir, const std::string& args, const std::string& before = "") {

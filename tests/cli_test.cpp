@@ -18,11 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace attn::test;
 
-fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-cli");
-  return dir;
-}
-
 // Runs `attn-explain ARGS` through the shell, in the source data folder so that
 // data/... paths work as in the README. `env` is prepended (e.g. "NO_COLOR=1").
 Result run(const std::string& args, const std::string& env = "") {

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "attn/embedding_table.hpp"
+#include "attn/util/error.hpp"
 #include "attn/render/render_compare.hpp"
 #include "attn/render/render_table.hpp"
 #include "tokenizer.hpp"
@@ -213,6 +214,27 @@ TEST(CompareScale, PrintsEntropyInNatsAndTheLargestWeight) {
   // ln 3 = 1.0986 nats (1.5850 would be bits); the largest weight 1/3.
   EXPECT_TRUE(has_row(text, "the", {"1.0986", "1.0986", "0.3333", "0.3333"})) << text;
   EXPECT_NE(text.find("nats"), std::string::npos);
+}
+
+// The teaching paragraphs are data (explain.json's "paragraphs"): the comparison
+// prints the paragraph it is given, its {name} marks filled, and refuses to go without it.
+TEST(CompareScale, ItsTeachingParagraphsComeFromTheExplanations) {
+  const ScaleComparison c = compare_scale(journey_request("rand", true, 2), table("journey.json"));
+  Explanations prose;
+  prose.source = "test.json";
+  prose.paragraphs["compare_scale_why"] = "Spread grows as {small} here and {large} there.";
+  prose.paragraphs["compare_scale_rand"] = "A note on torch.rand.";
+  CompareOptions options;
+  options.prose = &prose;
+  const std::string text = render_scale_comparison(c, options);
+  EXPECT_NE(text.find("  Spread grows as"), std::string::npos) << text;
+  EXPECT_EQ(text.find("{small}"), std::string::npos);
+  EXPECT_NE(text.find("A note on torch.rand."), std::string::npos);
+  EXPECT_EQ(text.find("the variances of the terms add up"), std::string::npos);
+  prose.paragraphs.erase("compare_scale_rand");
+  EXPECT_THROW(render_scale_comparison(c, options), DataError);
+  // Without paragraphs of its own it reads the bundled explain.json.
+  EXPECT_NE(render_scale_comparison(c, {}).find("the variances of the terms add up"), std::string::npos);
 }
 
 TEST(CompareScale, SummaryOfTheFourRunsQuotesTheirMeans) {

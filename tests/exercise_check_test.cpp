@@ -15,6 +15,7 @@
 #include "attn/explorer.hpp"
 #include "attn/teach/exercise.hpp"
 #include "test_util.hpp"
+#include "attn/teach/answer_read.hpp"
 
 namespace attn {
 namespace {

@@ -19,6 +19,8 @@
 #include "answers.hpp"
 #include "test_util.hpp"
 #include "exercise_testing.hpp"
+#include "attn/teach/answer_read.hpp"
+#include "attn/teach/answer_compare.hpp"
 
 namespace attn {
 namespace {

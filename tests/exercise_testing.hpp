@@ -23,6 +23,7 @@
 #include "attn/render/render_focus.hpp"
 #include "answers.hpp"
 #include "test_util.hpp"
+#include "attn/teach/answer_compare.hpp"
 
 namespace attn::exercise_testing {
 

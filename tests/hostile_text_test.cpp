@@ -20,11 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace attn::test;
 
-fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-hostile-text");
-  return dir;
-}
-
 const fs::path kHostileTrace = fs::path(ATTN_SOURCE_DIR) / "tests/fuzz/regressions/trace/hostile-strings.json";
 
 // The first byte sequence in `text` that a terminal or a browser would obey

@@ -57,20 +57,6 @@ constexpr bool kUnderAsan = false;
   GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space and its shadow memory counts as "    \
                   "resident: a cap on the address space or a measured peak means nothing in this build"
 
-fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-memory");
-  return dir;
-}
-
-class ScratchCleanup : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(scratch(), ec);
-  }
-};
-[[maybe_unused]] const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
-
 struct Outcome {
   int code = -1;  // exit status, or 128 + the signal that ended it
   std::string out, err;

@@ -31,6 +31,28 @@ TEST(PrintedArithmetic, SumsHoldOnlyWhenThePrintedTermsAddUp) {
   EXPECT_EQ(printed_sum({"-0.05", "0.01"}), "-0.04");
 }
 
+// The same verdicts on numbers read once (the HTML page's cells), worked by hand.
+TEST(PrintedArithmetic, NumbersReadOnceGiveTheSameVerdicts) {
+  const auto n = [](const char* text) { return read_printed(text); };
+  // 0.55×0.2961 + 0.87×0.2517 + 0.66×0.074 = 0.430674
+  const std::vector<PrintedNumber> a{n("0.55"), n("0.87"), n("0.66")}, b{n("0.2961"), n("0.2517"), n("0.074")};
+  EXPECT_EQ(dot_holds(a, b, n("0.4307")), true);
+  EXPECT_EQ(dot_holds(a, b, n("0.4306")), false);
+  EXPECT_EQ(dot_holds(a, b, n("nan")), std::nullopt);
+  // 0.1576 + 0.1826 + 0.2573 + 0.2450 + 0.1576 = 1.0001
+  const std::vector<PrintedNumber> terms{n("0.1576"), n("0.1826"), n("0.2573"), n("0.2450"), n("0.1576")};
+  EXPECT_EQ(sum_holds(terms, n("1.0000")), false);
+  EXPECT_EQ(sum_holds(terms, n("1.0001")), true);
+  // 0.2264 × 1 × 2 = 0.4528; 1 / 3 = 0.3333…
+  EXPECT_EQ(product_holds(n("0.2264"), n("1"), n("2"), n("0.4528")), true);
+  EXPECT_EQ(product_holds(n("0.2264"), n("0"), n("2"), n("0.4528")), false);
+  EXPECT_EQ(quotient_holds(n("1"), n("3"), n("0.3333")), true);
+  EXPECT_EQ(quotient_holds(n("1"), n("3"), n("0.3334")), false);
+  EXPECT_EQ(quotient_holds(n("1"), n("0"), n("0.3334")), false);
+  EXPECT_FALSE(n("inf").readable);
+  EXPECT_TRUE(n("(-0.1)").readable);
+}
+
 TEST(PrintedArithmetic, ProductsRoundToTheResultsDecimals) {
   // 0.55×0.2961 + 0.87×0.2517 + 0.66×0.074 = 0.162855 + 0.218979 + 0.04884 = 0.430674
   EXPECT_EQ(sum_holds({"0.55×0.2961", "0.87×0.2517", "0.66×0.074"}, "0.4307"), true);

@@ -20,11 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace attn::test;
 
-fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-review-cli");
-  return dir;
-}
-
 // `attn-explain ARGS` in the source tree's top folder, as the README runs it.
 Result run(const std::string& args) {
   const fs::path out = scratch() / "out", err = scratch() / "err";

@@ -1,9 +1,12 @@
 // Helpers shared by the tests that run the built binary through the shell
-// (cli_test.cpp, bad_input_test.cpp): what a run gave, and files in and out.
+// (cli_test.cpp, bad_input_test.cpp, html_cli_test.cpp, ...): what a run gave,
+// files in and out, and the test program's scratch folder.
 #pragma once
 
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>  // program_invocation_short_name (glibc)
 
 #include <cstdlib>
 #include <filesystem>
@@ -41,6 +44,29 @@ inline std::filesystem::path scratch_folder(const std::string& prefix) {
   std::filesystem::path d = std::filesystem::temp_directory_path() / fmt::format("{}-{}", prefix, ::getpid());
   std::filesystem::create_directories(d);
   return d;
+}
+
+// A folder removed, with all it holds, when this object ends.
+class ScratchFolder {
+ public:
+  explicit ScratchFolder(std::filesystem::path path) : path_(std::move(path)) {}
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  ~ScratchFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// This test program's scratch folder, /tmp/attn-<program>-<pid> (cli_tests,
+// html_cli_tests, ...), made on first use and removed when the program ends.
+inline const std::filesystem::path& scratch() {
+  static const ScratchFolder folder(scratch_folder(std::string("attn-") + program_invocation_short_name));
+  return folder.path();
 }
 
 // Runs a shell command whose stdout and stderr go to the files `out` and `err`

@@ -17,11 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-vectors-cli");
-  return dir;
-}
-
 Result run(const std::string& args) {
   const fs::path out = scratch() / "out", err = scratch() / "err";
   return run_shell(fmt::format("cd '{}' && '{}' {} > '{}' 2> '{}' < /dev/null", scratch().string(), ATTN_BINARY, args,

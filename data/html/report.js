@@ -10,9 +10,9 @@
 //     cell's popup on the heatmap of the weights when the page loads:
 //     #cell=h1-r8-c5, or #cell=s7-h1-r2-c2 for the run step 7 of a lesson shows.
 // The numbers come from the JSON block #attn-data (render_html_data.hpp):
-// every number is the text the tables print; nothing here computes attention.
-// The only arithmetic is exact decimal arithmetic on those printed digits, to
-// write "≈" instead of "=" where the rounded numbers do not add up.
+// every number is the text the tables print; nothing here computes attention,
+// nor any arithmetic: the popups' pieces, and whether a line says "=" or "≈",
+// are written by the program (render_html_arithmetic.hpp).
 (function () {
   'use strict';
 
@@ -42,69 +42,11 @@
     return out;
   }
 
-  // ---- exact decimals of printed numbers: {n: BigInt, s: decimals}
+  // What a run's page says besides its numbers (render_html_arithmetic.hpp).
+  function said(run, key) { return DATA.runs[run].t[key]; }
 
-  function decimal(text) {
-    var m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(text).replace(/[()]/g, ''));
-    if (!m) return null;
-    var fraction = m[3] || '';
-    var n = BigInt(m[2] + fraction);
-    return { n: m[1] ? -n : n, s: fraction.length };
-  }
-  function scaled(d, s) { return d.n * (10n ** BigInt(s - d.s)); }
-  function plus(a, b) { var s = Math.max(a.s, b.s); return { n: scaled(a, s) + scaled(b, s), s: s }; }
-  function minus(a, b) { return plus(a, { n: -b.n, s: b.s }); }
-  function times(a, b) { return { n: a.n * b.n, s: a.s + b.s }; }
-  function abs(a) { return { n: a.n < 0n ? -a.n : a.n, s: a.s }; }
-  function atMost(a, b) { var s = Math.max(a.s, b.s); return scaled(a, s) <= scaled(b, s); }
-  function halfUnit(r) { return { n: 5n, s: r.s + 1 }; }
-
-  // Does the exact value x print as r (rounded to r's decimals; a tie holds either way)?
-  function printsAs(x, r) { return atMost(abs(minus(x, r)), halfUnit(r)); }
-
-  // Each returns true, false, or null when a number is not a printed number (nan, inf).
-  function sumHolds(terms, result) {
-    var r = decimal(result);
-    if (!r) return null;
-    var total = { n: 0n, s: 0 };
-    for (var k = 0; k < terms.length; k++) {
-      var factors = terms[k].split('×');
-      var product = { n: 1n, s: 0 };
-      for (var f = 0; f < factors.length; f++) {
-        var d = decimal(factors[f]);
-        if (!d) return null;
-        product = times(product, d);
-      }
-      total = plus(total, product);
-    }
-    return printsAs(total, r);
-  }
-  function quotientHolds(a, b, q) {
-    var x = decimal(a), y = decimal(b), r = decimal(q);
-    if (!x || !y || !r) return null;
-    if (y.n === 0n) return false;
-    // |a/b − q| ≤ half a unit  ⇔  |a − q·b| ≤ half a unit · |b|
-    return atMost(abs(minus(x, times(r, y))), times(halfUnit(r), abs(y)));
-  }
-
-  // ---- numbers as the focus view writes them
-
-  // A factor inside a sum: trailing zeros dropped, a negative one in parentheses.
-  function factor(text) {
-    var s = String(text);
-    if (/^-?\d+\.\d+$/.test(s)) {
-      s = s.replace(/0+$/, '').replace(/\.$/, '');
-      if (s === '-0') s = '0';
-    }
-    return s.charAt(0) === '-' ? '(' + s + ')' : s;
-  }
-
-  // "a + b + c + … + z  (N terms)" for more than 8 pieces.
-  function spelled(pieces) {
-    if (pieces.length <= 8) return pieces.join(' + ');
-    return pieces.slice(0, 3).join(' + ') + ' + … + ' + pieces[pieces.length - 1];
-  }
-  function termCount(pieces) { return pieces.length > 8 ? '  (' + pieces.length + ' terms)' : ''; }
+  // The flags of a cell: which lines say "≈" (render_html_arithmetic.hpp's CellFlag).
+  var SCORE = 1, SCALED = 2, DIVISION = 4, RENORM = 8, DROPOUT = 16;
 
   // ---- the popup
 
@@ -118,26 +60,28 @@
 
   function quoted(run, j) { return '"' + DATA.runs[run].tokens[j] + '"'; }
 
-  // The lines of the popup of cell (i, j) of head h: [kind, text] pairs.
+  // The lines of the popup of cell (i, j) of head h: [kind, text] pairs. The
+  // pieces, and whether each line says "=" or "≈", come from the page's data.
   function arithmetic(run, h, i, j) {
     var R = DATA.runs[run], p = 'h' + h + '.';
-    var lines = [], rounded = false;
-    var eq = function (holds) { if (holds === false) { rounded = true; return ' ≈ '; } return ' = '; };
+    var lines = [];
     var n = R.tokens.length, name = '(' + (i + 1) + ',' + (j + 1) + ')';
+    var flags = parseInt(said(run, p + 'f').charAt(i * n + j), 32);
+    var rowRounded = said(run, p + 'sr').charAt(i) === '1';
+    var eq = function (flag) { return flags & flag ? ' ≈ ' : ' = '; };
 
-    var q = matrix(run, p + 'q').row(i), k = matrix(run, p + 'k').row(j), terms = [];
-    for (var t = 0; t < q.length; t++) terms.push(factor(q[t]) + '×' + factor(k[t]));
+    var q = matrix(run, p + 'qf').row(i), k = matrix(run, p + 'kf').row(j), terms = [];
+    for (var t = 0; t < q.length; t++) terms.push(q[t] === '…' ? '…' : q[t] + '×' + k[t]);
     var score = matrix(run, p + 's').at(i, j);
-    lines.push(['score', 'ω' + name + ' = q(' + quoted(run, i) + ')·k(' + quoted(run, j) + ') = ' + spelled(terms) +
-      eq(sumHolds(terms, score)) + score + termCount(terms)]);
+    lines.push(['score', 'ω' + name + ' = q(' + quoted(run, i) + ')·k(' + quoted(run, j) + ') = ' + terms.join(' + ') +
+      eq(SCORE) + score + said(run, p + 'tn')]);
     var input = score;
     if (R.scale) {
-      var d = matrix(run, p + 'd').at(0, 0);
       input = matrix(run, p + 'c').at(i, j);
-      lines.push(['scaled', 'ω / √d_k = ' + score + ' / ' + d + eq(quotientHolds(score, d, input)) + input]);
+      lines.push(['scaled', 'ω / √d_k = ' + score + ' / ' + matrix(run, p + 'd').at(0, 0) + eq(SCALED) + input]);
     }
     var masked = R.causal === 'inf' && j > i;
-    var leftOut = function (key) { return R.softmax === 'sum' && R.causal === 'inf' && key > i; };
+    var leftOut = R.softmax === 'sum' && R.causal === 'inf' && j > i;
     var e = matrix(run, p + 'e'), z = matrix(run, p + 'z').at(0, i);
     if (masked) {
       lines.push(['mask', 'masked: ' + quoted(run, j) + ' comes after ' + quoted(run, i) +
@@ -148,33 +92,29 @@
     } else if (R.softmax === 'naive') {
       lines.push(['exp', 'exp(s) = exp(' + input + ') = ' + e.at(i, j)]);
     }
-    var pieces = [];
-    for (var key = 0; key < n; key++) if (!leftOut(key)) pieces.push(e.at(i, key));
-    var what = R.softmax === 'sum' ? 'Σ s(k)' : R.softmax === 'naive' ? 'Σ exp(s(k))' : 'Σ exp(s(k) − max)';
-    lines.push(['sum', what + ' = ' + spelled(pieces) + eq(sumHolds(pieces, z)) + z + termCount(pieces)]);
+    lines.push(['sum', said(run, p + 'sum')[i]]);
 
     var weight = matrix(run, p + 'w').at(i, j);
     if (R.causal === 'renorm') {
       var before = matrix(run, p + 'mw').at(i, j);
-      lines.push(['weight', 'softmax' + name + ' = ' + e.at(i, j) + ' / ' + z + eq(quotientHolds(e.at(i, j), z, before)) + before]);
+      lines.push(['weight', 'softmax' + name + ' = ' + e.at(i, j) + ' / ' + z + eq(DIVISION) + before]);
       if (j > i) {
         lines.push(['renorm', 'in the future: zeroed, α' + name + ' = ' + weight]);
       } else {
         var kept = matrix(run, p + 'rz').at(0, i);
-        lines.push(['renorm', 'renormalised: α' + name + ' = ' + before + ' / ' + kept + eq(quotientHolds(before, kept, weight)) +
+        lines.push(['renorm', 'renormalised: α' + name + ' = ' + before + ' / ' + kept + eq(RENORM) +
           weight + '  (' + kept + ': the sum of the kept weights of the row)']);
       }
-    } else if (leftOut(j)) {
+    } else if (leftOut) {
       lines.push(['weight', 'α' + name + ' = 0']);
     } else {
-      lines.push(['weight', 'α' + name + ' = ' + e.at(i, j) + ' / ' + z + eq(quotientHolds(e.at(i, j), z, weight)) + weight]);
+      lines.push(['weight', 'α' + name + ' = ' + e.at(i, j) + ' / ' + z + eq(DIVISION) + weight]);
     }
     if (R.dropout !== null) {
-      var mask = matrix(run, p + 'dm').at(i, j), dropped = matrix(run, p + 'dw').at(i, j);
-      var product = [factor(weight) + '×' + factor(mask) + '×' + factor(R.keep)];
-      lines.push(['dropout', 'after dropout (p = ' + R.dropout + '): α × mask × 1/(1 − p) = ' + product[0] +
-        eq(sumHolds(product, dropped)) + dropped + (decimal(mask) && decimal(mask).n === 0n ? '  (dropped)' : '  (kept)')]);
+      lines.push(['dropout', 'after dropout (p = ' + R.dropout + '): α × mask × 1/(1 − p) = ' + matrix(run, p + 'dp').at(i, j) +
+        eq(DROPOUT) + matrix(run, p + 'dw').at(i, j) + (Number(matrix(run, p + 'dm').at(i, j)) === 0 ? '  (dropped)' : '  (kept)')]);
     }
+    var rounded = flags !== 0 || rowRounded;
     return { lines: lines, rounded: rounded };
   }
 

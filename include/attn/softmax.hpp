@@ -44,5 +44,10 @@ RowNormalisation normalise_row(std::span<const float> scores, Softmax softmax,
 // the weights of keys after i set to 0, then each divided by the new row sum.
 // REQUIRES: i < weights.size().
 std::vector<float> renormalise_causal(std::vector<float> weights, std::size_t i);
+// The row sum renormalise_causal() divides by: the weights kept for query row
+// i (keys 0 … i) added left to right, in float32. The focus view and the HTML
+// page show this sum; they take it from here rather than adding it again.
+// REQUIRES: i < weights.size().
+float kept_weight_sum(std::span<const float> weights, std::size_t i);
 
 }  // namespace attn

@@ -14,6 +14,7 @@
 #include "attn/teach/progress.hpp"
 #include "attn/render/render_exercise.hpp"
 #include "output.hpp"
+#include "attn/teach/answer_read.hpp"
 
 namespace attn {
 

@@ -43,10 +43,16 @@ RowNormalisation normalise_row(std::span<const float> scores, Softmax softmax, s
   return r;
 }
 
-void renormalise_causal_into(std::span<float> weights, std::size_t i) {
-  for (std::size_t j = i + 1; j < weights.size(); ++j) weights[j] = 0.0f;
+float kept_weight_sum(std::span<const float> weights, std::size_t i) {
   float row_sum = 0.0f;
-  for (float w : weights) row_sum += w;
+  for (std::size_t j = 0; j <= i && j < weights.size(); ++j) row_sum += weights[j];
+  return row_sum;
+}
+
+void renormalise_causal_into(std::span<float> weights, std::size_t i) {
+  // The keys after i are zeroed: adding their zeros would change no sum.
+  for (std::size_t j = i + 1; j < weights.size(); ++j) weights[j] = 0.0f;
+  const float row_sum = kept_weight_sum(weights, i);
   for (float& w : weights) w /= row_sum;
 }
 

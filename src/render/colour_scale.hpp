@@ -19,12 +19,9 @@
 #include <string>
 
 #include "attn/matrix.hpp"
+#include "attn/util/rgb.hpp"
 
 namespace attn {
-
-struct Rgb {
-  std::uint8_t r = 0, g = 0, b = 0;
-};
 
 // "#rrggbb"
 std::string hex(Rgb c);

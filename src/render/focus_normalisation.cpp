@@ -178,15 +178,13 @@ void write_renormalisation(FocusPage& page, const HeadTrace& h) {
   page.title(fmt::format("Causal mask  zero the weights of keys after {} (the future), renormalise", page.quoted(i)));
   if (i + 1 == n) page.explain(fmt::format("{} is the last token: nothing is zeroed.", page.quoted(i)));
   std::vector<std::string> kept;
-  float sum = 0.0f;
   for (std::size_t j = 0; j < n; ++j) {
     const float w = masked(i, j);
     page.line(fmt::format("{}  {}   {}", page.label(j), page.num(w), j > i ? "in the future: zeroed" : "kept"));
-    if (j <= i) {
-      kept.push_back(page.num(w));
-      sum += w;
-    }
+    if (j <= i) kept.push_back(page.num(w));
   }
+  // The sum the engine divided by (renormalise_causal's).
+  const float sum = kept_weight_sum(masked.row(i), i);
   page.spell("New row sum: ", kept, page.num(sum));
   page.explain("Divide each kept weight by it, so that the row sums to 1 again:");
   for (std::size_t j = 0; j <= i; ++j) {

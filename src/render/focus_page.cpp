@@ -14,10 +14,7 @@
 
 namespace attn {
 
-namespace {
-
-// The pieces of a sum of more than kMaxTerms: the first few, "…", the last.
-std::vector<std::string> shorten(const std::vector<std::string>& pieces) {
+std::vector<std::string> shortened(const std::vector<std::string>& pieces) {
   if (pieces.size() <= kMaxTerms) return pieces;
   std::vector<std::string> shown(pieces.begin(), pieces.begin() + kShownHead);
   shown.push_back("…");
@@ -25,12 +22,19 @@ std::vector<std::string> shorten(const std::vector<std::string>& pieces) {
   return shown;
 }
 
-// "  (N terms)" after a shortened sum, else nothing.
 std::string term_count(std::size_t terms) {
   return terms > kMaxTerms ? fmt::format("  ({} terms)", terms) : std::string();
 }
 
-}  // namespace
+std::string factor_text(float v, int precision) {
+  std::string s = format_number(v, precision);
+  if (std::isfinite(v) && s.find('.') != std::string::npos) {
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == '.') s.pop_back();
+    if (s == "-0") s = "0";
+  }
+  return s[0] == '-' ? "(" + s + ")" : s;
+}
 
 FocusPage::FocusPage(const Trace& followed, std::size_t row, const FocusOptions& options)
     : trace(followed), i(row), precision_(options.precision), color_(options.color) {
@@ -40,15 +44,7 @@ FocusPage::FocusPage(const Trace& followed, std::size_t row, const FocusOptions&
 
 std::string FocusPage::num(float v) const { return format_number(v, precision_); }
 
-std::string FocusPage::factor(float v) const {
-  std::string s = format_number(v, precision_);
-  if (std::isfinite(v) && s.find('.') != std::string::npos) {
-    s.erase(s.find_last_not_of('0') + 1);
-    if (s.back() == '.') s.pop_back();
-    if (s == "-0") s = "0";
-  }
-  return s[0] == '-' ? "(" + s + ")" : s;
-}
+std::string FocusPage::factor(float v) const { return factor_text(v, precision_); }
 
 std::string FocusPage::product(float a, float b) const { return factor(a) + "×" + factor(b); }
 
@@ -63,7 +59,7 @@ std::string FocusPage::strong(const std::string& text) const { return bold(text,
 std::string FocusPage::vec(const std::vector<float>& values) const {
   std::vector<std::string> items;
   for (float v : values) items.push_back(num(v));
-  const std::vector<std::string> shown = shorten(items);
+  const std::vector<std::string> shown = shortened(items);
   std::string s = "[";
   for (std::size_t k = 0; k < shown.size(); ++k) s += (k ? ", " : "") + shown[k];
   s += "]";
@@ -98,7 +94,7 @@ void FocusPage::after_line() {
 }
 
 void FocusPage::spell(const std::string& prefix, const std::vector<std::string>& pieces, const std::string& result) {
-  const std::vector<std::string> shown = shorten(pieces);
+  const std::vector<std::string> shown = shortened(pieces);
   const std::string count = term_count(pieces.size());
   const std::size_t start = display_width(prefix) + 2;
   const std::size_t indent = start <= 40 ? start : 8;
@@ -132,7 +128,7 @@ void FocusPage::spell_all(const std::vector<Sum>& sums, const std::string& gap) 
   std::size_t label_width = 0, width = 0;
   for (const Sum& sum : sums) {
     std::string text;
-    for (const std::string& piece : shorten(sum.pieces)) text += (text.empty() ? "" : " + ") + piece;
+    for (const std::string& piece : shortened(sum.pieces)) text += (text.empty() ? "" : " + ") + piece;
     joined.push_back(text);
     width = std::max(width, display_width(text));
     label_width = std::max(label_width, display_width(sum.label));

@@ -108,6 +108,17 @@ class FocusPage {
 };
 
 
+// A factor inside a sum at `precision` decimals: trailing zeros dropped, a
+// negative value in parentheses (0.55, (-0.1)).
+std::string factor_text(float v, int precision);
+
+// The pieces of a sum as shown: all of them, or, when there are more than
+// kMaxTerms, the first kShownHead, "…" and the last.
+std::vector<std::string> shortened(const std::vector<std::string>& pieces);
+
+// "  (N terms)" after a shortened sum of N pieces, else nothing.
+std::string term_count(std::size_t terms);
+
 // The components to spell out of `count`: all of them, or the first
 // kShownHead and the last when there are more than kMaxTerms.
 std::vector<std::size_t> spelled_components(std::size_t count);

@@ -8,13 +8,18 @@ namespace attn {
 
 namespace {
 
-__extension__ typedef __int128 Wide;  // GCC and Clang; __extension__ keeps -Wpedantic quiet
+using Wide = PrintedUnits;
 
 // units × 10^-scale
 struct Decimal {
   Wide units = 0;
   int scale = 0;
 };
+
+std::optional<Decimal> decimal_of(const PrintedNumber& n) {
+  if (!n.readable) return std::nullopt;
+  return Decimal{n.units, n.scale};
+}
 
 constexpr int kMaxScale = 30;  // 10^30 < 2^127; beyond this a number has too many digits to check
 
@@ -154,9 +159,11 @@ std::optional<bool> product_holds(std::string_view a, std::string_view b, std::s
   return rounds_to(*p, *r);
 }
 
-std::optional<bool> quotient_holds(std::string_view a, std::string_view b, std::string_view result) {
-  // a / b rounds to r  ⇔  |a − r·b| ≤ ½ unit(r) · |b|
-  const auto x = parse(a), y = parse(b), r = parse(result);
+namespace {
+
+// a / b rounds to r  ⇔  |a − r·b| ≤ ½ unit(r) · |b|
+std::optional<bool> quotient_rounds(const std::optional<Decimal>& x, const std::optional<Decimal>& y,
+                                    const std::optional<Decimal>& r) {
   if (!x || !y || !r) return std::nullopt;
   if (y->units == 0) return false;
   const std::optional<Decimal> rb = multiply(*r, *y);
@@ -172,6 +179,61 @@ std::optional<bool> quotient_holds(std::string_view a, std::string_view b, std::
   Wide twice = 0;
   if (!g || !s || __builtin_mul_overflow(magnitude(g->units), Wide{2}, &twice)) return std::nullopt;
   return twice <= s->units;
+}
+
+}  // namespace
+
+std::optional<bool> quotient_holds(std::string_view a, std::string_view b, std::string_view result) {
+  return quotient_rounds(parse(a), parse(b), parse(result));
+}
+
+PrintedNumber read_printed(std::string_view text) {
+  const std::optional<Decimal> d = parse(text);
+  if (!d) return {};
+  return PrintedNumber{true, d->units, d->scale};
+}
+
+std::optional<bool> dot_holds(std::span<const PrintedNumber> a, std::span<const PrintedNumber> b,
+                              const PrintedNumber& result) {
+  const std::optional<Decimal> r = decimal_of(result);
+  if (!r) return std::nullopt;
+  Decimal total;
+  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    const auto x = decimal_of(a[k]), y = decimal_of(b[k]);
+    if (!x || !y) return std::nullopt;
+    const std::optional<Decimal> product = multiply(*x, *y);
+    const std::optional<Decimal> next = product ? add(total, *product) : std::nullopt;
+    if (!next) return std::nullopt;
+    total = *next;
+  }
+  return rounds_to(total, *r);
+}
+
+std::optional<bool> sum_holds(std::span<const PrintedNumber> terms, const PrintedNumber& result) {
+  const std::optional<Decimal> r = decimal_of(result);
+  if (!r) return std::nullopt;
+  Decimal total;
+  for (const PrintedNumber& t : terms) {
+    const std::optional<Decimal> x = decimal_of(t);
+    const std::optional<Decimal> next = x ? add(total, *x) : std::nullopt;
+    if (!next) return std::nullopt;
+    total = *next;
+  }
+  return rounds_to(total, *r);
+}
+
+std::optional<bool> product_holds(const PrintedNumber& a, const PrintedNumber& b, const PrintedNumber& c,
+                                  const PrintedNumber& result) {
+  const auto x = decimal_of(a), y = decimal_of(b), z = decimal_of(c), r = decimal_of(result);
+  if (!x || !y || !z || !r) return std::nullopt;
+  const std::optional<Decimal> xy = multiply(*x, *y);
+  const std::optional<Decimal> xyz = xy ? multiply(*xy, *z) : std::nullopt;
+  if (!xyz) return std::nullopt;
+  return rounds_to(*xyz, *r);
+}
+
+std::optional<bool> quotient_holds(const PrintedNumber& a, const PrintedNumber& b, const PrintedNumber& result) {
+  return quotient_rounds(decimal_of(a), decimal_of(b), decimal_of(result));
 }
 
 }  // namespace attn

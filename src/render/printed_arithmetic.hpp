@@ -18,11 +18,36 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace attn {
+
+// A printed number read once, for pages that check many equations with it
+// (the HTML page checks every cell's arithmetic): units × 10^-scale.
+__extension__ typedef __int128 PrintedUnits;  // GCC and Clang; __extension__ keeps -Wpedantic quiet
+struct PrintedNumber {
+  bool readable = false;  // false: nan, inf, or digits too many for 128 bits
+  PrintedUnits units = 0;
+  int scale = 0;
+};
+PrintedNumber read_printed(std::string_view text);
+
+// Σ a[k]×b[k] = result? (a dot product of two printed rows). REQUIRES: a.size() == b.size().
+std::optional<bool> dot_holds(std::span<const PrintedNumber> a, std::span<const PrintedNumber> b,
+                              const PrintedNumber& result);
+
+// Σ terms = result?
+std::optional<bool> sum_holds(std::span<const PrintedNumber> terms, const PrintedNumber& result);
+
+// a × b × c = result?
+std::optional<bool> product_holds(const PrintedNumber& a, const PrintedNumber& b, const PrintedNumber& c,
+                                  const PrintedNumber& result);
+
+// a / b = result? (Never when b is 0.)
+std::optional<bool> quotient_holds(const PrintedNumber& a, const PrintedNumber& b, const PrintedNumber& result);
 
 // terms: each "a" or "a×b". Does Σ terms = result?
 std::optional<bool> sum_holds(const std::vector<std::string>& terms, std::string_view result);

@@ -1,6 +1,7 @@
 // --compare scale|softmax as text. Reads the traces, and takes the numbers it
 // quotes about them (entropy, largest weight, sums, spread, overflow) from the
-// engine's trace_stats.hpp; this file only words and lays them out.
+// engine's trace_stats.hpp; this file only words and lays them out. Its longer
+// teaching paragraphs are data: "paragraphs" in data/explain.json.
 #include "attn/render/render_compare.hpp"
 
 #include <limits>
@@ -8,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "attn/util/data_dir.hpp"
 #include "attn/util/echo.hpp"
 #include "attn/render/render_table.hpp"
 #include "attn/render/style.hpp"
@@ -26,6 +28,22 @@ std::string title(int number, const std::string& text, bool color) {
 
 std::string num(double v, int p) { return format_number(static_cast<float>(v), p); }
 std::string num(const std::optional<double>& v, int p) { return v ? num(*v, p) : "n/a"; }
+
+// The teaching paragraphs: the options', else explain.json's, read into `loaded`.
+const Explanations& prose_of(const CompareOptions& o, std::optional<Explanations>& loaded) {
+  if (o.prose) return *o.prose;
+  return loaded.emplace(load_explanations(find_data_file(kExplanationsFile)));
+}
+
+// `text` with each {name} mark replaced by its value.
+std::string filled(std::string text, const std::vector<std::pair<std::string, std::string>>& marks) {
+  for (const auto& [name, value] : marks) {
+    const std::string mark = "{" + name + "}";
+    for (std::size_t at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size()))
+      text.replace(at, mark.size(), value);
+  }
+  return text;
+}
 
 // ------------------------------------------------------------- shared pieces
 
@@ -154,6 +172,7 @@ std::string scale_large(const ScaleComparison& c, const CompareOptions& o) {
 
 // Part 3: the four runs in one table, and why scaling matters more as d_k grows.
 std::string scale_why(const ScaleComparison& c, const CompareOptions& o) {
+  std::optional<Explanations> loaded;
   const int p = o.precision;
   const Settings& s = c.scaled.settings;
   const Settings& large = c.scaled_large.settings;
@@ -174,25 +193,14 @@ std::string scale_why(const ScaleComparison& c, const CompareOptions& o) {
       {"equal weights", "", "", num(rs.uniform_entropy, p), num(rs.uniform_largest, p)},
   });
   out += "\n";
-  out += paragraph(
-      fmt::format("A score is a dot product {} of d_k terms. When the components are random "
-                  "with mean 0 and variance 1, the variances of the terms add up: the score has variance d_k, so its "
-                  "typical size (standard deviation) is √d_k, {} for your run but {} for the wider one. "
-                  "The softmax turns differences of scores into ratios of weights (a gap of 3 already makes one "
-                  "weight {} times another), so widely spread scores hand almost all the weight to the "
-                  "largest: the row saturates toward one-hot, its entropy falls toward 0, and the softmax's gradient "
-                  "almost vanishes, so training barely moves the weights. Dividing by √d_k brings the variance back "
-                  "to about 1 whatever d_k is, and the weights stay soft.",
-                  glue("q · k = q₁k₁ + q₂k₂ + …"),
-                  glue(fmt::format("√{} = {}", small_dk, num(score_std_dev(s.head_dim), 2))),
-                  glue(fmt::format("√{} = {}", large_dk, num(score_std_dev(large.head_dim), 2))),
-                  glue("e³ ≈ 20")),
-      2, 2);
-  out += paragraph(
-      "(torch.rand draws all its weights from [0, 1), so the wider run's scores are not centred on 0 and "
-      "spread faster than √d_k: even divided by √d_k they may spread wider than 1. The division still makes the "
-      "difference between soft rows and one-hot ones.)",
-      2, 2);
+  const Explanations& prose = prose_of(o, loaded);
+  out += paragraph(filled(prose.paragraph("compare_scale_why"),
+                          {{"dot", glue("q · k = q₁k₁ + q₂k₂ + …")},
+                           {"small", glue(fmt::format("√{} = {}", small_dk, num(score_std_dev(s.head_dim), 2)))},
+                           {"large", glue(fmt::format("√{} = {}", large_dk, num(score_std_dev(large.head_dim), 2)))},
+                           {"e3", glue("e³ ≈ 20")}}),
+                   2, 2);
+  out += paragraph(prose.paragraph("compare_scale_rand"), 2, 2);
   out += "\n";
   out += paragraph(
       fmt::format("In the table above: at d_k = {} leaving out the division widens the spread from {} to {}, "
@@ -317,13 +325,8 @@ std::string softmax_your_run(const SoftmaxComparison& c, const CompareOptions& o
   }
   for (const Trace* t : {&c.sum, &c.naive, &c.stable}) out += warnings_block(*t);
   out += "\n";
-  out += paragraph(
-      "Dividing by the row sum keeps the ratios of the scores themselves. Each row then sums to 1, but that is "
-      "all: when scores are signed, a negative score gives a negative \"weight\", and when positive and negative "
-      "scores nearly cancel the sum is small and the \"weights\" grow far beyond 1 (or divide by zero). The "
-      "softmax exponentiates first, so every weight is positive, a larger score always gets a larger weight, and "
-      "each row is a probability distribution.",
-      2, 2);
+  std::optional<Explanations> loaded;
+  out += paragraph(prose_of(o, loaded).paragraph("compare_softmax_why"), 2, 2);
   return out;
 }
 

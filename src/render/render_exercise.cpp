@@ -9,6 +9,7 @@
 #include "attn/render/render_table.hpp"
 #include "attn/render/style.hpp"
 #include "attn/util/unicode.hpp"
+#include "attn/teach/answer_compare.hpp"
 
 namespace attn {
 

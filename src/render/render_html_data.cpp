@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "attn/util/echo.hpp"
+#include "render_html_arithmetic.hpp"
 #include "render_html_page.hpp"
 #include "attn/softmax.hpp"
 #include "attn/render/text_layout.hpp"
@@ -44,14 +45,10 @@ Normalisations normalisations(const Settings& s, const HeadTrace& h) {
   return out;
 }
 
-// Under --causal-method renorm: the sum of each row's kept (masked) weights, as the focus view adds them.
+// Under --causal-method renorm: the sum of each row's kept weights, the engine's (kept_weight_sum()).
 std::vector<float> kept_sums(const Matrix& masked_weights) {
   std::vector<float> sums;
-  for (std::size_t i = 0; i < masked_weights.rows; ++i) {
-    float sum = 0.0f;
-    for (std::size_t j = 0; j <= i && j < masked_weights.cols; ++j) sum += masked_weights(i, j);
-    sums.push_back(sum);
-  }
+  for (std::size_t i = 0; i < masked_weights.rows; ++i) sums.push_back(kept_weight_sum(masked_weights.row(i), i));
   return sums;
 }
 
@@ -99,12 +96,15 @@ std::size_t HtmlNumbers::add_run(const Trace& t) {
     add(index, p + "z", row_matrix(norm.sums));
     if (s.softmax == Softmax::stable) add(index, p + "mx", row_matrix(norm.maxima));
     add(index, p + "w", h.attn_weights);
+    std::vector<float> kept;
     if (h.masked_weights) {
+      kept = kept_sums(*h.masked_weights);
       add(index, p + "mw", *h.masked_weights);
-      add(index, p + "rz", row_matrix(kept_sums(*h.masked_weights)));
+      add(index, p + "rz", row_matrix(kept));
     }
     if (h.dropout_mask) add(index, p + "dm", *h.dropout_mask);
     if (h.dropped_weights) add(index, p + "dw", *h.dropped_weights);
+    add_cell_arithmetic(*this, index, t, k, {norm.numerators, norm.sums, h.masked_weights ? &kept : nullptr}, precision_);
   }
   return index;
 }
@@ -125,9 +125,23 @@ void HtmlNumbers::add(std::size_t run, const std::string& key, const Matrix& m) 
   out += "\"}";
 }
 
+void HtmlNumbers::add_text(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols,
+                           const std::string& cells) {
+  Run& r = runs_[run];
+  if (!r.keys.insert(key).second) return;
+  if (!r.matrices.empty()) r.matrices += ',';
+  r.matrices += fmt::format("{}:{{\"r\":{},\"c\":{},\"v\":{}}}", json_string(key), rows, cols, json_string(cells));
+}
+
+void HtmlNumbers::add_json(std::size_t run, const std::string& key, const std::string& json) {
+  std::string& texts = runs_[run].texts;
+  if (!texts.empty()) texts += ',';
+  texts += json_string(key) + ":" + json;
+}
+
 std::string HtmlNumbers::json() const {
   std::size_t size = 32;
-  for (const Run& run : runs_) size += run.fields.size() + run.matrices.size() + 16;
+  for (const Run& run : runs_) size += run.fields.size() + run.matrices.size() + run.texts.size() + 24;
   std::string out;
   out.reserve(size);
   out += fmt::format("{{\"p\":{},\"runs\":[", precision_);
@@ -136,6 +150,8 @@ std::string HtmlNumbers::json() const {
     out += runs_[k].fields;
     out += ",\"m\":{";
     out += runs_[k].matrices;
+    out += "},\"t\":{";
+    out += runs_[k].texts;
     out += "}}";
   }
   out += "]}";

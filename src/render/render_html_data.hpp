@@ -6,7 +6,8 @@
 //
 //   {"p": precision, "runs": [{"tokens": [...], "softmax": "stable", "scale": true,
 //     "causal": null | "inf" | "renorm", "dropout": null | "0.5", "keep": null | "2.0000",
-//     "heads": H, "m": {"KEY": {"r": rows, "c": cols, "v": "n n n ..."}, ...}}, ...]}
+//     "heads": H, "m": {"KEY": {"r": rows, "c": cols, "v": "n n n ..."}, ...},
+//     "t": {"KEY": value, ...}}, ...]}
 //
 // Each matrix's "v" holds its rows one after the other, every number exactly
 // as the tables print it (format_number at the page's precision: "nan", "inf"
@@ -17,7 +18,8 @@
 // row's sum, 1 × n), "hH.mx" (each row's max, 1 × n, stable softmax), "hH.w"
 // (weights); under --causal-method renorm "hH.mw" (the masked weights) and
 // "hH.rz" (each row's kept sum, 1 × n); with dropout "hH.dm" and "hH.dw".
-// Pictures add the matrices they show under keys of their own.
+// Pictures add the matrices they show under keys of their own; what the
+// popups say beyond these numbers is in render_html_arithmetic.hpp.
 //
 // Promises: json() is valid JSON that holds no '<', '>' or '&' outside its
 // numbers (none there either), so it can sit in a <script> element whole.
@@ -47,12 +49,22 @@ class HtmlNumbers {
   // REQUIRES: run < the number of runs added.
   void add(std::size_t run, const std::string& key, const Matrix& m);
 
+  // A matrix of text under `key`, as "v" holds numbers: `cells` is its rows * cols
+  // cells one after the other, each followed by one space but the last.
+  // REQUIRES: no cell holds a space.
+  void add_text(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols, const std::string& cells);
+
+  // Any JSON value under `key` of the run's "t" object. REQUIRES: json is valid
+  // JSON whose strings were made with json_string().
+  void add_json(std::size_t run, const std::string& key, const std::string& json);
+
   std::string json() const;
 
  private:
   struct Run {
     std::string fields;    // "tokens": ..., up to "heads": H
     std::string matrices;  // "KEY":{...},...
+    std::string texts;     // "KEY":value,... (the "t" object)
     std::set<std::string> keys;
   };
   int precision_;

@@ -9,7 +9,7 @@
 
 #include "attn/render/render_html.hpp"
 #include "render_html_page.hpp"
-#include "render_html_png.hpp"
+#include "attn/util/png.hpp"
 #include "attn/render/text_layout.hpp"
 #include "attn/trace_stats.hpp"
 #include "attn/util/unicode.hpp"

@@ -2,7 +2,7 @@
 // legend every shaded matrix of a page carries.
 //
 // heatmap_svg() draws a matrix as an inline SVG: one pixel of a palette PNG
-// per cell (render_html_png.hpp), scaled up without smoothing, with the row
+// per cell (png.hpp, in util), scaled up without smoothing, with the row
 // and column labels when the cells are large enough to carry them, the numbers
 // in the cells when they fit, and an outline round the largest weight of each
 // row (every one of a tie) when the matrix holds weights. The page's script

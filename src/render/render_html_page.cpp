@@ -4,13 +4,12 @@
 
 #include <array>
 #include <string_view>
-#include <vector>
 
 #include <fmt/format.h>
 
 #include "attn/util/error.hpp"
 #include "attn/util/data_dir.hpp"
-#include "attn/render/render_table.hpp"
+#include "attn/render/render_header.hpp"
 #include "attn/util/text_file.hpp"
 #include "attn/render/text_layout.hpp"
 #include "attn/render/token_labels.hpp"
@@ -142,32 +141,17 @@ std::string token_chips(const Trace& t) {
   return out + fmt::format("</ol> <span class=\"n\">(n = {})</span>{}", t.tokens.size(), fold ? "</details>" : "");
 }
 
-// "  name  value" → {name, value}; nothing for a line of another shape.
-std::optional<std::pair<std::string, std::string>> field_of(const std::string& line) {
-  if (line.size() < 3 || line.compare(0, 2, "  ") != 0 || line[2] == ' ') return std::nullopt;
-  const std::size_t name_end = line.find("  ", 2);  // a name may hold one space: "token ids"
-  if (name_end == std::string::npos) return std::nullopt;
-  const std::size_t value = line.find_first_not_of(' ', name_end);
-  return std::make_pair(line.substr(2, name_end - 2), value == std::string::npos ? "" : line.substr(value));
-}
-
 }  // namespace
 
 std::string header_html(const Trace& t, int precision) {
-  // The terminal's header, line by line. The sentence is the one line that may
-  // hold a line break of its own: it is taken from the Trace, and the fields
-  // read are those after the tokens line (the last line that starts so).
-  const std::vector<std::string> lines = lines_of(render_header(t, precision));
-  std::size_t tokens_line = lines.size();
-  for (std::size_t k = 0; k < lines.size(); ++k)
-    if (lines[k].rfind("  tokens ", 0) == 0) tokens_line = k;
+  // The header's fields, as the terminal's header has them; the sentence
+  // (whole, not cut) and the tokens (as chips) are drawn from the Trace.
   std::string out = "<dl class=\"settings\">";
   out += fmt::format("<dt>sentence</dt><dd class=\"sentence\">{}</dd>", user_text(t.sentence, kMessageLineBytes));
   out += "<dt>tokens</dt><dd>" + token_chips(t) + "</dd>";
-  for (std::size_t k = tokens_line + 1; k < lines.size(); ++k) {
-    if (const auto field = field_of(lines[k])) {
-      out += fmt::format("<dt>{}</dt><dd>{}</dd>", html_escape(field->first), html_escape(field->second));
-    }
+  for (const HeaderField& field : header_fields(t, precision)) {
+    if (field.name == "sentence" || field.name == "tokens") continue;
+    out += fmt::format("<dt>{}</dt><dd>{}</dd>", html_escape(field.name), html_escape(field.value));
   }
   return out + "</dl>";
 }

@@ -42,8 +42,9 @@ std::string json_string(std::string_view text);
 std::string fill_template(const HtmlAssets& assets, const std::string& title, const std::string& body,
                           const std::string& data);
 
-// The run's header as a description list: what the terminal's header says,
-// line by line (render_header()), with the tokens as numbered chips.
+// The run's header as a description list: header_fields() (render_header.hpp),
+// the fields the terminal's header prints, with the sentence whole and the
+// tokens as numbered chips.
 std::string header_html(const Trace& trace, int precision);
 
 }  // namespace attn

@@ -4,9 +4,8 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
-#include "attn/util/echo.hpp"
+#include "attn/render/render_header.hpp"
 #include "attn/render/style.hpp"
 #include "attn/render/text_layout.hpp"
 #include "attn/render/token_labels.hpp"
@@ -16,8 +15,6 @@
 namespace attn {
 
 namespace {
-
-constexpr std::size_t kMaxSentenceWidth = 400;   // the header quotes a pasted paragraph, not a book
 
 std::string shape(const Matrix& m) { return fmt::format("{} × {}", m.rows, m.cols); }
 
@@ -158,31 +155,6 @@ std::string render_matrix(const Matrix& m, const std::vector<std::string>& row_l
 
 namespace {
 
-std::string join_tokens(const std::vector<std::string>& tokens) {
-  std::string line;
-  for (std::size_t i = 0; i < tokens.size(); ++i) line += (i ? " | " : "") + fit_label(tokens[i]);
-  return line;
-}
-
-std::string projection_line(const Settings& s) {
-  switch (s.projection) {
-    case Projection::none:
-      return "none: Q = K = V = X (simplified attention, no trainable weights)";
-    case Projection::rand:
-      return fmt::format("rand: torch.manual_seed({}); W_query, W_key, W_value = torch.rand({}, {}) each", s.seed,
-                         s.d_in, s.d_out);
-    case Projection::linear:
-      return fmt::format("linear: torch.manual_seed({}); W_query, W_key, W_value = nn.Linear({}, {}, bias={}) each",
-                         s.seed, s.d_in, s.d_out, s.qkv_bias ? "True" : "False");
-    case Projection::table:
-      return fmt::format("table: W_query, W_key, W_value from the table, d_out = {}", s.d_out);
-    case Projection::model:
-      return fmt::format("model: W_query, W_key, W_value are {}'s c_attn, split into {} heads of {}", printable(s.table_name),
-                         s.heads, s.head_dim);
-  }
-  return "";
-}
-
 // Bias vectors as the rows of one aligned table.
 std::string render_biases(const std::vector<std::string>& names, const std::vector<const std::vector<float>*>& biases,
                           int p) {
@@ -251,72 +223,6 @@ class SectionWriter {
   bool model_run_;
   int step_ = 0;
 };
-
-// A model run's lines of the header: the model, the block, the token ids, the next tokens.
-std::string model_lines(const Trace& t) {
-  const ModelInfo& m = *t.model;
-  std::string out = fmt::format("  model       {} ({}): {} layers × {} heads, n_embd = {}, vocabulary of {}\n", printable(m.name),
-                                printable(t.settings.table_path, kMessageLineBytes), m.n_layer, m.n_head, m.n_embd,
-                                m.vocab_size);
-  if (t.layer) {
-    out += fmt::format("  layer       {} of {} (weights h.{}); X below is its ln_1 output, the input of its attention\n",
-                       *t.layer, m.n_layer, *t.layer - 1);
-  }
-  out += fmt::format("  token ids   {}\n", fmt::join(t.token_ids, " "));
-  if (!t.next_tokens.empty()) {
-    std::vector<std::string> next;
-    for (const NextToken& n : t.next_tokens)
-      next.push_back(fmt::format("{} {}", fit_label(n.token), percent(n.probability)));
-    out += fmt::format("  next token  {}\n", fmt::join(next, ", "));
-  }
-  return out;
-}
-
-// The header: the sentence, the table and every setting in force.
-std::string header_text(const Trace& t, int p) {
-  const Settings& s = t.settings;
-  std::string head = "Self-attention, step by step\n\n";
-  head += fmt::format("  sentence    {}\n", elide(display_escape(t.sentence), kMaxSentenceWidth));
-  head += fmt::format("  tokens      {}   (n = {})\n", join_tokens(marked_tokens(t)), t.tokens.size());
-  const std::vector<std::string> legend = mark_legend(t);
-  if (!legend.empty()) head += fmt::format("  marks       {}\n", fmt::join(legend, "; "));
-  if (t.model) {
-    head += model_lines(t);
-  } else {
-    head += fmt::format("  table       {} ({}), d_in = {}\n", printable(s.table_name),
-                        printable(s.table_path, kMessageLineBytes), s.d_in);
-  }
-  head += fmt::format("  projection  {}\n", projection_line(s));
-  if (s.heads > 1 || s.multihead == Multihead::split) {
-    head += s.multihead == Multihead::wrapper
-                ? fmt::format("  heads       {} independent heads of d_out = {}, concatenated (MultiHeadAttentionWrapper)\n",
-                              s.heads, s.head_dim)
-                : fmt::format("  heads       d_out = {} split into {} heads of {}, then out_proj (MultiHeadAttention)\n",
-                              s.d_out, s.heads, s.head_dim);
-  }
-  if (s.scale) {
-    head += fmt::format("  scaling     divide the scores by √d_k = √{} = {}\n", s.head_dim,
-                        format_number(t.heads.front().scale_divisor, p));
-  } else {
-    head += "  scaling     off (--no-scale): the weights come from the raw scores\n";
-  }
-  if (s.softmax != Softmax::stable) head += fmt::format("  softmax     {}\n", to_string(s.softmax));
-  if (s.causal) {
-    head += fmt::format("  causal      each token sees only itself and the tokens before it ({})\n",
-                        s.causal_method == CausalMethod::inf ? "-inf above the diagonal before the softmax"
-                                                             : "zeroed after the softmax, rows renormalised");
-  }
-  if (s.dropout > 0.0) {
-    head += fmt::format("  dropout     p = {}: weights kept with probability {}, scaled by 1/(1 - p){}\n", s.dropout,
-                        1.0 - s.dropout,
-                        s.dropout_seed ? fmt::format("; masks after torch.manual_seed({})", *s.dropout_seed) : "");
-  }
-  if (!t.oov_tokens.empty()) {
-    head += fmt::format("  unknown     {} (not in the table: {} vectors)\n", join_tokens(t.oov_tokens),
-                        s.oov == OovPolicy::zero ? "zero" : "hashed");
-  }
-  return head;
-}
 
 // Where row i attends most, in words: one key, a tie naming the tied keys (at
 // most three, then how many more), "evenly spread", or no key at all when a
@@ -472,7 +378,7 @@ bool tables_fit(const Trace& t, const RenderOptions& options) {
 
 void write_sections(const Trace& t, const RenderOptions& options, const SectionSink& sink) {
   SectionWriter w(options, sink, t.model.has_value());
-  w.header(header_text(t, options.precision));
+  w.header(render_header(t, options.precision));
   if (w.begin(Stage::inputs, inputs_title(t))) {
     w.matrix(t.inputs, marked_tokens(t), input_dim_labels(t, t.settings.d_in), options.precision,
              {options.color, Shade::diverging, false, options.width});
@@ -496,7 +402,5 @@ std::string render_walkthrough(const Trace& trace, const RenderOptions& options)
   write_sections(trace, options, SectionSink{[](std::optional<Stage>) {}, append_to(out)});
   return out;
 }
-
-std::string render_header(const Trace& trace, int precision) { return header_text(trace, precision); }
 
 }  // namespace attn

@@ -1,7 +1,5 @@
 #include "attn/render/trace_json.hpp"
 
-#include <array>
-#include <charconv>
 #include <cmath>
 #include <iterator>
 #include <string_view>
@@ -12,67 +10,6 @@
 namespace attn {
 
 using json = nlohmann::ordered_json;
-
-namespace {
-
-// The float's shortest float32 round-trip digits (fmt prints them), read as a
-// double: printed back as a double, those digits come out unchanged, so the JSON
-// holds exactly what float32 had. REQUIRES: value is finite.
-double shortest_as_double(float value) {
-  std::array<char, 32> digits{};
-  const auto printed = fmt::format_to_n(digits.data(), digits.size(), "{}", value);
-  double d = 0.0;
-  std::from_chars(digits.data(), printed.out, d);
-  return d;
-}
-
-// `value` as the shortest decimal that reads back to the same value of its type
-// (std::to_chars: a float's digits for a float), laid out as nlohmann writes a
-// double: 0.5, 1.0, 120.0, 0.0001, 1e-05, 1e+16, -0.0. REQUIRES: value is finite.
-template <class Real>
-void append_shortest(Real value, std::string& out) {
-  if (std::signbit(value)) out += '-';
-  if (value == 0) {
-    out += "0.0";
-    return;
-  }
-  std::array<char, 64> text{};
-  const auto printed = std::to_chars(text.data(), text.data() + text.size(), std::fabs(value), std::chars_format::scientific);
-  const std::string_view scientific(text.data(), static_cast<std::size_t>(printed.ptr - text.data()));  // d.ddde±XX
-  const std::size_t e = scientific.find('e');
-  std::string digits(scientific.substr(0, e));
-  if (digits.size() > 1) digits.erase(1, 1);  // the point
-  int exponent = 0;
-  const std::string_view power = scientific.substr(e + (scientific[e + 1] == '+' ? 2 : 1));
-  std::from_chars(power.data(), power.data() + power.size(), exponent);
-  // value = 0.digits × 10^point
-  const int k = static_cast<int>(digits.size()), point = exponent + 1;
-  constexpr int kLowest = -4, kHighest = 15;  // nlohmann's bounds of plain notation for a double
-  if (k <= point && point <= kHighest) {
-    out += digits + std::string(static_cast<std::size_t>(point - k), '0') + ".0";
-  } else if (0 < point && point <= kHighest) {
-    out += digits.substr(0, static_cast<std::size_t>(point)) + "." + digits.substr(static_cast<std::size_t>(point));
-  } else if (kLowest < point && point <= 0) {
-    out += "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
-  } else {
-    out += digits.substr(0, 1) + (k > 1 ? "." + digits.substr(1) : "");
-    fmt::format_to(std::back_inserter(out), "e{}{:02}", exponent < 0 ? '-' : '+', std::abs(exponent));
-  }
-}
-
-}  // namespace
-
-std::string shortest_decimal(float value) {
-  if (!std::isfinite(value)) return "null";
-  std::string out;
-  append_shortest(value, out);
-  return out;
-}
-
-json float_to_json(float value) {
-  if (!std::isfinite(value)) return nullptr;
-  return shortest_as_double(value);
-}
 
 json matrix_to_json(const Matrix& m) {
   json rows = json::array();
@@ -155,52 +92,6 @@ json model_parts_to_json(const Trace& t) {
   return parts;
 }
 
-bool is_flat_array(const json& j) {
-  if (!j.is_array()) return false;
-  for (const json& e : j)
-    if (e.is_structured()) return false;
-  return true;
-}
-
-// A value that is not an array or object; a double as its shortest decimal (a
-// float's, from float_to_json(), reads back to that float's digits: nlohmann's
-// own dump() may write 0.7088005000000001 for 0.7088005).
-std::string scalar(const json& j) {
-  if (!j.is_number_float() || !std::isfinite(j.get<double>())) return j.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::string out;
-  append_shortest(j.get<double>(), out);
-  return out;
-}
-
-void write(const json& j, int indent, std::string& out) {
-  const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
-  const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
-  if (j.is_object() && !j.empty()) {
-    out += "{\n";
-    std::size_t i = 0;
-    for (const auto& [key, value] : j.items()) {
-      out += inner + json(key).dump() + ": ";
-      write(value, indent + 1, out);
-      out += ++i < j.size() ? ",\n" : "\n";
-    }
-    out += pad + "}";
-  } else if (j.is_array() && !j.empty() && !is_flat_array(j)) {
-    out += "[\n";
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      out += inner;
-      write(j[i], indent + 1, out);
-      out += i + 1 < j.size() ? ",\n" : "\n";
-    }
-    out += pad + "]";
-  } else if (is_flat_array(j)) {
-    out += "[";
-    for (std::size_t i = 0; i < j.size(); ++i) out += (i ? ", " : "") + scalar(j[i]);
-    out += "]";
-  } else {
-    out += scalar(j);
-  }
-}
-
 // "token_kinds": each token's kind by name ("known" for every token of a trace that records none).
 std::vector<std::string> token_kind_names(const Trace& t) {
   std::vector<std::string> out;
@@ -209,7 +100,7 @@ std::vector<std::string> token_kind_names(const Trace& t) {
   return out;
 }
 
-// The trace's text, appended piece by piece in the layout write() gives its tree.
+// The trace's text, appended piece by piece in the layout append_json() gives its tree.
 // Each matrix row ends a piece that may go to the sink.
 class TraceText {
  public:
@@ -258,7 +149,7 @@ class TraceText {
       const json parts = model_parts_to_json(t);
       for (const auto& [name, value] : parts.items()) {
         key(0, name);
-        write(value, 1, out_);
+        append_json(value, 1, out_);
       }
       key(0, "block_output");
       optional_matrix(t.block_output, 1);
@@ -307,7 +198,7 @@ class TraceText {
   void whole(Unsigned n) {
     fmt::format_to(std::back_inserter(out_), "{}", n);
   }
-  // A double as write() writes it: the shortest decimal in nlohmann's layout.
+  // A double as append_json() writes it: the shortest decimal in nlohmann's layout.
   void real(double x) {
     if (!std::isfinite(x)) {
       out_ += "null";
@@ -353,7 +244,7 @@ class TraceText {
       out_ += "null";
     }
   }
-  // [layer][head] matrices, nested as write() lays out nested arrays.
+  // [layer][head] matrices, nested as append_json() lays out nested arrays.
   void layer_weights(const std::vector<std::vector<Matrix>>& layers, int level) {
     if (layers.empty()) {
       out_ += "[]";
@@ -503,13 +394,6 @@ json parameter_count_to_json(const ParameterCount& count, std::uint64_t d_in, st
   for (const auto& [name, n] : count.parts) parts.push_back(json{{"name", name}, {"count", n}});
   return json{{"d_in", d_in},   {"d_out", d_out},         {"heads", heads},  {"multihead", to_string(multihead)},
               {"qkv_bias", qkv_bias}, {"parts", std::move(parts)}, {"total", count.total}};
-}
-
-std::string format_json(const json& value) {
-  std::string out;
-  write(value, 0, out);
-  out += "\n";
-  return out;
 }
 
 }  // namespace attn

@@ -13,6 +13,7 @@
 #include "exercise_mistakes.hpp"
 #include "exercise_printed.hpp"
 #include "exercise_solve.hpp"
+#include "attn/teach/answer_compare.hpp"
 
 namespace attn {
 

@@ -12,6 +12,7 @@
 
 #include "attn/util/error.hpp"
 #include "attn/softmax.hpp"
+#include "attn/teach/answer_compare.hpp"
 
 namespace attn {
 

@@ -39,7 +39,31 @@ void read_stages(const nlohmann::json& stages, const char* key, const std::strin
   }
 }
 
+// The object "paragraphs" (name → text) into `out`.
+void read_paragraphs(const nlohmann::json& paragraphs, const std::string& source, std::map<std::string, std::string>& out) {
+  if (!paragraphs.is_object()) {
+    throw DataError(fmt::format("{}: \"paragraphs\" is {}, expected an object {{\"<name>\": \"text\"}}", source,
+                                json_type_name(paragraphs)));
+  }
+  for (const auto& [name, text] : paragraphs.items()) {
+    if (!text.is_string() || text.get<std::string>().empty()) {
+      throw DataError(fmt::format("{}: \"paragraphs\".\"{}\" is {}, expected a non-empty string", source, name,
+                                  json_type_name(text)));
+    }
+    out[name] = text.get<std::string>();
+  }
+}
+
 }  // namespace
+
+const std::string& Explanations::paragraph(const std::string& name) const {
+  const auto it = paragraphs.find(name);
+  if (it == paragraphs.end()) {
+    throw DataError(fmt::format("{}: \"paragraphs\" has no \"{}\"", source, name),
+                    "reinstall attn-explain, or set ATTN_EXPLAIN_DATA to a folder with an intact explain.json");
+  }
+  return it->second;
+}
 
 Explanations load_explanations(const std::filesystem::path& path) {
   const std::string source = path.string();
@@ -48,8 +72,10 @@ Explanations load_explanations(const std::filesystem::path& path) {
     throw DataError(fmt::format("{}: expected an object {{\"stages\": {{\"<stage>\": [\"line\", ...]}}}}", source));
   }
   Explanations out;
+  out.source = source;
   read_stages(root["stages"], "stages", source, out);
   if (root.contains("model_stages")) read_stages(root["model_stages"], "model_stages", source, out.model);
+  if (root.contains("paragraphs")) read_paragraphs(root["paragraphs"], source, out.paragraphs);
   return out;
 }
 

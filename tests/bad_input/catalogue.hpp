@@ -28,12 +28,6 @@ using namespace attn::test;
 constexpr std::size_t kMaxLineBytes = 4096;  // "a line or two", not a megabyte
 constexpr int kHung = 124;                   // `timeout` killed it
 
-// This test program's scratch folder, removed when it ends.
-inline fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-bad-input");
-  return dir;
-}
-
 
 
 // Runs `attn-explain ARGS` through the shell in folder `dir`, with `timeout 20`.

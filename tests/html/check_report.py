@@ -30,7 +30,10 @@ it writes the page with --html and the trace of the same run with --trace, then:
   - opens cells by #cell=hH-rR-cC and checks the popup's arithmetic line by line
     against the trace: the dot product term by term, the scaling, the exponential,
     the row sum, the division, the causal mask, renormalisation, dropout, with
-    "=" or "≈" as exact decimal arithmetic on the printed digits says;
+    "=" or "≈" as exact decimal arithmetic on the printed digits says; and the
+    same cell's lines in the focus view (--focus ROW, the C++ arithmetic the
+    page's data carries) say the same: its dot product, its row sum, each
+    division with the same "=" or "≈";
   - without its script, the page still has its tables, heatmaps and line views
     (headless Chromium cannot dump a page with JavaScript off: the page with its
     <script> element removed stands for it);
@@ -88,6 +91,14 @@ def run_binary(binary, source, args):
     return result.returncode, result.stderr.decode("utf-8", "replace")
 
 
+def focus_view(binary, source, args, head, row, heads):
+    """The text of attn-explain --focus ROW on the same run (one head's): the C++ arithmetic the popups must show."""
+    args = [a for a in args if a != "--explain"] + ["--focus", str(row)] + (["--head", str(head)] if heads > 1 else [])
+    result = subprocess.run([binary] + args, cwd=source, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, timeout=TIMEOUT, env=dict(os.environ, NO_COLOR="1"))
+    return result.stdout.decode("utf-8", "replace")
+
+
 class Case:
     def __init__(self, name, args, cells=(), screenshot=False, javascript_off=False):
         self.name, self.args, self.cells = name, args, cells
@@ -143,6 +154,9 @@ def check_case(case, binary, source, browser, folder, screenshot_out):
         failures += ["console ({}): {}".format(fragment, line) for line in console]
         failures += ["{}: {}".format(fragment, f) for f in rc.check_popup(rc.parse_html(dumped), trace, precision,
                                                                          head - 1, row - 1, col - 1)]
+        focus = focus_view(binary, source, case.args, head, row, len(trace["heads"]))
+        failures += ["{} against --focus: {}".format(fragment, f)
+                     for f in rc.check_popup_against_focus(rc.parse_html(dumped), focus, trace, row - 1, col - 1)]
     if case.screenshot:
         failures += check_pointing(page, html, trace, browser)
     if case.javascript_off:

@@ -22,7 +22,7 @@
 #include "render_html_data.hpp"
 #include "render_html_heatmap.hpp"
 #include "render_html_page.hpp"
-#include "render_html_png.hpp"
+#include "attn/util/png.hpp"
 #include "../test_util.hpp"
 #include "attn/render/text_layout.hpp"
 

@@ -19,7 +19,7 @@ from report_dom import find_all, parse_html, text
 from report_numbers import (MARKED_KEYS, WEIGHT_KEYS, drawn_as_table, expected_keys, f32, printed, row_maxima,
                             short_key, trace_matrix)
 # check_report.py calls these as report_checks' own (rc.check_popup, ...).
-from report_popups import check_numbers, check_popup, check_screenshot, check_without_script  # noqa: F401
+from report_popups import check_numbers, check_popup, check_popup_against_focus, check_screenshot, check_without_script  # noqa: F401
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")

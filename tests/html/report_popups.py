@@ -179,6 +179,34 @@ def check_popup(dom, trace, p, h, i, j):
     return failures
 
 
+def collapsed(line):
+    return re.sub(r" +", " ", line.strip())
+
+
+def check_popup_against_focus(dom, focus, trace, i, j):
+    """The popup says what the focus view (attn-explain --focus, C++) says for the same cell:
+    the same dot product, the same sum of the row, each division with the same "=" or "≈"."""
+    _, lines = popup_lines(dom)
+    if lines is None:
+        return ["no popup opened"]
+    # The focus view's text as one line (a long sum wraps onto lines that start with "+").
+    text = " " + collapsed(focus.replace("\n", " ")) + " "
+    failures = []
+    wanted = [collapsed(lines.get("score", ""))]
+    wanted.append("Sum: " + collapsed(lines.get("sum", "")).split(" = ", 1)[-1])
+    for kind in ("scaled", "weight", "renorm"):
+        found = re.search(r"-?[0-9.]+ / -?[0-9.]+ [=≈] -?[0-9.]+", lines.get(kind, ""))
+        # Under renorm, a future key's popup divides into the masked weight (0), the focus view
+        # into the softmax's weight: not the same division.
+        future_renorm = kind == "weight" and trace["config"]["causal_method"] == "renorm" and trace["config"]["causal"] and j > i
+        if found and not future_renorm:
+            wanted.append(found.group(0))
+    for want in wanted:
+        if " " + want + " " not in text:
+            failures.append("the popup's {!r} is not in the focus view".format(want))
+    return failures
+
+
 def quotient_holds(a, b, q):
     x, y, r = decimal(a), decimal(b), decimal(q)
     if x is None or y is None or r is None:

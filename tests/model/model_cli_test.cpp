@@ -27,11 +27,6 @@ constexpr std::size_t kLayers = 2, kHeads = 4;
 constexpr std::size_t kPositions = 64;
 const char* kSentence = "\"The dog chased the ball.\"";
 
-fs::path scratch() {
-  static const fs::path dir = scratch_folder("attn-model-cli");
-  return dir;
-}
-
 const fs::path& model_dir() {
   static const fs::path dir = ATTN_MODEL_DIR;
   return dir;

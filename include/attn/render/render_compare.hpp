@@ -38,12 +38,15 @@
 #include <string>
 
 #include "attn/compare.hpp"
+#include "attn/teach/explanations.hpp"
 
 namespace attn {
 
 struct CompareOptions {
   int precision = 4;   // REQUIRES: 0 ≤ precision ≤ 9
   bool color = false;  // escape codes only when true
+  // The teaching paragraphs ("paragraphs" of explain.json); nullptr: read from the data folder.
+  const Explanations* prose = nullptr;
 };
 
 std::string render_scale_comparison(const ScaleComparison& c, const CompareOptions& options);

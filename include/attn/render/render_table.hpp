@@ -22,6 +22,7 @@
 #include "attn/matrix.hpp"
 #include "attn/teach/explanations.hpp"
 #include "attn/parameter_count.hpp"
+#include "attn/render/render_header.hpp"  // render_header(), the first section
 #include "attn/stage.hpp"
 #include "attn/render/style.hpp"
 #include "attn/render/text_sink.hpp"
@@ -72,10 +73,6 @@ void write_sections(const Trace& trace, const RenderOptions& options, const Sect
 
 // All sections, joined.
 std::string render_walkthrough(const Trace& trace, const RenderOptions& options);
-
-// The header alone (the first section's text): the title line, then one
-// "  name  value" line per setting (sentence, tokens, table, projection, ...).
-std::string render_header(const Trace& trace, int precision);
 
 // One matrix as an aligned table. REQUIRES: row_labels.size() == m.rows,
 // col_labels.size() == m.cols.

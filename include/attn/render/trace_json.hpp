@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/matrix.hpp"
+#include "attn/render/json_text.hpp"  // shortest_decimal, float_to_json, format_json
 #include "attn/render/text_sink.hpp"
 #include "attn/parameter_count.hpp"
 #include "attn/trace.hpp"
@@ -30,22 +31,12 @@ void write_trace_json(const Trace& trace, const TextSink& sink);
 // write_trace_json() collected into one string.
 std::string trace_json_text(const Trace& trace);
 
-// A float as the trace writes it: the shortest decimal that reads back to the
-// same float32 (0.7088005, not 0.7088005000000001), in nlohmann's layout of a
-// double (1.0, 0.0001, 1e-05, 1e+16, -0.0); "null" when it is not finite.
-std::string shortest_decimal(float value);
-
-// A float as JSON: the shortest decimal that round-trips as float32, or null.
-nlohmann::ordered_json float_to_json(float value);
+// A matrix as an array of rows of float_to_json() values.
 nlohmann::ordered_json matrix_to_json(const Matrix& m);
 
 // `attn-explain params --json`: {"d_in", "d_out", "heads", "multihead", "qkv_bias",
 // "parts": [{"name", "count"}], "total"}.
 nlohmann::ordered_json parameter_count_to_json(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out,
                                                std::uint64_t heads, Multihead multihead, bool qkv_bias);
-
-// Pretty JSON text: objects indented, arrays of numbers kept on one line (so a
-// matrix reads as one row per line). Ends with a newline.
-std::string format_json(const nlohmann::ordered_json& value);
 
 }  // namespace attn

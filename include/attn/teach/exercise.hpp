@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "attn/teach/answer.hpp"
+#include "attn/teach/answer_compare.hpp"
 #include "attn/settings.hpp"
 #include "attn/teach/exercise_quantity.hpp"
 #include "attn/teach/run_settings.hpp"

@@ -1,7 +1,7 @@
 // A palette PNG with stored (uncompressed) deflate blocks, and base64. See
-// render_html_png.hpp; the formats are those of the PNG specification (ISO/IEC
+// png.hpp; the formats are those of the PNG specification (ISO/IEC
 // 15948), RFC 1950 (zlib) and RFC 1951 (deflate), RFC 4648 (base64).
-#include "render_html_png.hpp"
+#include "attn/util/png.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-// render_html_png.hpp: a heatmap's pixels as a PNG image inside the page.
+// png.hpp: pixels as a PNG image, and bytes as a data: address (base64).
 //
 // A picture of an n × n matrix holds n² cells; as SVG rectangles that is some
 // fifty bytes a cell, as a PNG with a palette one byte a cell. png_indexed()
@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "colour_scale.hpp"
+#include "attn/util/rgb.hpp"
 
 namespace attn {
 
