@@ -63,7 +63,7 @@ void add_in_place(Matrix& h, const Matrix& delta) {
 ModuleResult block_attention(const Matrix& x, const Gpt2Block& block, const Gpt2Config& config, bool keep_weights) {
   const std::size_t e = config.n_embd, head_dim = e / config.n_head;
   // q | k | v, (n × e) · (e × 3e) → n × 3e: queries in columns [0, e), keys [e, 2e), values [2e, 3e).
-  const Matrix qkv = linear(x, block.c_attn.weight, block.c_attn.bias, 3 * e);
+  const Matrix qkv = linear(x, block.c_attn.packed, block.c_attn.bias, active_kernel());
 
   ModuleResult result;
   result.heads.resize(config.n_head);
@@ -93,7 +93,7 @@ ModuleResult block_attention(const Matrix& x, const Gpt2Block& block, const Gpt2
   for (std::size_t h = 0; h < config.n_head; ++h)
     for (std::size_t i = 0; i < x.rows; ++i)
       for (std::size_t c = 0; c < head_dim; ++c) concatenated(i, h * head_dim + c) = result.heads[h].context_vec(i, c);
-  result.output = linear(concatenated, block.attn_proj.weight, block.attn_proj.bias, e);
+  result.output = linear(concatenated, block.attn_proj.packed, block.attn_proj.bias, active_kernel());
   result.concatenated = std::move(concatenated);
   return result;
 }
@@ -123,9 +123,10 @@ Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& id
       for (const HeadTrace& head : attention.heads) out.all_weights.back().push_back(head.attn_weights);
     }
     // ln_2, then the MLP: (n × e) · (e × 4e), gelu, (n × 4e) · (4e × e) → n × e; h = h + mlp.
-    Matrix m = linear(layer_norm(h, block.ln_2, config.layer_norm_epsilon), block.c_fc.weight, block.c_fc.bias, 4 * e);
+    Matrix m = linear(layer_norm(h, block.ln_2, config.layer_norm_epsilon), block.c_fc.packed, block.c_fc.bias,
+                      active_kernel());
     gelu_in_place(m);
-    add_in_place(h, linear(m, block.mlp_proj.weight, block.mlp_proj.bias, e));
+    add_in_place(h, linear(m, block.mlp_proj.packed, block.mlp_proj.bias, active_kernel()));
     if (recorded) {
       out.layer_input = std::move(x);
       out.attention = std::move(attention);
@@ -138,9 +139,7 @@ Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& id
   for (std::size_t c = 0; c < e; ++c) last(0, c) = h(n - 1, c);
   last = layer_norm(last, model.ln_f, config.layer_norm_epsilon);
   out.last_logits.assign(config.vocab_size, 0.0f);
-  parallel_for(config.vocab_size, [&](std::size_t first, std::size_t end) {
-    for (std::size_t v = first; v < end; ++v) out.last_logits[v] = dot(last.row(0), model.wte.subspan(v * e, e));
-  });
+  dot_rows(last.row(0), model.wte.subspan(0, config.vocab_size * e), out.last_logits, active_kernel());
   return out;
 }
 
