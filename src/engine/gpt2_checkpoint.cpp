@@ -173,7 +173,7 @@ Gpt2Checkpoint load_gpt2_checkpoint(const fs::path& dir) {
     b.ln_2 = find.layer_norm(h + "ln_2", e);
     b.c_fc = find.linear(h + "mlp.c_fc", e, 4 * e);
     b.mlp_proj = find.linear(h + "mlp.c_proj", 4 * e, e);
-    c.blocks.push_back(b);
+    c.blocks.push_back(std::move(b));  // not a copy of its packed weights
   }
   c.ln_f = find.layer_norm("ln_f", e);
   return c;

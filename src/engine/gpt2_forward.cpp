@@ -3,6 +3,10 @@
 // pass per step, each commented with its shape. n = tokens, e = n_embd.
 #include "gpt2_forward.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cmath>
 
 #include "linear.hpp"
@@ -98,9 +102,25 @@ ModuleResult block_attention(const Matrix& x, const Gpt2Block& block, const Gpt2
   return result;
 }
 
+// A forward pass allocates and frees the same large matrices over and over (each head's
+// n × n stages, each block's n × 4e): glibc would hand each back to the system when freed
+// (mmap'd blocks, the trimmed top of the heap) and the next one would fault in its pages
+// again, half the CPU of a 256-token pass. Kept instead, up to these sizes, for reuse.
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  static const bool once = [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    return true;
+  }();
+  (void)once;
+#endif
+}
+
 }  // namespace
 
 Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& ids, const Gpt2ForwardOptions& options) {
+  keep_freed_memory();
   const Gpt2Config& config = model.config;
   const std::size_t n = ids.size(), e = config.n_embd;
   Gpt2Forward out;
