@@ -48,7 +48,7 @@ BENCHMARK(BM_Gpt2Forward)->Arg(16)->Arg(256)->Unit(benchmark::kMillisecond);
 
 // linear() at GPT-2 small's three shapes (in → out): c_attn 768 → 2304, c_fc 768 → 3072,
 // mlp c_proj 3072 → 768; state.range(0) rows (tokens), state.range(1) the path (0 generic,
-// 1 avx2, 2 avx512; skipped where the processor lacks it). W is packed once, as at load.
+// 1 avx2, 2 avx512; skipped where the processor lacks it). W is prepared once, as at load.
 template <std::size_t in, std::size_t out>
 void BM_Linear(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0));
@@ -60,7 +60,8 @@ void BM_Linear(benchmark::State& state) {
   state.SetLabel(attn::kernel_name(kernel));
   attn::TorchGenerator gen(1);
   const attn::Matrix x = gen.rand(n, in);
-  const attn::PackedWeights W = attn::pack_weights(gen.rand(in, out).data, in, out);
+  const attn::Matrix weight = gen.rand(in, out);
+  const attn::PackedWeights W = attn::pack_weights(weight.data, in, out);
   const std::vector<float> b(out, 0.5f);
   for (auto _ : state) {
     attn::Matrix y = attn::linear(x, W, b, kernel);

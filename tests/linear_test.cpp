@@ -77,16 +77,18 @@ TEST(Linear, EveryPathGivesTheFmaChainsBitsOnOddShapes) {
   }
 }
 
-TEST(Linear, PackedPanelsHoldSixteenColumnsZeroPadded) {
+TEST(Linear, TheLastColumnsAreCopiedZeroPaddedTheRestReadInPlace) {
   const std::size_t in = 3, out = 20;
   std::vector<float> W(in * out);
   for (std::size_t i = 0; i < W.size(); ++i) W[i] = static_cast<float>(i + 1);
   const attn::PackedWeights p = attn::pack_weights(W, in, out);
-  ASSERT_EQ(p.panels.size(), 2 * in * 16);
-  EXPECT_EQ(p.panels[0 * 16 + 0], 1.0f);           // W(0, 0)
-  EXPECT_EQ(p.panels[1 * 16 + 15], 36.0f);         // W(1, 15) = 1·20 + 15 + 1
-  EXPECT_EQ(p.panels[in * 16 + 2 * 16 + 3], 60.0f);  // panel 1, W(2, 19)
-  EXPECT_EQ(p.panels[in * 16 + 2 * 16 + 4], 0.0f);   // past the last column
+  EXPECT_EQ(p.weight.data(), W.data());
+  ASSERT_EQ(p.edge.size(), in * 16);
+  EXPECT_EQ(p.edge[0], 17.0f);            // W(0, 16)
+  EXPECT_EQ(p.edge[2 * 16 + 3], 60.0f);   // W(2, 19)
+  EXPECT_EQ(p.edge[2 * 16 + 4], 0.0f);    // past the last column
+  EXPECT_TRUE(attn::pack_weights(W, 4, 15).edge.size() == 4 * 16);
+  EXPECT_TRUE(attn::pack_weights(W, 2, 16).edge.empty());
 }
 
 TEST(DotRows, EveryPathGivesTheFmaChainsBits) {

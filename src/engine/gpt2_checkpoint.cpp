@@ -1,11 +1,7 @@
 // Reading a GPT-2 folder: config.json, then every tensor by its Hugging Face name.
 #include "gpt2_checkpoint.hpp"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cerrno>
-#include <cstdint>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -76,8 +72,7 @@ class TensorFinder {
     }
     std::vector<float> storage;
     const std::span<const float> values = c_.file.floats(*t, storage);
-    mapped_ = storage.empty();
-    if (mapped_) return values;
+    if (storage.empty()) return values;
     c_.storage.push_back(std::move(storage));
     return c_.storage.back();
   }
@@ -96,22 +91,11 @@ class TensorFinder {
     l.in = in;
     l.out = out;
     l.packed = pack_weights(l.weight, in, out);
-    if (mapped_) give_back(l.weight);
     return l;
   }
 
  private:
-  // The whole pages of the mapped file under `values` leave this process's memory (the
-  // mapping is read-only and private: touched again, they are read again from the file).
-  static void give_back(std::span<const float> values) {
-    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-    const auto begin = reinterpret_cast<std::uintptr_t>(values.data());
-    const std::uintptr_t first = (begin + page - 1) / page * page, last = (begin + values.size_bytes()) / page * page;
-    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
-  }
-
   Gpt2Checkpoint& c_;
-  bool mapped_ = false;  // the last tensor get() found is a view into the mapped file
 };
 
 // Only its absence is reported here (a symbolic link that leads nowhere is not an

@@ -11,8 +11,7 @@
 //   - the weights are float32 views: into the mapped file for F32, into storage
 //     owned here for F16 and BF16 (converted once);
 //   - the tokenizer's vocabulary has vocab_size ids at most;
-//   - every Conv1D weight is also packed for linear() (linear.hpp), once; the file's
-//     pages it was read from are given back (read again from the file if asked for);
+//   - every Conv1D weight is prepared for linear() (linear.hpp), once;
 //   - ATTN_KERNEL, if set, names a path this processor runs (kernel.hpp).
 // Every problem is a one-line DataError naming the file and the key or tensor.
 #pragma once
@@ -39,7 +38,7 @@ struct Gpt2Linear {
   std::span<const float> weight;  // in × out, row-major
   std::span<const float> bias;    // out
   std::size_t in = 0, out = 0;
-  PackedWeights packed;           // weight, as linear() reads it
+  PackedWeights packed;           // weight, as linear() reads it (a view of it and its last columns)
 };
 
 struct Gpt2LayerNorm {

@@ -15,22 +15,22 @@ constexpr std::size_t kGenericRows = 4;  // tokens that share each read of a pan
 constexpr std::size_t kDotRows = 8;      // rows whose chains run side by side
 }  // namespace
 
-void panels_generic(const float* x, std::size_t rows, std::size_t in, const float* panels, std::size_t p0,
-                    std::size_t p1, float* y, std::size_t out) {
-  for (std::size_t p = p0; p < p1; ++p) {
-    const float* panel = panels + p * in * kPanelWidth;
-    const std::size_t j0 = p * kPanelWidth, cols = std::min(kPanelWidth, out - j0);
+void panels_generic(const float* x, std::size_t rows, std::size_t in, const float* w, std::size_t ldw, std::size_t stride,
+                    std::size_t count, float* y, std::size_t out, std::size_t cols) {
+  for (std::size_t p = 0; p < count; ++p) {
+    const float* panel = w + p * stride;
+    const std::size_t j0 = p * kPanelWidth, n = std::min(kPanelWidth, cols - j0);
     for (std::size_t r0 = 0; r0 < rows; r0 += kGenericRows) {
       const std::size_t nr = std::min(kGenericRows, rows - r0);
       float acc[kGenericRows][kPanelWidth] = {};
       for (std::size_t k = 0; k < in; ++k) {
-        const float* w = panel + k * kPanelWidth;
+        const float* wk = panel + k * ldw;
         for (std::size_t r = 0; r < nr; ++r) {
           const float a = x[(r0 + r) * in + k];
-          for (std::size_t j = 0; j < kPanelWidth; ++j) acc[r][j] = std::fma(a, w[j], acc[r][j]);
+          for (std::size_t j = 0; j < kPanelWidth; ++j) acc[r][j] = std::fma(a, wk[j], acc[r][j]);
         }
       }
-      for (std::size_t r = 0; r < nr; ++r) std::copy_n(acc[r], cols, y + (r0 + r) * out + j0);
+      for (std::size_t r = 0; r < nr; ++r) std::copy_n(acc[r], n, y + (r0 + r) * out + j0);
     }
   }
 }
@@ -48,13 +48,11 @@ void dot_rows_generic(const float* a, std::size_t n, const float* rows, std::siz
 }  // namespace kernels
 
 PackedWeights pack_weights(std::span<const float> W, std::size_t in, std::size_t out) {
-  PackedWeights packed{.in = in, .out = out, .panels = {}};
-  const std::size_t count = (out + kPanelWidth - 1) / kPanelWidth;
-  packed.panels.assign(count * in * kPanelWidth, 0.0f);
-  for (std::size_t p = 0; p < count; ++p) {
-    const std::size_t j0 = p * kPanelWidth, cols = std::min(kPanelWidth, out - j0);
-    float* panel = packed.panels.data() + p * in * kPanelWidth;
-    for (std::size_t k = 0; k < in; ++k) std::copy_n(W.data() + k * out + j0, cols, panel + k * kPanelWidth);
+  PackedWeights packed{.in = in, .out = out, .weight = W, .edge = {}};
+  const std::size_t j0 = out / kPanelWidth * kPanelWidth, cols = out - j0;
+  if (cols > 0) {
+    packed.edge.assign(in * kPanelWidth, 0.0f);
+    for (std::size_t k = 0; k < in; ++k) std::copy_n(W.data() + k * out + j0, cols, packed.edge.data() + k * kPanelWidth);
   }
   return packed;
 }
@@ -66,14 +64,19 @@ Matrix linear(const Matrix& x, const PackedWeights& W, std::span<const float> bi
   if (kernel == Kernel::avx2) panels = kernels::panels_avx2;
   if (kernel == Kernel::avx512) panels = kernels::panels_avx512;
 #endif
-  // Panels in groups of three (the AVX-512 kernel's width), the groups split over the cores.
-  constexpr std::size_t kGroup = 3;
-  const std::size_t count = (W.out + kPanelWidth - 1) / kPanelWidth, groups = (count + kGroup - 1) / kGroup;
   if (x.rows > 0) {
+    // Whole panels in place, in groups of three (the AVX-512 kernel's width) split over the cores.
+    constexpr std::size_t kGroup = 3;
+    const std::size_t whole = W.out / kPanelWidth, groups = (whole + kGroup - 1) / kGroup;
     parallel_for(groups, [&](std::size_t first, std::size_t last) {
-      panels(x.data.data(), x.rows, x.cols, W.panels.data(), first * kGroup, std::min(count, last * kGroup),
-             y.data.data(), W.out);
+      const std::size_t p0 = first * kGroup, count = std::min(whole, last * kGroup) - p0;
+      panels(x.data.data(), x.rows, x.cols, W.weight.data() + p0 * kPanelWidth, W.out, kPanelWidth, count,
+             y.data.data() + p0 * kPanelWidth, W.out, count * kPanelWidth);
     });
+    if (!W.edge.empty()) {
+      const std::size_t j0 = whole * kPanelWidth;
+      panels(x.data.data(), x.rows, x.cols, W.edge.data(), kPanelWidth, 0, 1, y.data.data() + j0, W.out, W.out - j0);
+    }
   }
   if (!bias.empty())
     for (std::size_t i = 0; i < y.rows; ++i)

@@ -1,10 +1,13 @@
 // linear.hpp: y = x · W + b for a whole sentence at once, on every core.
 //
 // The one matrix product of the model runs (GPT-2's c_attn, c_proj, c_fc): the
-// same sum as attention.cpp's project(), Σ_k x(i, k) · W(k, j), then + b(j). W is
-// packed once (pack_weights, when a checkpoint is loaded) into panels of sixteen
-// columns, each panel's rows one after the other, so the kernels read it straight
-// through; the panels are split over the cores (parallel.hpp).
+// same sum as attention.cpp's project(), Σ_k x(i, k) · W(k, j), then + b(j). The
+// kernels read W where it lies (the mapped file), sixteen columns at a time (a
+// panel: 64 bytes of each row k), three panels beside each other on the AVX-512 path,
+// several tokens sharing each read; the last columns when out is not a multiple of 16
+// are copied once, when the weights are prepared (prepare_weights, at load), into a
+// panel of their own padded with zeros. The panels are split over the cores
+// (parallel.hpp).
 //
 // Same digits on every machine: every path (kernel.hpp) computes y(i, j) as one chain
 // of fused multiply-adds, acc = fma(x(i, k), W(k, j), acc) for k = 0, 1, …, in − 1
@@ -22,23 +25,24 @@
 
 namespace attn {
 
-// W (in × out, row-major) as the kernels read it: panel p holds columns 16p … 16p + 15
-// (zeros past the last), in × 16, row k after row k − 1.
+// W (in × out, row-major) as the kernels read it: its first 16·⌊out / 16⌋ columns in
+// place, the rest copied side by side, in × 16, zeros past the last column.
 struct PackedWeights {
   std::size_t in = 0, out = 0;
-  std::vector<float> panels;  // ⌈out / 16⌉ · in · 16
+  std::span<const float> weight;  // W itself: must outlive this
+  std::vector<float> edge;        // columns 16·⌊out / 16⌋ …, in × 16 (empty when out % 16 = 0)
 };
 
 inline constexpr std::size_t kPanelWidth = 16;
 
-// REQUIRES: W.size() = in · out.
+// REQUIRES: W.size() = in · out; W outlives the result.
 PackedWeights pack_weights(std::span<const float> W, std::size_t in, std::size_t out);
 
 // x · W + bias, x.rows × W.out, on the path `kernel`.
 // REQUIRES: x.cols = W.in; bias empty or of size W.out; kernel_supported(kernel).
 Matrix linear(const Matrix& x, const PackedWeights& W, std::span<const float> bias, Kernel kernel);
 
-// The same on active_kernel(), W packed for this one call.
+// The same on active_kernel(), W prepared for this one call.
 // REQUIRES: W.size() = x.cols · out; bias empty or of size out.
 Matrix linear(const Matrix& x, std::span<const float> W, std::span<const float> bias, std::size_t out);
 

@@ -27,13 +27,13 @@ constexpr std::size_t kWidth = 16;
 
 // AVX2: R ≤ 6 tokens × one panel, 2R accumulators of 8 floats (at most 12 of 16 registers).
 template <std::size_t R>
-ATTN_AVX2 void tile_avx2(const float* x, std::size_t in, const float* panel, float* y, std::size_t out,
-                         std::size_t cols) {
+ATTN_AVX2 void tile_avx2(const float* x, std::size_t in, const float* panel, std::size_t ldw, float* y,
+                         std::size_t out, std::size_t cols) {
   __m256 lo[R], hi[R];
   #pragma GCC unroll 8
   for (std::size_t r = 0; r < R; ++r) lo[r] = hi[r] = _mm256_setzero_ps();
   for (std::size_t k = 0; k < in; ++k) {
-    const __m256 w0 = _mm256_loadu_ps(panel + k * kWidth), w1 = _mm256_loadu_ps(panel + k * kWidth + 8);
+    const __m256 w0 = _mm256_loadu_ps(panel + k * ldw), w1 = _mm256_loadu_ps(panel + k * ldw + 8);
     #pragma GCC unroll 8
     for (std::size_t r = 0; r < R; ++r) {
       const __m256 a = _mm256_broadcast_ss(x + r * in + k);
@@ -57,18 +57,17 @@ ATTN_AVX2 void tile_avx2(const float* x, std::size_t in, const float* panel, flo
 
 // AVX-512: R ≤ 8 tokens × P ≤ 3 panels, R·P accumulators of 16 floats (at most 24 of 32).
 template <std::size_t R, std::size_t P>
-ATTN_AVX512 void tile_avx512(const float* x, std::size_t in, const float* panels, float* y, std::size_t out,
-                             std::size_t cols) {
+ATTN_AVX512 void tile_avx512(const float* x, std::size_t in, const float* panels, std::size_t ldw,
+                             std::size_t stride, float* y, std::size_t out, std::size_t cols) {
   __m512 acc[R][P];
   #pragma GCC unroll 8
   for (std::size_t r = 0; r < R; ++r)
     #pragma GCC unroll 8
     for (std::size_t p = 0; p < P; ++p) acc[r][p] = _mm512_setzero_ps();
-  const std::size_t stride = in * kWidth;  // one panel to the next
   for (std::size_t k = 0; k < in; ++k) {
     __m512 w[P];
     #pragma GCC unroll 8
-    for (std::size_t p = 0; p < P; ++p) w[p] = _mm512_loadu_ps(panels + p * stride + k * kWidth);
+    for (std::size_t p = 0; p < P; ++p) w[p] = _mm512_loadu_ps(panels + p * stride + k * ldw);
     #pragma GCC unroll 8
     for (std::size_t r = 0; r < R; ++r) {
       const __m512 a = _mm512_set1_ps(x[r * in + k]);
@@ -89,56 +88,56 @@ ATTN_AVX512 void tile_avx512(const float* x, std::size_t in, const float* panels
 }
 
 template <std::size_t P>
-ATTN_AVX512 void rows_avx512(std::size_t R, const float* x, std::size_t in, const float* panels, float* y,
-                             std::size_t out, std::size_t cols) {
+ATTN_AVX512 void rows_avx512(std::size_t R, const float* x, std::size_t in, const float* panels, std::size_t ldw,
+                             std::size_t stride, float* y, std::size_t out, std::size_t cols) {
   switch (R) {
-    case 8: tile_avx512<8, P>(x, in, panels, y, out, cols); break;
-    case 7: tile_avx512<7, P>(x, in, panels, y, out, cols); break;
-    case 6: tile_avx512<6, P>(x, in, panels, y, out, cols); break;
-    case 5: tile_avx512<5, P>(x, in, panels, y, out, cols); break;
-    case 4: tile_avx512<4, P>(x, in, panels, y, out, cols); break;
-    case 3: tile_avx512<3, P>(x, in, panels, y, out, cols); break;
-    case 2: tile_avx512<2, P>(x, in, panels, y, out, cols); break;
-    default: tile_avx512<1, P>(x, in, panels, y, out, cols); break;
+    case 8: tile_avx512<8, P>(x, in, panels, ldw, stride, y, out, cols); break;
+    case 7: tile_avx512<7, P>(x, in, panels, ldw, stride, y, out, cols); break;
+    case 6: tile_avx512<6, P>(x, in, panels, ldw, stride, y, out, cols); break;
+    case 5: tile_avx512<5, P>(x, in, panels, ldw, stride, y, out, cols); break;
+    case 4: tile_avx512<4, P>(x, in, panels, ldw, stride, y, out, cols); break;
+    case 3: tile_avx512<3, P>(x, in, panels, ldw, stride, y, out, cols); break;
+    case 2: tile_avx512<2, P>(x, in, panels, ldw, stride, y, out, cols); break;
+    default: tile_avx512<1, P>(x, in, panels, ldw, stride, y, out, cols); break;
   }
 }
 
 }  // namespace
 
-ATTN_AVX2 void panels_avx2(const float* x, std::size_t rows, std::size_t in, const float* panels, std::size_t p0,
-                           std::size_t p1, float* y, std::size_t out) {
+ATTN_AVX2 void panels_avx2(const float* x, std::size_t rows, std::size_t in, const float* w, std::size_t ldw,
+                           std::size_t stride, std::size_t count, float* y, std::size_t out, std::size_t cols) {
   constexpr std::size_t kRows = 6;
-  for (std::size_t p = p0; p < p1; ++p) {
-    const float* panel = panels + p * in * kWidth;
-    const std::size_t j0 = p * kWidth, cols = std::min(kWidth, out - j0);
+  for (std::size_t p = 0; p < count; ++p) {
+    const float* panel = w + p * stride;
+    const std::size_t j0 = p * kWidth, n = std::min(kWidth, cols - j0);
     for (std::size_t r0 = 0; r0 < rows; r0 += kRows) {
       const float* xr = x + r0 * in;
       float* yr = y + r0 * out + j0;
       switch (std::min(kRows, rows - r0)) {
-        case 6: tile_avx2<6>(xr, in, panel, yr, out, cols); break;
-        case 5: tile_avx2<5>(xr, in, panel, yr, out, cols); break;
-        case 4: tile_avx2<4>(xr, in, panel, yr, out, cols); break;
-        case 3: tile_avx2<3>(xr, in, panel, yr, out, cols); break;
-        case 2: tile_avx2<2>(xr, in, panel, yr, out, cols); break;
-        default: tile_avx2<1>(xr, in, panel, yr, out, cols); break;
+        case 6: tile_avx2<6>(xr, in, panel, ldw, yr, out, n); break;
+        case 5: tile_avx2<5>(xr, in, panel, ldw, yr, out, n); break;
+        case 4: tile_avx2<4>(xr, in, panel, ldw, yr, out, n); break;
+        case 3: tile_avx2<3>(xr, in, panel, ldw, yr, out, n); break;
+        case 2: tile_avx2<2>(xr, in, panel, ldw, yr, out, n); break;
+        default: tile_avx2<1>(xr, in, panel, ldw, yr, out, n); break;
       }
     }
   }
 }
 
-ATTN_AVX512 void panels_avx512(const float* x, std::size_t rows, std::size_t in, const float* panels,
-                               std::size_t p0, std::size_t p1, float* y, std::size_t out) {
+ATTN_AVX512 void panels_avx512(const float* x, std::size_t rows, std::size_t in, const float* w, std::size_t ldw,
+                               std::size_t stride, std::size_t count, float* y, std::size_t out, std::size_t cols) {
   constexpr std::size_t kRows = 8, kPanels = 3;
-  for (std::size_t p = p0; p < p1; p += kPanels) {
-    const std::size_t np = std::min(kPanels, p1 - p), j0 = p * kWidth, cols = std::min(np * kWidth, out - j0);
-    const float* group = panels + p * in * kWidth;
+  for (std::size_t p = 0; p < count; p += kPanels) {
+    const std::size_t np = std::min(kPanels, count - p), j0 = p * kWidth, n = std::min(np * kWidth, cols - j0);
+    const float* group = w + p * stride;
     for (std::size_t r0 = 0; r0 < rows; r0 += kRows) {
       const std::size_t nr = std::min(kRows, rows - r0);
       const float* xr = x + r0 * in;
       float* yr = y + r0 * out + j0;
-      if (np == 3) rows_avx512<3>(nr, xr, in, group, yr, out, cols);
-      else if (np == 2) rows_avx512<2>(nr, xr, in, group, yr, out, cols);
-      else rows_avx512<1>(nr, xr, in, group, yr, out, cols);
+      if (np == 3) rows_avx512<3>(nr, xr, in, group, ldw, stride, yr, out, n);
+      else if (np == 2) rows_avx512<2>(nr, xr, in, group, ldw, stride, yr, out, n);
+      else rows_avx512<1>(nr, xr, in, group, ldw, stride, yr, out, n);
     }
   }
 }
