@@ -13,8 +13,10 @@ Prints one JSON object:
     config.json and model.safetensors (our reader, tests/oracle/safetensors_io.py: a
     copy-on-write mapping, as safetensors' own loader), the first forward, and the total
     since the process started;
+    and the CPU time of all that (cpu_s: user + system, every thread);
   forward_only: R forward passes on the loaded model, eager, no autograd, with
-    torch.set_num_threads(1) and with the default number of threads; min and median;
+    torch.set_num_threads(1) and with the default number of threads; min and median wall
+    time, min CPU time (min_cpu_s: on a shared machine, the figure to compare);
   peak_rss_mb: the process's peak resident memory (ru_maxrss) at the end of the whole-process
     part (before the timing runs and the check).
 The forward is a plain eager GPT-2 (batched heads, F.layer_norm, F.softmax, GELU tanh),
@@ -109,13 +111,15 @@ def token_ids(arg, cfg):
 
 
 def timed(cfg, w, ids, repeat, all_logits):
-    times = []
+    times, cpu = [], []
     with torch.no_grad():
         for _ in range(repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             forward(cfg, w, ids, all_logits)
             times.append(time.perf_counter() - t)
-    return {"min_s": round(min(times), 6), "median_s": round(statistics.median(times), 6), "runs": repeat}
+            cpu.append(time.process_time() - c)
+    return {"min_s": round(min(times), 6), "median_s": round(statistics.median(times), 6),
+            "min_cpu_s": round(min(cpu), 6), "runs": repeat}
 
 
 def main(argv):
@@ -137,6 +141,7 @@ def main(argv):
     with torch.no_grad():
         probs = forward(cfg, w, ids, a.all_logits)
     t_forward = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     total = since_process_start()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the whole process's, as a script's
 
@@ -165,6 +170,7 @@ def main(argv):
             "script_s": round(t_forward - T0, 4),
             "since_process_start_s": None if total is None else round(total, 3),
             "threads": default_threads,
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),  # the whole process's CPU time so far
         },
         "forward_only": forward_only,
         "check_vs_oracle": f"{check:.2g}",

@@ -90,6 +90,7 @@ class TensorFinder {
     l.bias = get(name + ".bias", {out});
     l.in = in;
     l.out = out;
+    l.packed = pack_weights(l.weight, in, out);
     return l;
   }
 
@@ -141,6 +142,7 @@ Gpt2Checkpoint load_gpt2_checkpoint(const fs::path& dir) {
     throw DataError(fmt::format("{}: {} ids, but config.json's \"vocab_size\" is {}", vocab.string(),
                                 c.tokenizer.vocab_size(), g.vocab_size));
   }
+  active_kernel();  // an ATTN_KERNEL this processor cannot run is refused before any work
   c.storage.reserve(c.file.tensors().size());  // spans into storage stay valid
   TensorFinder find(c);
   const std::size_t e = g.n_embd;
@@ -155,7 +157,7 @@ Gpt2Checkpoint load_gpt2_checkpoint(const fs::path& dir) {
     b.ln_2 = find.layer_norm(h + "ln_2", e);
     b.c_fc = find.linear(h + "mlp.c_fc", e, 4 * e);
     b.mlp_proj = find.linear(h + "mlp.c_proj", 4 * e, e);
-    c.blocks.push_back(b);
+    c.blocks.push_back(std::move(b));  // not a copy of its packed weights
   }
   c.ln_f = find.layer_norm("ln_f", e);
   return c;

@@ -10,7 +10,9 @@
 //     stored: c_attn n_embd × 3·n_embd with q, k, v side by side along the output);
 //   - the weights are float32 views: into the mapped file for F32, into storage
 //     owned here for F16 and BF16 (converted once);
-//   - the tokenizer's vocabulary has vocab_size ids at most.
+//   - the tokenizer's vocabulary has vocab_size ids at most;
+//   - every Conv1D weight is prepared for linear() (linear.hpp), once;
+//   - ATTN_KERNEL, if set, names a path this processor runs (kernel.hpp).
 // Every problem is a one-line DataError naming the file and the key or tensor.
 #pragma once
 
@@ -22,6 +24,7 @@
 
 #include "bpe_tokenizer.hpp"
 #include "attn/util/safetensors.hpp"
+#include "linear.hpp"
 
 namespace attn {
 
@@ -35,6 +38,7 @@ struct Gpt2Linear {
   std::span<const float> weight;  // in × out, row-major
   std::span<const float> bias;    // out
   std::size_t in = 0, out = 0;
+  PackedWeights packed;           // weight, as linear() reads it (a view of it and its last columns)
 };
 
 struct Gpt2LayerNorm {
@@ -65,7 +69,8 @@ struct Gpt2Checkpoint {
 
 // REQUIRES: nothing; throws DataError for a folder that lacks a file, a config
 // without a field or with a value out of range, missing or misshapen tensors,
-// and a tokenizer with more ids than vocab_size.
+// and a tokenizer with more ids than vocab_size; UsageError for an ATTN_KERNEL the
+// processor cannot run.
 Gpt2Checkpoint load_gpt2_checkpoint(const std::filesystem::path& dir);
 
 }  // namespace attn

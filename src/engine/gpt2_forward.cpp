@@ -3,6 +3,10 @@
 // pass per step, each commented with its shape. n = tokens, e = n_embd.
 #include "gpt2_forward.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cmath>
 
 #include "linear.hpp"
@@ -54,7 +58,7 @@ void add_in_place(Matrix& h, const Matrix& delta) {
 ModuleResult block_attention(const Matrix& x, const Gpt2Block& block, const Gpt2Config& config, bool keep_weights) {
   const std::size_t e = config.n_embd, head_dim = e / config.n_head;
   // q | k | v, (n × e) · (e × 3e) → n × 3e: queries in columns [0, e), keys [e, 2e), values [2e, 3e).
-  const Matrix qkv = linear(x, block.c_attn.weight, block.c_attn.bias, 3 * e);
+  const Matrix qkv = linear(x, block.c_attn.packed, block.c_attn.bias, active_kernel());
 
   ModuleResult result;
   result.heads.resize(config.n_head);
@@ -80,14 +84,30 @@ ModuleResult block_attention(const Matrix& x, const Gpt2Block& block, const Gpt2
 
   // the heads' context vectors side by side, n × e; then c_proj, (n × e) · (e × e) → n × e.
   Matrix concatenated = concatenate_heads(result.heads);
-  result.output = linear(concatenated, block.attn_proj.weight, block.attn_proj.bias, e);
+  result.output = linear(concatenated, block.attn_proj.packed, block.attn_proj.bias, active_kernel());
   result.concatenated = std::move(concatenated);
   return result;
+}
+
+// A forward pass allocates and frees the same large matrices over and over (each head's
+// n × n stages, each block's n × 4e): glibc would hand each back to the system when freed
+// (mmap'd blocks, the trimmed top of the heap) and the next one would fault in its pages
+// again, half the CPU of a 256-token pass. Kept instead, up to these sizes, for reuse.
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  static const bool once = [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    return true;
+  }();
+  (void)once;
+#endif
 }
 
 }  // namespace
 
 Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& ids, const Gpt2ForwardOptions& options) {
+  keep_freed_memory();
   const Gpt2Config& config = model.config;
   const std::size_t n = ids.size(), e = config.n_embd;
   Gpt2Forward out;
@@ -110,9 +130,10 @@ Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& id
       for (const HeadTrace& head : attention.heads) out.all_weights.back().push_back(head.attn_weights);
     }
     // ln_2, then the MLP: (n × e) · (e × 4e), gelu, (n × 4e) · (4e × e) → n × e; h = h + mlp.
-    Matrix m = linear(layer_norm(h, block.ln_2, config.layer_norm_epsilon), block.c_fc.weight, block.c_fc.bias, 4 * e);
+    Matrix m = linear(layer_norm(h, block.ln_2, config.layer_norm_epsilon), block.c_fc.packed, block.c_fc.bias,
+                      active_kernel());
     gelu_in_place(m);
-    add_in_place(h, linear(m, block.mlp_proj.weight, block.mlp_proj.bias, e));
+    add_in_place(h, linear(m, block.mlp_proj.packed, block.mlp_proj.bias, active_kernel()));
     if (recorded) {
       out.layer_input = std::move(x);
       out.attention = std::move(attention);
@@ -125,9 +146,7 @@ Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& id
   for (std::size_t c = 0; c < e; ++c) last(0, c) = h(n - 1, c);
   last = layer_norm(last, model.ln_f, config.layer_norm_epsilon);
   out.last_logits.assign(config.vocab_size, 0.0f);
-  parallel_for(config.vocab_size, [&](std::size_t first, std::size_t end) {
-    for (std::size_t v = first; v < end; ++v) out.last_logits[v] = dot(last.row(0), model.wte.subspan(v * e, e));
-  });
+  dot_rows(last.row(0), model.wte.subspan(0, config.vocab_size * e), out.last_logits, active_kernel());
   return out;
 }
 

@@ -1,88 +1,101 @@
 #include "linear.hpp"
 
 #include <algorithm>
-#include <vector>
+#include <cmath>
 
+#include "linear_kernels.hpp"
 #include "parallel.hpp"
 
 namespace attn {
 
+namespace kernels {
+
 namespace {
+constexpr std::size_t kGenericRows = 4;  // tokens that share each read of a panel
+constexpr std::size_t kDotRows = 8;      // rows whose chains run side by side
+}  // namespace
 
-constexpr std::size_t kRows = 4;    // tokens that share each read of W
-constexpr std::size_t kCols = 16;   // columns of y kept in registers at once
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define ATTN_AVX2_CLONE __attribute__((target_clones("arch=haswell", "default")))
-#else
-#define ATTN_AVX2_CLONE
-#endif
-
-// y(r0..r0+rows, j0..j0+cols) = x(r0..r0+rows, :) · panel, rows ≤ kRows, cols ≤ kCols,
-// where panel holds W's columns j0..j0+cols, in × kCols, row k after row k - 1 (so
-// the loop over k reads it straight through memory).
-ATTN_AVX2_CLONE
-void block(const Matrix& x, const float* __restrict panel, std::size_t r0, std::size_t rows, std::size_t j0,
-           std::size_t cols, Matrix& y) {
-  const std::size_t in = x.cols;
-  if (rows == kRows) {
-    // The common case: four tokens at once, fixed bounds the compiler unrolls and vectorises.
-    float acc0[kCols] = {}, acc1[kCols] = {}, acc2[kCols] = {}, acc3[kCols] = {};
-    const float* __restrict x0 = &x.data[r0 * in];
-    const float* __restrict x1 = x0 + in;
-    const float* __restrict x2 = x1 + in;
-    const float* __restrict x3 = x2 + in;
-    for (std::size_t k = 0; k < in; ++k) {
-      const float* __restrict w = panel + k * kCols;
-      const float a0 = x0[k], a1 = x1[k], a2 = x2[k], a3 = x3[k];
-      for (std::size_t j = 0; j < kCols; ++j) {
-        acc0[j] += a0 * w[j];
-        acc1[j] += a1 * w[j];
-        acc2[j] += a2 * w[j];
-        acc3[j] += a3 * w[j];
+void panels_generic(const float* x, std::size_t rows, std::size_t in, const float* w, std::size_t ldw, std::size_t stride,
+                    std::size_t count, float* y, std::size_t out, std::size_t cols) {
+  for (std::size_t p = 0; p < count; ++p) {
+    const float* panel = w + p * stride;
+    const std::size_t j0 = p * kPanelWidth, n = std::min(kPanelWidth, cols - j0);
+    for (std::size_t r0 = 0; r0 < rows; r0 += kGenericRows) {
+      const std::size_t nr = std::min(kGenericRows, rows - r0);
+      float acc[kGenericRows][kPanelWidth] = {};
+      for (std::size_t k = 0; k < in; ++k) {
+        const float* wk = panel + k * ldw;
+        for (std::size_t r = 0; r < nr; ++r) {
+          const float a = x[(r0 + r) * in + k];
+          for (std::size_t j = 0; j < kPanelWidth; ++j) acc[r][j] = std::fma(a, wk[j], acc[r][j]);
+        }
       }
+      for (std::size_t r = 0; r < nr; ++r) std::copy_n(acc[r], n, y + (r0 + r) * out + j0);
     }
-    for (std::size_t j = 0; j < cols; ++j) {
-      y(r0, j0 + j) = acc0[j];
-      y(r0 + 1, j0 + j) = acc1[j];
-      y(r0 + 2, j0 + j) = acc2[j];
-      y(r0 + 3, j0 + j) = acc3[j];
-    }
-    return;
-  }
-  for (std::size_t r = 0; r < rows; ++r) {
-    float acc[kCols] = {};
-    for (std::size_t k = 0; k < in; ++k)
-      for (std::size_t j = 0; j < kCols; ++j) acc[j] += x(r0 + r, k) * panel[k * kCols + j];
-    for (std::size_t j = 0; j < cols; ++j) y(r0 + r, j0 + j) = acc[j];
   }
 }
 
-}  // namespace
+void dot_rows_generic(const float* a, std::size_t n, const float* rows, std::size_t v0, std::size_t v1, float* scores) {
+  for (std::size_t v = v0; v < v1; v += kDotRows) {
+    const std::size_t nv = std::min(kDotRows, v1 - v);
+    float acc[kDotRows] = {};
+    for (std::size_t k = 0; k < n; ++k)
+      for (std::size_t r = 0; r < nv; ++r) acc[r] = std::fma(a[k], rows[(v + r) * n + k], acc[r]);
+    std::copy_n(acc, nv, scores + v);
+  }
+}
 
-Matrix linear(const Matrix& x, std::span<const float> W, std::span<const float> bias, std::size_t out) {
-  Matrix y(x.rows, out);
-  const std::size_t column_blocks = (out + kCols - 1) / kCols;
-  parallel_for(column_blocks, [&](std::size_t first, std::size_t last) {
-    std::vector<float> panel(x.cols * kCols);
-    for (std::size_t b = first; b < last; ++b) {
-      // W's columns j0 … j0 + cols, copied side by side (zeros past the last column).
-      const std::size_t j0 = b * kCols, cols = std::min(kCols, out - j0);
-      for (std::size_t k = 0; k < x.cols; ++k)
-        for (std::size_t j = 0; j < kCols; ++j) panel[k * kCols + j] = j < cols ? W[k * out + j0 + j] : 0.0f;
-      for (std::size_t r0 = 0; r0 < x.rows; r0 += kRows) block(x, panel.data(), r0, std::min(kRows, x.rows - r0), j0, cols, y);
+}  // namespace kernels
+
+PackedWeights pack_weights(std::span<const float> W, std::size_t in, std::size_t out) {
+  PackedWeights packed{.in = in, .out = out, .weight = W, .edge = {}};
+  const std::size_t j0 = out / kPanelWidth * kPanelWidth, cols = out - j0;
+  if (cols > 0) {
+    packed.edge.assign(in * kPanelWidth, 0.0f);
+    for (std::size_t k = 0; k < in; ++k) std::copy_n(W.data() + k * out + j0, cols, packed.edge.data() + k * kPanelWidth);
+  }
+  return packed;
+}
+
+Matrix linear(const Matrix& x, const PackedWeights& W, std::span<const float> bias, Kernel kernel) {
+  Matrix y(x.rows, W.out);
+  auto panels = kernels::panels_generic;
+#ifdef ATTN_X86_KERNELS
+  if (kernel == Kernel::avx2) panels = kernels::panels_avx2;
+  if (kernel == Kernel::avx512) panels = kernels::panels_avx512;
+#endif
+  if (x.rows > 0) {
+    // Whole panels in place, in groups of three (the AVX-512 kernel's width) split over the cores.
+    constexpr std::size_t kGroup = 3;
+    const std::size_t whole = W.out / kPanelWidth, groups = (whole + kGroup - 1) / kGroup;
+    parallel_for(groups, [&](std::size_t first, std::size_t last) {
+      const std::size_t p0 = first * kGroup, count = std::min(whole, last * kGroup) - p0;
+      panels(x.data.data(), x.rows, x.cols, W.weight.data() + p0 * kPanelWidth, W.out, kPanelWidth, count,
+             y.data.data() + p0 * kPanelWidth, W.out, count * kPanelWidth);
+    });
+    if (!W.edge.empty()) {
+      const std::size_t j0 = whole * kPanelWidth;
+      panels(x.data.data(), x.rows, x.cols, W.edge.data(), kPanelWidth, 0, 1, y.data.data() + j0, W.out, W.out - j0);
     }
-  });
+  }
   if (!bias.empty())
     for (std::size_t i = 0; i < y.rows; ++i)
-      for (std::size_t j = 0; j < out; ++j) y(i, j) += bias[j];
+      for (std::size_t j = 0; j < W.out; ++j) y(i, j) += bias[j];
   return y;
 }
 
-float dot(std::span<const float> a, std::span<const float> b) {
-  float sum = 0.0f;
-  for (std::size_t k = 0; k < a.size(); ++k) sum += a[k] * b[k];
-  return sum;
+Matrix linear(const Matrix& x, std::span<const float> W, std::span<const float> bias, std::size_t out) {
+  return linear(x, pack_weights(W, x.cols, out), bias, active_kernel());
+}
+
+void dot_rows(std::span<const float> a, std::span<const float> rows, std::span<float> scores, Kernel kernel) {
+  auto dot = kernels::dot_rows_generic;
+#ifdef ATTN_X86_KERNELS
+  if (kernel != Kernel::generic) dot = kernels::dot_rows_fma;
+#endif
+  parallel_for((scores.size() + 63) / 64, [&](std::size_t first, std::size_t last) {
+    dot(a.data(), a.size(), rows.data(), first * 64, std::min(scores.size(), last * 64), scores.data());
+  });
 }
 
 }  // namespace attn

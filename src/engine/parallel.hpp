@@ -6,6 +6,10 @@
 // done. Each index is handled by exactly one call, so the result of a body that
 // writes only its own indexes does not depend on the number of threads.
 // ATTN_THREADS=N in the environment caps the threads (1: no threads at all).
+// The threads are started once, at the first call that needs them, and wait for the
+// next call between calls (no thread is started per call). A call made while another
+// is running (from inside a body, or from a second thread) runs its body on the
+// calling thread alone.
 #pragma once
 
 #include <cstddef>

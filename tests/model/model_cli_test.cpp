@@ -42,11 +42,13 @@ class ModelCli : public ::testing::Test {
   }
 };
 
-// `attn-explain ARGS` in the source tree's top folder.
-Result run(const std::string& args) {
+// `attn-explain ARGS` in the source tree's top folder (with ATTN_KERNEL=kernel when given;
+// "" sets it empty: the best path).
+Result run(const std::string& args, const char* kernel = nullptr) {
   const fs::path out = scratch() / "out", err = scratch() / "err";
-  return run_shell(fmt::format("cd '{}/..' && '{}' {} > '{}' 2> '{}' < /dev/null", ATTN_DATA_DIR, ATTN_BINARY, args,
-                               out.string(), err.string()),
+  const std::string env = kernel ? fmt::format("ATTN_KERNEL='{}' ", kernel) : "";
+  return run_shell(fmt::format("cd '{}/..' && {}'{}' {} > '{}' 2> '{}' < /dev/null", ATTN_DATA_DIR, env, ATTN_BINARY,
+                               args, out.string(), err.string()),
                    out, err);
 }
 
@@ -373,3 +375,27 @@ TEST_F(ModelCli, InvalidUtf8IsBadData) {
 }
 
 }  // namespace
+
+// ------------------------------------------------------------------ ATTN_KERNEL (issue 25.2)
+// Every path of linear() this processor has gives the same --json trace, byte for byte
+// (the same fma chains on every path); a path it lacks is refused, as is a name of none.
+TEST_F(ModelCli, EveryKernelPathGivesTheSameTraceByteForByte) {
+  const std::string sentence = "\"The dog chased the ball because it was fast, and the cat watched.\"";
+  for (const char* args : {"--layer 2 --json", "--layer all --json", "--layer 1 --top 5 --json"}) {
+    SCOPED_TRACE(args);
+    const Result generic = run(fmt::format("--model '{}' {} {}", model_dir().string(), args, sentence), "generic");
+    ASSERT_EQ(generic.code, 0) << generic.err;
+    ASSERT_FALSE(generic.out.empty());
+    for (const char* kernel : {"avx2", "avx512", ""}) {
+      const Result r = run(fmt::format("--model '{}' {} {}", model_dir().string(), args, sentence), kernel);
+      if (r.code == 2 && has(r.err, "this processor lacks")) continue;  // not this machine's
+      ASSERT_EQ(r.code, 0) << kernel << ": " << r.err;
+      EXPECT_TRUE(r.out == generic.out) << "ATTN_KERNEL=" << kernel << " differs from generic";
+    }
+  }
+}
+
+TEST_F(ModelCli, AKernelNameOfNoPathIsRefused) {
+  expect_refused(run(fmt::format("--model '{}' {}", model_dir().string(), kSentence), "haswell"), 2,
+                 "ATTN_KERNEL=\"haswell\" is not a kernel: expected generic, avx2 or avx512");
+}
