@@ -15,6 +15,7 @@
 #include "cli_table.hpp"
 #include "echo.hpp"
 #include "output.hpp"
+#include "serve.hpp"
 #include "parameters.hpp"
 #include "render_table.hpp"
 #include "terminal.hpp"
@@ -57,6 +58,7 @@ int dispatch(const CommandLine& cl) {
     case Command::render: return run_render(cl.render, terminal);
     case Command::table_extract: return run_table_extract(cl.table);
     case Command::explore: return run_explorer(cl.main, terminal);
+    case Command::serve: return serve(cl.serve);
   }
   return 0;
 }
