@@ -28,8 +28,8 @@
       for (const key of tableKeys) {
         const el = $(key);
         if (el.type === "checkbox") { if (el.checked) o.push([key, "true"]); }
+        else if (el.tagName === "SELECT") { if (el.selectedIndex !== 0) o.push([key, el.value]); }
         else if (el.value !== "" && el.value !== el.defaultValue) o.push([key, el.value]);
-        else if (el.tagName === "SELECT" && el.selectedIndex !== 0) o.push([key, el.value]);
       }
     }
     for (const key of viewKeys) {

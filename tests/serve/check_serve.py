@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""attn-explain serve, through HTTP on 127.0.0.1 (issue 27): the API's answers are the
+command line's bytes, a bad question is a 400 with the CLI's message and its key, the
+limits hold, the server outlives bad requests and stops on SIGTERM.
+
+usage: check_serve.py BINARY MODEL_DIR
+MODEL_DIR: a GPT-2 checkpoint of random weights (the fixture model_cli_checkpoint's).
+"""
+import concurrent.futures
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_util import Server  # noqa: E402
+
+DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
+DOG = "The dog chased the ball, and it rolled away."
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def cli(binary, args):
+    return subprocess.run([binary, *args], capture_output=True, check=False).stdout
+
+
+def same_bytes(server, binary, model_name, model_dir):
+    """(query, the command line's arguments) pairs: the answers must be its stdout."""
+    cases = [
+        ({"sentence": "How are you doing?"}, []),
+        ({"sentence": DOG, "heads": "2", "projection": "rand", "causal": "true"}, ["--heads", "2", "--projection", "rand", "--causal"]),
+        ({"sentence": "Your journey starts with one step", "table": "journey", "projection": "none"},
+         ["-e", "journey.json", "--projection", "none"]),
+        ({"sentence": DOG, "multihead": "split", "heads": "3", "projection": "rand", "d-out": "6", "seed": "7"},
+         ["--multihead", "split", "--heads", "3", "--projection", "rand", "--d-out", "6", "--seed", "7"]),
+        ({"sentence": DOG, "model": "demo", "layer": "2"}, ["--model", "demo", "--layer", "2"]),
+        ({"sentence": DOG, "model": model_name, "layer": "all"}, ["--model", model_dir, "--layer", "all"]),
+    ]
+    for query, args in cases:
+        sentence = query["sentence"]
+        for product, flag in (("trace", ["--json"]), ("report", ["--html", "-"]), ("svg", ["--svg", "-"])):
+            if product == "svg" and query.get("layer") == "all":
+                continue
+            extra = ["--focus", "it"] if product == "report" and "model" not in query and "it" in sentence.split() else []
+            q = dict(query, **({"focus": "it"} if extra else {}))
+            status, headers, body = server.get(f"/api/{product}", q)
+            expected = cli(binary, flag + args + extra + [sentence])
+            check(status == 200 and body == expected and len(body) > 100,
+                  f"GET /api/{product} {q} is the bytes of attn-explain {' '.join(flag + args + extra)} ({len(body)} bytes)")
+
+
+def errors(server, binary):
+    cases = [({"sentence": "x", "heads": "0"}, "heads", ["--heads", "0", "x"]),
+             ({"sentence": "x", "precision": "12"}, "precision", ["--precision", "12", "x"]),
+             ({"sentence": "x", "layer": "2"}, "layer", ["--layer", "2", "x"]),
+             ({"sentence": "x", "focus": "it", "compare": "scale"}, "focus", ["--focus", "it", "--compare", "scale", "x"]),
+             ({"sentence": "x", "colour": "red"}, "colour", None),
+             ({"sentence": "x", "trace": "/tmp/x.json"}, "trace", None),
+             ({"sentence": "x", "table": "../../etc/passwd"}, "table", None),
+             ({"sentence": "x", "model": "/etc"}, "model", None)]
+    for query, key, args in cases:
+        status, _, body = server.get("/api/trace", query)
+        answer = json.loads(body) if status == 400 else {}
+        ok = status == 400 and answer.get("key") == key
+        if args:
+            cli_message = subprocess.run([binary, *args], capture_output=True, text=True).stderr.splitlines()[0]
+            ok = ok and cli_message == "attn-explain: error: " + answer.get("error", "")
+        check(ok, f"GET /api/trace {query}: 400 naming the key {key!r} with the command line's message ({body[:90]!r})")
+    status, _, body = server.get("/api/trace", {"sentence": "x", "projection": "none", "d-out": "3"})
+    check(status == 400 and b"--d-out 3" in body, "an engine error is a 400 with the command line's message")
+    status, _, body = server.post("/api/trace", b"{not json")
+    check(status == 400 and json.loads(body)["error"] == "the body is not a JSON object", "a malformed body is a 400")
+
+
+def edited_table(server, binary):
+    with open(os.path.join(DATA, "journey.json")) as f:
+        table = json.load(f)
+    table["vectors"]["journey"] = [1.0, 0.0, 0.5]
+    status, _, body = server.post("/api/trace", {"options": {"sentence": "Your journey starts", "projection": "none"}, "table": table})
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(table, f)
+    try:
+        expected = json.loads(cli(binary, ["--json", "--projection", "none", "-e", f.name, "Your journey starts"]))
+    finally:
+        os.unlink(f.name)
+    got = json.loads(body) if status == 200 else {}
+    for trace in (got, expected):
+        trace.get("config", {}).pop("embeddings", None)
+    check(status == 200 and got == expected and got["inputs"][1] == [1.0, 0.0, 0.5],
+          "POST /api/trace on an edited table gives the numbers of -e on the same table")
+    bad = dict(table, dim=4)
+    status, _, body = server.post("/api/trace", {"options": {"sentence": "Your journey"}, "table": bad})
+    check(status == 400 and b"the edited table" in body, f"an edited table that breaks the table format is a 400 ({body[:80]!r})")
+
+
+def limits(binary):
+    server = Server(binary, "--jobs", "1")
+    try:
+        big = {"options": {"sentence": "x"}, "pad": "a" * (1 << 20)}
+        status, _, _ = server.post("/api/trace", big)
+        check(status == 413, f"a body over 1 MiB is refused with 413 (got {status})")
+        status, _, _ = server.get("/api/trace", {"sentence": "x" * 9000})
+        check(status in (414, 400), f"a request line over 8 KiB is refused (got {status})")
+        # A long run holds the one worker; questions asked meanwhile get 503 and Retry-After.
+        slow = {"sentence": " ".join(["dog"] * 1500), "heads": "16", "projection": "rand", "max-tokens": "2048"}
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            first = pool.submit(server.get, "/api/trace", slow, 300)
+            answers = []
+            for _ in range(40):
+                answers.append(server.get("/api/trace", {"sentence": "x"}))
+                if first.done() or any(a[0] == 503 for a in answers):
+                    break
+            busy = [a for a in answers if a[0] == 503]
+            check(busy and busy[0][1].get("Retry-After") == "1",
+                  f"with --jobs 1 and a run in flight, another question gets 503 with Retry-After ({len(busy)} of {len(answers)})")
+            check(first.result()[0] == 200, "the long run itself is answered")
+        # A client that sends half a request and hangs up costs nothing else.
+        host, port = server.url[len("http://"):].rstrip("/").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(b"GET /api/trace?sentence=x HTTP/1.1\r\nHost: x\r\n")
+        status, _, _ = server.get("/api/trace", {"sentence": "still here"})
+        check(status == 200, "after a client hangs up mid-request the server still answers")
+    finally:
+        code, seconds, log = server.stop()
+    check(code == 0 and seconds < 2, f"SIGTERM: exit 0 within a second or so (exit {code}, {seconds:.2f} s)")
+    lines = log.splitlines()
+    check(any(l.startswith("POST /api/trace 413") for l in lines) and any(l.startswith("GET /api/trace 200") for l in lines),
+          f"one line per request on stderr ({len(lines)} lines)")
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary, model_dir = sys.argv[1], os.path.abspath(sys.argv[2])
+    server = Server(binary, "--model", model_dir)
+    try:
+        status, _, page = server.get("/")
+        check(status == 200 and b'id="sentence"' in page and b"/*EXPLORER_JS*/" not in page, "GET / is the explorer page, script put in")
+        catalogue = json.loads(server.get("/api/catalogue")[2])
+        names = [m["name"] for m in catalogue["models"]]
+        model_name = os.path.basename(model_dir)
+        check(model_name in names and "demo" in names and "journey" in [t["name"] for t in catalogue["tables"]],
+              f"the catalogue lists the bundled and given tables and models ({names})")
+        same_bytes(server, binary, model_name, model_dir)
+        errors(server, binary)
+        edited_table(server, binary)
+    finally:
+        code, _, _ = server.stop()
+    check(code == 0, "the server stops with exit 0 on SIGTERM")
+    limits(binary)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
