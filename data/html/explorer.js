@@ -23,6 +23,7 @@
     if (s.kind === "model") {
       o.push(["model", s.name]);
       if ($("layer").value) o.push(["layer", $("layer").value]);
+      if ($("top").value !== "" && $("top").value !== $("top").defaultValue) o.push(["top", $("top").value]);
     } else {
       o.push(["table", s.name]);
       for (const key of tableKeys) {
@@ -37,7 +38,9 @@
       if (el.type === "checkbox") { if (el.checked) o.push([key, "true"]); }
       else if (el.value !== "" && !(el.type === "number" && el.value === el.defaultValue)) o.push([key, el.value]);
     }
-    if (s.kind === "model" && $("layer").value === "all") return o.filter(([k]) => k !== "head" && k !== "focus");
+    const ticked = [...document.querySelectorAll("#stages input:checked")].map((el) => el.value);
+    if (ticked.length) o.push(["stages", ticked.join(",")]);
+    if (s.kind === "model" && $("layer").value === "all") return o.filter(([k]) => !["head", "focus", "stages"].includes(k));
     return o;
   }
 
@@ -221,6 +224,11 @@
     const params = new URLSearchParams(location.search);
     for (const [key, value] of params) {
       if (key === "table" || key === "model") { $("source").value = key + ":" + value; continue; }
+      if (key === "stages") {
+        const names = value.split(",");
+        document.querySelectorAll("#stages input").forEach((box) => { box.checked = names.includes(box.value); });
+        continue;
+      }
       const el = $(key);
       if (!el) continue;
       if (el.type === "checkbox") el.checked = value === "true";
@@ -233,6 +241,12 @@
     catalogue = await (await fetch("/api/catalogue")).json();
     for (const t of catalogue.tables) $("source").add(new Option("table: " + t.name, "table:" + t.name));
     for (const m of catalogue.models) $("source").add(new Option("model: " + m.name + " (" + m.layers + " × " + m.heads + ")", "model:" + m.name));
+    for (const name of catalogue.stages) {
+      const box = Object.assign(document.createElement("input"), { type: "checkbox", value: name });
+      const label = document.createElement("label");
+      label.append(box, " " + name);
+      $("stages").appendChild(label);
+    }
     $("source").value = "table:default";
     fromUrl();
     fillLayers();

@@ -13,6 +13,7 @@
 #include "attn/word_vectors.hpp"
 #include "data_dir.hpp"
 #include "show_trace.hpp"
+#include "stage.hpp"
 #include "text_file.hpp"
 #include "trace_json.hpp"
 
@@ -109,6 +110,8 @@ Answer Service::answer(Product product, const RawOptions& query, const std::stri
       if (std::find(std::begin(kNotAsked), std::end(kNotAsked), key) != std::end(kNotAsked)) {
         throw OptionError(key, fmt::format("--{}: not an option of this command", key));
       }
+      // The trace is the run's, however it is shown: what --json excludes only shapes the view.
+      if (product == Product::trace && (key == "stages" || key == "focus" || key == "explain")) continue;
       if (key == "table") table = value;
       else if (key == "model") model = value;
       else raw.emplace_back(key, value);
@@ -152,7 +155,9 @@ std::string Service::catalogue_json() const {
       models.push_back({{"name", name}, {"layers", info.n_layer}, {"heads", info.n_head}, {"width", info.n_embd}});
     }
   }
-  return nlohmann::ordered_json({{"tables", tables}, {"models", models}}).dump() + "\n";
+  nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+  for (const Named<Stage>& stage : kStageNames) stages.push_back(stage.name);
+  return nlohmann::ordered_json({{"tables", tables}, {"models", models}, {"stages", stages}}).dump() + "\n";
 }
 
 std::optional<std::string> Service::table_file(const std::string& name) const {

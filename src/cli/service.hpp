@@ -12,6 +12,8 @@
 //   - An answer's body is byte for byte what the command line prints for the
 //     same options: `--json` for the trace, `--html -` for the report, `--svg -`
 //     for the heatmap (with `-e FILE` for a table, `--model NAME` for a model).
+//     The trace does not depend on how it is shown: for it, "stages", "focus"
+//     and "explain" (which --json refuses) are left out.
 //   - A bad question is a 400 answer whose body is {"error": MESSAGE, "key": KEY}:
 //     the command line's own message, and the key it is about (null when the
 //     message is not about one key). Options that name files (trace, svg, html,
@@ -55,7 +57,7 @@ class Service {
   // JSON of a table file, as an edited copy of one) instead of a named one.
   Answer answer(Product product, const RawOptions& query, const std::string* table_json = nullptr) const;
 
-  // {"tables": [{"name", "dim", "words", "weights"}], "models": [{"name", "layers", "heads", "width"}]}.
+  // {"tables": [{"name"}], "models": [{"name", "layers", "heads", "width"}], "stages": [names]}.
   std::string catalogue_json() const;
 
   // The JSON file of the table `name`, or nothing when there is no JSON table of that name.

@@ -89,10 +89,19 @@ def main():
         two = cli_html(binary, ["--projection", "rand", "--heads", "2", "The dog chased the ball, and it rolled away."])
         check(wait_for(lambda: srcdoc(driver) == two) is not None, "changing projection and heads recomputes")
 
+        for name in ("weights", "context"):
+            driver.find_element(By.CSS_SELECTOR, f"#stages input[value='{name}']").click()
+        stages = cli_html(binary, ["--projection", "rand", "--heads", "2", "--stages", "weights,context",
+                                   "The dog chased the ball, and it rolled away."])
+        check(wait_for(lambda: srcdoc(driver) == stages) is not None and "stages=weights%2Ccontext" in driver.current_url,
+              "ticking stages draws only those (--stages weights,context)")
+        for name in ("weights", "context"):
+            driver.find_element(By.CSS_SELECTOR, f"#stages input[value='{name}']").click()
+
         set_value(driver, "heads", "0")
-        status = wait_for(lambda: driver.find_element(By.ID, "status").text or None)
-        check(status == "--heads: expected a whole number from 1 to 256, got \"0\"" and
-              driver.find_element(By.ID, "status").get_attribute("class") == "error",
+        status = wait_for(lambda: driver.find_element(By.ID, "status").get_attribute("class") == "error"
+                          and driver.find_element(By.ID, "status").text)
+        check(status == "--heads: expected a whole number from 1 to 256, got \"0\"",
               f"a bad value shows the command line's message ({status!r})")
         set_value(driver, "heads", "1")
         set_value(driver, "projection", "auto")
