@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_util import Server  # noqa: E402
@@ -134,6 +135,21 @@ def limits(binary):
             s.sendall(b"GET /api/trace?sentence=x HTTP/1.1\r\nHost: x\r\n")
         status, _, _ = server.get("/api/trace", {"sentence": "still here"})
         check(status == 200, "after a client hangs up mid-request the server still answers")
+        # A client that asks for a big answer and goes away before reading it.
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(b"GET /api/report?sentence=" + b"+".join([b"dog"] * 300) + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        for _ in range(120):  # the one worker may still be drawing that page: bounded retries
+            status, _, _ = server.get("/api/trace", {"sentence": "still here"})
+            if status != 503:
+                break
+            time.sleep(0.5)
+        check(status == 200, "after a client goes away before its answer the server still answers")
+        # A client that connects and says nothing is dropped after the read timeout (5 s).
+        with socket.create_connection((host, int(port)), timeout=30) as s:
+            started = time.monotonic()
+            closed = s.recv(1) == b""
+            waited = time.monotonic() - started
+        check(closed and 4 <= waited < 20, f"a silent client is dropped after the read timeout ({waited:.1f} s)")
     finally:
         code, seconds, log = server.stop()
     check(code == 0 and seconds < 2, f"SIGTERM: exit 0 within a second or so (exit {code}, {seconds:.2f} s)")
