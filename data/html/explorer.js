@@ -92,10 +92,33 @@
       setStatus("", false);
       $("report").srcdoc = text;
       setDownloads(o);
+      showHeads(o, number);
       if (source().kind === "table") fillEditor(o);
     } catch (e) {
       if (number === latest) setStatus("the server did not answer: " + e.message, true);
     }
+  }
+
+  // Every head in one picture, when the run has more than one; a click on a head's
+  // name hides or shows its lines.
+  async function showHeads(o, number) {
+    const figure = $("head-view");
+    const allLayers = source().kind === "model" && $("layer").value === "all";
+    const answer = allLayers ? null : await ask("heads", o);
+    if (number !== latest) return;
+    const svg = answer && answer.ok ? await answer.text() : "";
+    const picture = $("head-view-picture");
+    picture.innerHTML = svg;
+    const heads = picture.querySelectorAll("g.head").length;
+    figure.hidden = heads < 2;
+    picture.querySelectorAll("g.legend").forEach((legend) => {
+      legend.addEventListener("click", () => {
+        const group = picture.querySelector(`g.head[data-head="${legend.dataset.head}"]`);
+        const off = group.style.display !== "none";
+        group.style.display = off ? "none" : "";
+        legend.classList.toggle("off", off);
+      });
+    });
   }
 
   function later() {

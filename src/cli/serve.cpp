@@ -100,7 +100,7 @@ void add_routes(httplib::Server& server, const Service& service, Tickets& ticket
     res.set_content(*file, "application/json");
   });
   const std::pair<const char*, Product> products[] = {
-      {"trace", Product::trace}, {"report", Product::report}, {"svg", Product::svg}};
+      {"trace", Product::trace}, {"report", Product::report}, {"svg", Product::svg}, {"heads", Product::heads}};
   for (const auto& [name, product] : products) {
     const Product p = product;
     const auto run = [&service, &tickets, p](const RawOptions& options, const std::string* table, httplib::Response& res) {

@@ -12,6 +12,7 @@
 #include "attn/explorer.hpp"
 #include "attn/word_vectors.hpp"
 #include "data_dir.hpp"
+#include "render_head_view.hpp"
 #include "show_trace.hpp"
 #include "stage.hpp"
 #include "text_file.hpp"
@@ -41,13 +42,15 @@ std::string content_type_of(Product product) {
   switch (product) {
     case Product::trace: return "application/json";
     case Product::report: return "text/html; charset=utf-8";
-    case Product::svg: return "image/svg+xml";
+    case Product::svg:
+    case Product::heads: return "image/svg+xml";
   }
   return "text/plain";
 }
 
 // The bytes the command line prints for the product.
 std::string product_bytes(Product product, const Trace& trace, const RunPlan& plan) {
+  if (product == Product::heads) return render_head_view(trace);
   if (product == Product::trace) {
     std::string out;
     write_trace_json(trace, [&](std::string_view piece) { out.append(piece); });
@@ -111,14 +114,14 @@ Answer Service::answer(Product product, const RawOptions& query, const std::stri
         throw OptionError(key, fmt::format("--{}: not an option of this command", key));
       }
       // The trace is the run's, however it is shown: what --json excludes only shapes the view.
-      if (product == Product::trace && (key == "stages" || key == "focus" || key == "explain")) continue;
+      if ((product == Product::trace || product == Product::heads) && (key == "stages" || key == "focus" || key == "explain")) continue;
       if (key == "table") table = value;
       else if (key == "model") model = value;
       else raw.emplace_back(key, value);
     }
     if (product == Product::report) raw.emplace_back("html", "-");
     if (product == Product::svg) raw.emplace_back("svg", "-");
-    if (product == Product::trace) raw.emplace_back("json", "true");
+    if (product == Product::trace || product == Product::heads) raw.emplace_back("json", "true");
     if (!model.empty()) {
       raw.emplace_back("model", model);
       const RunPlan plan = resolve_run(raw, Terminal{});

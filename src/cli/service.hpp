@@ -11,7 +11,8 @@
 // Promises:
 //   - An answer's body is byte for byte what the command line prints for the
 //     same options: `--json` for the trace, `--html -` for the report, `--svg -`
-//     for the heatmap (with `-e FILE` for a table, `--model NAME` for a model).
+//     for the heatmap (with `-e FILE` for a table, `--model NAME` for a model);
+//     the head view (every head of a run in one picture) is the page's own.
 //     The trace does not depend on how it is shown: for it, "stages", "focus"
 //     and "explain" (which --json refuses) are left out.
 //   - A bad question is a 400 answer whose body is {"error": MESSAGE, "key": KEY}:
@@ -36,7 +37,8 @@
 
 namespace attn {
 
-enum class Product { trace, report, svg };
+// trace: --json; report: --html; svg: --svg; heads: every head in one picture (render_head_view.hpp).
+enum class Product { trace, report, svg, heads };
 
 struct Answer {
   int status = 200;

@@ -89,6 +89,12 @@ def main():
         two = cli_html(binary, ["--projection", "rand", "--heads", "2", "The dog chased the ball, and it rolled away."])
         check(wait_for(lambda: srcdoc(driver) == two) is not None, "changing projection and heads recomputes")
 
+        figure = wait_for(lambda: driver.find_element(By.ID, "head-view").is_displayed()
+                          and len(driver.find_elements(By.CSS_SELECTOR, "#head-view g.head")) == 2)
+        check(figure is not None, "with two heads, the head view draws both, one colour each")
+        driver.find_element(By.CSS_SELECTOR, "#head-view g.legend[data-head='1']").click()
+        hidden = driver.find_element(By.CSS_SELECTOR, "#head-view g.head[data-head='1']").value_of_css_property("display")
+        check(hidden == "none", "a click on head 2's name hides its lines")
         for name in ("weights", "context"):
             driver.find_element(By.CSS_SELECTOR, f"#stages input[value='{name}']").click()
         stages = cli_html(binary, ["--projection", "rand", "--heads", "2", "--stages", "weights,context",

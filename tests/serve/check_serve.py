@@ -10,6 +10,7 @@ import concurrent.futures
 import json
 import os
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,26 @@ def same_bytes(server, binary, model_name, model_dir):
             expected = cli(binary, flag + shown + extra + [sentence])
             check(status == 200 and body == expected and len(body) > 100,
                   f"GET /api/{product} {q} is the bytes of attn-explain {' '.join(flag + args + extra)} ({len(body)} bytes)")
+
+
+def head_view(server):
+    """/api/heads: one group of lines per head, each line's opacity the weight over the head's largest."""
+    import xml.etree.ElementTree as ET
+    query = {"sentence": DOG, "heads": "3", "projection": "rand", "causal": "true"}
+    status, headers, body = server.get("/api/heads", query)
+    trace = json.loads(server.get("/api/trace", query)[2])
+    svg = ET.fromstring(body)
+    ns = "{http://www.w3.org/2000/svg}"
+    groups = [g for g in svg.iter(ns + "g") if g.get("class") == "head"]
+    ok = status == 200 and headers.get("Content-Type") == "image/svg+xml" and len(groups) == 3
+    for h, group in enumerate(groups):
+        # The trace's shortest decimals read back as the float32 the engine holds.
+        weights = [[struct.unpack("f", struct.pack("f", w))[0] for w in row] for row in trace["heads"][h]["weights"]]
+        high = max(max(row) for row in weights)
+        expected = [f"{w / high:.2f}".lstrip("0") for row in weights for w in row if w / high >= 0.01]
+        got = [p.get("stroke-opacity") for p in group.iter(ns + "path")]
+        ok = ok and group.get("data-head") == str(h) and got == expected
+    check(ok, "GET /api/heads: a well-formed SVG, one group per head, each line's opacity its weight over the head's largest")
 
 
 def errors(server, binary):
@@ -173,6 +194,7 @@ def main():
         check(model_name in names and "demo" in names and "journey" in [t["name"] for t in catalogue["tables"]],
               f"the catalogue lists the bundled and given tables and models ({names})")
         same_bytes(server, binary, model_name, model_dir)
+        head_view(server)
         errors(server, binary)
         edited_table(server, binary)
     finally:
