@@ -31,7 +31,12 @@ constexpr const char* kBundledTables[] = {"default", "journey", "journey-sa-v2"}
 constexpr const char* kBundledModels[] = {"demo"};
 
 // Keys a page may not ask: they name files or the terminal.
-constexpr const char* kNotAsked[] = {"trace", "svg", "html", "json", "step", "color", "width", "embeddings", "format"};
+constexpr const char* kNotAsked[] = {"trace", "svg", "html", "json", "step", "color", "width", "embeddings", "format",
+                                    "compare"};
+
+// The trace's JSON is held whole before it is sent (the command line streams it):
+// bytes per number of the trace, as memory_budget.hpp counts them (12 a number, up to 15, and margin).
+constexpr std::uint64_t kJsonHeld = 16;
 
 Answer error_answer(int status, const std::string& message, const std::string* key) {
   nlohmann::ordered_json body = {{"error", message}, {"key", key ? nlohmann::ordered_json(*key) : nlohmann::ordered_json()}};
@@ -124,7 +129,8 @@ Answer Service::answer(Product product, const RawOptions& query, const std::stri
     if (product == Product::trace || product == Product::heads) raw.emplace_back("json", "true");
     if (!model.empty()) {
       raw.emplace_back("model", model);
-      const RunPlan plan = resolve_run(raw, Terminal{});
+      RunPlan plan = resolve_run(raw, Terminal{});
+      if (product == Product::trace) std::get<ModelRequest>(plan.compute).memory.text_per_number += kJsonHeld;
       const Trace trace = explore_model(std::get<ModelRequest>(plan.compute), model_named(model));
       return {200, content_type_of(product), product_bytes(product, trace, plan)};
     }
@@ -132,8 +138,9 @@ Answer Service::answer(Product product, const RawOptions& query, const std::stri
     if (!table_json && named == tables_.end()) {
       throw OptionError("table", fmt::format("--table {}: not a table of this server", table));
     }
-    const RunPlan plan = resolve_run(raw, Terminal{});
-    const Request& request = std::get<Request>(plan.compute);
+    RunPlan plan = resolve_run(raw, Terminal{});
+    Request& request = std::get<Request>(plan.compute);
+    if (product == Product::trace) request.memory.text_per_number += kJsonHeld;
     const EmbeddingTable loaded = table_json ? parse_table(*table_json, "the edited table")
                                              : load_embeddings(named->second, VectorRequest{sentence_tokens(request.sentence), plan.format, {}});
     const Trace trace = explore(request, loaded);
