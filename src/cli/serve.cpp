@@ -1,0 +1,179 @@
+#include "serve.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+
+#include "attn/util/error.hpp"
+#include "attn/util/data_dir.hpp"
+#include "output.hpp"
+#include "service.hpp"
+#include "attn/util/text_file.hpp"
+
+namespace attn {
+
+namespace {
+
+constexpr std::size_t kMaxBody = 1 << 20;
+
+// At most `limit` computations at once: a ticket, or none when all are taken.
+class Tickets {
+ public:
+  explicit Tickets(std::size_t limit) : limit_(limit) {}
+  bool take() {
+    std::size_t now = taken_.load();
+    while (now < limit_) {
+      if (taken_.compare_exchange_weak(now, now + 1)) return true;
+    }
+    return false;
+  }
+  void give_back() { --taken_; }
+
+ private:
+  const std::size_t limit_;
+  std::atomic<std::size_t> taken_{0};
+};
+
+// The query's parameters as the run plan's options, in order.
+RawOptions options_of(const httplib::Params& params) {
+  RawOptions raw;
+  for (const auto& [key, value] : params) raw.emplace_back(key, value);
+  return raw;
+}
+
+// {"options": {...}, "table": {...}}: the options (each value a string, number or
+// boolean, as text) and the table as JSON text; nothing for a body that is not such an object.
+bool read_body(const std::string& body, RawOptions& options, std::string& table, std::string& problem) {
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return problem = "the body is not a JSON object", false;
+  if (j.contains("options")) {
+    if (!j["options"].is_object()) return problem = "\"options\" is not an object", false;
+    for (const auto& [key, value] : j["options"].items()) {
+      if (value.is_string()) options.emplace_back(key, value.get<std::string>());
+      else if (value.is_boolean()) options.emplace_back(key, value.get<bool>() ? "true" : "false");
+      else if (value.is_number_unsigned()) options.emplace_back(key, std::to_string(value.get<std::uint64_t>()));
+      else if (value.is_number()) options.emplace_back(key, value.dump());
+      else return problem = fmt::format("\"options\".\"{}\" is not a string, number or boolean", key), false;
+    }
+  }
+  if (j.contains("table")) table = j["table"].dump();
+  return true;
+}
+
+void send(httplib::Response& res, const Answer& answer) {
+  res.status = answer.status;
+  res.set_content(answer.body, answer.content_type.c_str());
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send(res, {status, "application/json", nlohmann::json({{"error", message}, {"key", nullptr}}).dump() + "\n"});
+}
+
+// The page: data/html/explorer.html with its script and style put in.
+std::string explorer_page() {
+  std::string page = read_text_file(find_data_file("html/explorer.html"));
+  const auto put = [&](const std::string& mark, const std::string& text) {
+    const std::size_t at = page.find(mark);
+    if (at != std::string::npos) page.replace(at, mark.size(), text);
+  };
+  put("/*EXPLORER_CSS*/", read_text_file(find_data_file("html/explorer.css")));
+  put("/*EXPLORER_JS*/", read_text_file(find_data_file("html/explorer.js")));
+  return page;
+}
+
+void add_routes(httplib::Server& server, const Service& service, Tickets& tickets) {
+  const std::string page = explorer_page();
+  server.Get("/", [page](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html; charset=utf-8"); });
+  server.Get("/api/catalogue", [&service](const httplib::Request&, httplib::Response& res) {
+    res.set_content(service.catalogue_json(), "application/json");
+  });
+  server.Get("/api/table", [&service](const httplib::Request& req, httplib::Response& res) {
+    const std::optional<std::string> file = service.table_file(req.get_param_value("name"));
+    if (!file) return send_error(res, 404, fmt::format("no JSON table named \"{}\"", req.get_param_value("name")));
+    res.set_content(*file, "application/json");
+  });
+  const std::pair<const char*, Product> products[] = {
+      {"trace", Product::trace}, {"report", Product::report}, {"svg", Product::svg}, {"heads", Product::heads}};
+  for (const auto& [name, product] : products) {
+    const Product p = product;
+    const auto run = [&service, &tickets, p](const RawOptions& options, const std::string* table, httplib::Response& res) {
+      if (!tickets.take()) {
+        res.set_header("Retry-After", "1");
+        return send_error(res, 503, "every worker is busy; try again in a second");
+      }
+      const Answer answer = service.answer(p, options, table);
+      tickets.give_back();
+      send(res, answer);
+    };
+    server.Get(fmt::format("/api/{}", name), [run](const httplib::Request& req, httplib::Response& res) {
+      run(options_of(req.params), nullptr, res);
+    });
+    server.Post(fmt::format("/api/{}", name), [run](const httplib::Request& req, httplib::Response& res) {
+      RawOptions options;
+      std::string table, problem;
+      if (!read_body(req.body, options, table, problem)) return send_error(res, 400, problem);
+      run(options, table.empty() ? nullptr : &table, res);
+    });
+  }
+}
+
+// SIGINT and SIGTERM, waited for by a thread of their own, stop the server.
+std::thread stop_on_signals(httplib::Server& server, sigset_t signals) {
+  return std::thread([&server, signals] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    server.stop();
+  });
+}
+
+}  // namespace
+
+int serve(const ServeCommand& command) {
+  const Service service(command.tables, command.models);
+  const std::size_t jobs = command.jobs ? command.jobs : std::max(1u, std::thread::hardware_concurrency());
+  Tickets tickets(jobs);
+  httplib::Server server;
+  server.new_task_queue = [jobs] { return new httplib::ThreadPool(jobs + 2); };
+  server.set_payload_max_length(kMaxBody);
+  server.set_read_timeout(5, 0);
+  server.set_write_timeout(5, 0);
+  server.set_keep_alive_timeout(5);
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    std::fputs(fmt::format("{} {} {} {}\n", req.method, req.path, res.status, res.body.size()).c_str(), stderr);
+  });
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    send_error(res, 500, "internal error; please report this as a bug");
+  });
+  add_routes(server, service, tickets);
+
+  // Every thread started from here on blocks SIGINT and SIGTERM; one waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const int port = command.port == 0 ? server.bind_to_any_port(command.host)
+                                     : (server.bind_to_port(command.host, static_cast<int>(command.port)) ? static_cast<int>(command.port) : -1);
+  if (port < 0) {
+    throw UsageError(fmt::format("serve: cannot listen on {}:{}", command.host, command.port),
+                     "give another --port (0: a free one) or --host");
+  }
+  const bool v6 = command.host.find(':') != std::string::npos;
+  write_stdout(fmt::format("http://{}:{}/\n", v6 ? "[" + command.host + "]" : command.host, port));
+  std::fflush(stdout);
+  std::thread watcher = stop_on_signals(server, signals);
+  server.listen_after_bind();
+  pthread_kill(watcher.native_handle(), SIGTERM);  // a watcher still waiting ends (blocked, the signal is only waited for)
+  watcher.join();
+  return 0;
+}
+
+}  // namespace attn

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""The explorer page of `attn-explain serve` in a real browser (issue 27): headless
+Chromium driven by Selenium types, clicks and edits, and the page must show what the
+command line's --html gives for the same options, byte for byte.
+
+usage: check_page.py BINARY
+Needs python3-selenium and chromium-driver (Debian). Talks to 127.0.0.1 only.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.common.by import By
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_util import Server  # noqa: E402
+
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def cli_html(binary, args):
+    return subprocess.run([binary, "--html", "-", *args], capture_output=True, check=True).stdout.decode()
+
+
+def wait_for(condition, seconds=30):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception:  # the page is between states
+            pass
+        time.sleep(0.1)
+    return None
+
+
+def srcdoc(driver):
+    return driver.execute_script("return document.getElementById('report').srcdoc")
+
+
+def set_value(driver, element_id, value):
+    """Sets a control as a user would, then fires the event the page listens to."""
+    driver.execute_script(
+        "const el = document.getElementById(arguments[0]); el.value = arguments[1];"
+        "el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));",
+        element_id, value)
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=ChromeService("/usr/bin/chromedriver"), options=options)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary = sys.argv[1]
+    server = Server(binary)
+    driver = browser()
+    try:
+        driver.get(server.url)
+        first = cli_html(binary, ["How are you doing?"])
+        check(wait_for(lambda: srcdoc(driver) == first) is not None, "the page opens on the default sentence, as --html draws it")
+
+        box = driver.find_element(By.ID, "sentence")
+        box.clear()
+        box.send_keys("The dog chased the ball, and it rolled away.")
+        dog = cli_html(binary, ["The dog chased the ball, and it rolled away."])
+        check(wait_for(lambda: srcdoc(driver) == dog) is not None, "typing a sentence recomputes every stage (the --html bytes)")
+        check("sentence=The%20dog" in driver.current_url, f"the sentence is in the URL ({driver.current_url[-60:]})")
+
+        set_value(driver, "projection", "rand")
+        set_value(driver, "heads", "2")
+        two = cli_html(binary, ["--projection", "rand", "--heads", "2", "The dog chased the ball, and it rolled away."])
+        check(wait_for(lambda: srcdoc(driver) == two) is not None, "changing projection and heads recomputes")
+
+        figure = wait_for(lambda: driver.find_element(By.ID, "head-view").is_displayed()
+                          and len(driver.find_elements(By.CSS_SELECTOR, "#head-view g.head")) == 2)
+        check(figure is not None, "with two heads, the head view draws both, one colour each")
+        driver.find_element(By.CSS_SELECTOR, "#head-view g.legend[data-head='1']").click()
+        hidden = driver.find_element(By.CSS_SELECTOR, "#head-view g.head[data-head='1']").value_of_css_property("display")
+        check(hidden == "none", "a click on head 2's name hides its lines")
+        for name in ("weights", "context"):
+            driver.find_element(By.CSS_SELECTOR, f"#stages input[value='{name}']").click()
+        stages = cli_html(binary, ["--projection", "rand", "--heads", "2", "--stages", "weights,context",
+                                   "The dog chased the ball, and it rolled away."])
+        check(wait_for(lambda: srcdoc(driver) == stages) is not None and "stages=weights%2Ccontext" in driver.current_url,
+              "ticking stages draws only those (--stages weights,context)")
+        for name in ("weights", "context"):
+            driver.find_element(By.CSS_SELECTOR, f"#stages input[value='{name}']").click()
+
+        set_value(driver, "heads", "0")
+        status = wait_for(lambda: driver.find_element(By.ID, "status").get_attribute("class") == "error"
+                          and driver.find_element(By.ID, "status").text)
+        check(status == "--heads: expected a whole number from 1 to 256, got \"0\"",
+              f"a bad value shows the command line's message ({status!r})")
+        set_value(driver, "heads", "1")
+        set_value(driver, "projection", "auto")
+        check(wait_for(lambda: srcdoc(driver) == dog) is not None, "a good value again recomputes")
+
+        # Edit one number of the sentence's vectors: the page recomputes on the edited table.
+        driver.find_element(By.CSS_SELECTOR, "#editor summary").click()
+        cell = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, "#editor-body input[data-row='dog'][data-col='0']"))
+        before = srcdoc(driver)
+        driver.execute_script("arguments[0].value = '0.9'; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", cell)
+        after = wait_for(lambda: srcdoc(driver) != before and srcdoc(driver))
+        trace = json.loads(server.post("/api/trace", {"options": {"sentence": "The dog chased the ball, and it rolled away."},
+                                                      "table": edited_default(server, "dog", 0, 0.9)})[2])
+        check(after is not None and trace["inputs"][1][0] == 0.9 and "0.9000" in after,
+              "editing a vector's number recomputes every stage on the edited table")
+
+        # A shared link opens the same view.
+        driver.get(server.url + "?sentence=Your%20journey%20starts%20with%20one%20step&table=journey&projection=none")
+        journey = cli_html(binary, ["-e", "journey.json", "--projection", "none", "Your journey starts with one step"])
+        check(wait_for(lambda: srcdoc(driver) == journey) is not None, "a URL with the state opens that view")
+
+        # The model view: every head of every layer; a click on a thumbnail opens that head.
+        driver.get(server.url + "?sentence=The%20dog%20chased%20the%20ball.&model=demo&layer=all")
+        grid = cli_html(binary, ["--model", "demo", "--layer", "all", "The dog chased the ball."])
+        check(wait_for(lambda: srcdoc(driver) == grid) is not None, "the model view (--layer all) is drawn")
+        time.sleep(0.5)
+        driver.switch_to.frame("report")
+        driver.find_element(By.CSS_SELECTOR, "table.grid tbody tr:nth-child(2) td:nth-of-type(3)").click()
+        driver.switch_to.default_content()
+        head = cli_html(binary, ["--model", "demo", "--layer", "2", "--head", "3", "The dog chased the ball."])
+        check(wait_for(lambda: srcdoc(driver) == head) is not None, "a click on layer 2, head 3's thumbnail opens that head")
+        check(driver.find_element(By.ID, "layer").get_attribute("value") == "2"
+              and driver.find_element(By.ID, "head").get_attribute("value") == "3", "the pickers follow the click")
+    finally:
+        driver.quit()
+        server.stop()
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+def edited_default(server, word, column, value):
+    table = json.loads(server.get("/api/table", {"name": "default"})[2])
+    table["vectors"][word][column] = value
+    return table
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""attn-explain serve, through HTTP on 127.0.0.1 (issue 27): the API's answers are the
+command line's bytes, a bad question is a 400 with the CLI's message and its key, the
+limits hold, the server outlives bad requests and stops on SIGTERM.
+
+usage: check_serve.py BINARY MODEL_DIR
+MODEL_DIR: a GPT-2 checkpoint of random weights (the fixture model_cli_checkpoint's).
+"""
+import concurrent.futures
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_util import Server  # noqa: E402
+
+DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
+DOG = "The dog chased the ball, and it rolled away."
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def cli(binary, args):
+    return subprocess.run([binary, *args], capture_output=True, check=False).stdout
+
+
+def same_bytes(server, binary, model_name, model_dir):
+    """(query, the command line's arguments) pairs: the answers must be its stdout."""
+    cases = [
+        ({"sentence": "How are you doing?"}, []),
+        ({"sentence": DOG, "heads": "2", "projection": "rand", "causal": "true"}, ["--heads", "2", "--projection", "rand", "--causal"]),
+        ({"sentence": "Your journey starts with one step", "table": "journey", "projection": "none"},
+         ["-e", "journey.json", "--projection", "none"]),
+        ({"sentence": DOG, "multihead": "split", "heads": "3", "projection": "rand", "d-out": "6", "seed": "7"},
+         ["--multihead", "split", "--heads", "3", "--projection", "rand", "--d-out", "6", "--seed", "7"]),
+        ({"sentence": DOG, "model": "demo", "layer": "2"}, ["--model", "demo", "--layer", "2"]),
+        ({"sentence": DOG, "model": "demo", "layer": "3", "head": "2", "top": "3", "stages": "scores,weights"},
+         ["--model", "demo", "--layer", "3", "--head", "2", "--top", "3", "--stages", "scores,weights"]),
+        ({"sentence": DOG, "model": model_name, "layer": "all"}, ["--model", model_dir, "--layer", "all"]),
+    ]
+    for query, args in cases:
+        sentence = query["sentence"]
+        for product, flag in (("trace", ["--json"]), ("report", ["--html", "-"]), ("svg", ["--svg", "-"])):
+            if product == "svg" and query.get("layer") == "all":
+                continue
+            extra = ["--focus", "it"] if product == "report" and "model" not in query and "it" in sentence.split() else []
+            q = dict(query, **({"focus": "it"} if extra else {}))
+            status, headers, body = server.get(f"/api/{product}", q)
+            shown = args
+            if product == "trace" and "--stages" in args:  # the trace is the run's, however shown
+                i = args.index("--stages")
+                shown = args[:i] + args[i + 2:]
+            expected = cli(binary, flag + shown + extra + [sentence])
+            check(status == 200 and body == expected and len(body) > 100,
+                  f"GET /api/{product} {q} is the bytes of attn-explain {' '.join(flag + args + extra)} ({len(body)} bytes)")
+
+
+def head_view(server):
+    """/api/heads: one group of lines per head, each line's opacity the weight over the head's largest."""
+    import xml.etree.ElementTree as ET
+    query = {"sentence": DOG, "heads": "3", "projection": "rand", "causal": "true"}
+    status, headers, body = server.get("/api/heads", query)
+    trace = json.loads(server.get("/api/trace", query)[2])
+    svg = ET.fromstring(body)
+    ns = "{http://www.w3.org/2000/svg}"
+    groups = [g for g in svg.iter(ns + "g") if g.get("class") == "head"]
+    ok = status == 200 and headers.get("Content-Type") == "image/svg+xml" and len(groups) == 3
+    for h, group in enumerate(groups):
+        # The trace's shortest decimals read back as the float32 the engine holds.
+        weights = [[struct.unpack("f", struct.pack("f", w))[0] for w in row] for row in trace["heads"][h]["weights"]]
+        high = max(max(row) for row in weights)
+        expected = [f"{w / high:.2f}".lstrip("0") for row in weights for w in row if w / high >= 0.01]
+        got = [p.get("stroke-opacity") for p in group.iter(ns + "path")]
+        ok = ok and group.get("data-head") == str(h) and got == expected
+    check(ok, "GET /api/heads: a well-formed SVG, one group per head, each line's opacity its weight over the head's largest")
+
+
+def errors(server, binary):
+    cases = [({"sentence": "x", "heads": "0"}, "heads", ["--heads", "0", "x"]),
+             ({"sentence": "x", "precision": "12"}, "precision", ["--precision", "12", "x"]),
+             ({"sentence": "x", "layer": "2"}, "layer", ["--layer", "2", "x"]),
+             ({"sentence": "x", "compare": "scale"}, "compare", None),
+             ({"sentence": "x", "colour": "red"}, "colour", None),
+             ({"sentence": "x", "trace": "/tmp/x.json"}, "trace", None),
+             ({"sentence": "x", "table": "../../etc/passwd"}, "table", None),
+             ({"sentence": "x", "model": "/etc"}, "model", None)]
+    for query, key, args in cases:
+        status, _, body = server.get("/api/report", query)
+        answer = json.loads(body) if status == 400 else {}
+        ok = status == 400 and answer.get("key") == key
+        if args:
+            cli_message = subprocess.run([binary, *args], capture_output=True, text=True).stderr.splitlines()[0]
+            ok = ok and cli_message == "attn-explain: error: " + answer.get("error", "")
+        check(ok, f"GET /api/report {query}: 400 naming the key {key!r} with the command line's message ({body[:90]!r})")
+    status, _, body = server.get("/api/trace", {"sentence": "x", "projection": "none", "d-out": "3"})
+    answer = json.loads(body) if status == 400 else {}
+    cli_message = subprocess.run([binary, "--projection", "none", "--d-out", "3", "x"], capture_output=True,
+                                 text=True).stderr.splitlines()[0]
+    check(cli_message == "attn-explain: error: " + answer.get("error", "") and answer.get("key") == "d-out",
+          f"an engine error is a 400 with the command line's message and its key ({body[:100]!r})")
+    status, _, body = server.post("/api/trace", b"{not json")
+    check(status == 400 and json.loads(body)["error"] == "the body is not a JSON object", "a malformed body is a 400")
+
+
+def edited_table(server, binary):
+    with open(os.path.join(DATA, "journey.json")) as f:
+        table = json.load(f)
+    table["vectors"]["journey"] = [1.0, 0.0, 0.5]
+    status, _, body = server.post("/api/trace", {"options": {"sentence": "Your journey starts", "projection": "none"}, "table": table})
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(table, f)
+    try:
+        expected = json.loads(cli(binary, ["--json", "--projection", "none", "-e", f.name, "Your journey starts"]))
+    finally:
+        os.unlink(f.name)
+    got = json.loads(body) if status == 200 else {}
+    for trace in (got, expected):
+        trace.get("config", {}).pop("embeddings", None)
+    check(status == 200 and got == expected and got["inputs"][1] == [1.0, 0.0, 0.5],
+          "POST /api/trace on an edited table gives the numbers of -e on the same table")
+    bad = dict(table, dim=4)
+    status, _, body = server.post("/api/trace", {"options": {"sentence": "Your journey"}, "table": bad})
+    check(status == 400 and b"the edited table" in body, f"an edited table that breaks the table format is a 400 ({body[:80]!r})")
+
+
+def limits(binary):
+    server = Server(binary, "--jobs", "1")
+    try:
+        big = {"options": {"sentence": "x"}, "pad": "a" * (1 << 20)}
+        status, _, _ = server.post("/api/trace", big)
+        check(status == 413, f"a body over 1 MiB is refused with 413 (got {status})")
+        status, _, _ = server.get("/api/trace", {"sentence": "x" * 9000})
+        check(status in (414, 400), f"a request line over 8 KiB is refused (got {status})")
+        # With one worker, questions asked at once: one is computed, the others get 503
+        # and Retry-After (a burst of 6 medium runs; tried again, at most 5 times, if
+        # they happened not to overlap).
+        medium = {"sentence": " ".join(["dog", "cat", "ball"] * 80), "heads": "8", "projection": "rand"}
+        busy, answered = [], []
+        for _ in range(5):
+            barrier = threading.Barrier(6)
+
+            def ask():
+                barrier.wait()
+                return server.get("/api/report", medium, 300)
+            with concurrent.futures.ThreadPoolExecutor(6) as pool:
+                answers = [f.result() for f in [pool.submit(ask) for _ in range(6)]]
+            busy += [a for a in answers if a[0] == 503]
+            answered += [a for a in answers if a[0] == 200]
+            if busy and answered:
+                break
+        check(busy and answered and busy[0][1].get("Retry-After") == "1",
+              f"with --jobs 1, questions asked at once: 503 with Retry-After ({len(busy)}) and answers ({len(answered)})")
+        # A trace held whole for sending counts in the memory budget: a run the command line
+        # streams can be too big to send.
+        huge = {"sentence": " ".join(["dog"] * 1500), "heads": "16", "projection": "rand", "max-tokens": "2048"}
+        status, _, body = server.get("/api/trace", huge, 300)
+        check(status == 400 and b"memory" in body, f"a trace too big to hold is refused by the memory budget ({body[:100]!r})")
+        # A client that sends half a request and hangs up costs nothing else.
+        host, port = server.url[len("http://"):].rstrip("/").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(b"GET /api/trace?sentence=x HTTP/1.1\r\nHost: x\r\n")
+        status, _, _ = server.get("/api/trace", {"sentence": "still here"})
+        check(status == 200, "after a client hangs up mid-request the server still answers")
+        # A client that asks for a big answer and goes away before reading it.
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(b"GET /api/report?sentence=" + b"+".join([b"dog"] * 300) + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        for _ in range(120):  # the one worker may still be drawing that page: bounded retries
+            status, _, _ = server.get("/api/trace", {"sentence": "still here"})
+            if status != 503:
+                break
+            time.sleep(0.5)
+        check(status == 200, "after a client goes away before its answer the server still answers")
+        # A client that connects and says nothing is dropped after the read timeout (5 s).
+        with socket.create_connection((host, int(port)), timeout=30) as s:
+            started = time.monotonic()
+            closed = s.recv(1) == b""
+            waited = time.monotonic() - started
+        check(closed and 4 <= waited < 20, f"a silent client is dropped after the read timeout ({waited:.1f} s)")
+    finally:
+        code, seconds, log = server.stop()
+    check(code == 0 and seconds < 2, f"SIGTERM: exit 0 within a second or so (exit {code}, {seconds:.2f} s)")
+    lines = log.splitlines()
+    check(any(l.startswith("POST /api/trace 413") for l in lines) and any(l.startswith("GET /api/trace 200") for l in lines),
+          f"one line per request on stderr ({len(lines)} lines)")
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary, model_dir = sys.argv[1], os.path.abspath(sys.argv[2])
+    server = Server(binary, "--model", model_dir)
+    try:
+        status, _, page = server.get("/")
+        check(status == 200 and b'id="sentence"' in page and b"/*EXPLORER_JS*/" not in page, "GET / is the explorer page, script put in")
+        catalogue = json.loads(server.get("/api/catalogue")[2])
+        names = [m["name"] for m in catalogue["models"]]
+        model_name = os.path.basename(model_dir)
+        check(model_name in names and "demo" in names and "journey" in [t["name"] for t in catalogue["tables"]],
+              f"the catalogue lists the bundled and given tables and models ({names})")
+        same_bytes(server, binary, model_name, model_dir)
+        head_view(server)
+        errors(server, binary)
+        edited_table(server, binary)
+    finally:
+        code, _, _ = server.stop()
+    check(code == 0, "the server stops with exit 0 on SIGTERM")
+    limits(binary)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
