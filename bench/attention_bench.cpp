@@ -14,7 +14,7 @@
 #include "attn/render/render_focus.hpp"
 #include "attn/render/render_table.hpp"
 #include "tokenizer.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 #include "torch_random.hpp"
 #include "attn/util/unicode.hpp"
 

@@ -17,7 +17,7 @@
 #include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "test_util.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 
 namespace attn {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 #include "test_util.hpp"
 
 namespace attn {

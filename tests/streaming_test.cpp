@@ -30,7 +30,7 @@
 #include "attn/model.hpp"
 #include "attn/render/render_table.hpp"
 #include "test_util.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 
 namespace attn {
 namespace {

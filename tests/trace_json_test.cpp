@@ -1,5 +1,5 @@
 // The trace JSON contract (docs/trace-format.md).
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 
 #include <cmath>
 #include <limits>

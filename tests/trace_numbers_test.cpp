@@ -20,7 +20,7 @@
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
 #include "test_util.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 
 namespace attn {
 namespace {

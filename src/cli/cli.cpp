@@ -20,7 +20,7 @@
 #include "attn/render/render_table.hpp"
 #include "serve.hpp"
 #include "terminal.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 
 namespace attn {
 

@@ -21,7 +21,7 @@
 #include "run_notes.hpp"
 #include "show_trace.hpp"
 #include "attn/render/token_labels.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 #include "attn/trace_read.hpp"
 
 namespace attn {

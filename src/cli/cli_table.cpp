@@ -13,7 +13,7 @@
 #include "attn/util/echo.hpp"
 #include "output.hpp"
 #include "progress_bar.hpp"
-#include "attn/render/table_json.hpp"
+#include "attn/table_json.hpp"
 
 namespace attn {
 

@@ -16,7 +16,7 @@
 #include "show_trace.hpp"
 #include "attn/stage.hpp"
 #include "attn/util/text_file.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 
 namespace attn {
 

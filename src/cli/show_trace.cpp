@@ -13,8 +13,8 @@
 #include "attn/render/render_svg.hpp"
 #include "attn/stage.hpp"
 #include "attn/render/style.hpp"
-#include "attn/render/text_sink.hpp"
-#include "attn/render/trace_json.hpp"
+#include "attn/util/text_sink.hpp"
+#include "attn/trace_json.hpp"
 
 namespace attn {
 

@@ -25,7 +25,7 @@
 #include "attn/render/render_header.hpp"  // render_header(), the first section
 #include "attn/stage.hpp"
 #include "attn/render/style.hpp"
-#include "attn/render/text_sink.hpp"
+#include "attn/util/text_sink.hpp"
 #include "attn/render/text_layout.hpp"  // format_number, dim_labels, pad_left, pad_right
 #include "attn/trace.hpp"
 

@@ -1,4 +1,4 @@
-#include "attn/render/trace_json.hpp"
+#include "attn/trace_json.hpp"
 
 #include <cmath>
 #include <iterator>

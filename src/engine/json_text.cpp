@@ -1,5 +1,5 @@
 // Numbers and layout of the JSON text attn-explain writes. See json_text.hpp.
-#include "attn/render/json_text.hpp"
+#include "attn/json_text.hpp"
 
 #include <array>
 #include <charconv>

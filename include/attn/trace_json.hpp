@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/matrix.hpp"
-#include "attn/render/json_text.hpp"  // shortest_decimal, float_to_json, format_json
-#include "attn/render/text_sink.hpp"
+#include "attn/json_text.hpp"  // shortest_decimal, float_to_json, format_json
+#include "attn/util/text_sink.hpp"
 #include "attn/parameter_count.hpp"
 #include "attn/trace.hpp"
 #include "attn/trace_read.hpp"  // kTraceSchema

@@ -1,4 +1,4 @@
-#include "attn/render/table_json.hpp"
+#include "attn/table_json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
