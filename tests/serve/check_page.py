@@ -17,16 +17,7 @@ from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_util import Server  # noqa: E402
-
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
+from serve_util import Server, check, failures  # noqa: E402
 
 def cli_html(binary, args):
     return subprocess.run([binary, "--html", "-", *args], capture_output=True, check=True).stdout.decode()

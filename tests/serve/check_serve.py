@@ -18,19 +18,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_util import Server  # noqa: E402
+from serve_util import Server, check, failures  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
 DOG = "The dog chased the ball, and it rolled away."
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
-
 def cli(binary, args):
     return subprocess.run([binary, *args], capture_output=True, check=False).stdout
 

@@ -9,6 +9,16 @@ import urllib.parse
 import urllib.request
 
 
+failures = []  # what check() found false, for the exit status
+
+
+def check(ok, what):
+    """Prints one line for a claim, and keeps it when it is false."""
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
 class Server:
     """attn-explain serve ARGS, started on a free port of 127.0.0.1; stopped by stop()."""
 
