@@ -1,10 +1,12 @@
 #include "serve.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -88,6 +90,46 @@ std::string explorer_page() {
   return page;
 }
 
+// The page's own policy: nothing from elsewhere. A report is shown in a frame of
+// the page (srcdoc), which keeps the page's policy: its inline script and style
+// (the same as --html's) need 'unsafe-inline'; its pictures are data: addresses.
+constexpr const char* kPolicy =
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+// The names a browser may give this server in Host (a DNS-rebinding defence) and,
+// as http://NAME, in Origin.
+std::vector<std::string> own_names(const std::string& host, int port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  std::vector<std::string> names = {fmt::format("{}:{}", v6 ? "[" + host + "]" : host, port), fmt::format("localhost:{}", port)};
+  if (host == "127.0.0.1" || host == "::1") names.push_back(fmt::format("[::1]:{}", port));
+  return names;
+}
+
+// Before any route: a Host that is not this server's gets 421; a POST must come
+// from the page itself (its Origin) and say it sends JSON.
+void guard(httplib::Server& server, const std::vector<std::string>& names) {
+  server.set_pre_routing_handler([names](const httplib::Request& req, httplib::Response& res) {
+    const auto known = [&](const std::string& name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+    if (!known(req.get_header_value("Host"))) {
+      send_error(res, 421, "the Host header names another server; open the address serve printed");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.method == "POST") {
+      const std::string origin = req.get_header_value("Origin");
+      if (origin.rfind("http://", 0) != 0 || !known(origin.substr(7))) {
+        send_error(res, 403, "a POST must come from this server's own page (its Origin)");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+        send_error(res, 415, "a POST sends JSON: Content-Type: application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+}
+
 void add_routes(httplib::Server& server, const Service& service, Tickets& tickets) {
   const std::string page = explorer_page();
   server.Get("/", [page](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html; charset=utf-8"); });
@@ -142,6 +184,9 @@ int serve(const ServeCommand& command) {
   httplib::Server server;
   server.new_task_queue = [jobs] { return new httplib::ThreadPool(jobs + 2); };
   server.set_payload_max_length(kMaxBody);
+  server.set_default_headers({{"Content-Security-Policy", kPolicy},
+                              {"X-Content-Type-Options", "nosniff"},
+                              {"Referrer-Policy", "no-referrer"}});
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
   server.set_keep_alive_timeout(5);
@@ -166,7 +211,15 @@ int serve(const ServeCommand& command) {
     throw UsageError(fmt::format("serve: cannot listen on {}:{}", command.host, command.port),
                      "give another --port (0: a free one) or --host");
   }
+  guard(server, own_names(command.host, port));
   const bool v6 = command.host.find(':') != std::string::npos;
+  if (command.host != "127.0.0.1" && command.host != "::1" && command.host != "localhost") {
+    std::fputs(fmt::format("attn-explain: warning: serve listens on {}: anyone who can reach this machine on port {} can "
+                           "use it (--host 127.0.0.1 keeps it to this machine)\n",
+                           command.host, port)
+                   .c_str(),
+               stderr);
+  }
   write_stdout(fmt::format("http://{}:{}/\n", v6 ? "[" + command.host + "]" : command.host, port));
   std::fflush(stdout);
   std::thread watcher = stop_on_signals(server, signals);

@@ -15,6 +15,12 @@
 // a request line or header over 8 KiB (cpp-httplib's) is refused, a body over
 // 1 MiB gets 413; a client silent for 5 s is dropped; each run has the command
 // line's memory budget (1 GiB). A bad request is an answer, never the end of the server.
+// Security: a client never names a file (tables and models by the names known at
+// start); a Host other than this server's (HOST:PORT, localhost:PORT) gets 421, a
+// DNS-rebinding defence; a POST needs this server's Origin (403) and JSON (415);
+// every answer carries a Content-Security-Policy (default-src 'self'),
+// X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer. A --host that is
+// not loopback is warned about on stderr.
 #pragma once
 
 #include <cstddef>

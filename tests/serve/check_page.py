@@ -115,6 +115,18 @@ def main():
         check(after is not None and trace["inputs"][1][0] == 0.9 and "0.9000" in after,
               "editing a vector's number recomputes every stage on the edited table")
 
+        # A hostile sentence is text: escaped in the page, nothing of it runs.
+        driver.find_element(By.ID, "reset-table").click()
+        hostile = '<script>document.title="owned"</script> "><img src=x onerror="document.title=\'owned\'">'
+        box = driver.find_element(By.ID, "sentence")
+        box.clear()
+        box.send_keys(hostile)
+        escaped = cli_html(binary, [hostile])
+        shown = wait_for(lambda: srcdoc(driver) == escaped)
+        time.sleep(0.5)
+        check(shown is not None and driver.title != "owned" and "<script>document.title" not in escaped,
+              "a sentence of <script> and <img onerror> shows as text (the --html bytes) and runs nothing")
+
         # A shared link opens the same view.
         driver.get(server.url + "?sentence=Your%20journey%20starts%20with%20one%20step&table=journey&projection=none")
         journey = cli_html(binary, ["-e", "journey.json", "--projection", "none", "Your journey starts with one step"])

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_util import Server, check, failures  # noqa: E402
@@ -75,6 +76,37 @@ def head_view(server):
         got = [p.get("stroke-opacity") for p in group.iter(ns + "path")]
         ok = ok and group.get("data-head") == str(h) and got == expected
     check(ok, "GET /api/heads: a well-formed SVG, one group per head, each line's opacity its weight over the head's largest")
+
+
+def security(server):
+    """The defences of serve.hpp: Host, Origin, JSON, the headers, no file names."""
+    port = server.url.rstrip("/").rsplit(":", 1)[1]
+    first = server.raw(f"GET /api/trace?sentence=x HTTP/1.1\r\nHost: attacker.example:{port}\r\n\r\n".encode())
+    check(first.startswith(b"HTTP/1.1 421"), f"a Host that is not this server's gets 421 ({first!r})")
+    first = server.raw(f"GET /api/trace?sentence=x HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n".encode())
+    check(first.startswith(b"HTTP/1.1 200"), f"localhost:PORT is this server ({first!r})")
+    body = {"options": {"sentence": "x"}}
+    status, _, _ = server.post("/api/trace", body, headers={"Origin": "http://evil.example"})
+    check(status == 403, f"a POST from another origin gets 403 ({status})")
+    request_without_origin = urllib.request.Request(server.url + "api/trace", data=json.dumps(body).encode(),
+                                                    headers={"Content-Type": "application/json"})
+    status = server._open(request_without_origin, 30)[0]
+    check(status == 403, f"a POST without an Origin gets 403 ({status})")
+    status, _, _ = server.post("/api/trace", body, headers={"Content-Type": "text/plain"})
+    check(status == 415, f"a POST that is not JSON gets 415 ({status})")
+    status, headers, _ = server.get("/")
+    check(headers.get("Content-Security-Policy", "").startswith("default-src 'self'")
+          and headers.get("X-Content-Type-Options") == "nosniff" and headers.get("Referrer-Policy") == "no-referrer",
+          "every answer carries the security headers")
+    for path in ("/../../etc/passwd", "/data/default.json", "/html/explorer.js"):
+        status, _, _ = server.get(path)
+        check(status == 404, f"no file is served by its path: {path} is 404 ({status})")
+    first = server.raw(b"GARBAGE\r\n\r\n")
+    check(first.startswith(b"HTTP/1.1 400") or first == b"", f"malformed HTTP is refused ({first!r})")
+    first = server.raw(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Big: {'a' * 20000}\r\n\r\n".encode())
+    check(not first.startswith(b"HTTP/1.1 200"), f"a 20 KB header is refused ({first[:40]!r})")
+    status, _, _ = server.get("/api/trace", {"sentence": "still here"})
+    check(status == 200, "and the server goes on")
 
 
 def errors(server, binary):
@@ -202,6 +234,7 @@ def main():
               f"the catalogue lists the bundled and given tables and models ({names})")
         same_bytes(server, binary, model_name, model_dir)
         head_view(server)
+        security(server)
         errors(server, binary)
         edited_table(server, binary)
     finally:

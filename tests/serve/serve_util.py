@@ -2,6 +2,7 @@
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -35,10 +36,26 @@ class Server:
         url = self.url + path.lstrip("/") + ("?" + urllib.parse.urlencode(params) if params else "")
         return self._open(urllib.request.Request(url), timeout)
 
-    def post(self, path, body, timeout=60):
+    def post(self, path, body, timeout=60, headers=None):
+        """As the page posts: JSON, from this server's own Origin (unless `headers` say otherwise)."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path.lstrip("/"), data=data, headers={"Content-Type": "application/json"})
+        sent = {"Content-Type": "application/json", "Origin": self.url.rstrip("/")}
+        sent.update(headers or {})
+        request = urllib.request.Request(self.url + path.lstrip("/"), data=data, headers=sent)
         return self._open(request, timeout)
+
+    def raw(self, data, timeout=10):
+        """Sends `data` on a connection of its own; the first line of the answer (b"" when closed)."""
+        host, port = self.url[len("http://"):].rstrip("/").rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=timeout) as s:
+            s.sendall(data)
+            answer = b""
+            while b"\r\n" not in answer:
+                piece = s.recv(4096)
+                if not piece:
+                    break
+                answer += piece
+            return answer.split(b"\r\n")[0]
 
     @staticmethod
     def _open(request, timeout):
