@@ -121,9 +121,14 @@
     });
   }
 
+  // Keypress to redraw, in ms (the Performance API): from the last input to the report's load.
+  let typedAt = null;
+  window.attnRedrawTimes = [];
+
   function later() {
+    typedAt = performance.now();
     clearTimeout(timer);
-    timer = setTimeout(recompute, 250);
+    timer = setTimeout(recompute, 50);
   }
 
   async function setDownloads(o) {
@@ -227,6 +232,10 @@
 
   // In the --layer all grid, a click on a head's thumbnail opens that head.
   function wireReport() {
+    if (typedAt !== null) {
+      window.attnRedrawTimes.push(performance.now() - typedAt);
+      typedAt = null;
+    }
     const doc = $("report").contentDocument;
     if (!doc) return;
     doc.querySelectorAll("table.grid tbody tr").forEach((tr, l) => {

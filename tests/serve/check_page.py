@@ -15,6 +15,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_util import Server, check, failures  # noqa: E402
@@ -74,6 +75,22 @@ def main():
         dog = cli_html(binary, ["The dog chased the ball, and it rolled away."])
         check(wait_for(lambda: srcdoc(driver) == dog) is not None, "typing a sentence recomputes every stage (the --html bytes)")
         check("sentence=The%20dog" in driver.current_url, f"the sentence is in the URL ({driver.current_url[-60:]})")
+
+        # Keypress to redraw, measured by the page with the Performance API: one letter at a time.
+        driver.execute_script("window.attnRedrawTimes = []")
+        for letter in " Run.":
+            before = srcdoc(driver)
+            box.send_keys(letter)
+            wait_for(lambda: srcdoc(driver) != before and
+                     driver.execute_script("return document.getElementById('report').contentDocument.readyState") == "complete")
+            time.sleep(0.3)
+        times = sorted(driver.execute_script("return window.attnRedrawTimes"))
+        check(len(times) >= 4, "keypress to redraw: " + (f"median {times[len(times) // 2]:.0f} ms, slowest {times[-1]:.0f} ms "
+                                                          f"over {len(times)} keys (an 11-token sentence, default table)" if times else "none"))
+        box.send_keys(Keys.BACKSPACE * 5)
+        check(wait_for(lambda: srcdoc(driver) == dog) is not None, "deleting the letters gives the sentence's page again")
+        if os.environ.get("ATTN_SCREENSHOT"):
+            driver.save_screenshot(os.environ["ATTN_SCREENSHOT"])
 
         set_value(driver, "projection", "rand")
         set_value(driver, "heads", "2")

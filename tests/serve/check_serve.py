@@ -58,6 +58,69 @@ def same_bytes(server, binary, model_name, model_dir):
                   f"GET /api/{product} {q} is the bytes of attn-explain {' '.join(flag + args + extra)} ({len(body)} bytes)")
 
 
+def many_option_sets(server, binary):
+    """40 option sets of table runs: /api/trace and /api/report equal --json and --html."""
+    sentences = ["How are you doing?", DOG, "Your journey starts with one step"]
+    sets = []
+    combos = [(p, h, m, c, b) for p in ("auto", "rand", "linear", "none") for h in ("1", "2", "3")
+              for m in ("wrapper", "split") for c in (False, True) for b in (False, True)]
+    # The default table holds one head's weights (auto: those), none has no weights to split or bias.
+    combos = [x for x in combos if not (x[0] in ("auto", "none") and x[1] != "1") and not (x[0] == "none" and x[2] == "split")
+              and not (x[4] and x[0] != "linear")]
+    for i, (projection, heads, multihead, causal, bias) in enumerate(combos):
+        q = {"sentence": sentences[i % 3], "projection": projection, "heads": heads, "multihead": multihead, "seed": str(i),
+             "softmax": ("stable", "naive", "sum")[i % 3]}
+        args = ["--projection", projection, "--heads", heads, "--multihead", multihead, "--seed", str(i), "--softmax", q["softmax"]]
+        if bias:
+            q["qkv-bias"] = "true"
+            args.append("--qkv-bias")
+        if multihead == "split":
+            q["d-out"] = str(6 * int(heads))
+            args += ["--d-out", q["d-out"]]
+        if causal:
+            q["causal"] = "true"
+            args.append("--causal")
+        sets.append((q, args))
+    same = 0
+    for q, args in sets:
+        ok = all(server.get(f"/api/{product}", q)[2] == cli(binary, flag + args + [q["sentence"]])
+                 for product, flag in (("trace", ["--json"]), ("report", ["--html", "-"])))
+        same += ok
+        if not ok:
+            print(f"     differs: {args}")
+    check(len(sets) >= 40 and same == len(sets), f"{same} of {len(sets)} option sets: /api/trace and /api/report are the CLI's bytes")
+
+
+def load(binary):
+    """8 clients × 250 questions at once (--jobs 8): every answer the CLI's bytes; the latencies."""
+    server = Server(binary, "--jobs", "8")
+    queries = [({"sentence": "How are you doing?"}, []),
+               ({"sentence": DOG, "heads": "2", "projection": "rand"}, ["--heads", "2", "--projection", "rand"]),
+               ({"sentence": "Your journey starts with one step", "table": "journey"}, ["-e", "journey.json"])]
+    expected = [cli(binary, ["--json"] + args + [q["sentence"]]) for q, args in queries]
+    times, wrong = [], []
+
+    def client(c):
+        for k in range(250):
+            q = queries[(c + k) % len(queries)]
+            start = time.perf_counter()
+            status, _, body = server.get("/api/trace", q[0], 60)
+            times.append(time.perf_counter() - start)
+            if status != 200 or body != expected[(c + k) % len(queries)]:
+                wrong.append(status)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(client, range(8)))
+    finally:
+        code, seconds, _ = server.stop()
+    times.sort()
+    p50, p99 = times[len(times) // 2] * 1000, times[int(len(times) * 0.99)] * 1000
+    check(not wrong and len(times) == 2000,
+          f"8 clients × 250 questions at once: {len(times) - len(wrong)} of {len(times)} the CLI's bytes; "
+          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms (client side)")
+    check(code == 0 and seconds < 2, f"SIGTERM after the load: exit {code} in {seconds:.2f} s")
+
+
 def head_view(server):
     """/api/heads: one group of lines per head, each line's opacity the weight over the head's largest."""
     import xml.etree.ElementTree as ET
@@ -233,6 +296,7 @@ def main():
         check(model_name in names and "demo" in names and "journey" in [t["name"] for t in catalogue["tables"]],
               f"the catalogue lists the bundled and given tables and models ({names})")
         same_bytes(server, binary, model_name, model_dir)
+        many_option_sets(server, binary)
         head_view(server)
         security(server)
         errors(server, binary)
@@ -241,6 +305,7 @@ def main():
         code, _, _ = server.stop()
     check(code == 0, "the server stops with exit 0 on SIGTERM")
     limits(binary)
+    load(binary)
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
