@@ -205,6 +205,9 @@ The width tables fit on a terminal, when \fB\-\-width\fR is not given.
 .B ATTN_THREADS
 The most threads a model run computes with (default: the processors available).
 .TP
+.B ATTN_KERNEL
+The path of a model run's matrix products: \fBgeneric\fR, \fBavx2\fR or \fBavx512\fR (default: the best this processor has). Every path gives the same bits.
+.TP
 .BR XDG_STATE_HOME ", " HOME
 Where the exercise progress is kept.
 )";
