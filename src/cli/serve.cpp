@@ -150,9 +150,11 @@ void add_routes(httplib::Server& server, const Service& service, Tickets& ticket
         res.set_header("Retry-After", "1");
         return send_error(res, 503, "every worker is busy; try again in a second");
       }
-      const Answer answer = service.answer(p, options, table);
-      tickets.give_back();
-      send(res, answer);
+      struct Held {  // the ticket goes back however the answer ends
+        Tickets& tickets;
+        ~Held() { tickets.give_back(); }
+      } held{tickets};
+      send(res, service.answer(p, options, table));
     };
     server.Get(fmt::format("/api/{}", name), [run](const httplib::Request& req, httplib::Response& res) {
       run(options_of(req.params), nullptr, res);
