@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """What the bundled demo model learned, measured with the binary on held-out sentences (issue 15).
 
-usage: eval_demo.py BINARY [--model demo] [--heldout FILE] [--out FILE] [--jobs N]
+usage: eval_demo.py BINARY [--model demo] [--heldout FILE] [--out FILE] [--jobs N] [--processes]
 
 For every sentence of the model's heldout.json (templates and template-noun pairs the training
-never saw; see scripts/train_demo.py) this runs `BINARY --model MODEL --layer all --json SENTENCE`
-(the program learners use, not PyTorch) and reads every head's attention weights
+never saw; see scripts/train_demo.py) this asks the binary (the program learners use, not
+PyTorch) for the trace of `--model MODEL --layer all --json SENTENCE` and reads every head's attention weights
 (layer_weights[layer][head], n x n). Per layer x head it reports
   antecedent_share      the share of sentences whose pronoun row ("it") puts its largest weight
                         on the antecedent's token (ties: the first largest counts);
@@ -19,6 +19,11 @@ antecedent decides the answer. For scale, baseline_fixed_offset is the share a h
 looking the same number of tokens back (the best such number). (A run of the binary gives the next token of its last position
 only, hence one run a prefix, and the stride to keep the test under a few minutes.) Writes the figures as JSON to FILE (standard output by default); they are
 deterministic. Stdlib only.
+
+The questions go to one `BINARY serve` on 127.0.0.1 (the model opened once; its /api/trace is the
+command line's --json byte for byte, which tests/serve/check_serve.py asserts): about 2,000 runs
+take seconds instead of a process each. --processes (implied when MODEL is a folder) runs one `BINARY ... --json` process a
+question instead, as a learner would type it; the figures are the same.
 """
 import argparse
 import concurrent.futures
@@ -26,15 +31,60 @@ import json
 import os
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(binary, args):
-    out = subprocess.run([binary] + args, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise SystemExit(f"{binary} {' '.join(args)}: exit {out.returncode}: {out.stderr.strip()}")
-    return json.loads(out.stdout)
+class Processes:
+    """One `BINARY ... --json SENTENCE` process a question."""
+
+    def __init__(self, binary):
+        self.binary = binary
+
+    def trace(self, sentence, options):
+        args = [f"--{k}={v}" for k, v in options.items()] + ["--json", "--", sentence]
+        out = subprocess.run([self.binary] + args, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            raise SystemExit(f"{self.binary} {' '.join(args)}: exit {out.returncode}: {out.stderr.strip()}")
+        return json.loads(out.stdout)
+
+    def close(self):
+        pass
+
+
+class Served:
+    """One `BINARY serve` on a free port of 127.0.0.1; a question is a GET of /api/trace."""
+
+    def __init__(self, binary, jobs):
+        self.proc = subprocess.Popen([binary, "serve", "--port", "0", "--jobs", str(jobs)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.close()
+            raise SystemExit(f"{binary} serve printed {self.url!r}, not its address")
+
+    def trace(self, sentence, options):
+        query = urllib.parse.urlencode({"sentence": sentence, **options})
+        for attempt in range(100):  # 503: every worker busy; bounded retries
+            try:
+                with urllib.request.urlopen(f"{self.url}api/trace?{query}", timeout=120) as answer:
+                    return json.loads(answer.read())
+            except urllib.error.HTTPError as e:
+                if e.code != 503:
+                    raise SystemExit(f"serve: {sentence!r} {options}: {e.code} {e.read().decode(errors='replace')}")
+                time.sleep(0.05 * (attempt + 1))
+        raise SystemExit(f"serve: {sentence!r}: still busy after 100 tries")
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
 def text_of(tokens):
@@ -73,7 +123,7 @@ def attention_figures(traces, heldout):
     return heads
 
 
-def next_token_figures(binary, model, heldout, jobs, stride):
+def next_token_figures(runner, model, heldout, jobs, stride):
     tasks = set()
     for s, item in enumerate(heldout):
         tasks.add((s, item["pronoun"] + 1))
@@ -84,7 +134,7 @@ def next_token_figures(binary, model, heldout, jobs, stride):
     def predict(task):
         s, i = task
         item = heldout[s]
-        trace = run(binary, ["--model", model, "--layer", "1", "--top", "1", "--json", text_of(item["tokens"][:i])])
+        trace = runner.trace(text_of(item["tokens"][:i]), {"model": model, "layer": "1", "top": "1"})
         if trace["tokens"] and len(trace["token_ids"]) != i:
             raise SystemExit(f"the prefix of {i} tokens of {item['sentence']!r} tokenizes to {len(trace['token_ids'])}")
         return trace["next_tokens"][0]["id"]
@@ -102,12 +152,23 @@ def main(argv):
     p.add_argument("--out")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--stride", type=int, default=3)
+    p.add_argument("--processes", action="store_true", help="a process a question instead of one serve")
     a = p.parse_args(argv)
+    # A folder (not a bundled name) is asked of processes: a page may only name bundled models.
+    folder = os.sep in a.model or os.path.isdir(a.model)
+    runner = Processes(a.binary) if a.processes or folder else Served(a.binary, a.jobs)
+    try:
+        return measure(a, runner)
+    finally:
+        runner.close()
+
+
+def measure(a, runner):
     with open(a.heldout, encoding="utf-8") as f:
         heldout = json.load(f)
 
     def full(item):
-        trace = run(a.binary, ["--model", a.model, "--layer", "all", "--json", item["sentence"]])
+        trace = runner.trace(item["sentence"], {"model": a.model, "layer": "all"})
         if len(trace["token_ids"]) != len(item["tokens"]):
             raise SystemExit(f"{item['sentence']!r}: {len(trace['token_ids'])} tokens, heldout.json has "
                              f"{len(item['tokens'])}")
@@ -116,7 +177,7 @@ def main(argv):
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
         traces = list(pool.map(full, heldout))
     heads = attention_figures(traces, heldout)
-    tasks, predicted = next_token_figures(a.binary, a.model, heldout, a.jobs, a.stride)
+    tasks, predicted = next_token_figures(runner, a.model, heldout, a.jobs, a.stride)
     right = [predicted[k] == traces[s]["token_ids"][i] for k, (s, i) in enumerate(tasks)]
     after_it = [r for r, (s, i) in zip(right, tasks) if i == heldout[s]["pronoun"] + 1]
     sampled = [r for r, (s, i) in zip(right, tasks) if s % a.stride == 0]
