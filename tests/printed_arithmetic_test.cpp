@@ -3,6 +3,8 @@
 // here is worked by hand on the digits shown.
 #include "printed_arithmetic.hpp"
 
+#include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "attn/embedding_table.hpp"
 #include "attn/explorer.hpp"
 #include "attn/render/render_focus.hpp"
+#include "attn/render/text_layout.hpp"
 #include "test_util.hpp"
 #include "attn/token_lookup.hpp"
 
@@ -51,6 +54,25 @@ TEST(PrintedArithmetic, NumbersReadOnceGiveTheSameVerdicts) {
   EXPECT_EQ(quotient_holds(n("1"), n("0"), n("0.3334")), false);
   EXPECT_FALSE(n("inf").readable);
   EXPECT_TRUE(n("(-0.1)").readable);
+}
+
+TEST(PrintedArithmetic, AValueReadWithoutItsTextIsTheTextRead) {
+  // printed_value(v, p) is read_printed(format_number(v, p)): every precision, values of every size.
+  std::mt19937 random(25);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  const float specials[] = {0.0f, -0.0f, 0.5f, 2.5f, -0.00004f, 1e20f, -3e38f, std::nanf(""), INFINITY, -INFINITY};
+  for (int p = 0; p <= 9; ++p) {
+    for (float v : specials) {
+      const PrintedNumber a = printed_value(v, p), b = read_printed(format_number(v, p));
+      EXPECT_EQ(a.readable, b.readable) << v << " at " << p;
+      EXPECT_TRUE(a.units == b.units && a.scale == b.scale) << v << " at " << p;
+    }
+    for (int k = 0; k < 20000; ++k) {
+      const float v = unit(random) * std::pow(10.0f, static_cast<float>(k % 9) - 4.0f);
+      const PrintedNumber a = printed_value(v, p), b = read_printed(format_number(v, p));
+      ASSERT_TRUE(a.readable && b.readable && a.units == b.units && a.scale == b.scale) << v << " at " << p;
+    }
+  }
 }
 
 TEST(PrintedArithmetic, ProductsRoundToTheResultsDecimals) {

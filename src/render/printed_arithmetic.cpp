@@ -2,7 +2,11 @@
 // units of 10^-scale, held in 128 bits; any overflow answers "cannot tell".
 #include "printed_arithmetic.hpp"
 
+#include <cmath>
 #include <cstddef>
+
+#include "attn/render/text_layout.hpp"
+#include "attn/util/fixed_number.hpp"
 
 namespace attn {
 
@@ -191,6 +195,15 @@ PrintedNumber read_printed(std::string_view text) {
   const std::optional<Decimal> d = parse(text);
   if (!d) return {};
   return PrintedNumber{true, d->units, d->scale};
+}
+
+PrintedNumber printed_value(float value, int precision) {
+  if (precision >= 0 && precision <= 9) {
+    // The digits format_number() writes are this integer's (fixed_number.hpp).
+    if (const std::optional<std::int64_t> units = fixed_units(value, precision)) return PrintedNumber{true, *units, precision};
+    if (!std::isfinite(value)) return {};
+  }
+  return read_printed(format_number(value, precision));
 }
 
 std::optional<bool> dot_holds(std::span<const PrintedNumber> a, std::span<const PrintedNumber> b,

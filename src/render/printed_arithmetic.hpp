@@ -35,6 +35,9 @@ struct PrintedNumber {
 };
 PrintedNumber read_printed(std::string_view text);
 
+// read_printed(format_number(value, precision)), without making the text.
+PrintedNumber printed_value(float value, int precision);
+
 // Σ a[k]×b[k] = result? (a dot product of two printed rows). REQUIRES: a.size() == b.size().
 std::optional<bool> dot_holds(std::span<const PrintedNumber> a, std::span<const PrintedNumber> b,
                               const PrintedNumber& result);

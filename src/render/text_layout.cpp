@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "attn/util/echo.hpp"
+#include "attn/util/fixed_number.hpp"
 #include "attn/util/unicode.hpp"
 
 namespace attn {
@@ -26,6 +27,10 @@ std::string unglue(std::string text) {
 }  // namespace
 
 std::string format_number(float value, int precision) {
+  if (precision >= 0 && precision <= 9) {
+    char text[kFixedChars];
+    return std::string(text, write_fixed(text, value, precision));
+  }
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   std::string s = fmt::format("{:.{}f}", value, precision);
