@@ -26,21 +26,32 @@ std::string footer_html(int precision) {
 
 }  // namespace
 
-std::string render_html_report(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets) {
+void write_html_report(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets, const TextSink& sink) {
   HtmlNumbers numbers(options.precision);
   HtmlRun run{trace, numbers, numbers.add_run(trace), "r1", options.precision, options.head, options.focus_row};
-  std::string body = "<header class=\"top\"><h1>Self-attention, step by step</h1>" + header_html(trace, options.precision) +
-                     "</header><main>";
-  body += fmt::format("<div class=\"run\" data-run=\"{}\" data-name=\"{}\">", run.index, run.id);
-  body += pictures_html(run, options.focus_row);
-  if (options.focus_row) body += focus_html(run, *options.focus_row);
-  body += fmt::format("<section class=\"stages\" aria-labelledby=\"{0}-stages-t\"><h2 id=\"{0}-stages-t\">Stage by stage</h2>",
-                      run.id);
-  body += stages_html(run, options.stages, options.explain);
-  body += "</section></div></main>";
-  body += footer_html(options.precision);
+  const auto body = [&](SinkBuffer& out) {
+    out.text() += "<header class=\"top\"><h1>Self-attention, step by step</h1>" + header_html(trace, options.precision) +
+                  "</header><main>";
+    out.text() += fmt::format("<div class=\"run\" data-run=\"{}\" data-name=\"{}\">", run.index, run.id);
+    out.text() += pictures_html(run, options.focus_row);
+    if (options.focus_row) out.text() += focus_html(run, *options.focus_row);
+    out.text() += fmt::format(
+        "<section class=\"stages\" aria-labelledby=\"{0}-stages-t\"><h2 id=\"{0}-stages-t\">Stage by stage</h2>", run.id);
+    out.piece_done();
+    write_stages_html(run, options.stages, options.explain, "", out);
+    out.text() += "</section></div></main>";
+    out.text() += footer_html(options.precision);
+  };
   const std::string title = "attn-explain: " + user_text(trace.sentence, kTitleBytes);
-  return fill_template(assets, title, body, numbers.json());
+  SinkBuffer out(sink);
+  write_page(assets, title, body, [&](SinkBuffer& data) { numbers.write_json(data); }, out);
+  out.flush();
+}
+
+std::string render_html_report(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets) {
+  std::string page;
+  write_html_report(trace, options, assets, append_to(page));
+  return page;
 }
 
 }  // namespace attn

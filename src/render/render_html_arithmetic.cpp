@@ -18,18 +18,18 @@ namespace {
 std::vector<PrintedNumber> printed_of(const Matrix& m, int p) {
   std::vector<PrintedNumber> out;
   out.reserve(m.data.size());
-  for (float v : m.data) out.push_back(read_printed(format_number(v, p)));
+  for (float v : m.data) out.push_back(printed_value(v, p));
   return out;
 }
 std::vector<PrintedNumber> printed_row(const Matrix& m, std::size_t r, int p) {
   std::vector<PrintedNumber> out;
   out.reserve(m.cols);
-  for (float v : m.row(r)) out.push_back(read_printed(format_number(v, p)));
+  for (float v : m.row(r)) out.push_back(printed_value(v, p));
   return out;
 }
 std::vector<PrintedNumber> printed_of(const std::vector<float>& values, int p) {
   std::vector<PrintedNumber> out;
-  for (float v : values) out.push_back(read_printed(format_number(v, p)));
+  for (float v : values) out.push_back(printed_value(v, p));
   return out;
 }
 
@@ -53,23 +53,16 @@ std::string shown_factors(const Matrix& m, int p) {
   return cells;
 }
 
-// "Σ exp(s(k) − max) = a + b + … + z = sum  (N terms)" for each row.
-std::vector<std::string> sum_lines(const Settings& s, const HeadNormalisation& norm, const std::vector<bool>& row_rounded,
-                                   int p) {
-  const std::size_t n = norm.numerators.rows;
+// "Σ exp(s(k) − max) = a + b + … + z = sum  (N terms)" for row i, whose numerators are `e`.
+std::string sum_line(const Settings& s, std::size_t i, const std::vector<float>& e, float sum, bool row_rounded, int p) {
   const bool leaves_out = s.softmax == Softmax::sum && s.causal && s.causal_method == CausalMethod::inf;
   const char* what = s.softmax == Softmax::sum ? "Σ s(k)" : s.softmax == Softmax::naive ? "Σ exp(s(k))" : "Σ exp(s(k) − max)";
-  std::vector<std::string> lines;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<std::string> pieces;
-    for (std::size_t key = 0; key < (leaves_out ? i + 1 : n); ++key) pieces.push_back(format_number(norm.numerators(i, key), p));
-    const std::string total = format_number(norm.sums[i], p);
-    std::string joined;
-    for (const std::string& piece : shortened(pieces)) joined += (joined.empty() ? "" : " + ") + piece;
-    lines.push_back(fmt::format("{} = {}{}{}{}", what, joined, row_rounded[i] ? " ≈ " : " = ", total,
-                                term_count(pieces.size())));
-  }
-  return lines;
+  std::vector<std::string> pieces;
+  for (std::size_t key = 0; key < (leaves_out ? i + 1 : e.size()); ++key) pieces.push_back(format_number(e[key], p));
+  const std::string total = format_number(sum, p);
+  std::string joined;
+  for (const std::string& piece : shortened(pieces)) joined += (joined.empty() ? "" : " + ") + piece;
+  return fmt::format("{} = {}{}{}{}", what, joined, row_rounded ? " ≈ " : " = ", total, term_count(pieces.size()));
 }
 
 }  // namespace
@@ -90,31 +83,23 @@ void add_cell_arithmetic(HtmlNumbers& numbers, std::size_t run, const Trace& t, 
   const PrintedNumber keep = read_printed(format_number(keep_scale, p));
   const bool leaves_out = s.softmax == Softmax::sum && s.causal && s.causal_method == CausalMethod::inf;
 
-  std::vector<bool> row_rounded;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::vector<PrintedNumber> e = printed_row(norm.numerators, i, p);
-    row_rounded.push_back(rounded(sum_holds(std::span(e).first(leaves_out ? i + 1 : n), z[i])));
-  }
-
   const std::size_t shown = shortened(std::vector<std::string>(d)).size();
   numbers.add_text(run, prefix + "qf", n, shown, shown_factors(h.queries, p));
   numbers.add_text(run, prefix + "kf", n, shown, shown_factors(h.keys, p));
   numbers.add_json(run, prefix + "tn", json_string(term_count(d)));
-  std::string sums = "[";
-  for (const std::string& line : sum_lines(s, norm, row_rounded, p)) {
-    if (sums.size() > 1) sums += ',';
-    sums += json_string(line);
-  }
-  numbers.add_json(run, prefix + "sum", sums + "]");
-
-  std::string flags, row_flags, products;
+  // Row by row, each row's numerators made once: its sum line, then each cell's flags.
+  std::string sums = "[", flags, row_flags, products;
   flags.reserve(n * n);
-  for (std::size_t i = 0; i < n; ++i) row_flags += row_rounded[i] ? '1' : '0';
   const std::vector<PrintedNumber> none;
   for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<float> numerators = norm.numerators(i);
+    const std::vector<PrintedNumber> e = printed_of(numerators, p);
+    const bool row_rounded = rounded(sum_holds(std::span(e).first(leaves_out ? i + 1 : n), z[i]));
+    row_flags += row_rounded ? '1' : '0';
+    if (sums.size() > 1) sums += ',';
+    sums += json_string(sum_line(s, i, numerators, norm.sums[i], row_rounded, p));
     const std::vector<PrintedNumber> q = printed_row(h.queries, i, p), score = printed_row(h.attn_scores, i, p),
-                                     scaled = printed_row(h.scaled_scores, i, p), e = printed_row(norm.numerators, i, p),
-                                     w = printed_row(h.attn_weights, i, p);
+                                     scaled = printed_row(h.scaled_scores, i, p), w = printed_row(h.attn_weights, i, p);
     const auto before = renorm ? printed_row(*h.masked_weights, i, p) : none;
     const auto mask = dropout ? printed_row(*h.dropout_mask, i, p) : none;
     const auto dropped = dropout ? printed_row(*h.dropped_weights, i, p) : none;
@@ -137,6 +122,7 @@ void add_cell_arithmetic(HtmlNumbers& numbers, std::size_t run, const Trace& t, 
       flags += kFlagDigits[f];
     }
   }
+  numbers.add_json(run, prefix + "sum", sums + "]");
   numbers.add_json(run, prefix + "f", json_string(flags));
   numbers.add_json(run, prefix + "sr", json_string(row_flags));
   if (dropout) numbers.add_text(run, prefix + "dp", n, n, products);

@@ -21,6 +21,8 @@
 //   base-32 digit a cell (row after row), the sum of its CellFlags.
 #pragma once
 
+#include <functional>
+
 #include <cstddef>
 #include <vector>
 
@@ -41,7 +43,7 @@ enum CellFlag : unsigned {
 
 // The row normalisations of a head as the engine made them (normalise_row()).
 struct HeadNormalisation {
-  const Matrix& numerators;        // n × n
+  std::function<std::vector<float>(std::size_t)> numerators;  // row i's n numerators (made on demand: n × n is large)
   const std::vector<float>& sums;  // one a row
   const std::vector<float>* kept;  // under --causal-method renorm: each row's kept_weight_sum(); else null
 };

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "attn/util/echo.hpp"
+#include "attn/util/fixed_number.hpp"
 #include "render_html_arithmetic.hpp"
 #include "render_html_page.hpp"
 #include "attn/softmax.hpp"
@@ -24,21 +25,23 @@ Matrix row_matrix(const std::vector<float>& values) {
   return m;
 }
 
-// Each row's normalisation, as the engine made it (attend_head's call of
-// normalise_row, as the focus view redoes it): numerators, sums and maxima.
+// Row i's normalisation, as the engine made it (attend_head's call of
+// normalise_row, as the focus view redoes it).
+RowNormalisation normalisation_of(const Settings& s, const HeadTrace& h, std::size_t i) {
+  const Matrix& input = h.masked_scores ? *h.masked_scores : h.scaled_scores;
+  const std::size_t visible = h.masked_scores ? i + 1 : input.cols;
+  return normalise_row(input.row(i), s.softmax, visible);
+}
+
+// Each row's sum and maximum (the numerators, n × n, are made again a row at a time when they are written).
 struct Normalisations {
-  Matrix numerators;
   std::vector<float> sums, maxima;
 };
 
 Normalisations normalisations(const Settings& s, const HeadTrace& h) {
-  const Matrix& input = h.masked_scores ? *h.masked_scores : h.scaled_scores;
-  const std::size_t n = input.rows;
-  Normalisations out{Matrix(n, n), {}, {}};
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t visible = h.masked_scores ? i + 1 : n;
-    const RowNormalisation r = normalise_row(input.row(i), s.softmax, visible);
-    for (std::size_t j = 0; j < n; ++j) out.numerators(i, j) = r.numerators[j];
+  Normalisations out;
+  for (std::size_t i = 0; i < h.attn_scores.rows; ++i) {
+    const RowNormalisation r = normalisation_of(s, h, i);
     out.sums.push_back(r.sum);
     out.maxima.push_back(r.max);
   }
@@ -54,16 +57,7 @@ std::vector<float> kept_sums(const Matrix& masked_weights) {
 
 }  // namespace
 
-void append_number(std::string& out, float value, int precision) {
-  if (!std::isfinite(value)) {
-    out += std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf";
-    return;
-  }
-  const std::size_t start = out.size();
-  fmt::format_to(std::back_inserter(out), "{:.{}f}", value, precision);
-  // "-0.0000" is a rounding artefact: format_number drops its sign, and so does this.
-  if (out[start] == '-' && out.find_first_not_of("0.", start + 1) == std::string::npos) out.erase(start, 1);
-}
+void append_number(std::string& out, float value, int precision) { append_fixed(out, value, precision); }
 
 std::size_t HtmlNumbers::add_run(const Trace& t) {
   const Settings& s = t.settings;
@@ -86,51 +80,69 @@ std::size_t HtmlNumbers::add_run(const Trace& t) {
   for (std::size_t k = 0; k < t.heads.size(); ++k) {
     const HeadTrace& h = t.heads[k];
     const std::string p = fmt::format("h{}.", k);
-    add(index, p + "q", h.queries);
-    add(index, p + "k", h.keys);
-    add(index, p + "s", h.attn_scores);
-    if (s.scale) add(index, p + "c", h.scaled_scores);
+    // The trace's matrices are written from the trace; what is computed here is kept.
+    const auto kept_from_trace = [&](const std::string& key, const Matrix& m) { add_block(index, p + key, &m, Matrix()); };
+    kept_from_trace("q", h.queries);
+    kept_from_trace("k", h.keys);
+    kept_from_trace("s", h.attn_scores);
+    if (s.scale) kept_from_trace("c", h.scaled_scores);
     add(index, p + "d", row_matrix({h.scale_divisor}));
     const Normalisations norm = normalisations(s, h);
-    add(index, p + "e", norm.numerators);
+    auto numerators = [&s, &h](std::size_t i) { return normalisation_of(s, h, i).numerators; };
+    add_rows(index, p + "e", h.attn_scores.rows, h.attn_scores.cols, numerators);
     add(index, p + "z", row_matrix(norm.sums));
     if (s.softmax == Softmax::stable) add(index, p + "mx", row_matrix(norm.maxima));
-    add(index, p + "w", h.attn_weights);
+    kept_from_trace("w", h.attn_weights);
     std::vector<float> kept;
     if (h.masked_weights) {
       kept = kept_sums(*h.masked_weights);
-      add(index, p + "mw", *h.masked_weights);
+      kept_from_trace("mw", *h.masked_weights);
       add(index, p + "rz", row_matrix(kept));
     }
-    if (h.dropout_mask) add(index, p + "dm", *h.dropout_mask);
-    if (h.dropped_weights) add(index, p + "dw", *h.dropped_weights);
-    add_cell_arithmetic(*this, index, t, k, {norm.numerators, norm.sums, h.masked_weights ? &kept : nullptr}, precision_);
+    if (h.dropout_mask) kept_from_trace("dm", *h.dropout_mask);
+    if (h.dropped_weights) kept_from_trace("dw", *h.dropped_weights);
+    add_cell_arithmetic(*this, index, t, k, {numerators, norm.sums, h.masked_weights ? &kept : nullptr}, precision_);
   }
   return index;
 }
 
 void HtmlNumbers::add(std::size_t run, const std::string& key, const Matrix& m) {
+  if (runs_[run].keys.count(key)) return;  // before the copy: a picture of the weights shows "hH.w" again
+  add_block(run, key, nullptr, m);
+}
+
+void HtmlNumbers::add_block(std::size_t run, const std::string& key, const Matrix* trace_matrix, Matrix own) {
   Run& r = runs_[run];
   if (!r.keys.insert(key).second) return;
-  std::string& out = r.matrices;
-  // Room for the numbers at once (about precision + 5 bytes each), growing geometrically.
-  const std::size_t needed = out.size() + m.data.size() * static_cast<std::size_t>(precision_ + 5) + 64;
-  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
-  if (!out.empty()) out += ',';
-  out += fmt::format("{}:{{\"r\":{},\"c\":{},\"v\":\"", json_string(key), m.rows, m.cols);
-  for (std::size_t k = 0; k < m.data.size(); ++k) {
-    if (k) out += ' ';
-    append_number(out, m.data[k], precision_);
-  }
-  out += "\"}";
+  Block block;
+  block.key = key;
+  block.numbers = trace_matrix;
+  block.own = std::move(own);
+  const Matrix& m = trace_matrix ? *trace_matrix : block.own;
+  block.rows = m.rows, block.cols = m.cols;
+  r.blocks.push_back(std::move(block));
+}
+
+void HtmlNumbers::add_rows(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols,
+                           std::function<std::vector<float>(std::size_t)> row_of) {
+  Run& r = runs_[run];
+  if (!r.keys.insert(key).second) return;
+  Block block;
+  block.key = key;
+  block.rows = rows, block.cols = cols;
+  block.row_of = std::move(row_of);
+  r.blocks.push_back(std::move(block));
 }
 
 void HtmlNumbers::add_text(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols,
                            const std::string& cells) {
   Run& r = runs_[run];
   if (!r.keys.insert(key).second) return;
-  if (!r.matrices.empty()) r.matrices += ',';
-  r.matrices += fmt::format("{}:{{\"r\":{},\"c\":{},\"v\":{}}}", json_string(key), rows, cols, json_string(cells));
+  Block block;
+  block.key = key;
+  block.rows = rows, block.cols = cols;
+  block.text = json_string(cells);
+  r.blocks.push_back(std::move(block));
 }
 
 void HtmlNumbers::add_json(std::size_t run, const std::string& key, const std::string& json) {
@@ -139,23 +151,61 @@ void HtmlNumbers::add_json(std::size_t run, const std::string& key, const std::s
   texts += json_string(key) + ":" + json;
 }
 
-std::string HtmlNumbers::json() const {
-  std::size_t size = 32;
-  for (const Run& run : runs_) size += run.fields.size() + run.matrices.size() + run.texts.size() + 24;
-  std::string out;
-  out.reserve(size);
-  out += fmt::format("{{\"p\":{},\"runs\":[", precision_);
-  for (std::size_t k = 0; k < runs_.size(); ++k) {
-    out += k ? ",{" : "{";
-    out += runs_[k].fields;
-    out += ",\"m\":{";
-    out += runs_[k].matrices;
-    out += "},\"t\":{";
-    out += runs_[k].texts;
-    out += "}}";
+void HtmlNumbers::write_block(const Block& block, SinkBuffer& out) const {
+  out.text() += fmt::format("{}:{{\"r\":{},\"c\":{},\"v\":", json_string(block.key), block.rows, block.cols);
+  if (!block.text.empty()) {
+    out.text() += block.text;
+  } else if (block.row_of) {
+    out.text() += '"';
+    for (std::size_t r = 0; r < block.rows; ++r) {
+      const std::vector<float> row = block.row_of(r);
+      for (std::size_t c = 0; c < block.cols; ++c) {
+        if (r + c) out.text() += ' ';
+        append_number(out.text(), row[c], precision_);
+      }
+      out.piece_done();
+    }
+    out.text() += '"';
+  } else {
+    // The numbers, a row at a time, each as the tables print it.
+    const Matrix& m = block.numbers ? *block.numbers : block.own;
+    out.text() += '"';
+    for (std::size_t r = 0; r < m.rows; ++r) {
+      for (std::size_t c = 0; c < m.cols; ++c) {
+        if (r + c) out.text() += ' ';
+        append_number(out.text(), m(r, c), precision_);
+      }
+      out.piece_done();
+    }
+    out.text() += '"';
   }
-  out += "]}";
-  return out;
+  out.text() += '}';
+}
+
+void HtmlNumbers::write_json(SinkBuffer& out) const {
+  out.text() += fmt::format("{{\"p\":{},\"runs\":[", precision_);
+  for (std::size_t k = 0; k < runs_.size(); ++k) {
+    out.text() += k ? ",{" : "{";
+    out.text() += runs_[k].fields;
+    out.text() += ",\"m\":{";
+    for (std::size_t b = 0; b < runs_[k].blocks.size(); ++b) {
+      if (b) out.text() += ',';
+      write_block(runs_[k].blocks[b], out);
+    }
+    out.text() += "},\"t\":{";
+    out.text() += runs_[k].texts;
+    out.text() += "}}";
+    out.piece_done();
+  }
+  out.text() += "]}";
+}
+
+std::string HtmlNumbers::json() const {
+  std::string text;
+  SinkBuffer out(append_to(text));
+  write_json(out);
+  out.flush();
+  return text;
 }
 
 }  // namespace attn

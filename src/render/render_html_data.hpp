@@ -23,15 +23,20 @@
 //
 // Promises: json() is valid JSON that holds no '<', '>' or '&' outside its
 // numbers (none there either), so it can sit in a <script> element whole.
+// write_json() writes the same text in pieces, a matrix row at a time: the
+// numbers are formatted only then, once each, and are never all held as text
+// (a 2,048-token page holds 120 MB of them).
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "attn/matrix.hpp"
 #include "attn/trace.hpp"
+#include "attn/util/text_sink.hpp"
 
 namespace attn {
 
@@ -43,11 +48,18 @@ class HtmlNumbers {
   explicit HtmlNumbers(int precision) : precision_(precision) {}
 
   // A run on the page, with the numbers of every head's cell arithmetic; its index.
+  // REQUIRES: `trace` outlives the numbers' writing (its matrices are written then, not copied).
   std::size_t add_run(const Trace& trace);
 
-  // The matrix a picture of run `run` shows, under `key` (a second call with the same key adds nothing).
+  // The matrix a picture of run `run` shows, under `key` (a second call with the same key adds nothing);
+  // a copy is kept until the numbers are written.
   // REQUIRES: run < the number of runs added.
   void add(std::size_t run, const std::string& key, const Matrix& m);
+
+  // A matrix made a row at a time when the numbers are written: row_of(r) is row r's `cols` numbers.
+  // REQUIRES: what row_of reads outlives the numbers' writing.
+  void add_rows(std::size_t run, const std::string& key, std::size_t rows, std::size_t cols,
+                std::function<std::vector<float>(std::size_t)> row_of);
 
   // A matrix of text under `key`, as "v" holds numbers: `cells` is its rows * cols
   // cells one after the other, each followed by one space but the last.
@@ -59,14 +71,26 @@ class HtmlNumbers {
   void add_json(std::size_t run, const std::string& key, const std::string& json);
 
   std::string json() const;
+  void write_json(SinkBuffer& out) const;
 
  private:
+  // One "KEY":{"r":..,"c":..,"v":..} of a run's "m": numbers (a trace's matrix, or one of its own), or text.
+  struct Block {
+    std::string key;
+    const Matrix* numbers = nullptr;  // a trace's; nullptr: `own`, or `text` when it is not empty
+    Matrix own;
+    std::size_t rows = 0, cols = 0;
+    std::string text;  // add_text()'s cells, as a JSON string
+    std::function<std::vector<float>(std::size_t)> row_of;  // add_rows()'s rows
+  };
   struct Run {
-    std::string fields;    // "tokens": ..., up to "heads": H
-    std::string matrices;  // "KEY":{...},...
-    std::string texts;     // "KEY":value,... (the "t" object)
+    std::string fields;  // "tokens": ..., up to "heads": H
+    std::vector<Block> blocks;
+    std::string texts;  // "KEY":value,... (the "t" object)
     std::set<std::string> keys;
   };
+  void add_block(std::size_t run, const std::string& key, const Matrix* trace_matrix, Matrix own);
+  void write_block(const Block& block, SinkBuffer& out) const;
   int precision_;
   std::vector<Run> runs_;
 };

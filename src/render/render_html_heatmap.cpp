@@ -183,8 +183,10 @@ std::string heatmap_svg(HtmlRun& run, const HtmlMatrix& h) {
       "data-m=\"{5}\"{6} data-geo=\"{7} {8} {9}\">",
       g.width, g.height, html_escape(h.what), m.rows, m.cols, html_escape(h.key), head, g.left, g.top, g.cell);
   out += labels_svg(h, g);
-  out += fmt::format("<image class=\"px\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\" href=\"{}\"/>",
-                     g.left, g.top, g.cell * static_cast<int>(m.cols), g.cell * static_cast<int>(m.rows), cells_png(h));
+  out += fmt::format("<image class=\"px\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\" href=\"",
+                     g.left, g.top, g.cell * static_cast<int>(m.cols), g.cell * static_cast<int>(m.rows));
+  out += cells_png(h);
+  out += "\"/>";
   out += values_svg(h, g);
   out += maxima_svg(h, g);
   return out + "</svg>";

@@ -50,7 +50,10 @@ std::vector<std::size_t> keys_drawn(const Matrix& w, std::size_t i, bool all) {
   for (std::size_t j = 0; j < w.cols; ++j) keys[j] = j;
   if (all || w.cols <= kStrongest) return keys;
   auto weight = [&](std::size_t j) { return std::isfinite(w(i, j)) ? w(i, j) : -1.0f; };
-  std::stable_sort(keys.begin(), keys.end(), [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
+  // The kStrongest largest; of equal ones, the first (as a stable sort would keep them).
+  std::partial_sort(keys.begin(), keys.begin() + kStrongest, keys.end(), [&](std::size_t a, std::size_t b) {
+    return weight(a) > weight(b) || (weight(a) == weight(b) && a < b);
+  });
   keys.resize(kStrongest);
   std::sort(keys.begin(), keys.end());
   return keys;

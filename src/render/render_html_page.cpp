@@ -21,20 +21,6 @@ namespace {
 // The template's placeholders, in the order a page is put together.
 constexpr std::array<std::string_view, 5> kPlaceholders = {"title", "css", "body", "data", "js"};
 
-// The parts of the page a placeholder stands for.
-struct Parts {
-  const std::string *title, *css, *body, *data, *js;
-
-  const std::string* named(std::string_view name) const {
-    if (name == "title") return title;
-    if (name == "css") return css;
-    if (name == "body") return body;
-    if (name == "data") return data;
-    if (name == "js") return js;
-    return nullptr;
-  }
-};
-
 // Where "{{name}}" is in `page`, and how often.
 std::size_t count_of(const std::string& page, std::string_view name) {
   const std::string mark = fmt::format("{{{{{}}}}}", name);
@@ -86,11 +72,15 @@ std::string json_string(std::string_view text) {
 }
 
 HtmlAssets html_assets(std::string page, std::string css, std::string js, const std::string& source) {
+  const char* const fix = "reinstall attn-explain, or set ATTN_EXPLAIN_DATA to a folder with an intact html/ folder";
   for (std::string_view name : kPlaceholders) {
     if (count_of(page, name) != 1) {
-      throw DataError(fmt::format("{}: the page template must hold {{{{{}}}}} exactly once", source, name),
-                      "reinstall attn-explain, or set ATTN_EXPLAIN_DATA to a folder with an intact html/ folder");
+      throw DataError(fmt::format("{}: the page template must hold {{{{{}}}}} exactly once", source, name), fix);
     }
+  }
+  // The body is written first: drawing it gathers the numbers {{data}} holds.
+  if (page.find("{{data}}") < page.find("{{body}}")) {
+    throw DataError(fmt::format("{}: the page template must hold {{{{body}}}} before {{{{data}}}}", source), fix);
   }
   return HtmlAssets{std::move(page), std::move(css), std::move(js)};
 }
@@ -101,28 +91,41 @@ HtmlAssets load_html_assets() {
                      read_text_file(find_data_file("html/report.js")), page.string());
 }
 
-std::string fill_template(const HtmlAssets& assets, const std::string& title, const std::string& body,
-                          const std::string& data) {
-  const Parts parts{&title, &assets.css, &body, &data, &assets.js};
+void write_page(const HtmlAssets& assets, const std::string& title, const PagePart& body, const PagePart& data,
+                SinkBuffer& out) {
   const std::string& page = assets.page;
-  std::string out;
-  out.reserve(page.size() + title.size() + assets.css.size() + body.size() + data.size() + assets.js.size());
   std::size_t from = 0;
   while (from < page.size()) {
     const std::size_t open = page.find("{{", from);
     const std::size_t close = open == std::string::npos ? open : page.find("}}", open + 2);
-    const std::string* part = close == std::string::npos ? nullptr : parts.named(std::string_view(page).substr(open + 2, close - open - 2));
-    if (part == nullptr) {
+    const std::string_view name =
+        close == std::string::npos ? std::string_view() : std::string_view(page).substr(open + 2, close - open - 2);
+    const bool placeholder = name == "title" || name == "css" || name == "body" || name == "data" || name == "js";
+    if (!placeholder) {
       const std::size_t end = open == std::string::npos ? page.size() : open + 2;
-      out.append(page, from, end - from);
+      out.text().append(page, from, end - from);
       from = end;
       continue;
     }
-    out.append(page, from, open - from);
-    out += *part;
+    out.text().append(page, from, open - from);
+    if (name == "title") out.text() += title;
+    if (name == "css") out.text() += assets.css;
+    if (name == "js") out.text() += assets.js;
+    if (name == "body") body(out);
+    if (name == "data") data(out);
+    out.piece_done();
     from = close + 2;
   }
-  return out;
+}
+
+std::string fill_template(const HtmlAssets& assets, const std::string& title, const std::string& body,
+                          const std::string& data) {
+  std::string page;
+  SinkBuffer out(append_to(page));
+  write_page(
+      assets, title, [&](SinkBuffer& b) { b.text() += body; }, [&](SinkBuffer& d) { d.text() += data; }, out);
+  out.flush();
+  return page;
 }
 
 namespace {

@@ -11,17 +11,19 @@
 //     the one way text from a user reaches a page.
 //   - json_string() is a JSON string of valid UTF-8 text that holds no '<',
 //     '>' or '&', so that it cannot end the <script> element it sits in.
-//   - fill_template() puts each part where the template's placeholder is,
+//   - write_page() and fill_template() put each part where the template's placeholder is,
 //     once; nothing it inserts is read as a placeholder again.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "attn/trace.hpp"
 #include "attn/util/echo.hpp"
 #include "attn/render/render_html.hpp"
+#include "attn/util/text_sink.hpp"
 
 namespace attn {
 
@@ -37,8 +39,18 @@ std::string label_html(std::string_view token);
 // REQUIRES: text is valid UTF-8 (user text passes through printable() first).
 std::string json_string(std::string_view text);
 
-// The page: the template with its title, style, body, numbers and script.
-// REQUIRES: title is escaped HTML; data is JSON made with json_string() for its strings.
+// A part of a page, written into `out` where the template's placeholder is.
+using PagePart = std::function<void(SinkBuffer& out)>;
+
+// The page: the template with its title, style, body, numbers and script,
+// written in pieces: `body` is called before `data` (the template holds them
+// in that order, html_assets() checks it), so drawing the body may gather the
+// numbers the data part writes.
+// REQUIRES: title is escaped HTML; data writes JSON made with json_string() for its strings.
+void write_page(const HtmlAssets& assets, const std::string& title, const PagePart& body, const PagePart& data,
+                SinkBuffer& out);
+
+// The same page as one string, from a body and data already made.
 std::string fill_template(const HtmlAssets& assets, const std::string& title, const std::string& body,
                           const std::string& data);
 

@@ -66,8 +66,8 @@ std::string figure(HtmlRun& run, const std::string& caption, const HtmlMatrix& h
 // before its first shown section.
 class StageWriter {
  public:
-  StageWriter(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain, std::string prefix)
-      : run_(run), stages_(stages), explain_(explain), prefix_(std::move(prefix)) {}
+  StageWriter(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain, std::string prefix, SinkBuffer& out)
+      : run_(run), stages_(stages), explain_(explain), prefix_(std::move(prefix)), out_(out) {}
 
   bool shown(Stage stage) const { return stages_.empty() || stages_.count(stage) > 0; }
 
@@ -82,9 +82,9 @@ class StageWriter {
     open_ = true;
     ++step_;
     const std::string id = fmt::format("{}-s{}", run_.id, ++sections_);
-    out_ += std::move(banner_);
+    out_.text() += banner_;
     banner_.clear();
-    out_ += fmt::format("<section class=\"stage\" id=\"{0}\" data-stage=\"{1}\" aria-labelledby=\"{0}-t\"><h3 id=\"{0}-t\">"
+    out_.text() += fmt::format("<section class=\"stage\" id=\"{0}\" data-stage=\"{1}\" aria-labelledby=\"{0}-t\"><h3 id=\"{0}-t\">"
                         "<span class=\"num\">{2}</span> {3}</h3><div class=\"sbody\">",
                         id, to_string(stage), prefix_.empty() ? fmt::format("{}.", step_) : fmt::format("{}.{}", prefix_, step_),
                         html_escape(title));
@@ -103,19 +103,20 @@ class StageWriter {
   void restart_at(int step) { step_ = step; }
   HtmlRun& run() { return run_; }
 
-  std::string take() {
-    close();
-    return std::move(out_);
-  }
+  // Writes the last section.
+  void finish() { close(); }
 
  private:
   void close() {
     if (!open_) return;
-    out_ += "<div class=\"main\">";
-    out_ += body_;
-    out_ += "</div>";
-    out_ += aside_;
-    out_ += "</div></section>";
+    std::string& out = out_.text();
+    out += "<div class=\"main\">";
+    out += body_;
+    out += "</div>";
+    out += aside_;
+    out += "</div></section>";
+    out_.piece_done();
+    body_.clear();
     open_ = false;
   }
 
@@ -124,7 +125,8 @@ class StageWriter {
   const Explanations* explain_;
   std::string prefix_;  // a lesson's step number: its tables are "3.1", "3.2", ...
   std::set<Stage> explained_;
-  std::string out_, body_, aside_, banner_, scratch_;
+  SinkBuffer& out_;  // where each section goes when it is done
+  std::string body_, aside_, banner_, scratch_;
   bool open_ = false;
   int step_ = 0;      // the number shown
   int sections_ = 0;  // sections begun, for their ids
@@ -261,7 +263,16 @@ void final_sections(StageWriter& w) {
 
 std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
                         const std::string& number_prefix) {
-  StageWriter w(run, stages, explain, number_prefix);
+  std::string text;
+  SinkBuffer out(append_to(text));
+  write_stages_html(run, stages, explain, number_prefix, out);
+  out.flush();
+  return text;
+}
+
+void write_stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
+                       const std::string& number_prefix, SinkBuffer& out) {
+  StageWriter w(run, stages, explain, number_prefix, out);
   const Trace& t = run.trace;
   w.begin(Stage::inputs, inputs_title(t)) +=
       matrix_html(run, signed_matrix(run, t.inputs, marked_tokens(t), input_dim_labels(t, t.settings.d_in), "x", inputs_name(t)));
@@ -282,7 +293,7 @@ std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Expla
   w.restart_at(last);
   w.banner("");
   final_sections(w);
-  return w.take();
+  w.finish();
 }
 
 std::string matrix_html(HtmlRun& run, const HtmlMatrix& h) {

@@ -23,6 +23,7 @@
 #include "render_html_data.hpp"
 #include "render_html_heatmap.hpp"
 #include "attn/stage.hpp"
+#include "attn/util/text_sink.hpp"
 
 namespace attn {
 
@@ -35,6 +36,9 @@ std::string matrix_html(HtmlRun& run, const HtmlMatrix& matrix);
 // run.head: only that head's.
 std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
                         const std::string& number_prefix = "");
+// The same sections, each written into `out` as soon as it is drawn.
+void write_stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
+                       const std::string& number_prefix, SinkBuffer& out);
 
 // The focus walkthrough of token `row` as the terminal prints it (--focus), in a section.
 // REQUIRES: row < run.trace.tokens.size().

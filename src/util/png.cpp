@@ -28,12 +28,19 @@ std::uint32_t crc32(std::string_view bytes) {
   return c ^ 0xFFFFFFFFu;
 }
 
+// Adler-32, the sums reduced every kAdlerRun bytes (RFC 1950's NMAX: the most before b can overflow 32 bits).
 std::uint32_t adler32(std::string_view bytes) {
   constexpr std::uint32_t kMod = 65521;
+  constexpr std::size_t kAdlerRun = 5552;
   std::uint32_t a = 1, b = 0;
-  for (char c : bytes) {
-    a = (a + static_cast<unsigned char>(c)) % kMod;
-    b = (b + a) % kMod;
+  for (std::size_t at = 0; at < bytes.size(); at += kAdlerRun) {
+    const std::size_t end = std::min(bytes.size(), at + kAdlerRun);
+    for (std::size_t k = at; k < end; ++k) {
+      a += static_cast<unsigned char>(bytes[k]);
+      b += a;
+    }
+    a %= kMod;
+    b %= kMod;
   }
   return (b << 16) | a;
 }
@@ -42,17 +49,19 @@ void put_u32(std::string& out, std::uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
 }
 
+// A chunk: its length, its type, the data, the CRC-32 of type and data.
 void put_chunk(std::string& out, const char* type, std::string_view data) {
   put_u32(out, static_cast<std::uint32_t>(data.size()));
-  std::string typed(type, 4);
-  typed.append(data);
-  out += typed;
-  put_u32(out, crc32(typed));
+  const std::size_t typed = out.size();
+  out.append(type, 4);
+  out.append(data);
+  put_u32(out, crc32(std::string_view(out).substr(typed)));
 }
 
-// A zlib stream (no compression) of `raw`: header, stored blocks of at most 65535 bytes, Adler-32.
-std::string zlib_stored(std::string_view raw) {
-  std::string out = "\x78\x01";  // deflate, 32 KiB window; (0x78 · 256 + 0x01) is a multiple of 31
+// The IDAT chunk's data, written into `out`: a zlib stream (no compression) of
+// `raw`: header, stored blocks of at most 65535 bytes, Adler-32.
+void put_zlib_stored(std::string& out, std::string_view raw) {
+  out += "\x78\x01";  // deflate, 32 KiB window; (0x78 · 256 + 0x01) is a multiple of 31
   std::size_t at = 0;
   do {
     const std::size_t len = std::min<std::size_t>(raw.size() - at, 65535);
@@ -66,7 +75,6 @@ std::string zlib_stored(std::string_view raw) {
     at += len;
   } while (at < raw.size());
   put_u32(out, adler32(raw));
-  return out;
 }
 
 }  // namespace
@@ -94,7 +102,15 @@ std::string png_indexed(std::size_t width, std::size_t height, const std::vector
     raw += '\0';  // filter type 0: the row as it is
     raw.append(reinterpret_cast<const char*>(pixels.data() + y * width), width);
   }
-  put_chunk(out, "IDAT", zlib_stored(raw));
+  // The IDAT chunk written in place: its length (known before: 2 + 5 a block + raw + 4), type, data, CRC.
+  const std::size_t blocks = std::max<std::size_t>(1, (raw.size() + 65534) / 65535);
+  const std::size_t idat = 2 + 5 * blocks + raw.size() + 4;
+  out.reserve(out.size() + idat + 12 + 12);
+  put_u32(out, static_cast<std::uint32_t>(idat));
+  const std::size_t typed = out.size();
+  out += "IDAT";
+  put_zlib_stored(out, raw);
+  put_u32(out, crc32(std::string_view(out).substr(typed)));
   put_chunk(out, "IEND", "");
   return out;
 }

@@ -89,6 +89,39 @@ TEST(HtmlTemplate, FillsEachPlaceholderOnceAndNeverWhatItInserted) {
   EXPECT_EQ(fill_template(a, "T", "B {{css}}", "D"), "<t>T</t><s>C</s>B {{css}}<d>D</d><j>J</j>{{other}}");
 }
 
+TEST(HtmlTemplate, TheBodyMustComeBeforeTheNumbers) {
+  // The body is drawn first (it gathers the numbers): a template with {{data}} first is refused.
+  try {
+    html_assets("{{title}}{{css}}{{data}}{{body}}{{js}}", "", "", "t.html");
+    ADD_FAILURE() << "accepted";
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()), "t.html: the page template must hold {{body}} before {{data}}");
+  }
+}
+
+TEST(HtmlStream, ThePageArrivesInPiecesAsItIsDrawn) {
+  std::string sentence;
+  for (int k = 0; k < 300; ++k) sentence += k % 3 ? " dog" : " ball";
+  Request request;
+  request.heads = 2;
+  request.projection = Projection::rand;
+  request.causal = true;
+  request.max_tokens = 400;
+  const Trace t = run(sentence, request);
+  std::vector<std::string> pieces;
+  write_html_report(t, HtmlOptions{}, assets(), [&](std::string_view piece) { pieces.emplace_back(piece); });
+  std::string whole;
+  for (const std::string& piece : pieces) whole += piece;
+  EXPECT_EQ(whole, page(t));
+  // Many pieces, the first of them sent before any number of the page's data is written.
+  EXPECT_GT(pieces.size(), 20u);
+  EXPECT_EQ(pieces.front().find("id=\"attn-data\">{"), std::string::npos);
+  std::size_t largest = 0;
+  for (const std::string& piece : pieces) largest = std::max(largest, piece.size());
+  // No piece is the page: the largest is a picture or a piece of about 64 KiB.
+  EXPECT_LT(largest, whole.size() / 4) << largest << " of " << whole.size();
+}
+
 TEST(HtmlTemplate, ATemplateWithoutOrWithTwoOfAPlaceholderIsRefused) {
   EXPECT_THROW(html_assets("{{title}}{{css}}{{data}}{{js}}", "", "", "t.html"), DataError);  // no {{body}}
   EXPECT_THROW(html_assets("{{title}}{{css}}{{body}}{{body}}{{data}}{{js}}", "", "", "t.html"), DataError);

@@ -40,6 +40,7 @@
 #include "attn/teach/explanations.hpp"
 #include "attn/teach/lesson.hpp"
 #include "attn/stage.hpp"
+#include "attn/util/text_sink.hpp"
 
 namespace attn {
 
@@ -70,6 +71,12 @@ struct HtmlOptions {
 };
 
 std::string render_html_report(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets);
+
+// The same page, handed to `sink` in pieces as it is drawn (text_sink.hpp): the
+// stages one section at a time, the numbers a matrix row at a time, so a
+// 2,048-token page (some 150 MB) is written holding little more than its Trace.
+// The pieces add up to render_html_report()'s string, byte for byte.
+void write_html_report(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets, const TextSink& sink);
 
 // REQUIRES: runs is run_lesson(lesson). options.stages and focus_row are not
 // read: each step says what it shows.
