@@ -118,7 +118,7 @@ int run_model(const RunPlan& plan) {
   }
   if (!plan.view.stages_given && plan.outputs.tables && !plan.view.focus && trace.layer) {
     notes.push_back(fmt::format("the model's widest tables (inputs, params, heads, output: {} columns) print only when "
-                                "--stages names them; --html FILE draws them all",
+                                "--stages names them (on an --html page too)",
                                 trace.settings.d_in));
   }
   return finish_run(plan, trace, notes);

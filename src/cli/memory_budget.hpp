@@ -12,7 +12,8 @@
 //   --compare scale (four traces)     17 + 22 / heads; colour 67 more  → 20 + 24 / heads; colour: 80 more
 //   --compare softmax (three)         25 + 34 / heads; colour 146 more → 32 + 36 / heads; colour: 180 more
 //   --svg                             the picture is made whole        → 40 more
-//   --html                            the page is made whole, 38 to 41 → 56 more
+//   --html                            written as it is drawn, 3.6      → 6 more
+//                                     (serve holds the page whole: 38 to 41 → 50 more again, service.cpp)
 // tests/memory_limits_test.cpp checks that the estimate stays above the
 // measured peak and within twice it.
 #pragma once

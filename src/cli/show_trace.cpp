@@ -1,5 +1,7 @@
 #include "show_trace.hpp"
 
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "attn/util/error.hpp"
@@ -72,15 +74,21 @@ Tables tables_of(const Trace& trace, const View& view, const Chosen& chosen) {
   return out;
 }
 
-std::string html_page(const Trace& trace, const View& view, const Chosen& chosen) {
+// The page, ready to draw: its options looked up and its assets loaded now, while nothing is written.
+std::function<void(const TextSink&)> html_page(const Trace& trace, const View& view, const Chosen& chosen) {
   HtmlOptions options;
   options.precision = view.precision;
   options.explain = view.explanations ? &*view.explanations : nullptr;
-  options.stages = view.stages;
-  if (trace.model && !trace.layer) return render_html_model_grid(trace, options, load_html_assets());
+  // A model's page, as its tables: the heads' own stages unless --stages names others (the
+  // layer's 768-wide weights would be nine tenths of a GPT-2 page).
+  options.stages = trace.model && !view.stages_given ? kModelStages : view.stages;
+  auto assets = std::make_shared<const HtmlAssets>(load_html_assets());
+  if (trace.model && !trace.layer) {
+    return [&trace, options, assets](const TextSink& sink) { sink(render_html_model_grid(trace, options, *assets)); };
+  }
   options.focus_row = chosen.focus_row;
   options.head = chosen.head;
-  return render_html_report(trace, options, load_html_assets());
+  return [&trace, options, assets](const TextSink& sink) { write_html_report(trace, options, *assets, sink); };
 }
 
 }  // namespace
@@ -105,7 +113,15 @@ void write_outputs(const Trace& trace, const RunOutputs& outputs, const MadeOutp
     write_output(outputs.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); });
   }
   if (!outputs.svg_file.empty()) write_output(outputs.svg_file, made.svg);
-  if (!outputs.html_file.empty()) write_output(outputs.html_file, made.html);
+  if (!outputs.html_file.empty()) {
+    write_output(outputs.html_file, [&](const ContentWriter& write) { made.html(write); });
+  }
+}
+
+std::string MadeOutputs::html_text() const {
+  std::string page;
+  if (html) html(append_to(page));
+  return page;
 }
 
 void show(const Trace& trace, const Tables& tables, const View& view) {

@@ -1,19 +1,22 @@
 // show_trace.hpp: a trace's outputs, all made before any is written, then written and shown.
 //
 // The end of a run and of `render`: make_outputs() draws everything the plan's
-// outputs and view ask for (the tables, the SVG, the HTML page), so that a
-// failure (a --focus that names no token, a --head the run does not have, a view
-// of one layer asked of a --layer all trace) leaves every file as it was and
-// stdout empty; write_outputs() then writes the files (the JSON trace streamed
-// as it is made) and show() prints the tables. The --focus token and the --head
+// outputs and view ask for (the tables, the SVG; the HTML page's options and its
+// template, style and script checked and loaded), so that a failure (a --focus
+// that names no token, a --head the run does not have, a view of one layer asked
+// of a --layer all trace, a damaged page template) leaves every file as it was
+// and stdout empty; write_outputs() then writes the files (the JSON trace and the
+// HTML page streamed as they are drawn) and show() prints the tables. The --focus token and the --head
 // are looked up once, for the tables and the page alike.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "attn/trace.hpp"
 #include "attn/render/render_table.hpp"
+#include "attn/util/text_sink.hpp"
 #include "run_plan.hpp"
 
 namespace attn {
@@ -31,7 +34,11 @@ struct Tables {
 struct MadeOutputs {
   Tables tables;     // when outputs.tables
   std::string svg;   // when outputs.svg_file
-  std::string html;  // when outputs.html_file
+  // When outputs.html_file: draws the page into a sink, in pieces (an empty function otherwise).
+  std::function<void(const TextSink&)> html;
+
+  // The page as one string (serve's answers).
+  std::string html_text() const;
 };
 
 // REQUIRES: `view` outlives the result (its explanations are pointed at).

@@ -2,8 +2,8 @@
 //
 // A run keeps every stage of every head (n × n numbers per score, weight and
 // mask matrix) and every weight, and the program then writes all of it out as
-// text: the JSON trace or the tables, as they are made (little is held), or a
-// comparison or a picture, made whole first. The cost grows as n² · heads and as
+// text: the JSON trace, the tables or the HTML page, as they are made (little is held), or a
+// comparison or an SVG picture, made whole first. The cost grows as n² · heads and as
 // heads · d_in · d_out, so a legal command line can ask for gigabytes.
 // explore() calls check_memory() once the settings are resolved and the
 // tokens counted, before anything is computed, and refuses a run whose

@@ -126,6 +126,28 @@ TEST(HtmlCli, ALessonAsOnePage) {
   EXPECT_TRUE(has(html, "Lesson: What does &quot;it&quot; refer to?"));
 }
 
+TEST(HtmlCli, AModelsPageShowsItsHeadsStagesUnlessStagesNamesOthers) {
+  // As the tables: the layer's input, weights, concatenation and out_proj are n_embd wide
+  // (768 in GPT-2 small, where they made 18 of a page's 22 MB); each head's own stages are drawn.
+  const fs::path page = scratch() / "model.html";
+  Result r = run(fmt::format("--model demo --layer 1 --html '{}' {}", page.string(), kSentence));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string html = slurp(page);
+  for (const char* stage : {"queries", "keys", "values", "scores", "weights", "context"}) {
+    EXPECT_TRUE(has(html, fmt::format("data-stage=\"{}\"", stage))) << stage;
+  }
+  for (const char* stage : {"inputs", "params", "heads", "output"}) {
+    EXPECT_FALSE(has(html, fmt::format("data-stage=\"{}\"", stage))) << stage;
+  }
+  EXPECT_TRUE(has(r.err, "print only when --stages names them (on an --html page too)")) << r.err;
+  r = run(fmt::format("--model demo --layer 1 --stages params,output --html '{}' {}", page.string(), kSentence));
+  ASSERT_EQ(r.code, 0) << r.err;
+  html = slurp(page);
+  EXPECT_TRUE(has(html, "data-stage=\"params\""));
+  EXPECT_TRUE(has(html, "data-stage=\"output\""));
+  EXPECT_FALSE(has(html, "data-stage=\"scores\""));
+}
+
 TEST(HtmlCli, ABrokenTemplateIsReportedNotWritten) {
   const fs::path data = scratch() / "data";
   fs::remove_all(data);
