@@ -105,6 +105,7 @@ struct HtmlRun {
   int precision = 4;
   std::optional<std::size_t> head;  // --head: only this head's pictures and stages (from 0); nothing: every head's
   std::optional<std::size_t> selected_row;  // the token under discussion: its row is marked in every table
+  bool drawing = true;  // false in a section --stages hides: matrix_html() draws nothing and adds no numbers
 };
 
 }  // namespace attn

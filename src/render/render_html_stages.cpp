@@ -72,13 +72,18 @@ class StageWriter {
   bool shown(Stage stage) const { return stages_.empty() || stages_.count(stage) > 0; }
 
   // Starts a section; returns where its body goes (a scratch string when hidden).
+  // It also says whether matrix_html() draws: call it before drawing the section's
+  // matrices (not as `begin(...) += matrix_html(...)`, whose right side C++17 evaluates first).
   std::string& begin(Stage stage, const std::string& title) {
     close();
     body_.clear();
+    run_.drawing = shown(stage);
     if (!shown(stage)) {
       scratch_.clear();
+      current_ = &scratch_;
       return scratch_;
     }
+    current_ = &body_;
     open_ = true;
     ++step_;
     const std::string id = fmt::format("{}-s{}", run_.id, ++sections_);
@@ -98,13 +103,19 @@ class StageWriter {
     return body_;
   }
 
+  // Where the section begun last goes.
+  std::string& body() { return *current_; }
+
   void banner(const std::string& html) { banner_ = html; }
   int step() const { return step_; }
   void restart_at(int step) { step_ = step; }
   HtmlRun& run() { return run_; }
 
   // Writes the last section.
-  void finish() { close(); }
+  void finish() {
+    close();
+    run_.drawing = true;
+  }
 
  private:
   void close() {
@@ -127,6 +138,7 @@ class StageWriter {
   std::set<Stage> explained_;
   SinkBuffer& out_;  // where each section goes when it is done
   std::string body_, aside_, banner_, scratch_;
+  std::string* current_ = &scratch_;
   bool open_ = false;
   int step_ = 0;      // the number shown
   int sections_ = 0;  // sections begun, for their ids
@@ -162,7 +174,8 @@ void projection_sections(StageWriter& w, std::size_t k) {
   const std::string p = fmt::format("h{}.", k), hn = head_name(t, k);
   if (!h.W_query) {
     w.begin(Stage::queries, fmt::format("Queries, keys and values  Q = K = V = X{}  (no trainable weights)",
-                                        t.settings.multihead == Multihead::split && t.settings.heads > 1 ? " (this head's columns)" : "")) +=
+                                        t.settings.multihead == Multihead::split && t.settings.heads > 1 ? " (this head's columns)" : ""));
+    w.body() +=
         "<p>Each token's embedding is its own query, key and value.</p>";
     return;
   }
@@ -181,11 +194,14 @@ void projection_sections(StageWriter& w, std::size_t k) {
     params += figure(run, "biases", signed_matrix(run, b, {"b_query", "b_key", "b_value"}, out_dims, p + "b", "biases" + hn));
   }
   const std::string plus = h.b_query ? " + b" : "";
-  w.begin(Stage::queries, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries))) +=
+  w.begin(Stage::queries, fmt::format("Queries  Q = X · W_query{}  ({})", plus, shape(h.queries)));
+  w.body() +=
       matrix_html(run, signed_matrix(run, h.queries, tokens, out_dims, p + "q", "queries Q" + hn));
-  w.begin(Stage::keys, fmt::format("Keys  K = X · W_key{}  ({})", plus, shape(h.keys))) +=
+  w.begin(Stage::keys, fmt::format("Keys  K = X · W_key{}  ({})", plus, shape(h.keys)));
+  w.body() +=
       matrix_html(run, signed_matrix(run, h.keys, tokens, out_dims, p + "k", "keys K" + hn));
-  w.begin(Stage::values, fmt::format("Values  V = X · W_value{}  ({})", plus, shape(h.values))) +=
+  w.begin(Stage::values, fmt::format("Values  V = X · W_value{}  ({})", plus, shape(h.values)));
+  w.body() +=
       matrix_html(run, signed_matrix(run, h.values, tokens, out_dims, p + "v", "values V" + hn));
 }
 
@@ -196,20 +212,24 @@ void attention_sections(StageWriter& w, std::size_t k) {
   const Settings& s = t.settings;
   const HeadTrace& h = t.heads[k];
   const std::string hn = head_name(t, k);
-  w.begin(Stage::scores, fmt::format("Attention scores  ω = Q · Kᵀ  ({}; row = query, column = key)", shape(h.attn_scores))) +=
+  w.begin(Stage::scores, fmt::format("Attention scores  ω = Q · Kᵀ  ({}; row = query, column = key)", shape(h.attn_scores)));
+  w.body() +=
       matrix_html(run, square(run, h.attn_scores, k, "s", "scores ω" + hn, false));
   if (s.scale) {
     w.begin(Stage::scaled, fmt::format("Scaled scores  ω / √d_k = ω / {}  ({})", format_number(h.scale_divisor, run.precision),
-                                       shape(h.scaled_scores))) +=
+                                       shape(h.scaled_scores)));
+    w.body() +=
         matrix_html(run, square(run, h.scaled_scores, k, "c", "scaled scores" + hn, false));
   }
   if (h.masked_scores) {
-    w.begin(Stage::mask, fmt::format("Causal mask  {} with -inf above the diagonal (the future is hidden)", normalised_thing(s))) +=
+    w.begin(Stage::mask, fmt::format("Causal mask  {} with -inf above the diagonal (the future is hidden)", normalised_thing(s)));
+    w.body() +=
         matrix_html(run, square(run, *h.masked_scores, k, "ms", "masked scores" + hn, false));
   }
   std::string* weights = nullptr;
   if (h.masked_weights) {
-    w.begin(Stage::mask, fmt::format("Masked weights  {}, then 0 above the diagonal  ({})", weights_title(s), shape(h.attn_weights))) +=
+    w.begin(Stage::mask, fmt::format("Masked weights  {}, then 0 above the diagonal  ({})", weights_title(s), shape(h.attn_weights)));
+    w.body() +=
         matrix_html(run, square(run, *h.masked_weights, k, "mw", "masked weights" + hn, true));
     weights = &w.begin(Stage::weights, "Attention weights  α = masked weights / their row sum  (each row sums to 1 again)");
   } else {
@@ -228,7 +248,8 @@ void attention_sections(StageWriter& w, std::size_t k) {
     d += matrix_html(run, square(run, *h.dropped_weights, k, "dw", "weights after dropout" + hn, true));
   }
   w.begin(Stage::context, fmt::format("Context vectors  z = {} · V  ({}; row i is token i's new vector)",
-                                      h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec))) +=
+                                      h.dropped_weights ? "dropout(α)" : "α", shape(h.context_vec)));
+  w.body() +=
       matrix_html(run, signed_matrix(run, h.context_vec, marked_tokens(t), dim_labels(h.context_vec.cols), fmt::format("h{}.ctx", k),
                                      "context vectors z" + hn));
 }
@@ -238,7 +259,8 @@ void final_sections(StageWriter& w) {
   HtmlRun& run = w.run();
   const Trace& t = run.trace;
   if (t.concatenated) {
-    w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated))) +=
+    w.begin(Stage::heads, fmt::format("Heads concatenated  [z₁ | z₂ | …]  ({})", shape(*t.concatenated)));
+    w.body() +=
         matrix_html(run, signed_matrix(run, *t.concatenated, marked_tokens(t), dim_labels(t.concatenated->cols), "cat",
                                        "heads concatenated"));
   }
@@ -274,7 +296,8 @@ void write_stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explan
                        const std::string& number_prefix, SinkBuffer& out) {
   StageWriter w(run, stages, explain, number_prefix, out);
   const Trace& t = run.trace;
-  w.begin(Stage::inputs, inputs_title(t)) +=
+  w.begin(Stage::inputs, inputs_title(t));
+  w.body() +=
       matrix_html(run, signed_matrix(run, t.inputs, marked_tokens(t), input_dim_labels(t, t.settings.d_in), "x", inputs_name(t)));
   // Each head's stages are numbered from the same number: step 5 is the scores in every head.
   const int first = w.step();
@@ -297,6 +320,7 @@ void write_stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explan
 }
 
 std::string matrix_html(HtmlRun& run, const HtmlMatrix& h) {
+  if (!run.drawing) return "";  // a hidden section's: neither drawn nor among the page's numbers
   std::string out = drawn_as_table(*h.m) ? table_html(h) : heatmap_svg(run, h);
   out += legend_html(h.scale, h.precision);
   return out;

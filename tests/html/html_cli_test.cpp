@@ -140,10 +140,12 @@ TEST(HtmlCli, AModelsPageShowsItsHeadsStagesUnlessStagesNamesOthers) {
     EXPECT_FALSE(has(html, fmt::format("data-stage=\"{}\"", stage))) << stage;
   }
   EXPECT_TRUE(has(r.err, "print only when --stages names them (on an --html page too)")) << r.err;
+  EXPECT_FALSE(has(html, "\"h0.Wq\"")) << "a hidden stage's numbers are not in the page's data either";
   r = run(fmt::format("--model demo --layer 1 --stages params,output --html '{}' {}", page.string(), kSentence));
   ASSERT_EQ(r.code, 0) << r.err;
   html = slurp(page);
   EXPECT_TRUE(has(html, "data-stage=\"params\""));
+  EXPECT_TRUE(has(html, "\"h0.Wq\""));
   EXPECT_TRUE(has(html, "data-stage=\"output\""));
   EXPECT_FALSE(has(html, "data-stage=\"scores\""));
 }
