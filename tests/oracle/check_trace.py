@@ -9,6 +9,14 @@ SelfAttention_v1/v2, CausalAttention, MultiHeadAttentionWrapper and
 MultiHeadAttention, and compares: inputs and weights exactly, every later stage
 within 1e-5 (relative, for values above 1).
 
+One exception to the 1e-5: under --softmax sum, a row's weights are its scores over
+their sum, and a sum near zero amplifies the last bit of the scores: by
+K = Σ|s| / |Σ s| (case 16 of the default run has K ≈ 390). Debian's torch on the
+reference BLAS computes the scores in the engine's order and agrees to the bit;
+on OpenBLAS (libopenblas0-pthread, what users run) q · k is summed in another
+order and case 16's weights differ by 2.5e-5. So the stages after the
+normalisation are compared within 1e-5 × K when K > 1 (K from PyTorch's scores).
+
 usage: /usr/bin/python3 tests/oracle/check_trace.py BINARY DATA_DIR [CASES]
 Ends with the line "N passed, N failed"; exit 1 when anything failed.
 """
@@ -140,7 +148,7 @@ def expected(trace, table):
     return x, sets, out_proj, per_head, concatenated, output
 
 
-def close(got, want):
+def close(got, want, tolerance=TOLERANCE):
     if got is None or got.shape != want.shape:
         return f"shape {None if got is None else tuple(got.shape)} != {tuple(want.shape)}"
     both_nan = torch.isnan(got) & torch.isnan(want)
@@ -149,15 +157,38 @@ def close(got, want):
     diff = ((got - want).abs() / want.abs().clamp(min=1.0)).masked_fill(ok, 0)
     if torch.isnan(diff).any():
         return "NaN where PyTorch has a number (or the reverse)"
-    if diff.max().item() > TOLERANCE:
-        return f"off by {diff.max().item():.3g}"
+    if diff.max().item() > tolerance:
+        return f"off by {diff.max().item():.3g}" + (f" (tolerance {tolerance:.3g})" if tolerance != TOLERANCE else "")
     return None
+
+
+# The stages that come after a row's normalisation, and inherit its conditioning.
+NORMALISED = {"weights", "masked_weights", "dropped_weights", "context"}
+
+
+def sum_conditioning(cfg, per_head):
+    """K = max over rows of Σ|s| / |Σ s| under --softmax sum (1 otherwise): how much a row's
+    division by its sum amplifies a rounding of its scores (PyTorch's scaled or masked scores)."""
+    if cfg["softmax"] != "sum":
+        return 1.0
+    worst = 1.0
+    for stages in per_head:
+        scores = stages.get("masked_scores", stages.get("scaled_scores"))
+        if scores is None:
+            continue
+        finite = torch.where(torch.isfinite(scores), scores, torch.zeros_like(scores)).double()
+        total = finite.sum(dim=-1).abs()
+        spread = finite.abs().sum(dim=-1)
+        ratio = torch.where(total > 0, spread / total.clamp(min=1e-300), torch.ones_like(total))
+        worst = max(worst, ratio.max().item())
+    return worst
 
 
 def compare(trace, table):
     problems = []
     x, sets, out_proj, per_head, concatenated, output = expected(trace, table)
     cfg = trace["config"]
+    after = TOLERANCE * sum_conditioning(cfg, per_head)
     if not torch.equal(tensor(trace["inputs"]), x):
         problems.append("inputs differ from the table")
     if len(trace["heads"]) != cfg["heads"]:
@@ -176,7 +207,7 @@ def compare(trace, table):
                 if (b is None) != (head[bname] is None) or (b is not None and not torch.equal(tensor(head[bname]), b[lo:hi])):
                     problems.append(f"head {h}: {bname} differs")
         for name, want in per_head[h].items():
-            why = close(tensor(head[name]), want)
+            why = close(tensor(head[name]), want, after if name in NORMALISED else TOLERANCE)
             if why:
                 problems.append(f"head {h}: {name}: {why}")
         if cfg["dropout"] > 0:
@@ -187,7 +218,7 @@ def compare(trace, table):
             if not torch.equal(mask[telling], kept[telling].float()):
                 problems.append(f"head {h}: dropout_mask disagrees with PyTorch's dropped weights")
     if cfg["heads"] > 1:
-        why = close(tensor(trace["concatenated"]), concatenated)
+        why = close(tensor(trace["concatenated"]), concatenated, after)
         if why:
             problems.append(f"concatenated: {why}")
     if out_proj is not None:
@@ -195,7 +226,7 @@ def compare(trace, table):
             problems.append("out_proj weight differs")
         if not torch.equal(tensor(trace["out_proj"]["bias"]), out_proj.bias.detach()):
             problems.append("out_proj bias differs")
-    why = close(tensor(trace["output"]), output)
+    why = close(tensor(trace["output"]), output, after)
     if why:
         problems.append(f"output: {why}")
     return problems
