@@ -20,7 +20,11 @@ Both sides are timed alike: batches of at least 2 ms of the thread's CPU time (s
 other processes on the machine do not count), for S seconds (default 1); the
 fastest batch's time per run counts. With R rounds (default 3) each side is
 measured R times, alternating, and the best of the rounds is kept.
-Prints a table: n | d | engine | torch | engine speed-up (torch time / engine time).
+Prints which BLAS library torch loaded (Debian's torch calls the system's libblas.so.3:
+netlib's reference BLAS unless libopenblas0-pthread is installed, which switches it), then a
+table: n | d | engine | torch | engine speed-up (torch time / engine time). Compare against
+OpenBLAS, what a PyTorch from pip or conda runs on (MKL or OpenBLAS); the reference BLAS is
+a naive loop, and beating it proves nothing.
 """
 import argparse
 import json
@@ -86,6 +90,13 @@ def show(seconds):
     return f"{seconds * 1e3:.2f} ms"
 
 
+def blas_libraries():
+    """The BLAS libraries this process has loaded, resolved (the libblas.so.3 link names none)."""
+    with open("/proc/self/maps") as f:
+        names = {line.split()[-1] for line in f if "blas" in line.lower() or "blis" in line.lower()}
+    return sorted({os.path.realpath(name) for name in names})
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("binary", nargs="?", default=os.path.join(HERE, "build", "bench", "attention_vs_torch"))
@@ -97,7 +108,13 @@ def main(argv):
     a = parser.parse_args(argv)
     torch.set_num_threads(1)
 
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread; engine: {a.binary}")
+    torch.ones(2, 2) @ torch.ones(2, 2)  # the BLAS is loaded on first use
+    blas = blas_libraries()
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread, BLAS: {', '.join(blas) or 'none found'}; "
+          f"engine: {a.binary}")
+    if not any("openblas" in name or "mkl" in name for name in blas):
+        print("note: torch is not on OpenBLAS or MKL: `apt-get install libopenblas0-pthread` gives the baseline users run",
+              file=sys.stderr)
     print("| n | d | engine | torch | engine speed-up |")
     print("|---|---|---|---|---|")
     failed = False
