@@ -13,6 +13,7 @@
 #include "attn/word_vectors.hpp"
 #include "attn/util/data_dir.hpp"
 #include "attn/render/render_head_view.hpp"
+#include "run_keys.hpp"
 #include "show_trace.hpp"
 #include "attn/stage.hpp"
 #include "attn/util/text_file.hpp"
@@ -119,7 +120,7 @@ Answer Service::answer(Product product, const RawOptions& query, const std::stri
     std::string table = "default", model;
     for (const auto& [key, value] : query) {
       if (std::find(std::begin(kNotAsked), std::end(kNotAsked), key) != std::end(kNotAsked)) {
-        throw OptionError(key, fmt::format("--{}: not an option of this command", key));
+        throw OptionError(key, fmt::format("{}: not an option of this command", flag_name(key)));
       }
       // The trace is the run's, however it is shown: what --json excludes only shapes the view.
       if ((product == Product::trace || product == Product::heads) && (key == "stages" || key == "focus" || key == "explain")) continue;
