@@ -96,7 +96,7 @@
 
     var weight = matrix(run, p + 'w').at(i, j);
     if (R.causal === 'renorm') {
-      var before = matrix(run, p + 'mw').at(i, j);
+      var before = matrix(run, p + 'sw').at(i, j);  // the softmax's weight, before the mask
       lines.push(['weight', 'softmax' + name + ' = ' + e.at(i, j) + ' / ' + z + eq(DIVISION) + before]);
       if (j > i) {
         lines.push(['renorm', 'in the future: zeroed, α' + name + ' = ' + weight]);

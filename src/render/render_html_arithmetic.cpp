@@ -92,7 +92,8 @@ void add_cell_arithmetic(HtmlNumbers& numbers, std::size_t run, const Trace& t, 
   flags.reserve(n * n);
   const std::vector<PrintedNumber> none;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::vector<float> numerators = norm.numerators(i);
+    const RowNormalisation row = norm.row(i);
+    const std::vector<float>& numerators = row.numerators;
     const std::vector<PrintedNumber> e = printed_of(numerators, p);
     const bool row_rounded = rounded(sum_holds(std::span(e).first(leaves_out ? i + 1 : n), z[i]));
     row_flags += row_rounded ? '1' : '0';
@@ -100,7 +101,8 @@ void add_cell_arithmetic(HtmlNumbers& numbers, std::size_t run, const Trace& t, 
     sums += json_string(sum_line(s, i, numerators, norm.sums[i], row_rounded, p));
     const std::vector<PrintedNumber> q = printed_row(h.queries, i, p), score = printed_row(h.attn_scores, i, p),
                                      scaled = printed_row(h.scaled_scores, i, p), w = printed_row(h.attn_weights, i, p);
-    const auto before = renorm ? printed_row(*h.masked_weights, i, p) : none;
+    // Under renorm: the softmax's weights before the mask (a future key's is not in the trace).
+    const auto before = renorm ? printed_of(row.weights, p) : none;
     const auto mask = dropout ? printed_row(*h.dropout_mask, i, p) : none;
     const auto dropped = dropout ? printed_row(*h.dropped_weights, i, p) : none;
     for (std::size_t j = 0; j < n; ++j) {

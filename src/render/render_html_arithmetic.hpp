@@ -23,6 +23,8 @@
 
 #include <functional>
 
+#include "attn/softmax.hpp"
+
 #include <cstddef>
 #include <vector>
 
@@ -43,7 +45,7 @@ enum CellFlag : unsigned {
 
 // The row normalisations of a head as the engine made them (normalise_row()).
 struct HeadNormalisation {
-  std::function<std::vector<float>(std::size_t)> numerators;  // row i's n numerators (made on demand: n × n is large)
+  std::function<RowNormalisation(std::size_t)> row;  // row i's normalisation (made on demand: n × n is large)
   const std::vector<float>& sums;  // one a row
   const std::vector<float>* kept;  // under --causal-method renorm: each row's kept_weight_sum(); else null
 };

@@ -88,8 +88,8 @@ std::size_t HtmlNumbers::add_run(const Trace& t) {
     if (s.scale) kept_from_trace("c", h.scaled_scores);
     add(index, p + "d", row_matrix({h.scale_divisor}));
     const Normalisations norm = normalisations(s, h);
-    auto numerators = [&s, &h](std::size_t i) { return normalisation_of(s, h, i).numerators; };
-    add_rows(index, p + "e", h.attn_scores.rows, h.attn_scores.cols, numerators);
+    auto row = [&s, &h](std::size_t i) { return normalisation_of(s, h, i); };
+    add_rows(index, p + "e", h.attn_scores.rows, h.attn_scores.cols, [row](std::size_t i) { return row(i).numerators; });
     add(index, p + "z", row_matrix(norm.sums));
     if (s.softmax == Softmax::stable) add(index, p + "mx", row_matrix(norm.maxima));
     kept_from_trace("w", h.attn_weights);
@@ -98,10 +98,12 @@ std::size_t HtmlNumbers::add_run(const Trace& t) {
       kept = kept_sums(*h.masked_weights);
       kept_from_trace("mw", *h.masked_weights);
       add(index, p + "rz", row_matrix(kept));
+      // The softmax's weights before the mask: a future key's popup divides into them.
+      add_rows(index, p + "sw", h.attn_scores.rows, h.attn_scores.cols, [row](std::size_t i) { return row(i).weights; });
     }
     if (h.dropout_mask) kept_from_trace("dm", *h.dropout_mask);
     if (h.dropped_weights) kept_from_trace("dw", *h.dropped_weights);
-    add_cell_arithmetic(*this, index, t, k, {numerators, norm.sums, h.masked_weights ? &kept : nullptr}, precision_);
+    add_cell_arithmetic(*this, index, t, k, {row, norm.sums, h.masked_weights ? &kept : nullptr}, precision_);
   }
   return index;
 }

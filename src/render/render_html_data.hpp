@@ -16,7 +16,8 @@
 // scores, when the run scales), "hH.d" (√d_k, 1 × 1), "hH.e" (each row's
 // numerators: exp(s − max), exp(s) or s, from normalise_row()), "hH.z" (each
 // row's sum, 1 × n), "hH.mx" (each row's max, 1 × n, stable softmax), "hH.w"
-// (weights); under --causal-method renorm "hH.mw" (the masked weights) and
+// (weights); under --causal-method renorm "hH.mw" (the masked weights),
+// "hH.sw" (the softmax's weights before the mask, normalise_row()'s) and
 // "hH.rz" (each row's kept sum, 1 × n); with dropout "hH.dm" and "hH.dw".
 // Pictures add the matrices they show under keys of their own; what the
 // popups say beyond these numbers is in render_html_arithmetic.hpp.

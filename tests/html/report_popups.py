@@ -67,7 +67,7 @@ def check_numbers(dom, trace, p):
             h = int(key[1:key.index(".")])
             if values[0] not in printed(trace["heads"][h]["scale"], p):
                 failures.append("numbers {}: {} is not the head's √d_k".format(key, values[0]))
-        elif name in ("e", "z", "mx"):
+        elif name in ("e", "z", "mx", "sw"):
             h = int(key[1:key.index(".")])
             n = len(trace["tokens"])
             for i in range(n):
@@ -80,6 +80,13 @@ def check_numbers(dom, trace, p):
                             key, i + 1, wrong[0] + 1, shown[wrong[0]], numerators[wrong[0]]))
                 elif name == "z" and math.isfinite(total) and not near(values[i], total, p):
                     failures.append("numbers {}: row {} sums to {}, about {:.6f} expected".format(key, i + 1, values[i], total))
+                elif name == "sw":  # the softmax's weights before the mask (renorm): numerator / sum
+                    shown = values[i * n:(i + 1) * n]
+                    wrong = [j for j in range(n) if math.isfinite(numerators[j]) and total and
+                             not near(shown[j], numerators[j] / total, p)]
+                    if wrong:
+                        failures.append("numbers {}: row {} weight {} is {}, about {:.6f} expected".format(
+                            key, i + 1, wrong[0] + 1, shown[wrong[0]], numerators[wrong[0]] / total))
                 elif name == "mx" and values[i] not in printed(top, p):
                     failures.append("numbers {}: row {} max {}, expected {}".format(key, i + 1, values[i], top))
     return failures
@@ -148,7 +155,9 @@ def check_popup(dom, trace, p, h, i, j):
     expect["sum"] = "{} = {} {} {}{}".format(what, spelled(pieces), sign(prints_as(total, z)), z, terms_note(len(pieces)))
     weight = pr(head["weights"][i][j])
     if config["causal"] and config["causal_method"] == "renorm":
-        before = pr(head["masked_weights"][i][j])
+        # The softmax's weight before the mask: the trace's masked weight up to the diagonal, and
+        # beyond it (zeroed there) the page's own "sw" (the focus view, C++, checks it below).
+        before = pr(head["masked_weights"][i][j]) if j <= i else data["h{}.sw".format(h)]["v"].split(" ")[i * n + j]
         expect["weight"] = "softmax{} = {} / {} {} {}".format(name, e_row[j], z, sign(quotient_holds(e_row[j], z, before)), before)
         if j > i:
             expect["renorm"] = "in the future: zeroed, α{} = {}".format(name, weight)
@@ -196,10 +205,7 @@ def check_popup_against_focus(dom, focus, trace, i, j):
     wanted.append("Sum: " + collapsed(lines.get("sum", "")).split(" = ", 1)[-1])
     for kind in ("scaled", "weight", "renorm"):
         found = re.search(r"-?[0-9.]+ / -?[0-9.]+ [=≈] -?[0-9.]+", lines.get(kind, ""))
-        # Under renorm, a future key's popup divides into the masked weight (0), the focus view
-        # into the softmax's weight: not the same division.
-        future_renorm = kind == "weight" and trace["config"]["causal_method"] == "renorm" and trace["config"]["causal"] and j > i
-        if found and not future_renorm:
+        if found:
             wanted.append(found.group(0))
     for want in wanted:
         if " " + want + " " not in text:
