@@ -57,12 +57,16 @@ std::string shown_factors(const Matrix& m, int p) {
 std::string sum_line(const Settings& s, std::size_t i, const std::vector<float>& e, float sum, bool row_rounded, int p) {
   const bool leaves_out = s.softmax == Softmax::sum && s.causal && s.causal_method == CausalMethod::inf;
   const char* what = s.softmax == Softmax::sum ? "Σ s(k)" : s.softmax == Softmax::naive ? "Σ exp(s(k))" : "Σ exp(s(k) − max)";
-  std::vector<std::string> pieces;
-  for (std::size_t key = 0; key < (leaves_out ? i + 1 : e.size()); ++key) pieces.push_back(format_number(e[key], p));
+  // Only the pieces shortened() keeps are formatted (the first kShownHead and the last of a long row).
+  const std::size_t count = leaves_out ? i + 1 : e.size();
+  std::vector<std::string> pieces(count);
+  for (std::size_t key = 0; key < count; ++key) {
+    if (count <= kMaxTerms || key < kShownHead || key + 1 == count) pieces[key] = format_number(e[key], p);
+  }
   const std::string total = format_number(sum, p);
   std::string joined;
   for (const std::string& piece : shortened(pieces)) joined += (joined.empty() ? "" : " + ") + piece;
-  return fmt::format("{} = {}{}{}{}", what, joined, row_rounded ? " ≈ " : " = ", total, term_count(pieces.size()));
+  return fmt::format("{} = {}{}{}{}", what, joined, row_rounded ? " ≈ " : " = ", total, term_count(count));
 }
 
 }  // namespace
