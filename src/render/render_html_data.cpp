@@ -80,29 +80,29 @@ std::size_t HtmlNumbers::add_run(const Trace& t) {
   for (std::size_t k = 0; k < t.heads.size(); ++k) {
     const HeadTrace& h = t.heads[k];
     const std::string p = fmt::format("h{}.", k);
-    // The trace's matrices are written from the trace; what is computed here is kept.
-    const auto kept_from_trace = [&](const std::string& key, const Matrix& m) { add_block(index, p + key, &m, Matrix()); };
-    kept_from_trace("q", h.queries);
-    kept_from_trace("k", h.keys);
-    kept_from_trace("s", h.attn_scores);
-    if (s.scale) kept_from_trace("c", h.scaled_scores);
+    // The trace's matrices are written from the trace (pointed at); what is computed here is kept or remade.
+    const auto from_trace = [&](const std::string& key, const Matrix& m) { add_block(index, p + key, &m, Matrix()); };
+    from_trace("q", h.queries);
+    from_trace("k", h.keys);
+    from_trace("s", h.attn_scores);
+    if (s.scale) from_trace("c", h.scaled_scores);
     add(index, p + "d", row_matrix({h.scale_divisor}));
     const Normalisations norm = normalisations(s, h);
     auto row = [&s, &h](std::size_t i) { return normalisation_of(s, h, i); };
     add_rows(index, p + "e", h.attn_scores.rows, h.attn_scores.cols, [row](std::size_t i) { return row(i).numerators; });
     add(index, p + "z", row_matrix(norm.sums));
     if (s.softmax == Softmax::stable) add(index, p + "mx", row_matrix(norm.maxima));
-    kept_from_trace("w", h.attn_weights);
+    from_trace("w", h.attn_weights);
     std::vector<float> kept;
     if (h.masked_weights) {
       kept = kept_sums(*h.masked_weights);
-      kept_from_trace("mw", *h.masked_weights);
+      from_trace("mw", *h.masked_weights);
       add(index, p + "rz", row_matrix(kept));
       // The softmax's weights before the mask: a future key's popup divides into them.
       add_rows(index, p + "sw", h.attn_scores.rows, h.attn_scores.cols, [row](std::size_t i) { return row(i).weights; });
     }
-    if (h.dropout_mask) kept_from_trace("dm", *h.dropout_mask);
-    if (h.dropped_weights) kept_from_trace("dw", *h.dropped_weights);
+    if (h.dropout_mask) from_trace("dm", *h.dropout_mask);
+    if (h.dropped_weights) from_trace("dw", *h.dropped_weights);
     add_cell_arithmetic(*this, index, t, k, {row, norm.sums, h.masked_weights ? &kept : nullptr}, precision_);
   }
   return index;
