@@ -2,6 +2,7 @@
 // See render_html_page.hpp.
 #include "render_html_page.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -100,7 +101,7 @@ void write_page(const HtmlAssets& assets, const std::string& title, const PagePa
     const std::size_t close = open == std::string::npos ? open : page.find("}}", open + 2);
     const std::string_view name =
         close == std::string::npos ? std::string_view() : std::string_view(page).substr(open + 2, close - open - 2);
-    const bool placeholder = name == "title" || name == "css" || name == "body" || name == "data" || name == "js";
+    const bool placeholder = std::find(kPlaceholders.begin(), kPlaceholders.end(), name) != kPlaceholders.end();
     if (!placeholder) {
       const std::size_t end = open == std::string::npos ? page.size() : open + 2;
       out.text().append(page, from, end - from);
