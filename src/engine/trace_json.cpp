@@ -221,21 +221,27 @@ class TraceText {
     }
     out_ += ']';
   }
-  // A matrix whose closing bracket is at `level`: one row per line.
-  void matrix(const Matrix& m, int level) {
-    if (m.rows == 0) {
+  // An array of `count` items, each written by item(k, level + 1) on a line of its own, its
+  // closing bracket at `level`; with `pieces`, a piece may end after each item.
+  template <class Item>
+  void lines(std::size_t count, int level, Item item, bool pieces = false) {
+    if (count == 0) {
       out_ += "[]";
       return;
     }
     out_ += "[\n";
-    for (std::size_t r = 0; r < m.rows; ++r) {
+    for (std::size_t k = 0; k < count; ++k) {
       pad(level + 1);
-      numbers(m.row(r));
-      out_ += r + 1 < m.rows ? ",\n" : "\n";
-      buffer_.piece_done();
+      item(k, level + 1);
+      out_ += k + 1 < count ? ",\n" : "\n";
+      if (pieces) buffer_.piece_done();
     }
     pad(level);
     out_ += ']';
+  }
+  // A matrix whose closing bracket is at `level`: one row per line.
+  void matrix(const Matrix& m, int level) {
+    lines(m.rows, level, [&](std::size_t r, int) { numbers(m.row(r)); }, true);
   }
   void optional_matrix(const std::optional<Matrix>& m, int level) {
     if (m) {
@@ -246,24 +252,9 @@ class TraceText {
   }
   // [layer][head] matrices, nested as append_json() lays out nested arrays.
   void layer_weights(const std::vector<std::vector<Matrix>>& layers, int level) {
-    if (layers.empty()) {
-      out_ += "[]";
-      return;
-    }
-    out_ += "[\n";
-    for (std::size_t l = 0; l < layers.size(); ++l) {
-      pad(level + 1);
-      out_ += layers[l].empty() ? "[]" : "[\n";
-      for (std::size_t h = 0; h < layers[l].size(); ++h) {
-        pad(level + 2);
-        matrix(layers[l][h], level + 2);
-        out_ += h + 1 < layers[l].size() ? ",\n" : "\n";
-      }
-      if (!layers[l].empty()) pad(level + 1), out_ += ']';
-      out_ += l + 1 < layers.size() ? ",\n" : "\n";
-    }
-    pad(level);
-    out_ += ']';
+    lines(layers.size(), level, [&](std::size_t l, int at) {
+      lines(layers[l].size(), at, [&](std::size_t h, int inner) { matrix(layers[l][h], inner); });
+    });
   }
   void optional_numbers(const std::optional<std::vector<float>>& v) {
     if (v) {
@@ -325,18 +316,7 @@ class TraceText {
   }
 
   void heads(const std::vector<HeadTrace>& list, int level) {
-    if (list.empty()) {
-      out_ += "[]";
-      return;
-    }
-    out_ += "[\n";
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      pad(level + 1);
-      head(list[i], level + 1);
-      out_ += i + 1 < list.size() ? ",\n" : "\n";
-    }
-    pad(level);
-    out_ += ']';
+    lines(list.size(), level, [&](std::size_t i, int at) { head(list[i], at); });
   }
 };
 
