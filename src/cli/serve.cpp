@@ -69,7 +69,7 @@ bool read_body(const std::string& body, RawOptions& options, std::string& table,
   return true;
 }
 
-void send(httplib::Response& res, const Answer& answer) {
+void send(httplib::Response& res, const Reply& answer) {
   res.status = answer.status;
   res.set_content(answer.body, answer.content_type.c_str());
 }

@@ -42,7 +42,7 @@ constexpr std::uint64_t kJsonHeld = 16;
 // held (measured when the command line held it too), less memory_budget.hpp's 6 for --html.
 constexpr std::uint64_t kPageHeld = 50;
 
-Answer error_answer(int status, const std::string& message, const std::string* key) {
+Reply error_reply(int status, const std::string& message, const std::string* key) {
   nlohmann::ordered_json body = {{"error", message}, {"key", key ? nlohmann::ordered_json(*key) : nlohmann::ordered_json()}};
   return {status, "application/json", body.dump() + "\n"};
 }
@@ -114,7 +114,7 @@ const Model& Service::model_named(const std::string& name) const {
   return *model;
 }
 
-Answer Service::answer(Product product, const RawOptions& query, const std::string* table_json) const {
+Reply Service::answer(Product product, const RawOptions& query, const std::string* table_json) const {
   try {
     RawOptions raw;
     std::string table = "default", model;
@@ -154,9 +154,9 @@ Answer Service::answer(Product product, const RawOptions& query, const std::stri
   } catch (const Error& e) {
     // The command line's own message: the keys it names written as its options.
     const auto as_option = [](std::string_view key) { return "--" + std::string(key); };
-    return error_answer(400, name_keys(e.message(), as_option), e.key().empty() ? nullptr : &e.key());
+    return error_reply(400, name_keys(e.message(), as_option), e.key().empty() ? nullptr : &e.key());
   } catch (const std::bad_alloc&) {
-    return error_answer(503, "out of memory: the run needed more than the system would give it", nullptr);
+    return error_reply(503, "out of memory: the run needed more than the system would give it", nullptr);
   }
 }
 

@@ -40,7 +40,8 @@ namespace attn {
 // trace: --json; report: --html; svg: --svg; heads: every head in one picture (render_head_view.hpp).
 enum class Product { trace, report, svg, heads };
 
-struct Answer {
+// What the server sends back for one request: an HTTP status, its content type and body.
+struct Reply {
   int status = 200;
   std::string content_type;
   std::string body;
@@ -57,7 +58,7 @@ class Service {
 
   // The product for `query`; with `table_json`, the run is on that table (the
   // JSON of a table file, as an edited copy of one) instead of a named one.
-  Answer answer(Product product, const RawOptions& query, const std::string* table_json = nullptr) const;
+  Reply answer(Product product, const RawOptions& query, const std::string* table_json = nullptr) const;
 
   // {"tables": [{"name"}], "models": [{"name", "layers", "heads", "width"}], "stages": [names]}.
   std::string catalogue_json() const;

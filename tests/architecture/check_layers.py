@@ -26,6 +26,12 @@ what, exiting 1 if there is any:
   file      a source file over 700 lines.
   function  a function over 100 lines, counted from the line of its name to
             the line of its closing brace.
+  type      a class, struct, union or enum defined at namespace scope (at the start
+            of a line) in two headers under one name. Every layer is linked into one
+            program, so the two would be one type with two meanings, against the One
+            Definition Rule: the linker keeps one copy of their inline functions (a
+            struct's destructor, say) for both. The unity build (CMakeLists.txt) made
+            such a pair crash. Nested types (indented) are not looked at.
 
 How a function is found (a heuristic for this code base's clang-format Google
 style, not a C++ parser): comments, literals and preprocessor lines are blanked
@@ -239,6 +245,26 @@ def check_exp(rel, code):
             for m in EXP_CALL.finditer(code)]
 
 
+TYPE_DEFINITION = re.compile(r"^(?:struct|class|union|enum(?:[ \t]+class)?)[ \t]+([A-Za-z_]\w*)(?:[ \t]+final)?[ \t]*(?::[^;{]*)?\{",
+                             re.M)
+
+
+def check_type_names(header_code):
+    """Types of one name defined in two headers; header_code maps each header to its blanked code."""
+    seen, findings = {}, []
+    for rel in sorted(header_code):
+        code = header_code[rel]
+        for m in TYPE_DEFINITION.finditer(code):
+            name, line = m.group(1), code.count("\n", 0, m.start()) + 1
+            if name not in seen:
+                seen[name] = (rel, line)
+                continue
+            first, first_line = seen[name]
+            findings.append((rel, line, "type", f"'{name}' is defined in {first}:{first_line} too: two types "
+                             "of one name in one program (rename one)"))
+    return findings
+
+
 def check_file_length(rel, text):
     lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     if lines > MAX_FILE_LINES:
@@ -358,17 +384,20 @@ def check(root):
             headers.setdefault(rel.rsplit("/", 1)[-1], []).append(rel)
     file_set = set(files)
     findings = check_cmake(root)
+    header_code = {}
     for rel in files:
         if layer_of(rel) is None:
             continue
         with open(os.path.join(root, rel), encoding="utf-8") as f:
             text = f.read()
         code = blank_non_code(text)
+        if rel.endswith(".hpp"):
+            header_code[rel] = code
         findings += check_includes(rel, text, file_set, headers)
         findings += check_exp(rel, code)
         findings += check_file_length(rel, text)
         findings += check_function_lengths(rel, code)
-    return findings
+    return findings + check_type_names(header_code)
 
 
 def report(findings):
@@ -452,6 +481,12 @@ def self_test():
     broken["src/cli/too_long.cpp"] = (
         "namespace attn {\n\nauto Runner::run(int n)\n    -> std::vector<int> {\n"
         + "  n++;\n" * (MAX_FUNCTION_LINES - 2) + "}\n\n}  // namespace attn\n")
+    # One name, two types; a declaration, an opaque enum and a nested type do not count.
+    clean["src/render/forward.hpp"] = ("#pragma once\nnamespace attn {\n\nstruct Answer;\nenum class Stage : int;\n"
+                                       "class Box {\n  struct Answer {\n    int x;\n  };\n};\n\n}\n")
+    clean["include/attn/teach/answer.hpp"] = "#pragma once\nnamespace attn {\n\nstruct Answer final {\n  double v;\n};\n\n}\n"
+    broken["include/attn/teach/answer.hpp"] = clean["include/attn/teach/answer.hpp"]
+    broken["src/cli/service.hpp"] = "#pragma once\nnamespace attn {\n\nstruct Answer : Base {\n  int status;\n};\n\n}\n"
     expected_broken = {
         ("src/util/data_dir.cpp", 2, "layer"),
         ("src/teach/peek.cpp", 1, "private"),
@@ -460,6 +495,7 @@ def self_test():
         ("src/teach/lesson.cpp", 3, "exp"),
         ("src/render/table.cpp", MAX_FILE_LINES + 1, "file"),
         ("src/cli/too_long.cpp", 3, "function"),
+        ("src/cli/service.hpp", 4, "type"),
     }
     # The functions the heuristic finds, by name, in the clean tree's files.
     expected_functions = {
@@ -501,7 +537,7 @@ def main(argv):
         print(f"{len(findings)} finding(s) in {len(source_files(root))} files", file=sys.stderr)
         return 1
     print(f"{len(source_files(root))} files: layers, private headers, CMake include scopes, exp, "
-          "file and function lengths all fine")
+          "file and function lengths, type names all fine")
     return 0
 
 
