@@ -23,7 +23,7 @@ namespace attn {
 
 namespace {
 
-constexpr const char* kProgram = "attn-explain";
+constexpr const char* kProgramName = "attn-explain";
 
 constexpr const char* kExamples = R"(Examples:
   attn-explain "How are you doing?"
@@ -210,9 +210,9 @@ CLI::Validator file_name() { return CLI::Validator(file_name_problem, ""); }
 
 std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl) {
   auto app = std::make_unique<CLI::App>(
-      "attn-explain: watch self-attention compute, stage by stage, with the tutorials' numbers.", kProgram);
+      "attn-explain: watch self-attention compute, stage by stage, with the tutorials' numbers.", kProgramName);
   app->footer(kExamples);
-  app->set_version_flag("-V,--version", fmt::format("{} {} ({})", kProgram, version(), build_commit()));
+  app->set_version_flag("-V,--version", fmt::format("{} {} ({})", kProgramName, version(), build_commit()));
   app->get_formatter()->column_width(34);
   add_main_options(*app, cl.main_texts, cl.main.words);
   add_exercise_command(*app, cl.exercise, cl.exercise_color);
@@ -246,12 +246,12 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   } catch (const CLI::CallForVersion&) {
     if (argc > 2) {
       throw UsageError("--version takes no other arguments",
-                       fmt::format("Run '{} --version' alone, or '{} --help' for usage and examples.", kProgram, kProgram));
+                       fmt::format("Run '{} --version' alone, or '{} --help' for usage and examples.", kProgramName, kProgramName));
     }
-    cl.print = fmt::format("{} {} ({})\n", kProgram, version(), build_commit());
+    cl.print = fmt::format("{} {} ({})\n", kProgramName, version(), build_commit());
     return cl;
   } catch (const CLI::ParseError& e) {
-    throw UsageError(e.what(), fmt::format("Run '{} --help' for usage and examples.", kProgram));
+    throw UsageError(e.what(), fmt::format("Run '{} --help' for usage and examples.", kProgramName));
   }
 
   if (params->parsed()) {
@@ -277,7 +277,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     check_exercise(cl.exercise);
   } else if (cl.main.words.empty()) {
     throw UsageError("give a sentence, e.g. attn-explain \"How are you doing?\"",
-                     fmt::format("Run '{} --help' for usage and examples.", kProgram));
+                     fmt::format("Run '{} --help' for usage and examples.", kProgramName));
   } else {
     cl.main.given = given_options(app, run_keys(), cl.main_texts);
   }

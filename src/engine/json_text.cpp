@@ -11,7 +11,7 @@
 
 namespace attn {
 
-using json = nlohmann::ordered_json;
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -72,16 +72,16 @@ std::string shortest_decimal(float value) {
   return out;
 }
 
-json float_to_json(float value) {
+ordered_json float_to_json(float value) {
   if (!std::isfinite(value)) return nullptr;
   return shortest_as_double(value);
 }
 
 namespace {
 
-bool is_flat_array(const json& j) {
+bool is_flat_array(const ordered_json& j) {
   if (!j.is_array()) return false;
-  for (const json& e : j)
+  for (const ordered_json& e : j)
     if (e.is_structured()) return false;
   return true;
 }
@@ -89,8 +89,8 @@ bool is_flat_array(const json& j) {
 // A value that is not an array or object; a double as its shortest decimal (a
 // float's, from float_to_json(), reads back to that float's digits: nlohmann's
 // own dump() may write 0.7088005000000001 for 0.7088005).
-std::string scalar(const json& j) {
-  if (!j.is_number_float() || !std::isfinite(j.get<double>())) return j.dump(-1, ' ', false, json::error_handler_t::replace);
+std::string scalar(const ordered_json& j) {
+  if (!j.is_number_float() || !std::isfinite(j.get<double>())) return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
   std::string out;
   append_shortest(j.get<double>(), out);
   return out;
@@ -98,14 +98,14 @@ std::string scalar(const json& j) {
 
 }  // namespace
 
-void append_json(const json& j, int indent, std::string& out) {
+void append_json(const ordered_json& j, int indent, std::string& out) {
   const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
   const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
   if (j.is_object() && !j.empty()) {
     out += "{\n";
     std::size_t i = 0;
     for (const auto& [key, value] : j.items()) {
-      out += inner + json(key).dump() + ": ";
+      out += inner + ordered_json(key).dump() + ": ";
       append_json(value, indent + 1, out);
       out += ++i < j.size() ? ",\n" : "\n";
     }
@@ -127,7 +127,7 @@ void append_json(const json& j, int indent, std::string& out) {
   }
 }
 
-std::string format_json(const json& value) {
+std::string format_json(const ordered_json& value) {
   std::string out;
   append_json(value, 0, out);
   out += "\n";

@@ -9,12 +9,12 @@
 
 namespace attn {
 
-using json = nlohmann::ordered_json;
+using nlohmann::ordered_json;
 
-json matrix_to_json(const Matrix& m) {
-  json rows = json::array();
+ordered_json matrix_to_json(const Matrix& m) {
+  ordered_json rows = ordered_json::array();
   for (std::size_t r = 0; r < m.rows; ++r) {
-    json row = json::array();
+    ordered_json row = ordered_json::array();
     for (std::size_t c = 0; c < m.cols; ++c) row.push_back(float_to_json(m(r, c)));
     rows.push_back(std::move(row));
   }
@@ -23,18 +23,18 @@ json matrix_to_json(const Matrix& m) {
 
 namespace {
 
-json optional_matrix(const std::optional<Matrix>& m) { return m ? matrix_to_json(*m) : json(nullptr); }
+ordered_json optional_matrix(const std::optional<Matrix>& m) { return m ? matrix_to_json(*m) : ordered_json(nullptr); }
 
-json vector_to_json(const std::vector<float>& v) {
-  json out = json::array();
+ordered_json vector_to_json(const std::vector<float>& v) {
+  ordered_json out = ordered_json::array();
   for (float x : v) out.push_back(float_to_json(x));
   return out;
 }
 
-json optional_vector(const std::optional<std::vector<float>>& v) { return v ? vector_to_json(*v) : json(nullptr); }
+ordered_json optional_vector(const std::optional<std::vector<float>>& v) { return v ? vector_to_json(*v) : ordered_json(nullptr); }
 
-json head_to_json(const HeadTrace& h) {
-  json j = json::object();
+ordered_json head_to_json(const HeadTrace& h) {
+  ordered_json j = ordered_json::object();
   j["W_query"] = optional_matrix(h.W_query);
   j["W_key"] = optional_matrix(h.W_key);
   j["W_value"] = optional_matrix(h.W_value);
@@ -56,8 +56,8 @@ json head_to_json(const HeadTrace& h) {
   return j;
 }
 
-json settings_to_json(const Settings& s) {
-  return json{{"embeddings", s.table_path},
+ordered_json settings_to_json(const Settings& s) {
+  return ordered_json{{"embeddings", s.table_path},
               {"table_name", s.table_name},
               {"projection", to_string(s.projection)},
               {"projection_requested", to_string(s.projection_requested)},
@@ -73,21 +73,21 @@ json settings_to_json(const Settings& s) {
               {"causal", s.causal},
               {"causal_method", to_string(s.causal_method)},
               {"dropout", s.dropout},
-              {"dropout_seed", s.dropout_seed ? json(*s.dropout_seed) : json(nullptr)},
+              {"dropout_seed", s.dropout_seed ? ordered_json(*s.dropout_seed) : ordered_json(nullptr)},
               {"oov", to_string(s.oov)}};
 }
 
 // A model run's small keys (model.hpp), in their order: model, token_ids, layer, next_tokens.
-json model_parts_to_json(const Trace& t) {
+ordered_json model_parts_to_json(const Trace& t) {
   const ModelInfo& m = *t.model;
-  json parts = json::object();
-  parts["model"] = json{{"name", m.name},         {"n_layer", m.n_layer},         {"n_head", m.n_head},
+  ordered_json parts = ordered_json::object();
+  parts["model"] = ordered_json{{"name", m.name},         {"n_layer", m.n_layer},         {"n_head", m.n_head},
                         {"n_embd", m.n_embd},     {"vocab_size", m.vocab_size},   {"n_positions", m.n_positions}};
   parts["token_ids"] = t.token_ids;
-  parts["layer"] = t.layer ? json(*t.layer) : json(nullptr);
-  json next = json::array();
+  parts["layer"] = t.layer ? ordered_json(*t.layer) : ordered_json(nullptr);
+  ordered_json next = ordered_json::array();
   for (const NextToken& n : t.next_tokens)
-    next.push_back(json{{"token", n.token}, {"id", n.id}, {"probability", float_to_json(n.probability)}});
+    next.push_back(ordered_json{{"token", n.token}, {"id", n.id}, {"probability", float_to_json(n.probability)}});
   parts["next_tokens"] = std::move(next);
   return parts;
 }
@@ -146,7 +146,7 @@ class TraceText {
     key(0, "warnings");
     strings(t.warnings);
     if (t.model) {
-      const json parts = model_parts_to_json(t);
+      const ordered_json parts = model_parts_to_json(t);
       for (const auto& [name, value] : parts.items()) {
         key(0, name);
         append_json(value, 1, out_);
@@ -185,7 +185,7 @@ class TraceText {
     first_ = false;  // the enclosing object has members
   }
 
-  void string(std::string_view s) { out_ += json(s).dump(-1, ' ', false, json::error_handler_t::replace); }
+  void string(std::string_view s) { out_ += ordered_json(s).dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
   void strings(const std::vector<std::string>& list) {
     out_ += '[';
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -335,10 +335,10 @@ std::string trace_json_text(const Trace& t) {
   return out;
 }
 
-json trace_to_json(const Trace& t) {
-  json heads = json::array();
+ordered_json trace_to_json(const Trace& t) {
+  ordered_json heads = ordered_json::array();
   for (const HeadTrace& h : t.heads) heads.push_back(head_to_json(h));
-  json j = json::object();
+  ordered_json j = ordered_json::object();
   j["schema"] = kTraceSchema;
   j["sentence"] = t.sentence;
   j["tokens"] = t.tokens;
@@ -349,17 +349,17 @@ json trace_to_json(const Trace& t) {
   j["inputs"] = matrix_to_json(t.inputs);
   j["heads"] = std::move(heads);
   j["concatenated"] = optional_matrix(t.concatenated);
-  j["out_proj"] = t.out_proj ? json{{"weight", matrix_to_json(t.out_proj->weight)}, {"bias", vector_to_json(t.out_proj->bias)}}
-                             : json(nullptr);
+  j["out_proj"] = t.out_proj ? ordered_json{{"weight", matrix_to_json(t.out_proj->weight)}, {"bias", vector_to_json(t.out_proj->bias)}}
+                             : ordered_json(nullptr);
   j["output"] = matrix_to_json(t.output);
   j["warnings"] = t.warnings;
   if (t.model) {
-    const json parts = model_parts_to_json(t);
+    const ordered_json parts = model_parts_to_json(t);
     for (const auto& [name, value] : parts.items()) j[name] = value;
     j["block_output"] = optional_matrix(t.block_output);
-    json layers = json::array();
+    ordered_json layers = ordered_json::array();
     for (const std::vector<Matrix>& layer : t.layer_weights) {
-      json heads = json::array();
+      ordered_json heads = ordered_json::array();
       for (const Matrix& m : layer) heads.push_back(matrix_to_json(m));
       layers.push_back(std::move(heads));
     }
@@ -368,11 +368,11 @@ json trace_to_json(const Trace& t) {
   return j;
 }
 
-json parameter_count_to_json(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out, std::uint64_t heads,
+ordered_json parameter_count_to_json(const ParameterCount& count, std::uint64_t d_in, std::uint64_t d_out, std::uint64_t heads,
                              Multihead multihead, bool qkv_bias) {
-  json parts = json::array();
-  for (const auto& [name, n] : count.parts) parts.push_back(json{{"name", name}, {"count", n}});
-  return json{{"d_in", d_in},   {"d_out", d_out},         {"heads", heads},  {"multihead", to_string(multihead)},
+  ordered_json parts = ordered_json::array();
+  for (const auto& [name, n] : count.parts) parts.push_back(ordered_json{{"name", name}, {"count", n}});
+  return ordered_json{{"d_in", d_in},   {"d_out", d_out},         {"heads", heads},  {"multihead", to_string(multihead)},
               {"qkv_bias", qkv_bias}, {"parts", std::move(parts)}, {"total", count.total}};
 }
 

@@ -20,8 +20,6 @@ namespace attn {
 
 namespace {
 
-using json = nlohmann::json;
-
 // The keys of `j`, so that Fields accepts whatever a later version adds.
 std::set<std::string> keys_of(const json& j) {
   std::set<std::string> keys;

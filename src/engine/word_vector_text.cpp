@@ -14,7 +14,7 @@ namespace attn {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_field_gap(char c) { return c == ' ' || c == '\t'; }
 
 class TextScan {
  public:
@@ -55,9 +55,9 @@ void TextScan::row(const char* p, const char* e) {
     return;
   }
   const char* word_end = p;
-  while (word_end < e && !is_blank(*word_end)) ++word_end;
+  while (word_end < e && !is_field_gap(*word_end)) ++word_end;
   if (word_end == p) {
-    while (p < e && is_blank(*p)) ++p;
+    while (p < e && is_field_gap(*p)) ++p;
     if (p == e) return;  // a blank line
     throw DataError(fmt::format("{}: the line starts with white space, expected a word first", where()));
   }
@@ -74,10 +74,10 @@ void TextScan::read_values(const char* p, const char* e, std::string_view word) 
   const std::string here = where();
   values_.clear();
   for (;;) {
-    while (p < e && is_blank(*p)) ++p;
+    while (p < e && is_field_gap(*p)) ++p;
     if (p == e) break;
     const char* start = p;
-    while (p < e && !is_blank(*p)) ++p;
+    while (p < e && !is_field_gap(*p)) ++p;
     values_.push_back(text_value(std::string_view(start, static_cast<std::size_t>(p - start)), values_.size(), word, here));
   }
   if (values_.empty()) {

@@ -18,7 +18,7 @@ namespace attn {
 
 namespace {
 
-constexpr std::size_t kTitleBytes = 120;
+constexpr std::size_t kGridTitleBytes = 120;
 
 std::string caption(std::size_t head, const HeadProfile& p, const std::vector<std::string>& tokens, int precision) {
   return fmt::format("<b>head {}</b> {}", head + 1, html_escape(head_caption(p, tokens, precision)));
@@ -92,7 +92,7 @@ std::string render_html_model_grid(const Trace& trace, const HtmlOptions& option
   body += "</tbody></table></section>" + where_tokens_look_html(trace) + "</div></main>";
   body += fmt::format("<footer><p>Made by attn-explain {} (one file: it loads nothing and sends nothing).</p></footer>",
                       version());
-  const std::string title = "attn-explain: " + user_text(trace.sentence, kTitleBytes);
+  const std::string title = "attn-explain: " + user_text(trace.sentence, kGridTitleBytes);
   return fill_template(assets, title, body, numbers.json());
 }
 

@@ -14,6 +14,12 @@
 #include "attn/settings.hpp"
 #include "attn/trace.hpp"
 
+// The engine's private headers (src/engine/) must be out of reach: were its folder on the
+// path, this program would prove nothing about include/attn/.
+#if __has_include("attention.hpp") || __has_include("linear_kernels.hpp") || __has_include("softmax_into.hpp")
+#error "src/engine/ is on embed_engine's include path"
+#endif
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: embed_engine JOURNEY_TABLE\n");
