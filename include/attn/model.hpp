@@ -10,7 +10,7 @@
 //                     the biases), queries … context
 //   concatenated, out_proj (c_proj), output (the attention's output, before the residual)
 //   block_output    = the residual stream after the block
-//   next_tokens     = the top_k most likely tokens after the sentence
+//   next_tokens     = the top_k most likely tokens after the sentence: softmax(logits / temperature)
 // and settings.projection == Projection::model. Nothing here prints.
 #pragma once
 
@@ -29,6 +29,8 @@ struct ModelRequest {
   std::string sentence;
   std::optional<std::size_t> layer = 1;  // the block shown, from 1; nothing: every block's weights only
   std::size_t top_k = 5;                 // next_tokens kept (0: none)
+  float temperature = 1.0f;              // the logits are divided by it before next_tokens' softmax
+                                         // REQUIRES: finite and above 0 (the CLI checks, --temperature)
   std::optional<std::size_t> max_tokens; // a longer sentence is a DataError; nothing: the model's n_positions
   MemoryBudget memory;
 };

@@ -104,6 +104,7 @@ struct Trace {
   std::optional<std::size_t> layer;      // the block shown, from 1; nothing with --layer all
   std::optional<Matrix> block_output;    // n × n_embd: the residual stream after that block
   std::vector<NextToken> next_tokens;    // the most likely tokens after the last, most likely first
+  float temperature = 1.0f;              // next_tokens' probabilities are softmax(logits / temperature)
   // --layer all: every block's every head's attn_weights, [layer][head], n × n each.
   std::vector<std::vector<Matrix>> layer_weights;
 };

@@ -45,6 +45,9 @@ void add_model_options(CLI::App& app, OptionTexts& t) {
       ->type_name("L|all");
   add_key(app, "--head", r, t, "Show only this head's tables, from 1 (the trace keeps every head)")->type_name("H");
   add_key(app, "--top", r, t, "With --model: the K most likely next tokens, with their probabilities")->type_name("K");
+  add_key(app, "--temperature", r, t,
+          "With --model: divide the logits by T before the softmax of --top (below 1 sharper, above 1 flatter)")
+      ->type_name("T");
 }
 
 // The options that say how the run is computed.

@@ -31,6 +31,16 @@ std::string probability_problem(const std::string& text) {
   return {};
 }
 
+std::string temperature_problem(const std::string& text) {
+  const std::string expected = fmt::format("expected a temperature from 0.001 to 1000, such as 0.7 or 2, got \"{}\"", text);
+  if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos) return expected;
+  char* end = nullptr;
+  errno = 0;
+  const double t = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE || !(t >= 0.001 && t <= 1000.0)) return expected;
+  return {};
+}
+
 namespace {
 
 // The unit's position in "KMGT" (0 for K), or npos.

@@ -147,6 +147,7 @@ ModelRequest model_request(const Options& o) {
   if (o.text("layer") != "all") request.layer = o.number("layer");
   else request.layer = std::nullopt;
   request.top_k = o.number("top");
+  request.temperature = std::strtof(o.text("temperature").c_str(), nullptr);
   if (o.has("max-tokens")) request.max_tokens = o.number("max-tokens");
   return request;
 }
@@ -154,7 +155,7 @@ ModelRequest model_request(const Options& o) {
 // The options that apply to one kind of run only.
 void check_model_keys(const Options& o) {
   if (!o.has("model")) {
-    for (const char* key : {"layer", "top"}) {
+    for (const char* key : {"layer", "top", "temperature"}) {
       if (o.has(key)) {
         throw OptionError(key, fmt::format("{} needs --model", flag_name(key)),
                           "e.g. attn-explain --model gpt2 --layer 5 \"The dog chased the ball.\"");

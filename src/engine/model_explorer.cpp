@@ -74,12 +74,16 @@ Settings model_settings(const Model& model) {
   return s;
 }
 
-// The top_k tokens by probability (softmax over the logits), most likely first;
-// ties go to the lower id, as torch.topk's order is not promised. A probability
-// that is not a number (a logit was not finite) comes after every number, then
-// by id, so that the order is a strict one and the same on every run.
-std::vector<NextToken> next_tokens(const std::vector<float>& logits, std::size_t top_k, const BpeTokenizer& tokenizer) {
+// The top_k tokens by probability (softmax over the logits divided by the temperature, as
+// torch.softmax(logits / T) in float32), most likely first; ties go to the lower id, as
+// torch.topk's order is not promised. A probability that is not a number (a logit was not
+// finite) comes after every number, then by id, so that the order is a strict one and the
+// same on every run.
+std::vector<NextToken> next_tokens(std::vector<float> logits, float temperature, std::size_t top_k,
+                                   const BpeTokenizer& tokenizer) {
   if (top_k == 0) return {};
+  if (temperature != 1.0f)
+    for (float& logit : logits) logit /= temperature;  // below 1 sharpens the distribution, above 1 flattens it
   const RowNormalisation probabilities = normalise_row(logits, Softmax::stable);
   std::vector<int> ids(logits.size());
   std::iota(ids.begin(), ids.end(), 0);
@@ -155,7 +159,8 @@ Trace explore(const ModelRequest& request, const Model& model) {
   if (request.layer) options.record_layer = *request.layer - 1;
   options.all_weights = !request.layer;
   Gpt2Forward forward = gpt2_forward(checkpoint, trace.token_ids, options);
-  trace.next_tokens = next_tokens(forward.last_logits, request.top_k, checkpoint.tokenizer);
+  trace.next_tokens = next_tokens(forward.last_logits, request.temperature, request.top_k, checkpoint.tokenizer);
+  trace.temperature = request.temperature;
   trace.layer_weights = std::move(forward.all_weights);
   if (!request.layer) {
     trace.warnings = model_numeric_warnings(trace, forward.last_logits);

@@ -77,7 +77,7 @@ ordered_json settings_to_json(const Settings& s) {
               {"oov", to_string(s.oov)}};
 }
 
-// A model run's small keys (model.hpp), in their order: model, token_ids, layer, next_tokens.
+// A model run's small keys (model.hpp), in their order: model, token_ids, layer, next_tokens, temperature.
 ordered_json model_parts_to_json(const Trace& t) {
   const ModelInfo& m = *t.model;
   ordered_json parts = ordered_json::object();
@@ -89,6 +89,7 @@ ordered_json model_parts_to_json(const Trace& t) {
   for (const NextToken& n : t.next_tokens)
     next.push_back(ordered_json{{"token", n.token}, {"id", n.id}, {"probability", float_to_json(n.probability)}});
   parts["next_tokens"] = std::move(next);
+  parts["temperature"] = float_to_json(t.temperature);
   return parts;
 }
 

@@ -184,6 +184,12 @@ void read_model_parts(const Fields& f, const json& root, const std::string& sour
                              number_at(required(nf, "probability"), fmt::format("{}: next_tokens[{}].probability", source, k + 1),
                                        std::nanf(""))});
   }
+  if (root.contains("temperature")) {  // a trace written before it was recorded has none: 1
+    const double temperature = f.number("temperature");
+    if (!(temperature >= 0.001 && temperature <= 1000.0))
+      f.fail(fmt::format("\"temperature\" is {}, expected a temperature from 0.001 to 1000", temperature));
+    t.temperature = static_cast<float>(temperature);
+  }
   const json& layers = required(f, "layer_weights");
   if (!layers.is_array() || (!layers.empty() && layers.size() != info.n_layer)) {
     f.fail(fmt::format("\"layer_weights\" must be empty or hold {} layers", info.n_layer));

@@ -56,6 +56,12 @@ void model_fields(const Trace& t, std::vector<HeaderField>& out) {
     for (const NextToken& n : t.next_tokens)
       next.push_back(fmt::format("{} {}", fit_label(n.token), percent(n.probability)));
     out.push_back({"next token", fmt::format("{}", fmt::join(next, ", "))});
+    if (t.temperature != 1.0f) {
+      out.push_back({"softmax T", fmt::format("temperature {:g}: the logits were divided by {:g} before the softmax ({})",
+                                                t.temperature, t.temperature,
+                                                t.temperature < 1.0f ? "below 1: the likeliest tokens gain"
+                                                                     : "above 1: the unlikely tokens gain")});
+    }
   }
 }
 

@@ -125,7 +125,8 @@ std::string render_model_summary(const Trace& t, const SummaryOptions& options) 
   if (!t.next_tokens.empty()) {
     std::vector<std::string> next;
     for (const NextToken& k : t.next_tokens) next.push_back(fmt::format("{} {}", fit_label(k.token), percent(k.probability)));
-    out += fmt::format("\n  Next token: {}\n", join(next, ", "));
+    const std::string temperature = t.temperature != 1.0f ? fmt::format(" (temperature {:g})", t.temperature) : "";
+    out += fmt::format("\n  Next token{}: {}\n", temperature, join(next, ", "));
   }
   return out;
 }

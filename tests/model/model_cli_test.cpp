@@ -122,6 +122,7 @@ TEST_F(ModelCli, LayerAndTopNeedModel) {
   expect_refused(run(fmt::format("--layer 1 {}", kSentence)), 2, "--layer needs --model");
   expect_refused(run(fmt::format("--layer all {}", kSentence)), 2, "--layer needs --model");
   expect_refused(run(fmt::format("--top 3 {}", kSentence)), 2, "--top needs --model");
+  expect_refused(run(fmt::format("--temperature 0.5 {}", kSentence)), 2, "--temperature needs --model");
 }
 
 // ------------------------------------------------------------------ --layer all
@@ -231,6 +232,70 @@ TEST_F(ModelCli, TopGivesTheMostLikelyNextTokens) {
   const Result none = run_model(fmt::format("--layer all --top 0 {}", kSentence));
   ASSERT_EQ(none.code, 0) << none.err;
   EXPECT_FALSE(has(none.out, "Next token")) << none.out;
+}
+
+// ------------------------------------------------------------------ --temperature (issue 26.3)
+
+// softmax(logits / T) gives p_T(a) / p_T(b) = (p_1(a) / p_1(b))^(1/T): below 1 the
+// likeliest token gains. (PyTorch's own softmax(logits / T) is compared in check_gpt2.py.)
+TEST_F(ModelCli, TemperatureDividesTheLogitsBeforeTheSoftmax) {
+  const json cold = trace_of(fmt::format("--layer 2 --top 4 --temperature 0.5 --json {}", kSentence));
+  const json warm = trace_of(fmt::format("--layer 2 --top 4 --temperature 2 --json {}", kSentence));
+  const json plain = trace_of(fmt::format("--layer 2 --top 4 --json {}", kSentence));
+  EXPECT_EQ(cold["temperature"], 0.5);
+  EXPECT_EQ(warm["temperature"], 2.0);
+  EXPECT_EQ(plain["temperature"], 1.0);
+  const json& p1 = plain["next_tokens"];
+  ASSERT_EQ(p1.size(), 4u);
+  for (const auto& [t, temperature] : {std::pair<const json*, double>{&cold, 0.5}, {&warm, 2.0}}) {
+    const json& pt = (*t)["next_tokens"];
+    ASSERT_EQ(pt.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(pt[i]["id"], p1[i]["id"]) << "dividing by T > 0 keeps the order";
+    for (std::size_t i = 1; i < 4; ++i) {
+      const double want = std::log(p1[0]["probability"].get<double>() / p1[i]["probability"].get<double>()) / temperature;
+      const double got = std::log(pt[0]["probability"].get<double>() / pt[i]["probability"].get<double>());
+      EXPECT_NEAR(got, want, 1e-4 * std::max(1.0, std::abs(want))) << "T = " << temperature << ", rank " << i + 1;
+    }
+  }
+  EXPECT_GT(cold["next_tokens"][0]["probability"].get<double>(), p1[0]["probability"].get<double>());
+  EXPECT_LT(warm["next_tokens"][0]["probability"].get<double>(), p1[0]["probability"].get<double>());
+}
+
+TEST_F(ModelCli, TemperatureIsShownAndSurvivesTheTrace) {
+  const Result tables = run_model(fmt::format("--layer 1 --top 3 --temperature 0.5 {}", kSentence));
+  ASSERT_EQ(tables.code, 0) << tables.err;
+  EXPECT_TRUE(has(tables.out, "softmax T   temperature 0.5: the logits were divided by 0.5")) << tables.out;
+  EXPECT_FALSE(has(run_model(fmt::format("--layer 1 {}", kSentence)).out, "softmax T")) << "not at temperature 1";
+  const Result summary = run_model(fmt::format("--layer all --temperature 2 {}", kSentence));
+  EXPECT_TRUE(has(summary.out, "Next token (temperature 2): ")) << summary.out;
+
+  const fs::path saved = scratch() / "model-trace-cold.json";
+  const Result json_run = run_model(fmt::format("--layer 1 --top 3 --temperature 0.5 --json {}", kSentence));
+  ASSERT_EQ(json_run.code, 0) << json_run.err;
+  spit(saved, json_run.out);
+  const Result rendered = run(fmt::format("render '{}'", saved.string()));
+  ASSERT_EQ(rendered.code, 0) << rendered.err;
+  EXPECT_EQ(rendered.out, tables.out);
+
+  // A trace written before the key existed reads as temperature 1; a bad one is bad data.
+  json old = json::parse(json_run.out);
+  old.erase("temperature");
+  spit(saved, old.dump());
+  EXPECT_FALSE(has(run(fmt::format("render '{}'", saved.string())).out, "softmax T"));
+  old["temperature"] = 0;
+  spit(saved, old.dump());
+  expect_refused(run(fmt::format("render '{}'", saved.string())), 1,
+                 "\"temperature\" is 0, expected a temperature from 0.001 to 1000");
+}
+
+TEST_F(ModelCli, ATemperatureOutsideItsRangeIsRefused) {
+  for (const char* bad : {"0", "-1", "nan", "inf", "abc", "0.0009", "1001", "''"}) {
+    SCOPED_TRACE(bad);
+    expect_refused(run_model(fmt::format("--temperature {} {}", bad, kSentence)), 2,
+                   "--temperature: expected a temperature from 0.001 to 1000, such as 0.7 or 2, got");
+  }
+  EXPECT_EQ(run_model(fmt::format("--temperature 0.001 {}", kSentence)).code, 0);
+  EXPECT_EQ(run_model(fmt::format("--temperature 1000 {}", kSentence)).code, 0);
 }
 
 // ------------------------------------------------------------------ render

@@ -21,7 +21,9 @@ gpt2_torch.py (read from the same file by our own reader) and compares:
     concatenation, the attention output, the block output: within 1e-4, absolute, or
     relative for values above 1 in magnitude;
   - next_tokens: K distinct ids, most likely first, each probability within 1e-4
-    relative of PyTorch's, and each among PyTorch's K most likely (up to that tolerance).
+    relative of PyTorch's, and each among PyTorch's K most likely (up to that tolerance);
+  - at the last layer, once more with --temperature T (0.5, 0.7 or 2): next_tokens against
+    torch.softmax(logits / T), and the trace's "temperature" is T.
 A sentence longer than a model's n_positions must be refused: exit 1, one line on stderr.
 
 Checkpoints are made in WORKDIR and reused while their arguments are unchanged.
@@ -47,6 +49,7 @@ import make_gpt2_checkpoint as maker  # noqa: E402
 
 TOLERANCE = 1e-4
 TOP = 5
+TEMPERATURES = (0.5, 0.7, 2.0)  # --temperature at the last layer: sharper, a little sharper, flatter
 
 # name, group (--sizes), make_gpt2_checkpoint arguments, sentences (full, --quick)
 CHECKPOINTS = [
@@ -110,8 +113,10 @@ def invoke(binary, args):
     return done.returncode, done.stdout, done.stderr
 
 
-def run(binary, model_dir, layer, sentence, top=TOP):
-    status, out, err = invoke(binary, ["--model", model_dir, "--layer", str(layer), "--json", "--top", str(top), sentence])
+def run(binary, model_dir, layer, sentence, top=TOP, temperature=None):
+    extra = ["--temperature", str(temperature)] if temperature is not None else []
+    status, out, err = invoke(binary, ["--model", model_dir, "--layer", str(layer), "--json", "--top", str(top), *extra,
+                                       sentence])
     if status != 0:
         raise RuntimeError(f"exit {status}: {err.decode(errors='replace').strip()[:300]}")
     return json.loads(out)
@@ -270,7 +275,7 @@ def check_next_tokens(trace, probabilities, encoder, top=TOP):
     return problems
 
 
-def compare(trace, sentence, cfg, model, encoder, layer, forward_cache):
+def compare(trace, sentence, cfg, model, encoder, layer, forward_cache, temperature=None):
     problems = check_tokens(trace, sentence, cfg, encoder) + check_header(trace, cfg, layer)
     ids = trace.get("token_ids")
     if not isinstance(ids, list) or not ids or len(ids) > cfg["n_positions"] or \
@@ -284,7 +289,14 @@ def compare(trace, sentence, cfg, model, encoder, layer, forward_cache):
     out = forward_cache[key]
     problems += check_layer(trace, out["layers"][layer - 1])
     problems += check_out_proj(trace, model, layer)
-    problems += check_next_tokens(trace, out["probabilities"][-1], encoder)
+    if temperature is None:
+        problems += check_next_tokens(trace, out["probabilities"][-1], encoder)
+        return problems
+    got = trace.get("temperature")
+    if not isinstance(got, (int, float)) or abs(got - temperature) > 1e-6 * temperature:
+        problems.append(f"temperature: {got!r}, asked for {temperature}")
+    probabilities = torch.softmax(out["logits"][-1] / temperature, dim=-1)
+    problems += [f"T = {temperature}: {p}" for p in check_next_tokens(trace, probabilities, encoder)]
     return problems
 
 
@@ -329,6 +341,14 @@ def check_checkpoint(binary, model_dir, sentence_count, rng, report):
                 problems = [f"{type(e).__name__}: {e}"]
             shown = "; ".join(problems[:6]) + (f"; and {len(problems) - 6} more" if len(problems) > 6 else "")
             report(not problems, f"{name} layer {layer} {sentence!r}: {shown}")
+        temperature = rng.choice(TEMPERATURES)
+        layer = cfg["n_layer"]
+        try:
+            problems = compare(run(binary, model_dir, layer, sentence, temperature=temperature), sentence, cfg, model,
+                               encoder, layer, cache, temperature)
+        except Exception as e:  # noqa: BLE001
+            problems = [f"{type(e).__name__}: {e}"]
+        report(not problems, f"{name} layer {layer} --temperature {temperature} {sentence!r}: {'; '.join(problems[:6])}")
     long = too_long_sentence(cfg["n_positions"])
     why = check_too_long(binary, model_dir, long)
     report(why is None, f"{name}: a sentence of {len(encoder.encode(long))} tokens > n_positions "

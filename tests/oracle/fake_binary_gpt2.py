@@ -6,7 +6,7 @@ itself, so check_gpt2.py must pass it; with a "break" it writes one thing wrong,
 way a bug in the C++ could, and check_gpt2.py must fail it (selftest_gpt2_oracle.py
 runs both). It is not a second implementation and proves nothing about the binary.
 
-usage: fake_binary_gpt2.py --model DIR --layer L --json [--top K] SENTENCE
+usage: fake_binary_gpt2.py --model DIR --layer L --json [--top K] [--temperature T] SENTENCE
        (ATTN_FAKE_BREAK=NAME in the environment breaks the output; see BREAKS)
 """
 import argparse
@@ -39,6 +39,7 @@ BREAKS = {
     "eps": "layer_norm_epsilon taken as 1e-5 whatever config.json says",
     "gelu-erf": "GELU computed exactly (erf) instead of GPT-2's tanh approximation",
     "accept-long": "a sentence longer than n_positions cut to n_positions instead of refused",
+    "temperature-ignored": "--temperature written into the trace but the probabilities left at temperature 1",
 }
 
 _MODELS = {}
@@ -64,7 +65,7 @@ def plain(t):
     return [plain(x) for x in t] if t.dim() > 1 else [v if math.isfinite(v) else None for v in t.tolist()]
 
 
-def trace(model_dir, layer, sentence, top, broken=None):
+def trace(model_dir, layer, sentence, top, broken=None, temperature=1.0):
     """(exit status, JSON text or error line)."""
     cfg, model, encoder = model_of(model_dir, 1e-5 if broken == "eps" else None)
     ids = encoder.encode(sentence, approximate=True)
@@ -99,6 +100,8 @@ def trace(model_dir, layer, sentence, top, broken=None):
         w[0, 0] = torch.nextafter(w[0, 0], torch.tensor(math.inf))
         heads[0]["W_query"] = plain(w)
     probs = out["probabilities"][-1]
+    if temperature != 1.0 and broken != "temperature-ignored":
+        probs = torch.softmax(out["logits"][-1] / temperature, dim=-1)
     k = min(top, probs.numel())
     best = torch.topk(probs, min(k + 1, probs.numel()))
     order = best.indices.tolist()[:k]
@@ -137,6 +140,7 @@ def trace(model_dir, layer, sentence, top, broken=None):
         "block_output": plain(st["after_attn"] if broken == "block_output" else st["block_output"]),
         "next_tokens": [{"token": readable(encoder.token_bytes(i)), "id": i, "probability": probs[i].item() * scale}
                         for i in order],
+        "temperature": temperature,
     }
     return 0, json.dumps(doc)
 
@@ -148,9 +152,10 @@ def main(argv, broken=None):
     p.add_argument("--layer", type=int, required=True)
     p.add_argument("--json", action="store_true")
     p.add_argument("--top", type=int, default=5)
+    p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("sentence")
     a = p.parse_args(argv)
-    status, text = trace(a.model, a.layer, a.sentence, a.top, broken)
+    status, text = trace(a.model, a.layer, a.sentence, a.top, broken, a.temperature)
     return (0, (text + "\n").encode(), b"") if status == 0 else (status, b"", (f"attn-explain: error: {text}\n").encode())
 
 
