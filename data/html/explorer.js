@@ -24,6 +24,7 @@
       o.push(["model", s.name]);
       if ($("layer").value) o.push(["layer", $("layer").value]);
       if ($("top").value !== "" && $("top").value !== $("top").defaultValue) o.push(["top", $("top").value]);
+      if ($("temperature").value !== $("temperature").defaultValue) o.push(["temperature", $("temperature").value]);
     } else {
       o.push(["table", s.name]);
       for (const key of tableKeys) {
@@ -283,11 +284,13 @@
     fromUrl();
     fillLayers();
     fromUrl();
+    $("temperature-value").value = $("temperature").value;
     await loadTable();
     $("report").addEventListener("load", wireReport);
     $("controls").addEventListener("input", (event) => {
       if (event.target.id === "source") return;
       if (event.target.id === "heads") fillLayers();
+      $("temperature-value").value = $("temperature").value;
       later();
     });
     $("source").addEventListener("change", async () => { fillLayers(); await loadTable(); recompute(); });

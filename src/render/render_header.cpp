@@ -40,6 +40,15 @@ std::string projection_line(const Settings& s) {
   return "";
 }
 
+// The mark that closes the sentence, ".", "?" or "!" (before any closing quotes, brackets
+// and spaces: `Sit!")`), or 0 when it ends otherwise.
+char closing_mark(const std::string& sentence) {
+  const std::size_t end = sentence.find_last_not_of(" \t\r\n\"')]");
+  if (end == std::string::npos) return 0;
+  const char c = sentence[end];
+  return c == '.' || c == '?' || c == '!' ? c : 0;
+}
+
 // A model run's fields: the model, the block, the token ids, the next tokens.
 void model_fields(const Trace& t, std::vector<HeaderField>& out) {
   const ModelInfo& m = *t.model;
@@ -56,6 +65,11 @@ void model_fields(const Trace& t, std::vector<HeaderField>& out) {
     for (const NextToken& n : t.next_tokens)
       next.push_back(fmt::format("{} {}", fit_label(n.token), percent(n.probability)));
     out.push_back({"next token", fmt::format("{}", fmt::join(next, ", "))});
+    if (const char mark = closing_mark(t.sentence)) {
+      out.push_back({"", fmt::format("(the sentence ends with \"{}\": the list is the model's guess at what comes "
+                                     "after it, the start of a next sentence)",
+                                     mark)});
+    }
     if (t.temperature != 1.0f) {
       out.push_back({"softmax T", fmt::format("temperature {:g}: the logits were divided by {:g} before the softmax ({})",
                                                 t.temperature, t.temperature,

@@ -288,6 +288,19 @@ TEST_F(ModelCli, TemperatureIsShownAndSurvivesTheTrace) {
                  "\"temperature\" is 0, expected a temperature from 0.001 to 1000");
 }
 
+TEST_F(ModelCli, AfterASentencesLastMarkTheListIsExplained) {
+  const std::string note = "(the sentence ends with \"";
+  for (const char* sentence : {"'The dog sat.'", "'Did the dog sit?'", "'Sit!\")'"}) {
+    const Result r = run_model(fmt::format("--layer 1 --stages weights {}", sentence));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, note)) << sentence << "\n" << r.out;
+  }
+  for (const char* sentence : {"'The dog sat'", "'The dog sat, and'"}) {
+    EXPECT_FALSE(has(run_model(fmt::format("--layer 1 --stages weights {}", sentence)).out, note)) << sentence;
+  }
+  EXPECT_FALSE(has(run_model("--layer 1 --top 0 'The dog sat.'").out, note)) << "no list, no note";
+}
+
 TEST_F(ModelCli, ATemperatureOutsideItsRangeIsRefused) {
   for (const char* bad : {"0", "-1", "nan", "inf", "abc", "0.0009", "1001", "''"}) {
     SCOPED_TRACE(bad);

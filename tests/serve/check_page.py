@@ -161,6 +161,14 @@ def main():
         check(wait_for(lambda: srcdoc(driver) == head) is not None, "a click on layer 2, head 3's thumbnail opens that head")
         check(driver.find_element(By.ID, "layer").get_attribute("value") == "2"
               and driver.find_element(By.ID, "head").get_attribute("value") == "3", "the pickers follow the click")
+
+        # The temperature slider: the next tokens at T = 0.5 (--temperature 0.5), its value shown beside it.
+        set_value(driver, "temperature", "0.5")
+        cold = cli_html(binary, ["--model", "demo", "--layer", "2", "--head", "3", "--temperature", "0.5",
+                                 "The dog chased the ball."])
+        check(wait_for(lambda: srcdoc(driver) == cold) is not None and "temperature=0.5" in driver.current_url
+              and driver.find_element(By.ID, "temperature-value").text == "0.5",
+              "the temperature slider recomputes the next tokens (--temperature 0.5) and shows its value")
     finally:
         driver.quit()
         server.stop()
