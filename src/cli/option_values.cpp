@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -21,24 +22,31 @@ std::string whole_number_problem(const std::string& text, std::uint64_t lo, std:
   return {};
 }
 
-std::string probability_problem(const std::string& text) {
-  const std::string expected = fmt::format("expected a probability from 0 up to (not including) 1, got \"{}\"", text);
-  if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos) return expected;
+namespace {
+
+// The number a plain decimal text holds ("0.5", "2", "1e-3"), or nothing: a text with other
+// characters ("nan", "inf", "0x1"), one strtod reads only part of, or one out of range.
+std::optional<double> decimal_of(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos) return std::nullopt;
   char* end = nullptr;
   errno = 0;
-  const double p = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || errno == ERANGE || !(p >= 0.0 && p < 1.0)) return expected;
-  return {};
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string probability_problem(const std::string& text) {
+  const std::optional<double> p = decimal_of(text);
+  if (p && *p >= 0.0 && *p < 1.0) return {};
+  return fmt::format("expected a probability from 0 up to (not including) 1, got \"{}\"", text);
 }
 
 std::string temperature_problem(const std::string& text) {
-  const std::string expected = fmt::format("expected a temperature from 0.001 to 1000, such as 0.7 or 2, got \"{}\"", text);
-  if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos) return expected;
-  char* end = nullptr;
-  errno = 0;
-  const double t = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || errno == ERANGE || !(t >= 0.001 && t <= 1000.0)) return expected;
-  return {};
+  const std::optional<double> t = decimal_of(text);
+  if (t && *t >= 0.001 && *t <= 1000.0) return {};
+  return fmt::format("expected a temperature from 0.001 to 1000, such as 0.7 or 2, got \"{}\"", text);
 }
 
 namespace {
