@@ -64,7 +64,7 @@ std::string header(const Trace& t) {
 
 std::string render_html_model_grid(const Trace& trace, const HtmlOptions& options, const HtmlAssets& assets) {
   HtmlNumbers numbers(options.precision);
-  HtmlRun run{trace, numbers, numbers.add_run(trace), "r1", options.precision};
+  HtmlRun run{trace, numbers, numbers.add_run(trace), "r1", options.precision, std::nullopt, std::nullopt};
   std::string body = "<header class=\"top\"><h1>Attention, every layer and head</h1>" + header(trace) + "</header><main>";
   body += fmt::format("<div class=\"run\" data-run=\"{}\" data-name=\"{}\">", run.index, run.id);
   body += "<section class=\"model-grid\" aria-labelledby=\"grid-t\"><h2 id=\"grid-t\">Every head's weights</h2>"
@@ -83,7 +83,8 @@ std::string render_html_model_grid(const Trace& trace, const HtmlOptions& option
       const Matrix& w = trace.layer_weights[l][h];
       HtmlMatrix picture{&w,   tokens, tokens, ColourScale{false, 0.0, 1.0}, true,
                          fmt::format("l{}h{}.w", l, h), std::nullopt,
-                         fmt::format("attention weights, layer {}, head {}", l + 1, h + 1), options.precision};
+                         fmt::format("attention weights, layer {}, head {}", l + 1, h + 1), options.precision,
+                         std::nullopt};
       body += fmt::format("<td><figure>{}<figcaption>{}</figcaption></figure></td>", heatmap_svg(run, picture),
                           caption(h, classify_head(w), tokens, options.precision));
     }

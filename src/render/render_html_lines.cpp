@@ -122,7 +122,7 @@ std::string pictures_html(HtmlRun& run, std::optional<std::size_t> selected) {
     const std::string name = t.heads.size() > 1 ? fmt::format("Head {}: attention weights α", k + 1) : "Attention weights α";
     const HtmlMatrix heatmap{&w, marked_tokens(t), marked_tokens(t), weight_scale(w), true, fmt::format("h{}.w", k), k,
                              t.heads.size() > 1 ? fmt::format("attention weights α, head {}", k + 1) : "attention weights α",
-                             run.precision};
+                             run.precision, std::nullopt};
     out += fmt::format("<figure class=\"head-pics\"><figcaption>{}</figcaption><div class=\"pics\"><div class=\"hm\">",
                        html_escape(name));
     out += heatmap_svg(run, heatmap);
