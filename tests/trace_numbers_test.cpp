@@ -93,7 +93,7 @@ TEST(TraceNumbers, EveryFloatIsShortestAndReadsBack) {
   std::vector<float> floats;
   for (int e = -149; e <= 127; ++e) {  // each power of two (asymmetric neighbours) and its neighbours
     const float p = std::ldexp(1.0f, e);
-    floats.insert(floats.end(), {p, std::nextafter(p, 0.0f), std::nextafter(p, 1e39f)});
+    floats.insert(floats.end(), {p, std::nextafter(p, 0.0f), std::nextafter(p, std::numeric_limits<float>::infinity())});
   }
   while (floats.size() < 300'000) {
     const float f = std::bit_cast<float>(static_cast<std::uint32_t>(bits()));
