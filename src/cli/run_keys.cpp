@@ -79,7 +79,7 @@ std::vector<KeyRule> make_run_keys() {
       {"layer", std::to_string(*ModelRequest{}.layer), layer_problem, "L|all", {}},
       whole("head", 1, 4096),
       whole("top", 0, 100, std::to_string(ModelRequest{}.top_k)),
-      {"temperature", "1", temperature_problem, "T", {}},
+      {"temperature", "1", temperature_problem, "[0.001,1000]", {}},
       choice("format", names_in(kVectorFormatNames), "auto"),
   };
   add_view_keys(rules);
