@@ -25,12 +25,16 @@
 
 namespace attn {
 
+// The temperatures a run takes (--temperature, a trace's "temperature"): below the lowest,
+// the logits divided by it could overflow.
+inline constexpr double kLowestTemperature = 0.001, kHighestTemperature = 1000.0;
+
 struct ModelRequest {
   std::string sentence;
   std::optional<std::size_t> layer = 1;  // the block shown, from 1; nothing: every block's weights only
   std::size_t top_k = 5;                 // next_tokens kept (0: none)
   float temperature = 1.0f;              // the logits are divided by it before next_tokens' softmax
-                                         // REQUIRES: finite and above 0 (the CLI checks, --temperature)
+                                         // REQUIRES: from kLowestTemperature to kHighestTemperature
   std::optional<std::size_t> max_tokens; // a longer sentence is a DataError; nothing: the model's n_positions
   MemoryBudget memory;
 };

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "attn/model.hpp"
 #include "attn/stage.hpp"
 
 namespace attn {
@@ -45,8 +46,9 @@ std::string probability_problem(const std::string& text) {
 
 std::string temperature_problem(const std::string& text) {
   const std::optional<double> t = decimal_of(text);
-  if (t && *t >= 0.001 && *t <= 1000.0) return {};
-  return fmt::format("expected a temperature from 0.001 to 1000, such as 0.7 or 2, got \"{}\"", text);
+  if (t && *t >= kLowestTemperature && *t <= kHighestTemperature) return {};
+  return fmt::format("expected a temperature from {} to {}, such as 0.7 or 2, got \"{}\"", kLowestTemperature,
+                     kHighestTemperature, text);
 }
 
 namespace {

@@ -21,7 +21,7 @@ std::string whole_number_problem(const std::string& text, std::uint64_t lo, std:
 // A dropout probability: a finite number with 0 <= p < 1.
 std::string probability_problem(const std::string& text);
 
-// --temperature: a finite number from 0.001 to 1000 (below, the logits divided by it could overflow).
+// --temperature: a finite number from kLowestTemperature to kHighestTemperature (attn/model.hpp).
 std::string temperature_problem(const std::string& text);
 
 // --max-memory: a whole number and a unit, K, M, G or T (1024, 1024², ...), from 1M to 1T.

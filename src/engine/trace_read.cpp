@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "attn/model.hpp"
 #include "attn/util/error.hpp"
 #include "attn/util/echo.hpp"
 #include "attn/util/json_fields.hpp"
@@ -186,8 +187,10 @@ void read_model_parts(const Fields& f, const json& root, const std::string& sour
   }
   if (root.contains("temperature")) {  // a trace written before it was recorded has none: 1
     const double temperature = f.number("temperature");
-    if (!(temperature >= 0.001 && temperature <= 1000.0))
-      f.fail(fmt::format("\"temperature\" is {}, expected a temperature from 0.001 to 1000", temperature));
+    if (!(temperature >= kLowestTemperature && temperature <= kHighestTemperature)) {
+      f.fail(fmt::format("\"temperature\" is {}, expected a temperature from {} to {}", temperature, kLowestTemperature,
+                         kHighestTemperature));
+    }
     t.temperature = static_cast<float>(temperature);
   }
   const json& layers = required(f, "layer_weights");
