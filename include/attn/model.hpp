@@ -9,7 +9,10 @@
 //   heads[h]        = head h: its columns of c_attn as W_query, W_key, W_value (and
 //                     the biases), queries … context
 //   concatenated, out_proj (c_proj), output (the attention's output, before the residual)
+//   block           = the block's input, its ln_1's statistics, and its stages after the attention:
+//                     residual, ln_2, mlp_hidden, mlp_output (BlockTrace)
 //   block_output    = the residual stream after the block
+//   lens            = with request.lens, the logit lens at every layer and position
 //   next_tokens     = the top_k most likely tokens after the sentence: softmax(logits / temperature)
 // and settings.projection == Projection::model. Nothing here prints.
 #pragma once
@@ -35,6 +38,8 @@ struct ModelRequest {
   std::size_t top_k = 5;                 // next_tokens kept (0: none)
   float temperature = 1.0f;              // the logits are divided by it before next_tokens' softmax
                                          // REQUIRES: from kLowestTemperature to kHighestTemperature
+  bool lens = false;                     // fill Trace::lens, top_k tokens (at least 1) per layer and position
+  bool positions = true;                 // false: leave out the learned position embeddings (wpe)
   std::optional<std::size_t> max_tokens; // a longer sentence is a DataError; nothing: the model's n_positions
   MemoryBudget memory;
 };

@@ -56,6 +56,13 @@ enum class OovPolicy {
   error,  // the run is refused, naming the word and the closest table words
 };
 
+// What tells the attention where each token stands.
+enum class Positions {
+  none,        // nothing: a table run's attention sees a bag of words, in any order alike
+  sinusoidal,  // the sine and cosine encoding of "Attention Is All You Need", added to X (--positions)
+  learned,     // a model's learned position embeddings (GPT-2's wpe), added to the token embeddings
+};
+
 // One value of an enum and the name the options and data files give it.
 template <class Enum>
 struct Named {
@@ -73,6 +80,8 @@ inline constexpr Named<Softmax> kSoftmaxNames[] = {
     {Softmax::stable, "stable"}, {Softmax::naive, "naive"}, {Softmax::sum, "sum"}};
 inline constexpr Named<CausalMethod> kCausalMethodNames[] = {{CausalMethod::inf, "inf"}, {CausalMethod::renorm, "renorm"}};
 inline constexpr Named<Multihead> kMultiheadNames[] = {{Multihead::wrapper, "wrapper"}, {Multihead::split, "split"}};
+inline constexpr Named<Positions> kPositionsNames[] = {
+    {Positions::none, "none"}, {Positions::sinusoidal, "sinusoidal"}, {Positions::learned, "learned"}};
 inline constexpr Named<OovPolicy> kOovNames[] = {{OovPolicy::hash, "hash"}, {OovPolicy::zero, "zero"}, {OovPolicy::error, "error"}};
 
 // The name of `value` in `names`; "?" for a value the table lacks.
@@ -96,6 +105,7 @@ inline const char* to_string(Softmax s) { return name_of(kSoftmaxNames, s); }
 inline const char* to_string(CausalMethod m) { return name_of(kCausalMethodNames, m); }
 inline const char* to_string(Multihead m) { return name_of(kMultiheadNames, m); }
 inline const char* to_string(OovPolicy p) { return name_of(kOovNames, p); }
+inline const char* to_string(Positions p) { return name_of(kPositionsNames, p); }
 
 // A projection as asked for: nothing means "auto" (the table's weights when it
 // has them, else rand).
@@ -139,6 +149,7 @@ struct Request {
   std::size_t heads = 1;
   Multihead multihead = Multihead::wrapper;
   OovPolicy oov = OovPolicy::hash;
+  Positions positions = Positions::none;  // none or sinusoidal (a model's are its own)
   std::size_t max_tokens = kDefaultMaxTokens;  // a longer sentence is a DataError
   MemoryBudget memory;  // a run estimated to take more than memory.limit is a DataError
 };
@@ -164,6 +175,7 @@ struct Settings {
   double dropout = 0.0;
   std::optional<std::uint64_t> dropout_seed;  // re-seed after the weights, before the first mask
   OovPolicy oov = OovPolicy::hash;
+  Positions positions = Positions::none;   // learned for a model run (none with --no-positions)
 };
 
 }  // namespace attn

@@ -52,6 +52,31 @@ struct ModelInfo {
   std::size_t n_positions = 0;  // the longest sentence the model reads
 };
 
+// A LayerNorm of a model's block: y = (x − mean) / √(variance + ε) · weight + bias, row by
+// row, the variance without Bessel's correction (torch's LayerNorm, GPT-2's ln_1 and ln_2).
+struct LayerNormTrace {
+  std::vector<float> mean, variance;  // n: each token's, over its n_embd numbers
+  std::vector<float> std;             // n: √(variance + ε), what each row is divided by
+  std::vector<float> weight, bias;    // n_embd: the gain and the shift
+  float epsilon = 1e-5f;
+};
+
+// The rest of a model's block, after its attention (a model run with one layer):
+//   residual   = input + output (the attention's)
+//   ln_2       = LayerNorm(residual)
+//   mlp_hidden = gelu(ln_2 · c_fc + b)          (the tanh approximation)
+//   mlp_output = mlp_hidden · c_proj + b
+//   block_output (Trace) = residual + mlp_output, the next block's input
+struct BlockTrace {
+  Matrix input;             // n × n_embd: the residual stream into the block
+  LayerNormTrace ln_1;      // its output is Trace::inputs
+  Matrix residual;          // n × n_embd
+  LayerNormTrace ln_2;
+  Matrix ln_2_output;       // n × n_embd
+  Matrix mlp_hidden;        // n × 4·n_embd
+  Matrix mlp_output;        // n × n_embd
+};
+
 // One of the most likely next tokens after the sentence (a model run).
 struct NextToken {
   std::string token;  // readable, as Trace::tokens
@@ -91,7 +116,9 @@ struct Trace {
   std::vector<std::string> oov_tokens;  // tokens the table lacked
   std::vector<std::string> dimension_names;  // the table's names of X's columns ("dimensions"), or none: d0, d1, ...
   Settings settings;
-  Matrix inputs;                        // n × d_in, the token embeddings X
+  Matrix inputs;                        // n × d_in, the token embeddings X (+ the position encoding)
+  // --positions sinusoidal: inputs = token_embeddings + position_encoding, both n × d_in.
+  std::optional<Matrix> token_embeddings, position_encoding;
   std::vector<HeadTrace> heads;
   std::optional<Matrix> concatenated;   // n × (heads · head_dim): the heads' context vectors side by side (heads > 1)
   std::optional<OutProj> out_proj;      // split heads only
@@ -102,11 +129,16 @@ struct Trace {
   std::optional<ModelInfo> model;
   std::vector<int> token_ids;            // the tokenizer's ids, one per token
   std::optional<std::size_t> layer;      // the block shown, from 1; nothing with --layer all
+  std::optional<BlockTrace> block;       // that block's input, its ln_1, and its stages after the attention
   std::optional<Matrix> block_output;    // n × n_embd: the residual stream after that block
   std::vector<NextToken> next_tokens;    // the most likely tokens after the last, most likely first
   float temperature = 1.0f;              // next_tokens' probabilities are softmax(logits / temperature)
   // --layer all: every block's every head's attn_weights, [layer][head], n × n each.
   std::vector<std::vector<Matrix>> layer_weights;
+  // --lens: what the model would predict after the embeddings (lens[0]) and after each block
+  // (lens[l]): at every position, the top tokens of ln_f and the tied embedding applied to the
+  // residual stream there, softmax(logits / temperature). lens.back().back() == next_tokens.
+  std::vector<std::vector<std::vector<NextToken>>> lens;  // [n_layer + 1][n][top]
 };
 
 }  // namespace attn

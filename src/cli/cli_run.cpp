@@ -117,8 +117,9 @@ int run_model(const RunPlan& plan) {
                                 named_words(split, false)));
   }
   if (!plan.view.stages_given && plan.outputs.tables && !plan.view.focus && trace.layer) {
-    notes.push_back(fmt::format("the model's widest tables (inputs, params, heads, output: {} columns) print only when "
-                                "--stages names them (on an --html page too)",
+    notes.push_back(fmt::format("the model's widest tables (inputs, params, heads, output, and the rest of the block: "
+                                "residual, ln_2, mlp_hidden, mlp, block; {} columns and more) print only when --stages "
+                                "names them (on an --html page too)",
                                 trace.settings.d_in));
   }
   return finish_run(plan, trace, notes);

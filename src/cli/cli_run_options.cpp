@@ -48,6 +48,10 @@ void add_model_options(CLI::App& app, OptionTexts& t) {
   add_key(app, "--temperature", r, t,
           "With --model: divide the logits by T before the softmax of --top (below 1 sharper, above 1 flatter)")
       ->type_name("T");
+  add_flag(app, "lens", t,
+           "With --model: the logit lens, what the model would predict after the embeddings and after every block, "
+           "at every position");
+  add_flag(app, "no-positions", t, "With --model: leave out the learned position embeddings (wpe), to see what they do");
 }
 
 // The options that say how the run is computed.
@@ -74,6 +78,9 @@ void add_compute_options(CLI::App& app, OptionTexts& t) {
   add_key(app, "--multihead", r, t,
           "wrapper (independent heads, concatenated) or split (one projection split into heads, then out_proj)");
   add_key(app, "--oov", r, t, "Unknown words: hash (a vector derived from the word), zero, error");
+  add_key(app, "--positions", r, t,
+          "none (the attention sees the words in any order alike) or sinusoidal (add the sine/cosine position "
+          "encoding of \"Attention Is All You Need\" to X)");
   add_key(app, "--max-tokens", r, t, fmt::format("Refuse a longer sentence (the tables grow as n²; at most {})", kLargestMaxTokens))
       ->type_name("N");
   add_key(app, "--max-memory", r, t, "Refuse a run estimated to need more memory: 512M, 4G, ... (default 1G)")

@@ -69,6 +69,7 @@ std::vector<KeyRule> make_run_keys() {
       whole("heads", 1, 256, std::to_string(defaults.heads)),
       choice("multihead", names_in(kMultiheadNames), name_of(kMultiheadNames, defaults.multihead)),
       choice("oov", names_in(kOovNames), name_of(kOovNames, defaults.oov)),
+      choice("positions", {"none", "sinusoidal"}, "none"),
       whole("max-tokens", 1, kLargestMaxTokens, std::to_string(defaults.max_tokens)),
       {"max-memory", "", memory_size_problem, "", {}},
       flag("step"),
@@ -80,6 +81,8 @@ std::vector<KeyRule> make_run_keys() {
       whole("head", 1, 4096),
       whole("top", 0, 100, std::to_string(ModelRequest{}.top_k)),
       {"temperature", "1", temperature_problem, "[0.001,1000]", {}},
+      flag("lens"),
+      flag("no-positions"),
       choice("format", names_in(kVectorFormatNames), "auto"),
   };
   add_view_keys(rules);
@@ -135,6 +138,7 @@ const std::vector<std::pair<const char*, const char*>> kNotForModels = {
     {"oov", "GPT-2's byte-level tokenizer has no unknown words"},
     {"compare", "the comparisons run on the embedding tables"},
     {"format", "it is the format of an --embeddings file; the model has its own embeddings"},
+    {"positions", "the model has its own learned position embeddings (--no-positions leaves them out)"},
 };
 
 }  // namespace attn

@@ -20,6 +20,16 @@ std::string missing_stage(Stage stage, const Settings& s) {
     case Stage::output:
       return s.multihead == Multihead::split ? ""
                                              : "only MultiHeadAttention has an output projection (add --multihead split)";
+    case Stage::positions:
+      return s.positions == Positions::sinusoidal ? "" : "this run adds no position encoding (add --positions sinusoidal)";
+    case Stage::residual:
+    case Stage::ln_2:
+    case Stage::mlp_hidden:
+    case Stage::mlp:
+    case Stage::block:
+      return s.projection != Projection::model ? "a table run stops after the attention; the rest of a block comes "
+                                                 "with a model (--model demo)"
+                                               : "";
     default:
       return "";
   }

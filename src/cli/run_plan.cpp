@@ -137,6 +137,7 @@ Request table_request(const Options& o) {
   request.heads = o.number("heads");
   request.multihead = o.choice("multihead", kMultiheadNames);
   request.oov = o.choice("oov", kOovNames);
+  request.positions = o.choice("positions", kPositionsNames);
   request.max_tokens = o.number("max-tokens");
   return request;
 }
@@ -148,6 +149,12 @@ ModelRequest model_request(const Options& o) {
   else request.layer = std::nullopt;
   request.top_k = o.number("top");
   request.temperature = std::strtof(o.text("temperature").c_str(), nullptr);
+  request.lens = o.flag("lens");
+  request.positions = !o.flag("no-positions");
+  if (request.lens && request.top_k == 0) {
+    throw OptionError("top", "--top 0: --lens shows the top K tokens at every layer and position, and 0 leaves none",
+                      "drop --top, or give --top 1 or more");
+  }
   if (o.has("max-tokens")) request.max_tokens = o.number("max-tokens");
   return request;
 }
@@ -155,7 +162,7 @@ ModelRequest model_request(const Options& o) {
 // The options that apply to one kind of run only.
 void check_model_keys(const Options& o) {
   if (!o.has("model")) {
-    for (const char* key : {"layer", "top", "temperature"}) {
+    for (const char* key : {"layer", "top", "temperature", "lens", "no-positions"}) {
       if (o.has(key)) {
         throw OptionError(key, fmt::format("{} needs --model", flag_name(key)),
                           "e.g. attn-explain --model gpt2 --layer 5 \"The dog chased the ball.\"");

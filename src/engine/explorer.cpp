@@ -8,6 +8,7 @@
 #include "attn/util/error.hpp"
 #include "numeric_check.hpp"
 #include "parameters.hpp"
+#include "positions.hpp"
 #include "tokenizer.hpp"
 #include "torch_random.hpp"
 
@@ -114,6 +115,7 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
   s.dropout = request.dropout;
   s.dropout_seed = request.dropout_seed;
   s.oov = request.oov;
+  s.positions = request.positions;
   check_settings(s);
   s.head_dim = s.multihead == Multihead::split ? s.d_out / s.heads : s.d_out;
   // Before anything is computed: a run too large for the budget is refused whole.
@@ -126,6 +128,13 @@ Trace explore(const Request& request, const EmbeddingTable& table) {
   for (std::size_t i = 0; i < trace.tokens.size(); ++i)
     trace.token_kinds.push_back(embedded.unknown[i] ? unknown : TokenKind::known);
   trace.dimension_names = table.dimensions;
+  if (s.positions == Positions::sinusoidal) {
+    // X = the token embeddings + PE, n × d_in: the same word at another place gets another vector.
+    Matrix pe = sinusoidal_encoding(trace.tokens.size(), s.d_in);
+    trace.token_embeddings = trace.inputs;
+    for (std::size_t k = 0; k < pe.data.size(); ++k) trace.inputs.data[k] += pe.data[k];
+    trace.position_encoding = std::move(pe);
+  }
 
   // torch.manual_seed(seed), then every weight in the order the modules create them.
   TorchGenerator gen(s.seed);

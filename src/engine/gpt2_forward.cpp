@@ -16,9 +16,15 @@ namespace attn {
 
 namespace {
 
-// LayerNorm of each row: (x − mean) / √(var + ε) · weight + bias, n × e → n × e.
-Matrix layer_norm(const Matrix& x, const Gpt2LayerNorm& ln, float epsilon) {
+// LayerNorm of each row: (x − mean) / √(var + ε) · weight + bias, n × e → n × e; each row's
+// mean, variance and √(var + ε) into `stats` when given.
+Matrix layer_norm(const Matrix& x, const Gpt2LayerNorm& ln, float epsilon, LayerNormTrace* stats = nullptr) {
   Matrix y(x.rows, x.cols);
+  if (stats) {
+    stats->weight.assign(ln.weight.begin(), ln.weight.end());
+    stats->bias.assign(ln.bias.begin(), ln.bias.end());
+    stats->epsilon = epsilon;
+  }
   for (std::size_t i = 0; i < x.rows; ++i) {
     double mean = 0.0, var = 0.0;
     for (std::size_t c = 0; c < x.cols; ++c) mean += x(i, c);
@@ -27,6 +33,11 @@ Matrix layer_norm(const Matrix& x, const Gpt2LayerNorm& ln, float epsilon) {
     var /= static_cast<double>(x.cols);
     const float inv_std = static_cast<float>(1.0 / std::sqrt(var + epsilon));
     const float m = static_cast<float>(mean);
+    if (stats) {
+      stats->mean.push_back(m);
+      stats->variance.push_back(static_cast<float>(var));
+      stats->std.push_back(static_cast<float>(std::sqrt(var + epsilon)));
+    }
     for (std::size_t c = 0; c < x.cols; ++c) y(i, c) = (x(i, c) - m) * inv_std * ln.weight[c] + ln.bias[c];
   }
   return y;
@@ -112,17 +123,19 @@ Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& id
   const std::size_t n = ids.size(), e = config.n_embd;
   Gpt2Forward out;
 
-  // token + position embeddings, n × e.
+  // token + position embeddings, n × e (the token embeddings alone with options.positions off).
   Matrix h(n, e);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t c = 0; c < e; ++c)
-      h(i, c) = model.wte[static_cast<std::size_t>(ids[i]) * e + c] + model.wpe[i * e + c];
+      h(i, c) = model.wte[static_cast<std::size_t>(ids[i]) * e + c] + (options.positions ? model.wpe[i * e + c] : 0.0f);
 
+  if (options.stream) out.stream.push_back(h);
   for (std::size_t l = 0; l < config.n_layer; ++l) {
     const Gpt2Block& block = model.blocks[l];
     const bool recorded = options.record_layer == l;
+    if (recorded) out.block.input = h;
     // ln_1, then attention, n × e; the residual: h = h + attention.
-    Matrix x = layer_norm(h, block.ln_1, config.layer_norm_epsilon);
+    Matrix x = layer_norm(h, block.ln_1, config.layer_norm_epsilon, recorded ? &out.block.ln_1 : nullptr);
     ModuleResult attention = block_attention(x, block, config, recorded);
     add_in_place(h, attention.output);
     if (options.all_weights) {
@@ -130,24 +143,36 @@ Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& id
       for (const HeadTrace& head : attention.heads) out.all_weights.back().push_back(head.attn_weights);
     }
     // ln_2, then the MLP: (n × e) · (e × 4e), gelu, (n × 4e) · (4e × e) → n × e; h = h + mlp.
-    Matrix m = linear(layer_norm(h, block.ln_2, config.layer_norm_epsilon), block.c_fc.packed, block.c_fc.bias,
-                      active_kernel());
+    Matrix ln_2 = layer_norm(h, block.ln_2, config.layer_norm_epsilon, recorded ? &out.block.ln_2 : nullptr);
+    Matrix m = linear(ln_2, block.c_fc.packed, block.c_fc.bias, active_kernel());
     gelu_in_place(m);
-    add_in_place(h, linear(m, block.mlp_proj.packed, block.mlp_proj.bias, active_kernel()));
+    Matrix mlp = linear(m, block.mlp_proj.packed, block.mlp_proj.bias, active_kernel());
     if (recorded) {
       out.layer_input = std::move(x);
       out.attention = std::move(attention);
-      out.block_output = h;
+      out.block.residual = h;
+      out.block.ln_2_output = std::move(ln_2);
+      out.block.mlp_hidden = std::move(m);
+      out.block.mlp_output = mlp;
     }
+    add_in_place(h, mlp);
+    if (recorded) out.block_output = h;
+    if (options.stream) out.stream.push_back(h);
   }
 
-  // ln_f of the last token, then its score for every token of the vocabulary: e · (vocab × e)ᵀ → vocab.
-  Matrix last(1, e);
-  for (std::size_t c = 0; c < e; ++c) last(0, c) = h(n - 1, c);
-  last = layer_norm(last, model.ln_f, config.layer_norm_epsilon);
-  out.last_logits.assign(config.vocab_size, 0.0f);
-  dot_rows(last.row(0), model.wte.subspan(0, config.vocab_size * e), out.last_logits, active_kernel());
+  out.last_logits = final_logits(model, h.row(n - 1));
   return out;
+}
+
+std::vector<float> final_logits(const Gpt2Checkpoint& model, std::span<const float> row) {
+  const std::size_t e = model.config.n_embd;
+  // ln_f of the row, then its score for every token of the vocabulary: e · (vocab × e)ᵀ → vocab.
+  Matrix last(1, e);
+  for (std::size_t c = 0; c < e; ++c) last(0, c) = row[c];
+  last = layer_norm(last, model.ln_f, model.config.layer_norm_epsilon);
+  std::vector<float> logits(model.config.vocab_size, 0.0f);
+  dot_rows(last.row(0), model.wte.subspan(0, model.config.vocab_size * e), logits, active_kernel());
+  return logits;
 }
 
 }  // namespace attn

@@ -90,6 +90,8 @@ MemoryEstimate estimate_memory(const Settings& s, std::size_t tokens, std::size_
 MemoryEstimate count_trace(const Trace& t) {
   MemoryEstimate e;
   count_matrix(e, t.inputs);
+  count_matrix(e, t.token_embeddings);
+  count_matrix(e, t.position_encoding);
   for (const HeadTrace& h : t.heads) {
     for (const auto* m : {&h.W_query, &h.W_key, &h.W_value}) count_matrix(e, *m);
     for (const auto* v : {&h.b_query, &h.b_key, &h.b_value}) count_vector(e, *v);
@@ -105,6 +107,14 @@ MemoryEstimate count_trace(const Trace& t) {
   }
   count_matrix(e, t.output);
   count_matrix(e, t.block_output);
+  if (t.block) {
+    for (const Matrix* m : {&t.block->input, &t.block->residual, &t.block->ln_2_output, &t.block->mlp_hidden,
+                            &t.block->mlp_output})
+      count_matrix(e, *m);
+    for (const LayerNormTrace* ln : {&t.block->ln_1, &t.block->ln_2})
+      count_matrix(e, 1, 3 * ln->mean.size() + 2 * ln->weight.size());
+  }
+  for (const auto& layer : t.lens) count_matrix(e, layer.size(), layer.empty() ? 0 : layer.front().size() * 3);
   for (const std::vector<Matrix>& layer : t.layer_weights)
     for (const Matrix& m : layer) count_matrix(e, m);
   return e;

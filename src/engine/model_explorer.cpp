@@ -71,6 +71,7 @@ Settings model_settings(const Model& model) {
   s.softmax = Softmax::stable;
   s.causal = true;
   s.causal_method = CausalMethod::inf;
+  s.positions = Positions::learned;
   return s;
 }
 
@@ -153,15 +154,29 @@ Trace explore(const ModelRequest& request, const Model& model) {
                      "", "layer");
   }
   const std::uint64_t all_weights = request.layer ? 0 : std::uint64_t{n} * n * info.n_head * info.n_layer;
-  check_memory(trace.settings, n, request.sentence.size(), request.memory, all_weights + std::uint64_t{n} * info.n_embd);
+  // the block's stages after its attention: about 12 rows of n_embd per token; the lens' stream, one per layer.
+  const std::uint64_t block = request.layer ? std::uint64_t{n} * info.n_embd * 12 : 0;
+  const std::uint64_t stream = request.lens ? std::uint64_t{n} * info.n_embd * (info.n_layer + 1) : 0;
+  check_memory(trace.settings, n, request.sentence.size(), request.memory,
+               all_weights + block + stream + std::uint64_t{n} * info.n_embd);
 
   Gpt2ForwardOptions options;
   if (request.layer) options.record_layer = *request.layer - 1;
   options.all_weights = !request.layer;
+  options.stream = request.lens;
+  options.positions = request.positions;
   Gpt2Forward forward = gpt2_forward(checkpoint, trace.token_ids, options);
   trace.next_tokens = next_tokens(forward.last_logits, request.temperature, request.top_k, checkpoint.tokenizer);
   trace.temperature = request.temperature;
+  trace.settings.positions = request.positions ? Positions::learned : Positions::none;
   trace.layer_weights = std::move(forward.all_weights);
+  // the logit lens: at every layer and position, what ln_f and wte make of the stream there.
+  for (const Matrix& stream_after : forward.stream) {
+    std::vector<std::vector<NextToken>>& layer = trace.lens.emplace_back();
+    for (std::size_t i = 0; i < n; ++i)
+      layer.push_back(next_tokens(final_logits(checkpoint, stream_after.row(i)), request.temperature,
+                                  std::max<std::size_t>(request.top_k, 1), checkpoint.tokenizer));
+  }
   if (!request.layer) {
     trace.warnings = model_numeric_warnings(trace, forward.last_logits);
     return trace;
@@ -175,6 +190,7 @@ Trace explore(const ModelRequest& request, const Model& model) {
   trace.out_proj = OutProj{Matrix(c_proj.in, c_proj.out), {c_proj.bias.begin(), c_proj.bias.end()}};
   std::copy(c_proj.weight.begin(), c_proj.weight.end(), trace.out_proj->weight.data.begin());
   trace.output = std::move(forward.attention.output);
+  trace.block = std::move(forward.block);
   trace.block_output = std::move(forward.block_output);
   trace.warnings = model_numeric_warnings(trace, forward.last_logits);
   return trace;

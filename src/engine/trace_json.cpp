@@ -74,7 +74,43 @@ ordered_json settings_to_json(const Settings& s) {
               {"causal_method", to_string(s.causal_method)},
               {"dropout", s.dropout},
               {"dropout_seed", s.dropout_seed ? ordered_json(*s.dropout_seed) : ordered_json(nullptr)},
-              {"oov", to_string(s.oov)}};
+              {"oov", to_string(s.oov)},
+              {"positions", to_string(s.positions)}};
+}
+
+ordered_json layer_norm_to_json(const LayerNormTrace& ln) {
+  return ordered_json{{"mean", vector_to_json(ln.mean)},     {"variance", vector_to_json(ln.variance)},
+                      {"std", vector_to_json(ln.std)},       {"weight", vector_to_json(ln.weight)},
+                      {"bias", vector_to_json(ln.bias)},     {"epsilon", float_to_json(ln.epsilon)}};
+}
+
+// "block": a model block's input, ln_1, and its stages after the attention; null without one.
+ordered_json block_to_json(const std::optional<BlockTrace>& b) {
+  if (!b) return ordered_json(nullptr);
+  return ordered_json{{"input", matrix_to_json(b->input)},          {"ln_1", layer_norm_to_json(b->ln_1)},
+                      {"residual", matrix_to_json(b->residual)},    {"ln_2", layer_norm_to_json(b->ln_2)},
+                      {"ln_2_output", matrix_to_json(b->ln_2_output)}, {"mlp_hidden", matrix_to_json(b->mlp_hidden)},
+                      {"mlp_output", matrix_to_json(b->mlp_output)}};
+}
+
+ordered_json next_token_to_json(const NextToken& n) {
+  return ordered_json{{"token", n.token}, {"id", n.id}, {"probability", float_to_json(n.probability)}};
+}
+
+// "lens": [layer][position][k] tokens, or null without --lens.
+ordered_json lens_to_json(const Trace& t) {
+  if (t.lens.empty()) return ordered_json(nullptr);
+  ordered_json layers = ordered_json::array();
+  for (const auto& layer : t.lens) {
+    ordered_json positions = ordered_json::array();
+    for (const auto& top : layer) {
+      ordered_json list = ordered_json::array();
+      for (const NextToken& n : top) list.push_back(next_token_to_json(n));
+      positions.push_back(std::move(list));
+    }
+    layers.push_back(std::move(positions));
+  }
+  return layers;
 }
 
 // A model run's small keys (model.hpp), in their order: model, token_ids, layer, next_tokens, temperature.
@@ -86,8 +122,7 @@ ordered_json model_parts_to_json(const Trace& t) {
   parts["token_ids"] = t.token_ids;
   parts["layer"] = t.layer ? ordered_json(*t.layer) : ordered_json(nullptr);
   ordered_json next = ordered_json::array();
-  for (const NextToken& n : t.next_tokens)
-    next.push_back(ordered_json{{"token", n.token}, {"id", n.id}, {"probability", float_to_json(n.probability)}});
+  for (const NextToken& n : t.next_tokens) next.push_back(next_token_to_json(n));
   parts["next_tokens"] = std::move(next);
   parts["temperature"] = float_to_json(t.temperature);
   return parts;
@@ -127,6 +162,12 @@ class TraceText {
     settings(t.settings, 1);
     key(0, "inputs");
     matrix(t.inputs, 1);
+    if (t.position_encoding) {
+      key(0, "token_embeddings");
+      matrix(*t.token_embeddings, 1);
+      key(0, "position_encoding");
+      matrix(*t.position_encoding, 1);
+    }
     key(0, "heads");
     heads(t.heads, 1);
     key(0, "concatenated");
@@ -152,10 +193,14 @@ class TraceText {
         key(0, name);
         append_json(value, 1, out_);
       }
+      key(0, "block");
+      block(t.block, 1);
       key(0, "block_output");
       optional_matrix(t.block_output, 1);
       key(0, "layer_weights");
       layer_weights(t.layer_weights, 1);
+      key(0, "lens");
+      append_json(lens_to_json(t), 1, out_);
     }
     close_object(0);
   }
@@ -265,6 +310,32 @@ class TraceText {
     }
   }
 
+  void layer_norm(const LayerNormTrace& ln, int at) {
+    open_object();
+    key(at, "mean"), numbers(ln.mean);
+    key(at, "variance"), numbers(ln.variance);
+    key(at, "std"), numbers(ln.std);
+    key(at, "weight"), numbers(ln.weight);
+    key(at, "bias"), numbers(ln.bias);
+    key(at, "epsilon"), number(ln.epsilon);
+    close_object(at);
+  }
+  void block(const std::optional<BlockTrace>& b, int at) {
+    if (!b) {
+      out_ += "null";
+      return;
+    }
+    open_object();
+    key(at, "input"), matrix(b->input, at + 1);
+    key(at, "ln_1"), layer_norm(b->ln_1, at + 1);
+    key(at, "residual"), matrix(b->residual, at + 1);
+    key(at, "ln_2"), layer_norm(b->ln_2, at + 1);
+    key(at, "ln_2_output"), matrix(b->ln_2_output, at + 1);
+    key(at, "mlp_hidden"), matrix(b->mlp_hidden, at + 1);
+    key(at, "mlp_output"), matrix(b->mlp_output, at + 1);
+    close_object(at);
+  }
+
   void settings(const Settings& s, int at) {
     open_object();
     key(at, "embeddings"), string(s.table_path);
@@ -290,6 +361,7 @@ class TraceText {
       out_ += "null";
     }
     key(at, "oov"), string(to_string(s.oov));
+    key(at, "positions"), string(to_string(s.positions));
     close_object(at);
   }
 
@@ -348,6 +420,10 @@ ordered_json trace_to_json(const Trace& t) {
   if (!t.dimension_names.empty()) j["dimension_names"] = t.dimension_names;
   j["config"] = settings_to_json(t.settings);
   j["inputs"] = matrix_to_json(t.inputs);
+  if (t.position_encoding) {
+    j["token_embeddings"] = matrix_to_json(*t.token_embeddings);
+    j["position_encoding"] = matrix_to_json(*t.position_encoding);
+  }
   j["heads"] = std::move(heads);
   j["concatenated"] = optional_matrix(t.concatenated);
   j["out_proj"] = t.out_proj ? ordered_json{{"weight", matrix_to_json(t.out_proj->weight)}, {"bias", vector_to_json(t.out_proj->bias)}}
@@ -357,6 +433,7 @@ ordered_json trace_to_json(const Trace& t) {
   if (t.model) {
     const ordered_json parts = model_parts_to_json(t);
     for (const auto& [name, value] : parts.items()) j[name] = value;
+    j["block"] = block_to_json(t.block);
     j["block_output"] = optional_matrix(t.block_output);
     ordered_json layers = ordered_json::array();
     for (const std::vector<Matrix>& layer : t.layer_weights) {
@@ -365,6 +442,7 @@ ordered_json trace_to_json(const Trace& t) {
       layers.push_back(std::move(heads));
     }
     j["layer_weights"] = std::move(layers);
+    j["lens"] = lens_to_json(t);
   }
   return j;
 }

@@ -117,6 +117,12 @@ Settings read_settings(const json& j, const std::string& where) {
     s.dropout_seed = f.whole("dropout_seed", 0, std::numeric_limits<std::uint64_t>::max());
   }
   s.oov = f.choice_of("oov", kOovNames);
+  // a trace written before positions were recorded: a model's learned ones, a table run's none
+  if (f.has("positions")) {
+    s.positions = f.choice_of("positions", kPositionsNames);
+  } else {
+    s.positions = s.projection == Projection::model ? Positions::learned : Positions::none;
+  }
   return s;
 }
 
@@ -156,6 +162,62 @@ HeadTrace read_head(const json& j, const std::string& where, const Settings& s, 
   return h;
 }
 
+LayerNormTrace read_layer_norm(const json& j, const std::string& where, std::size_t n, std::size_t e) {
+  const Fields f(j, where, keys_of(j));
+  LayerNormTrace ln;
+  ln.mean = read_vector(required(f, "mean"), where + ".mean", n);
+  ln.variance = read_vector(required(f, "variance"), where + ".variance", n);
+  ln.std = read_vector(required(f, "std"), where + ".std", n);
+  ln.weight = read_vector(required(f, "weight"), where + ".weight", e);
+  ln.bias = read_vector(required(f, "bias"), where + ".bias", e);
+  ln.epsilon = number_at(required(f, "epsilon"), where + ".epsilon", std::nanf(""));
+  return ln;
+}
+
+// "block": a model block's stages after its attention (n_embd wide, the MLP's 4 · n_embd).
+BlockTrace read_block(const json& j, const std::string& where, std::size_t n, std::size_t e) {
+  const Fields f(j, where, keys_of(j));
+  BlockTrace b;
+  b.input = read_matrix(required(f, "input"), where + ".input", n, e);
+  b.ln_1 = read_layer_norm(required(f, "ln_1"), where + ".ln_1", n, e);
+  b.residual = read_matrix(required(f, "residual"), where + ".residual", n, e);
+  b.ln_2 = read_layer_norm(required(f, "ln_2"), where + ".ln_2", n, e);
+  b.ln_2_output = read_matrix(required(f, "ln_2_output"), where + ".ln_2_output", n, e);
+  b.mlp_hidden = read_matrix(required(f, "mlp_hidden"), where + ".mlp_hidden", n, 4 * e);
+  b.mlp_output = read_matrix(required(f, "mlp_output"), where + ".mlp_output", n, e);
+  return b;
+}
+
+// One {token, id, probability} of next_tokens or the lens.
+NextToken read_next_token(const json& j, const std::string& where, std::size_t vocab_size) {
+  const Fields nf(j, where, keys_of(j));
+  return {nf.text("token"), static_cast<int>(nf.whole("id", 0, vocab_size - 1)),
+          number_at(required(nf, "probability"), where + ".probability", std::nanf(""))};
+}
+
+// "lens": null, or n_layer + 1 layers of n positions of the same number of tokens each.
+void read_lens(const Fields& f, const std::string& source, Trace& t, const ModelInfo& info) {
+  if (!f.has("lens") || f.raw("lens").is_null()) return;
+  const json& lens = f.raw("lens");
+  const std::size_t n = t.tokens.size();
+  if (!lens.is_array() || lens.size() != info.n_layer + 1) f.fail(fmt::format("\"lens\" must hold {} layers", info.n_layer + 1));
+  std::optional<std::size_t> top;
+  for (std::size_t l = 0; l < lens.size(); ++l) {
+    if (!lens[l].is_array() || lens[l].size() != n) f.fail(fmt::format("\"lens\" layer {} must hold {} positions", l, n));
+    auto& layer = t.lens.emplace_back();
+    for (std::size_t i = 0; i < n; ++i) {
+      const json& list = lens[l][i];
+      if (!list.is_array() || list.empty() || list.size() != top.value_or(list.size())) {
+        f.fail(fmt::format("\"lens\" layer {} position {} must hold the same number of tokens as the others, at least one", l, i + 1));
+      }
+      top = list.size();
+      auto& tokens = layer.emplace_back();
+      for (std::size_t k = 0; k < list.size(); ++k)
+        tokens.push_back(read_next_token(list[k], fmt::format("{}: lens[{}][{}][{}]", source, l, i + 1, k + 1), info.vocab_size));
+    }
+  }
+}
+
 // A model run's keys (model.hpp): model, token_ids, layer, next_tokens, layer_weights.
 void read_model_parts(const Fields& f, const json& root, const std::string& source, Trace& t) {
   const std::size_t n = t.tokens.size();
@@ -179,12 +241,8 @@ void read_model_parts(const Fields& f, const json& root, const std::string& sour
   if (!required(f, "layer").is_null()) t.layer = f.whole("layer", 1, info.n_layer);
   const json& next = required(f, "next_tokens");
   if (!next.is_array()) f.fail("\"next_tokens\" is not an array");
-  for (std::size_t k = 0; k < next.size(); ++k) {
-    const Fields nf(next[k], fmt::format("{}: next_tokens[{}]", source, k + 1), keys_of(next[k]));
-    t.next_tokens.push_back({nf.text("token"), static_cast<int>(nf.whole("id", 0, info.vocab_size - 1)),
-                             number_at(required(nf, "probability"), fmt::format("{}: next_tokens[{}].probability", source, k + 1),
-                                       std::nanf(""))});
-  }
+  for (std::size_t k = 0; k < next.size(); ++k)
+    t.next_tokens.push_back(read_next_token(next[k], fmt::format("{}: next_tokens[{}]", source, k + 1), info.vocab_size));
   if (root.contains("temperature")) {  // a trace written before it was recorded has none: 1
     const double temperature = f.number("temperature");
     if (!(temperature >= kLowestTemperature && temperature <= kHighestTemperature)) {
@@ -207,6 +265,12 @@ void read_model_parts(const Fields& f, const json& root, const std::string& sour
           read_matrix(layers[l][h], fmt::format("{}: layer_weights[{}][{}]", source, l + 1, h + 1), n, n));
   }
   if (!t.layer && t.layer_weights.empty()) f.fail("\"layer\" is null but \"layer_weights\" is empty");
+  read_lens(f, source, t, info);
+  // "block" (absent in a trace written before it was recorded): a layer's, null with --layer all
+  if (f.has("block") && !f.raw("block").is_null()) {
+    if (!t.layer) f.fail("\"block\" is given, but \"layer\" is null (--layer all keeps no block's stages)");
+    t.block = read_block(f.raw("block"), source + ": block", n, info.n_embd);
+  }
   t.model = std::move(info);
 }
 
@@ -257,6 +321,11 @@ Trace parse_trace(const std::string& text, const std::string& source) {
     return t;
   }
   t.inputs = read_matrix(required(f, "inputs"), source + ": inputs", n, s.d_in);
+  const bool sinusoidal = s.positions == Positions::sinusoidal;
+  t.token_embeddings = optional_stage(f, "token_embeddings", sinusoidal,
+                                      [&](const json& m) { return read_matrix(m, source + ": token_embeddings", n, s.d_in); });
+  t.position_encoding = optional_stage(f, "position_encoding", sinusoidal,
+                                       [&](const json& m) { return read_matrix(m, source + ": position_encoding", n, s.d_in); });
   const json& heads = required(f, "heads");
   if (!heads.is_array() || heads.size() != s.heads) {
     f.fail(fmt::format("\"heads\" holds {} heads, the config says {}", heads.is_array() ? heads.size() : 0, s.heads));

@@ -105,6 +105,13 @@ void setting_fields(const Trace& t, int p, std::vector<HeaderField>& out) {
                                           s.dropout_seed ? fmt::format("; masks after torch.manual_seed({})", *s.dropout_seed)
                                                          : "")});
   }
+  if (s.positions == Positions::sinusoidal) {
+    out.push_back({"positions", "sinusoidal: X = token embeddings + PE(position), sines and cosines of the position "
+                                "(\"Attention Is All You Need\")"});
+  } else if (t.model && s.positions == Positions::none) {
+    out.push_back({"positions", "none (--no-positions): the learned position embeddings (wpe) are left out; only the "
+                                "causal mask tells one place from another"});
+  }
   if (!t.oov_tokens.empty()) {
     out.push_back({"unknown", fmt::format("{} (not in the table: {} vectors)", join_tokens(t.oov_tokens),
                                           s.oov == OovPolicy::zero ? "zero" : "hashed")});

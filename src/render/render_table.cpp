@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "attn/render/render_header.hpp"
+#include "attn/render/render_lens.hpp"
 #include "attn/render/style.hpp"
 #include "attn/render/text_layout.hpp"
 #include "attn/render/token_labels.hpp"
@@ -202,6 +203,14 @@ class SectionWriter {
     return true;
   }
 
+  // A section of no stage (the logit lens), numbered like the stages.
+  void unstaged(const std::string& title) {
+    buffer_.flush();
+    sink_.begin(std::nullopt);
+    buffer_.text() += pending_ + fmt::format("\n{}. {}\n", ++step_, bold(title, options_.color));
+    pending_.clear();
+  }
+
   // A head's banner, written before its first shown section; dropped when none is shown.
   void banner(std::string text) { pending_ = std::move(text); }
 
@@ -339,6 +348,74 @@ void final_sections(SectionWriter& w, const Trace& t, const RenderOptions& optio
   }
 }
 
+// The sinusoidal position encoding (--positions sinusoidal) and X with it added.
+void position_sections(SectionWriter& w, const Trace& t, const RenderOptions& options) {
+  if (!t.position_encoding) return;
+  const TableStyle plain{options.color, Shade::diverging, false, options.width};
+  const std::vector<std::string> tokens = marked_tokens(t), dims = input_dim_labels(t, t.settings.d_in);
+  if (!w.begin(Stage::positions, fmt::format("Position encoding  PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = "
+                                             "cos(pos / 10000^(2i/d))  ({}; row = position from 0)",
+                                             shape(*t.position_encoding))))
+    return;
+  w.matrix(*t.position_encoding, tokens, dims, options.precision, plain);
+  w.text(fmt::format("\n  X = token embeddings + PE  ({}): what the attention below reads\n", shape(t.inputs)));
+  w.matrix(t.inputs, tokens, dims, options.precision, plain);
+}
+
+// Each token's mean, variance and √(variance + ε) of a LayerNorm, as a table of three columns.
+Matrix layer_norm_statistics(const LayerNormTrace& ln) {
+  Matrix m(ln.mean.size(), 3);
+  for (std::size_t i = 0; i < m.rows; ++i) m(i, 0) = ln.mean[i], m(i, 1) = ln.variance[i], m(i, 2) = ln.std[i];
+  return m;
+}
+
+// A model's block after its attention: residual, ln_2, the MLP, the block's output.
+void block_sections(SectionWriter& w, const Trace& t, const RenderOptions& options) {
+  if (!t.block) return;
+  const int p = options.precision;
+  const BlockTrace& b = *t.block;
+  const TableStyle plain{options.color, Shade::diverging, false, options.width};
+  const std::vector<std::string> tokens = marked_tokens(t), dims = dim_labels(b.residual.cols);
+  if (w.begin(Stage::residual, fmt::format("Residual  x + attention output  ({}; the block's input, plus what attention "
+                                           "added to it)", shape(b.residual))))
+    w.matrix(b.residual, tokens, dims, p, plain);
+  if (w.begin(Stage::ln_2, fmt::format("LayerNorm ln_2  (residual − mean) / √(variance + ε) × weight + bias  ({}; ε = {:g})",
+                                       shape(b.ln_2_output), b.ln_2.epsilon))) {
+    w.text("  each token's mean and variance over its numbers, and √(variance + ε)\n");
+    w.matrix(layer_norm_statistics(b.ln_2), tokens, {"mean", "variance", "√(var+ε)"}, p, plain);
+    w.text("\n  ln_2 output\n");
+    w.matrix(b.ln_2_output, tokens, dims, p, plain);
+  }
+  if (w.begin(Stage::mlp_hidden, fmt::format("MLP hidden layer  gelu(ln_2 · c_fc + b)  ({}: four times as wide)",
+                                             shape(b.mlp_hidden))))
+    w.matrix(b.mlp_hidden, tokens, dim_labels(b.mlp_hidden.cols), p, plain);
+  if (w.begin(Stage::mlp, fmt::format("MLP output  hidden · c_proj + b  ({})", shape(b.mlp_output))))
+    w.matrix(b.mlp_output, tokens, dims, p, plain);
+  const bool last = t.layer && t.model && *t.layer == t.model->n_layer;
+  if (t.block_output && w.begin(Stage::block, fmt::format("Block output  residual + MLP output  ({}; {})", shape(*t.block_output),
+                                                          last ? "ln_f and the tied embedding turn its last row into the "
+                                                                 "next-token scores"
+                                                               : fmt::format("the input of block {}", *t.layer + 1))))
+    w.matrix(*t.block_output, tokens, dims, p, plain);
+}
+
+// The logit lens (--lens): each layer's guess at every position, then the top tokens at the last.
+void lens_section(SectionWriter& w, const Trace& t, const RenderOptions& options) {
+  if (t.lens.empty()) return;
+  w.unstaged("Logit lens  what the model would predict after each layer: ln_f and the tied embedding applied to the "
+             "residual stream there (top token and its probability; row = layer, column = position)");
+  w.text(render_lens_grid(t, options.width));
+  w.text(fmt::format("\n  The top {} at the last position ({}), layer by layer; the last line is the next-token list\n",
+                     t.lens.back().back().size(), fit_label(marked_tokens(t).back())));
+  for (std::size_t layer = 0; layer < t.lens.size(); ++layer) {
+    std::vector<std::string> top;
+    for (const NextToken& n : t.lens[layer].back()) top.push_back(fmt::format("{} {}", fit_label(n.token), percent(n.probability)));
+    std::string line;
+    for (const std::string& item : top) line += (line.empty() ? "" : ", ") + item;
+    w.text(fmt::format("    {:<10}  {}\n", lens_layer_name(layer), line));
+  }
+}
+
 }  // namespace
 
 std::string normalised_thing(const Settings& s) { return s.scale ? "ω / √d_k" : "ω"; }
@@ -380,12 +457,16 @@ void write_sections(const Trace& t, const RenderOptions& options, const SectionS
   SectionWriter w(options, sink, t.model.has_value());
   w.header(render_header(t, options.precision));
   if (w.begin(Stage::inputs, inputs_title(t))) {
-    w.matrix(t.inputs, marked_tokens(t), input_dim_labels(t, t.settings.d_in), options.precision,
+    w.matrix(t.token_embeddings ? *t.token_embeddings : t.inputs, marked_tokens(t), input_dim_labels(t, t.settings.d_in), options.precision,
              {options.color, Shade::diverging, false, options.width});
   }
+  position_sections(w, t, options);
   for (std::size_t head_index = 0; head_index < t.heads.size(); ++head_index)
     if (!options.head || *options.head == head_index) head_sections(w, t, head_index, options);
+  w.banner("");
   final_sections(w, t, options);
+  block_sections(w, t, options);
+  lens_section(w, t, options);
   w.finish();
 }
 

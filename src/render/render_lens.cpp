@@ -1,0 +1,57 @@
+#include "attn/render/render_lens.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "attn/render/text_layout.hpp"
+#include "attn/render/token_labels.hpp"
+
+namespace attn {
+
+std::string lens_layer_name(std::size_t layer) { return layer == 0 ? "embeddings" : fmt::format("block {}", layer); }
+
+std::string render_lens_grid(const Trace& t, std::size_t width) {
+  const std::size_t n = t.tokens.size(), layers = t.lens.size();
+  const std::vector<std::string> tokens = marked_tokens(t);
+  // every cell's text, and each column's width: its widest cell or its token
+  std::vector<std::vector<std::string>> cells(layers, std::vector<std::string>(n));
+  std::vector<std::size_t> column(n, 0);
+  for (std::size_t i = 0; i < n; ++i) column[i] = display_width(fit_label(tokens[i]));
+  for (std::size_t l = 0; l < layers; ++l) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const NextToken& top = t.lens[l][i].front();
+      cells[l][i] = fmt::format("{} {}", fit_label(top.token), percent(top.probability));
+      column[i] = std::max(column[i], display_width(cells[l][i]));
+    }
+  }
+  std::size_t label = 0;
+  for (std::size_t l = 0; l < layers; ++l) label = std::max(label, lens_layer_name(l).size());
+  std::string out;
+  std::size_t first = 0;
+  while (first < n) {
+    // the positions [first, last) that fit the width (at least one)
+    std::size_t last = first, used = 2 + label;
+    while (last < n && (last == first || width == 0 || used + 2 + column[last] <= width)) used += 2 + column[last++];
+    if (first > 0) out += '\n';
+    if (first > 0 || last < n) out += fmt::format("  positions {}–{} of {}\n", first + 1, last, n);
+    out += "  " + std::string(label, ' ');
+    for (std::size_t i = first; i < last; ++i) out += "  " + pad_right(fit_label(tokens[i]), column[i]);
+    out += '\n';
+    for (std::size_t l = 0; l < layers; ++l) {
+      out += "  " + pad_right(lens_layer_name(l), label);
+      for (std::size_t i = first; i < last; ++i) out += "  " + pad_right(cells[l][i], column[i]);
+      out += '\n';
+    }
+    first = last;
+  }
+  // no spaces at the ends of lines (the last column is padded like the others)
+  std::string trimmed;
+  for (const char c : out) {
+    if (c == '\n') trimmed.erase(trimmed.find_last_not_of(' ') + 1);
+    trimmed += c;
+  }
+  return trimmed;
+}
+
+}  // namespace attn
