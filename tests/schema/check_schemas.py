@@ -143,6 +143,10 @@ def main():
          "--dropout", "0.3", "--dropout-seed", "5", "The dog chased the ball, and it rolled away."],
         ["--projection", "rand", "--heads", "3", "--causal", "--causal-method", "renorm", "--softmax", "naive",
          "He fed the dog because it was hungry."],
+        ["--positions", "sinusoidal", "dog bites man"],
+        ["--model", "demo", "--lens", "--top", "3", "The dog chased the ball, and it"],
+        ["--model", "demo", "--layer", "all", "--lens", "The dog chased the ball"],
+        ["--model", "demo", "--no-positions", "--layer", "2", "He fed the dog"],
     ]
     for args in runs:
         out = subprocess.run([binary, "--json", *args], capture_output=True, text=True, check=True).stdout
