@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "focus_block.hpp"
 #include "focus_context.hpp"
 #include "focus_normalisation.hpp"
 #include "focus_page.hpp"
@@ -55,6 +56,7 @@ std::string render_focus(const Trace& trace, std::size_t row, const FocusOptions
     write_head(page, h);
   }
   write_after_heads(page);
+  if (trace.block) write_block(page);
   return page.take();
 }
 
