@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "attn/model.hpp"
@@ -170,6 +172,16 @@ TEST(Lesson, AHeadBeyondTheRunsHeadsIsRefusedNamingTheStepAndTheRange) {
 }
 
 // Every bundled lesson loads, renders, and its claims hold.
+// A step's run, computed here from its settings (not by run_lesson()).
+Trace trace_of_step(const LessonStep& step) {
+  if (step.settings.model.empty()) return explore(step.settings.request, load_table(test::bundled(step.settings.embeddings)));
+  ModelRequest request;
+  request.sentence = step.settings.request.sentence;
+  request.layer = step.settings.layer;
+  request.positions = step.settings.model_positions != Positions::none;
+  return explore(request, Model::open(step.settings.model));
+}
+
 TEST(BundledLessons, RunAndTheirClaimsHold) {
   const std::vector<Lesson> lessons = load_lessons();
   for (const char* required : {"journey", "how-are-you", "making", "it-ball", "fed-the-dog", "workshop"}) {
@@ -182,20 +194,29 @@ TEST(BundledLessons, RunAndTheirClaimsHold) {
     EXPECT_EQ(pages.size(), lesson.steps.size() + 1) << lesson.name;
     for (const LessonStep& step : lesson.steps) {
       if (!step.expect) continue;
-      if (!step.settings.model.empty()) {
-        // A model's step: its block and head, the claim's key with or without the leading "·".
-        ModelRequest request;
-        request.sentence = step.settings.request.sentence;
-        request.layer = step.settings.layer;
-        const Trace t = explore(request, Model::open(step.settings.model));
-        const std::string key = attends_most_to(t, step.expect->token, step.settings.head - 1);
-        EXPECT_TRUE(key == step.expect->attends_most_to || key == "·" + step.expect->attends_most_to)
-            << lesson.name << ": " << step.title << ": " << key;
+      if (step.expect->same_weights_as || step.expect->other_weights_than) {
+        // the token's weights by key word, here and in the step the claim names
+        const bool same = step.expect->same_weights_as.has_value();
+        const LessonStep& other = lesson.steps.at(*(same ? step.expect->same_weights_as : step.expect->other_weights_than) - 1);
+        const auto by_word = [&](const LessonStep& s) {
+          const Trace t = trace_of_step(s);
+          std::map<std::string, float> row;
+          const std::size_t i = find_focus(t, step.expect->token);
+          for (std::size_t j = 0; j < t.tokens.size(); ++j) row[t.tokens[j]] = t.heads.at(s.settings.head - 1).attn_weights(i, j);
+          return row;
+        };
+        const std::map<std::string, float> here = by_word(step), there = by_word(other);
+        float largest = 0.0f;
+        for (const auto& [word, w] : here) largest = std::max(largest, std::fabs(w - there.at(word)));
+        if (same) EXPECT_LE(largest, 1e-6f) << lesson.name << ": " << step.title;
+        else EXPECT_GE(largest, 1e-3f) << lesson.name << ": " << step.title;
         continue;
       }
-      const Trace t = explore(step.settings.request, load_table(test::bundled(step.settings.embeddings)));
-      EXPECT_EQ(attends_most_to(t, step.expect->token), step.expect->attends_most_to)
-          << lesson.name << ": " << step.title;
+      const Trace t = trace_of_step(step);
+      // A model's step: its block and head, the claim's key with or without the leading "·".
+      const std::string key = attends_most_to(t, step.expect->token, step.settings.head - 1);
+      EXPECT_TRUE(key == step.expect->attends_most_to || key == "·" + step.expect->attends_most_to)
+          << lesson.name << ": " << step.title << ": " << key;
     }
   }
 }

@@ -13,6 +13,8 @@
 //                     residual, ln_2, mlp_hidden, mlp_output (BlockTrace)
 //   block_output    = the residual stream after the block
 //   lens            = with request.lens, the logit lens at every layer and position
+//   generation      = with request.generate, each sampled token's step; the tokens then
+//                     include them, and every stage is that of the whole text
 //   next_tokens     = the top_k most likely tokens after the sentence: softmax(logits / temperature)
 // and settings.projection == Projection::model. Nothing here prints.
 #pragma once
@@ -38,6 +40,9 @@ struct ModelRequest {
   std::size_t top_k = 5;                 // next_tokens kept (0: none)
   float temperature = 1.0f;              // the logits are divided by it before next_tokens' softmax
                                          // REQUIRES: from kLowestTemperature to kHighestTemperature
+  std::size_t generate = 0;              // tokens to sample and append, one at a time (sampling.hpp)
+  std::uint64_t seed = 123;              // torch.manual_seed before the first draw
+  std::size_t sample_top_k = 0;          // sample among the K most likely tokens (0: all of them)
   bool lens = false;                     // fill Trace::lens, top_k tokens (at least 1) per layer and position
   bool positions = true;                 // false: leave out the learned position embeddings (wpe)
   std::optional<std::size_t> max_tokens; // a longer sentence is a DataError; nothing: the model's n_positions

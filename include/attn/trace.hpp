@@ -84,6 +84,22 @@ struct NextToken {
   float probability = 0.0f;
 };
 
+// One step of --generate: the tokens most likely to come next, the draw, and the token it chose.
+struct GenerationStep {
+  std::vector<NextToken> top;  // the --top list at this step: softmax(logits / temperature)
+  float draw = 0.0f;           // u, torch.rand(1)'s draw, in [0, 1)
+  NextToken chosen;            // its probability as in `top`
+  float share = 0.0f;          // its probability among the --top-k kept, renormalised
+  float cumulative = 0.0f;     // the kept shares up to and including it: u < cumulative
+};
+
+struct Generation {
+  std::uint64_t seed = 0;           // torch.manual_seed before the first draw
+  std::size_t top_k = 0;            // sampled among the K most likely (0: every token)
+  std::size_t prompt_tokens = 0;    // the tokens of the sentence; the rest were generated
+  std::vector<GenerationStep> steps;
+};
+
 // What a token is, beyond its text. A table run's token is known or not in
 // the table (then its vector is hashed from its spelling, or zeros: --oov); a
 // model run's token is a whole word (or character run) of the tokenizer's
@@ -139,6 +155,8 @@ struct Trace {
   // (lens[l]): at every position, the top tokens of ln_f and the tied embedding applied to the
   // residual stream there, softmax(logits / temperature). lens.back().back() == next_tokens.
   std::vector<std::vector<std::vector<NextToken>>> lens;  // [n_layer + 1][n][top]
+  // --generate: the tokens sampled after the sentence's, which `tokens` ends with.
+  std::optional<Generation> generation;
 };
 
 }  // namespace attn

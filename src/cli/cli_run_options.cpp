@@ -51,6 +51,11 @@ void add_model_options(CLI::App& app, OptionTexts& t) {
   add_flag(app, "lens", t,
            "With --model: the logit lens, what the model would predict after the embeddings and after every block, "
            "at every position");
+  add_key(app, "--generate", r, t,
+          "With --model: append N tokens, each sampled from the model's next-token probabilities (after "
+          "--temperature), showing every step's choice; reproducible with --seed")
+      ->type_name("N");
+  add_key(app, "--top-k", r, t, "With --generate: sample among the K most likely tokens only (0: all)")->type_name("K");
   add_flag(app, "no-positions", t, "With --model: leave out the learned position embeddings (wpe), to see what they do");
 }
 
@@ -63,7 +68,7 @@ void add_compute_options(CLI::App& app, OptionTexts& t) {
   add_key(app, "-p,--projection", r, t,
           "How Q, K, V are made: auto (table if it has weights, else rand), none (Q=K=V=X), "
           "rand (torch.rand, SelfAttention_v1), linear (nn.Linear, SelfAttention_v2), table");
-  add_key(app, "-s,--seed", r, t, "Seed for --projection rand, as torch.manual_seed(N)")->type_name("N");
+  add_key(app, "-s,--seed", r, t, "Seed for --projection rand (and --generate's draws), as torch.manual_seed(N)")->type_name("N");
   add_key(app, "--d-out", r, t, "Width of queries, keys and values (default: d_in)")->type_name("N");
   add_flag(app, "no-scale", t, "Skip the division by sqrt(d_k)");
   add_flag(app, "qkv-bias", t, "Give the nn.Linear projections biases (with --projection linear)");

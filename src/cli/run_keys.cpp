@@ -82,6 +82,8 @@ std::vector<KeyRule> make_run_keys() {
       whole("top", 0, 100, std::to_string(ModelRequest{}.top_k)),
       {"temperature", "1", temperature_problem, "[0.001,1000]", {}},
       flag("lens"),
+      whole("generate", 1, 1024),
+      whole("top-k", 0, 1u << 20, "0"),
       flag("no-positions"),
       choice("format", names_in(kVectorFormatNames), "auto"),
   };
@@ -124,7 +126,6 @@ const std::vector<std::pair<const char*, const char*>> kRenderExclusions = {
 const std::vector<std::pair<const char*, const char*>> kNotForModels = {
     {"embeddings", "the model has its own token and position embeddings"},
     {"projection", "the model's queries, keys and values come from its trained c_attn weights"},
-    {"seed", "nothing is drawn at random: every weight is the model's"},
     {"d-out", "the model's width is fixed by its config.json"},
     {"no-scale", "GPT-2 always divides by √head_dim"},
     {"qkv-bias", "GPT-2's c_attn always has biases"},

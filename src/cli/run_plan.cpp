@@ -150,6 +150,9 @@ ModelRequest model_request(const Options& o) {
   request.top_k = o.number("top");
   request.temperature = std::strtof(o.text("temperature").c_str(), nullptr);
   request.lens = o.flag("lens");
+  if (o.has("generate")) request.generate = o.number("generate");
+  request.seed = o.number("seed");
+  request.sample_top_k = o.number("top-k");
   request.positions = !o.flag("no-positions");
   if (request.lens && request.top_k == 0) {
     throw OptionError("top", "--top 0: --lens shows the top K tokens at every layer and position, and 0 leaves none",
@@ -162,7 +165,7 @@ ModelRequest model_request(const Options& o) {
 // The options that apply to one kind of run only.
 void check_model_keys(const Options& o) {
   if (!o.has("model")) {
-    for (const char* key : {"layer", "top", "temperature", "lens", "no-positions"}) {
+    for (const char* key : {"layer", "top", "temperature", "lens", "no-positions", "generate", "top-k"}) {
       if (o.has(key)) {
         throw OptionError(key, fmt::format("{} needs --model", flag_name(key)),
                           "e.g. attn-explain --model gpt2 --layer 5 \"The dog chased the ball.\"");
@@ -172,6 +175,14 @@ void check_model_keys(const Options& o) {
   }
   for (const auto& [key, reason] : kNotForModels) {
     if (o.has(key)) throw OptionError(key, fmt::format("{} does not apply with --model: {}", flag_name(key), reason));
+  }
+  // a model run draws nothing at random but the tokens --generate samples
+  for (const char* key : {"seed", "top-k"}) {
+    if (o.has(key) && !o.has("generate")) {
+      throw OptionError(key, fmt::format("{} needs --generate: a model run draws nothing at random but the tokens it "
+                                         "samples", flag_name(key)),
+                        "e.g. attn-explain --model demo --generate 5 --seed 7 \"The dog chased the ball, and it\"");
+    }
   }
 }
 

@@ -17,6 +17,8 @@
 #include "gpt2_forward.hpp"
 #include "memory_estimate.hpp"
 #include "numeric_check.hpp"
+#include "sampling.hpp"
+#include "torch_random.hpp"
 #include "attn/softmax.hpp"
 #include "tokenizer.hpp"
 #include "attn/util/unicode.hpp"
@@ -75,6 +77,13 @@ Settings model_settings(const Model& model) {
   return s;
 }
 
+// softmax(logits / temperature), as torch.softmax in float32.
+std::vector<float> probabilities_of(std::vector<float> logits, float temperature) {
+  if (temperature != 1.0f)
+    for (float& logit : logits) logit /= temperature;  // below 1 sharpens the distribution, above 1 flattens it
+  return normalise_row(logits, Softmax::stable).weights;
+}
+
 // The top_k tokens by probability (softmax over the logits divided by the temperature, as
 // torch.softmax(logits / T) in float32), most likely first; ties go to the lower id, as
 // torch.topk's order is not promised. A probability that is not a number (a logit was not
@@ -83,22 +92,49 @@ Settings model_settings(const Model& model) {
 std::vector<NextToken> next_tokens(std::vector<float> logits, float temperature, std::size_t top_k,
                                    const BpeTokenizer& tokenizer) {
   if (top_k == 0) return {};
-  if (temperature != 1.0f)
-    for (float& logit : logits) logit /= temperature;  // below 1 sharpens the distribution, above 1 flattens it
-  const RowNormalisation probabilities = normalise_row(logits, Softmax::stable);
-  std::vector<int> ids(logits.size());
+  const std::vector<float> probabilities = probabilities_of(std::move(logits), temperature);
+  std::vector<int> ids(probabilities.size());
   std::iota(ids.begin(), ids.end(), 0);
   const std::size_t k = std::min(top_k, ids.size());
   std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(k), ids.end(), [&](int a, int b) {
-    const float pa = probabilities.weights[a], pb = probabilities.weights[b];
+    const float pa = probabilities[a], pb = probabilities[b];
     const bool nan_a = std::isnan(pa), nan_b = std::isnan(pb);
     if (nan_a != nan_b) return nan_b;  // a number before NaN
     return !nan_a && pa != pb ? pa > pb : a < b;
   });
   std::vector<NextToken> out;
   for (std::size_t i = 0; i < k; ++i)
-    out.push_back({readable_token(tokenizer.bytes_of(ids[i])), ids[i], probabilities.weights[ids[i]]});
+    out.push_back({readable_token(tokenizer.bytes_of(ids[i])), ids[i], probabilities[ids[i]]});
   return out;
+}
+
+// --generate: request.generate tokens appended to the trace's one at a time, each sampled
+// (sampling.hpp) from a forward pass over the tokens so far, with the draws of
+// torch.manual_seed(request.seed).
+void generate_tokens(const ModelRequest& request, const Gpt2Checkpoint& checkpoint, Trace& trace) {
+  Generation generation;
+  generation.seed = request.seed;
+  generation.top_k = request.sample_top_k;
+  generation.prompt_tokens = trace.tokens.size();
+  TorchGenerator gen(request.seed);
+  Gpt2ForwardOptions options;
+  options.positions = request.positions;
+  for (std::size_t step = 0; step < request.generate; ++step) {
+    const std::vector<float> logits = gpt2_forward(checkpoint, trace.token_ids, options).last_logits;
+    GenerationStep& s = generation.steps.emplace_back();
+    s.top = next_tokens(logits, request.temperature, request.top_k, checkpoint.tokenizer);
+    const std::vector<float> probabilities = probabilities_of(logits, request.temperature);
+    s.draw = gen.rand();
+    const Sampled chosen = sample_token(probabilities, request.sample_top_k, s.draw);
+    const std::string& bytes = checkpoint.tokenizer.bytes_of(chosen.id);
+    s.chosen = {readable_token(bytes), chosen.id, probabilities[chosen.id]};
+    s.share = chosen.share;
+    s.cumulative = chosen.cumulative;
+    trace.tokens.push_back(s.chosen.token);
+    trace.token_ids.push_back(chosen.id);
+    trace.token_kinds.push_back(first_invalid_utf8(bytes) ? TokenKind::bytes : TokenKind::known);
+  }
+  trace.generation = std::move(generation);
 }
 
 }  // namespace
@@ -135,13 +171,18 @@ Trace explore(const ModelRequest& request, const Model& model) {
     const bool split = (i > 0 && encoded[i - 1].piece == t.piece) || (i + 1 < encoded.size() && encoded[i + 1].piece == t.piece);
     trace.token_kinds.push_back(first_invalid_utf8(t.bytes) ? TokenKind::bytes : split ? TokenKind::piece : TokenKind::known);
   }
-  const std::size_t n = trace.tokens.size();
-  if (n == 0) throw DataError("the sentence is empty: give at least one word");
+  if (trace.tokens.empty()) throw DataError("the sentence is empty: give at least one word");
   const std::size_t limit = std::min(request.max_tokens.value_or(info.n_positions), info.n_positions);
-  if (n > limit) {
-    throw DataError(fmt::format("the sentence has {} tokens, more than the limit of {}", n, limit),
+  if (trace.tokens.size() > limit) {
+    throw DataError(fmt::format("the sentence has {} tokens, more than the limit of {}", trace.tokens.size(), limit),
                     fmt::format("{} reads at most {} tokens (its n_positions); shorten the sentence", info.name,
                                 info.n_positions));
+  }
+  if (trace.tokens.size() + request.generate > limit) {
+    throw UsageError(fmt::format("{} {}: the sentence has {} tokens and {} reads at most {}, so at most {} more",
+                                 key_ref("generate"), request.generate, trace.tokens.size(), info.name, limit,
+                                 limit - trace.tokens.size()),
+                     "", "generate");
   }
   for (const int id : trace.token_ids) {
     if (id < 0 || static_cast<std::size_t>(id) >= info.vocab_size) {
@@ -153,12 +194,15 @@ Trace explore(const ModelRequest& request, const Model& model) {
     throw UsageError(fmt::format("{} {}: {} has layers 1 to {}", key_ref("layer"), *request.layer, info.name, info.n_layer),
                      "", "layer");
   }
+  const std::size_t n = trace.tokens.size() + request.generate;
   const std::uint64_t all_weights = request.layer ? 0 : std::uint64_t{n} * n * info.n_head * info.n_layer;
   // the block's stages after its attention: about 12 rows of n_embd per token; the lens' stream, one per layer.
   const std::uint64_t block = request.layer ? std::uint64_t{n} * info.n_embd * 12 : 0;
   const std::uint64_t stream = request.lens ? std::uint64_t{n} * info.n_embd * (info.n_layer + 1) : 0;
   check_memory(trace.settings, n, request.sentence.size(), request.memory,
                all_weights + block + stream + std::uint64_t{n} * info.n_embd);
+
+  if (request.generate > 0) generate_tokens(request, checkpoint, trace);
 
   Gpt2ForwardOptions options;
   if (request.layer) options.record_layer = *request.layer - 1;

@@ -113,6 +113,22 @@ ordered_json lens_to_json(const Trace& t) {
   return layers;
 }
 
+// "generation": --generate's steps, or null.
+ordered_json generation_to_json(const std::optional<Generation>& g) {
+  if (!g) return ordered_json(nullptr);
+  ordered_json steps = ordered_json::array();
+  for (const GenerationStep& s : g->steps) {
+    ordered_json top = ordered_json::array();
+    for (const NextToken& n : s.top) top.push_back(next_token_to_json(n));
+    steps.push_back(ordered_json{{"top", std::move(top)},
+                                 {"draw", float_to_json(s.draw)},
+                                 {"chosen", next_token_to_json(s.chosen)},
+                                 {"share", float_to_json(s.share)},
+                                 {"cumulative", float_to_json(s.cumulative)}});
+  }
+  return ordered_json{{"seed", g->seed}, {"top_k", g->top_k}, {"prompt_tokens", g->prompt_tokens}, {"steps", std::move(steps)}};
+}
+
 // A model run's small keys (model.hpp), in their order: model, token_ids, layer, next_tokens, temperature.
 ordered_json model_parts_to_json(const Trace& t) {
   const ModelInfo& m = *t.model;
@@ -201,6 +217,8 @@ class TraceText {
       layer_weights(t.layer_weights, 1);
       key(0, "lens");
       append_json(lens_to_json(t), 1, out_);
+      key(0, "generation");
+      append_json(generation_to_json(t.generation), 1, out_);
     }
     close_object(0);
   }
@@ -443,6 +461,7 @@ ordered_json trace_to_json(const Trace& t) {
     }
     j["layer_weights"] = std::move(layers);
     j["lens"] = lens_to_json(t);
+    j["generation"] = generation_to_json(t.generation);
   }
   return j;
 }

@@ -218,6 +218,40 @@ void read_lens(const Fields& f, const std::string& source, Trace& t, const Model
   }
 }
 
+// "generation": null, or --generate's steps, one per token after the sentence's.
+void read_generation(const Fields& f, const std::string& source, Trace& t, const ModelInfo& info) {
+  if (!f.has("generation") || f.raw("generation").is_null()) return;
+  const std::string where = source + ": generation";
+  const Fields g(f.raw("generation"), where, keys_of(f.raw("generation")));
+  Generation out;
+  out.seed = g.whole("seed", 0, std::numeric_limits<std::uint64_t>::max());
+  out.top_k = g.whole("top_k", 0, info.vocab_size);
+  out.prompt_tokens = g.whole("prompt_tokens", 1, t.tokens.size());
+  const json& steps = required(g, "steps");
+  if (!steps.is_array() || out.prompt_tokens + steps.size() != t.tokens.size()) {
+    g.fail(fmt::format("\"steps\" must hold one step per generated token ({})", t.tokens.size() - out.prompt_tokens));
+  }
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const std::string at = fmt::format("{}.steps[{}]", where, k + 1);
+    const Fields sf(steps[k], at, keys_of(steps[k]));
+    GenerationStep s;
+    const json& top = required(sf, "top");
+    if (!top.is_array()) sf.fail("\"top\" is not an array");
+    for (std::size_t i = 0; i < top.size(); ++i)
+      s.top.push_back(read_next_token(top[i], fmt::format("{}.top[{}]", at, i + 1), info.vocab_size));
+    s.draw = number_at(required(sf, "draw"), at + ".draw", std::nanf(""));
+    s.chosen = read_next_token(required(sf, "chosen"), at + ".chosen", info.vocab_size);
+    s.share = number_at(required(sf, "share"), at + ".share", std::nanf(""));
+    s.cumulative = number_at(required(sf, "cumulative"), at + ".cumulative", std::nanf(""));
+    if (s.chosen.id != t.token_ids[out.prompt_tokens + k]) {
+      sf.fail(fmt::format("\"chosen\" is token id {}, but token {} is id {}", s.chosen.id, out.prompt_tokens + k + 1,
+                          t.token_ids[out.prompt_tokens + k]));
+    }
+    out.steps.push_back(std::move(s));
+  }
+  t.generation = std::move(out);
+}
+
 // A model run's keys (model.hpp): model, token_ids, layer, next_tokens, layer_weights.
 void read_model_parts(const Fields& f, const json& root, const std::string& source, Trace& t) {
   const std::size_t n = t.tokens.size();
@@ -266,6 +300,7 @@ void read_model_parts(const Fields& f, const json& root, const std::string& sour
   }
   if (!t.layer && t.layer_weights.empty()) f.fail("\"layer\" is null but \"layer_weights\" is empty");
   read_lens(f, source, t, info);
+  read_generation(f, source, t, info);
   // "block" (absent in a trace written before it was recorded): a layer's, null with --layer all
   if (f.has("block") && !f.raw("block").is_null()) {
     if (!t.layer) f.fail("\"block\" is given, but \"layer\" is null (--layer all keeps no block's stages)");

@@ -70,6 +70,15 @@ void model_fields(const Trace& t, std::vector<HeaderField>& out) {
                                      "after it, the start of a next sentence)",
                                      mark)});
     }
+    if (t.generation) {
+      const Generation& g = *t.generation;
+      std::string text;
+      for (std::size_t i = g.prompt_tokens; i < t.tokens.size(); ++i) text += (text.empty() ? "" : " | ") + fit_label(t.tokens[i]);
+      out.push_back({"generated", fmt::format("{} ({} token{} sampled after the sentence's {}, torch.manual_seed({}), {}); "
+                                              "the tables cover them all",
+                                              text, g.steps.size(), g.steps.size() == 1 ? "" : "s", g.prompt_tokens, g.seed,
+                                              g.top_k == 0 ? "among all tokens" : fmt::format("among the top {}", g.top_k))});
+    }
     if (t.temperature != 1.0f) {
       out.push_back({"softmax T", fmt::format("temperature {:g}: the logits were divided by {:g} before the softmax ({})",
                                                 t.temperature, t.temperature,

@@ -8,6 +8,7 @@
 #include "render_html_data.hpp"
 #include "render_html_lines.hpp"
 #include "render_html_page.hpp"
+#include "render_html_lens.hpp"
 #include "render_html_stages.hpp"
 #include "attn/render/text_layout.hpp"
 
@@ -34,6 +35,7 @@ void write_html_report(const Trace& trace, const HtmlOptions& options, const Htm
                   "</header><main>";
     out.text() += fmt::format("<div class=\"run\" data-run=\"{}\" data-name=\"{}\">", run.index, run.id);
     out.text() += pictures_html(run, options.focus_row);
+    out.text() += lens_html(trace, run.id) + generation_html(trace, run.id, options.precision);
     if (options.focus_row) out.text() += focus_html(run, *options.focus_row);
     out.text() += fmt::format(
         "<section class=\"stages\" aria-labelledby=\"{0}-stages-t\"><h2 id=\"{0}-stages-t\">Stage by stage</h2>", run.id);

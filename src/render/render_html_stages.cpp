@@ -281,6 +281,48 @@ void final_sections(StageWriter& w) {
   }
 }
 
+// --positions sinusoidal: the encoding, then X with it added.
+void position_sections(StageWriter& w) {
+  HtmlRun& run = w.run();
+  const Trace& t = run.trace;
+  if (!t.position_encoding) return;
+  const std::vector<std::string> tokens = marked_tokens(t);
+  std::string& out = w.begin(Stage::positions, fmt::format("Position encoding  PE(pos, 2i) = sin(pos / 10000^(2i/d)), "
+                                                           "PE(pos, 2i+1) = cos(pos / 10000^(2i/d))  ({})",
+                                                           shape(*t.position_encoding)));
+  out += figure(run, "PE (row = position from 0)",
+                signed_matrix(run, *t.position_encoding, tokens, dim_labels(t.settings.d_in), "pe", "position encoding"));
+  out += figure(run, "X = token embeddings + PE: what the attention reads",
+                signed_matrix(run, t.inputs, tokens, input_dim_labels(t, t.settings.d_in), "xpe", "X with positions"));
+}
+
+// A model's block after its attention: residual, ln_2, the MLP, the block's output.
+void block_sections(StageWriter& w) {
+  HtmlRun& run = w.run();
+  const Trace& t = run.trace;
+  if (!t.block) return;
+  const BlockTrace& b = *t.block;
+  const std::vector<std::string> tokens = marked_tokens(t), dims = dim_labels(b.residual.cols);
+  w.begin(Stage::residual, fmt::format("Residual  x + attention output  ({})", shape(b.residual)));
+  w.body() += matrix_html(run, signed_matrix(run, b.residual, tokens, dims, "res", "residual"));
+  std::string& ln = w.begin(Stage::ln_2, fmt::format("LayerNorm ln_2  (residual − mean) / √(variance + ε) × weight + bias  "
+                                                     "({}; ε = {:g})", shape(b.ln_2_output), b.ln_2.epsilon));
+  Matrix statistics(b.ln_2.mean.size(), 3);
+  for (std::size_t i = 0; i < statistics.rows; ++i)
+    statistics(i, 0) = b.ln_2.mean[i], statistics(i, 1) = b.ln_2.variance[i], statistics(i, 2) = b.ln_2.std[i];
+  ln += figure(run, "each token's mean, variance and √(variance + ε)",
+               signed_matrix(run, statistics, tokens, {"mean", "variance", "√(var+ε)"}, "ln2s", "ln_2 statistics"));
+  ln += figure(run, "ln_2 output", signed_matrix(run, b.ln_2_output, tokens, dims, "ln2", "ln_2 output"));
+  w.begin(Stage::mlp_hidden, fmt::format("MLP hidden layer  gelu(ln_2 · c_fc + b)  ({})", shape(b.mlp_hidden)));
+  w.body() += matrix_html(run, signed_matrix(run, b.mlp_hidden, tokens, dim_labels(b.mlp_hidden.cols), "mlph", "MLP hidden"));
+  w.begin(Stage::mlp, fmt::format("MLP output  hidden · c_proj + b  ({})", shape(b.mlp_output)));
+  w.body() += matrix_html(run, signed_matrix(run, b.mlp_output, tokens, dims, "mlp", "MLP output"));
+  if (t.block_output) {
+    w.begin(Stage::block, fmt::format("Block output  residual + MLP output  ({})", shape(*t.block_output)));
+    w.body() += matrix_html(run, signed_matrix(run, *t.block_output, tokens, dims, "blk", "block output"));
+  }
+}
+
 }  // namespace
 
 std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
@@ -297,8 +339,9 @@ void write_stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explan
   StageWriter w(run, stages, explain, number_prefix, out);
   const Trace& t = run.trace;
   w.begin(Stage::inputs, inputs_title(t));
-  w.body() +=
-      matrix_html(run, signed_matrix(run, t.inputs, marked_tokens(t), input_dim_labels(t, t.settings.d_in), "x", inputs_name(t)));
+  w.body() += matrix_html(run, signed_matrix(run, t.token_embeddings ? *t.token_embeddings : t.inputs, marked_tokens(t),
+                                             input_dim_labels(t, t.settings.d_in), "x", inputs_name(t)));
+  position_sections(w);
   // Each head's stages are numbered from the same number: step 5 is the scores in every head.
   const int first = w.step();
   int last = first;
@@ -316,6 +359,7 @@ void write_stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explan
   w.restart_at(last);
   w.banner("");
   final_sections(w);
+  block_sections(w);
   w.finish();
 }
 

@@ -357,7 +357,7 @@ void position_sections(SectionWriter& w, const Trace& t, const RenderOptions& op
                                              "cos(pos / 10000^(2i/d))  ({}; row = position from 0)",
                                              shape(*t.position_encoding))))
     return;
-  w.matrix(*t.position_encoding, tokens, dims, options.precision, plain);
+  w.matrix(*t.position_encoding, tokens, dim_labels(t.settings.d_in), options.precision, plain);
   w.text(fmt::format("\n  X = token embeddings + PE  ({}): what the attention below reads\n", shape(t.inputs)));
   w.matrix(t.inputs, tokens, dims, options.precision, plain);
 }
@@ -416,6 +416,29 @@ void lens_section(SectionWriter& w, const Trace& t, const RenderOptions& options
   }
 }
 
+// --generate: each step's most likely tokens, the draw, and the token it chose.
+void generation_section(SectionWriter& w, const Trace& t, const RenderOptions& options) {
+  if (!t.generation) return;
+  const Generation& g = *t.generation;
+  const int p = options.precision;
+  w.unstaged(fmt::format("Generation  one token at a time: the next-token probabilities, a draw u from "
+                         "torch.manual_seed({}), the token whose share holds u",
+                         g.seed));
+  w.text(fmt::format("  The kept tokens ({}) are laid end to end, most likely first, each as long as its share; u falls "
+                     "in one of them.\n",
+                     g.top_k == 0 ? "all of them" : fmt::format("the top {}, their probabilities divided by their sum", g.top_k)));
+  const std::vector<std::string> tokens = marked_tokens(t);
+  for (std::size_t k = 0; k < g.steps.size(); ++k) {
+    const GenerationStep& s = g.steps[k];
+    std::string top;
+    for (const NextToken& n : s.top) top += (top.empty() ? "" : ", ") + fmt::format("{} {}", fit_label(n.token), percent(n.probability));
+    w.text(fmt::format("\n  step {}, after {}:  {}\n", k + 1, fit_label(tokens[g.prompt_tokens + k - 1]), top));
+    w.text(fmt::format("    u = {}: the shares reach past it at {} (cumulative {}, its share {}) → {}\n",
+                       format_number(s.draw, p), fit_label(s.chosen.token), format_number(s.cumulative, p),
+                       format_number(s.share, p), fit_label(s.chosen.token)));
+  }
+}
+
 }  // namespace
 
 std::string normalised_thing(const Settings& s) { return s.scale ? "ω / √d_k" : "ω"; }
@@ -467,6 +490,7 @@ void write_sections(const Trace& t, const RenderOptions& options, const SectionS
   final_sections(w, t, options);
   block_sections(w, t, options);
   lens_section(w, t, options);
+  generation_section(w, t, options);
   w.finish();
 }
 

@@ -79,8 +79,15 @@ Lesson parse_lesson(const std::string& text, const std::string& source) {
     if (s.has("focus")) step.focus = s.text("focus");
     if (s.has("compare")) step.compare = s.choice_of("compare", kComparisonNames);
     if (s.has("expect")) {
-      const Fields e(s.raw("expect"), where + " \"expect\"", {"token", "attends_most_to"});
-      step.expect = LessonExpectation{e.text("token"), e.text("attends_most_to")};
+      const Fields e(s.raw("expect"), where + " \"expect\"", {"token", "attends_most_to", "same_weights_as", "other_weights_than"});
+      LessonExpectation expect{e.text("token"), "", std::nullopt, std::nullopt};
+      if (e.has("attends_most_to")) expect.attends_most_to = e.text("attends_most_to");
+      if (e.has("same_weights_as")) expect.same_weights_as = e.whole("same_weights_as", 1, i);
+      if (e.has("other_weights_than")) expect.other_weights_than = e.whole("other_weights_than", 1, i);
+      if (e.has("attends_most_to") + e.has("same_weights_as") + e.has("other_weights_than") != 1) {
+        e.fail("expected one claim: \"attends_most_to\", \"same_weights_as\" or \"other_weights_than\"");
+      }
+      step.expect = std::move(expect);
     }
     if (step.computes() && settings.request.sentence.empty()) s.fail("shows something, but no \"sentence\" is set");
     lesson.steps.push_back(std::move(step));
@@ -169,6 +176,44 @@ std::vector<StepRun> run_lesson(const Lesson& lesson) {
   return runs;
 }
 
+namespace {
+
+// The row of `token` in the step's head's weights, as key word → weight.
+std::map<std::string, float> weights_by_word(const Trace& trace, const LessonStep& step, std::size_t row) {
+  std::map<std::string, float> out;
+  const Matrix& weights = trace.heads.at(step.settings.head - 1).attn_weights;
+  for (std::size_t j = 0; j < trace.tokens.size(); ++j) out[trace.tokens[j]] = weights(row, j);
+  return out;
+}
+
+// A same_weights_as or other_weights_than claim on step i's row of the token: "" when it holds.
+std::string compare_claim(const Lesson& lesson, const std::vector<StepRun>& runs, std::size_t i) {
+  const LessonExpectation& expect = *lesson.steps[i].expect;
+  const std::size_t other = *(expect.same_weights_as ? expect.same_weights_as : expect.other_weights_than) - 1;
+  if (!runs[other].trace) return fmt::format("step {}: step {} computes no weights to compare with", i + 1, other + 1);
+  const std::map<std::string, float> here = weights_by_word(*runs[i].trace, lesson.steps[i], find_focus(*runs[i].trace, expect.token));
+  const std::map<std::string, float> there =
+      weights_by_word(*runs[other].trace, lesson.steps[other], find_focus(*runs[other].trace, expect.token));
+  float largest = 0.0f;  // the largest difference, word by word
+  bool same_words = here.size() == there.size();
+  for (const auto& [word, weight] : here) {
+    const auto it = there.find(word);
+    if (it == there.end()) same_words = false;
+    else largest = std::max(largest, std::fabs(weight - it->second));
+  }
+  if (expect.same_weights_as && (!same_words || largest > 1e-6f)) {
+    return fmt::format("step {}: the weights of \"{}\" are not those of step {} (they differ by {:.4f})", i + 1, expect.token,
+                       other + 1, largest);
+  }
+  if (expect.other_weights_than && same_words && largest < 1e-3f) {
+    return fmt::format("step {}: the weights of \"{}\" are those of step {} (to {:.4f})", i + 1, expect.token, other + 1,
+                       largest);
+  }
+  return "";
+}
+
+}  // namespace
+
 std::optional<std::string> first_false_claim(const Lesson& lesson, const std::vector<StepRun>& runs) {
   for (std::size_t i = 0; i < lesson.steps.size() && i < runs.size(); ++i) {
     const std::optional<LessonExpectation>& expect = lesson.steps[i].expect;
@@ -177,6 +222,10 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
     std::size_t row = 0;
     try {
       row = find_focus(trace, expect->token);
+      if (expect->same_weights_as || expect->other_weights_than) {
+        if (const std::string wrong = compare_claim(lesson, runs, i); !wrong.empty()) return wrong;
+        continue;
+      }
     } catch (const Error& e) {
       return fmt::format("step {}: \"expect\": {}", i + 1, e.message().c_str());  // keys named by the CLI
     }

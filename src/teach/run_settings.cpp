@@ -16,7 +16,7 @@ namespace attn {
 void apply_run(const json& run, const std::string& where, RunSettings& s) {
   const Fields f(run, where + " \"run\"",
                  {"sentence", "embeddings", "projection", "seed", "d_out", "scale", "qkv_bias", "softmax", "causal",
-                  "causal_method", "dropout", "dropout_seed", "heads", "multihead", "model", "layer", "head"});
+                  "causal_method", "dropout", "dropout_seed", "heads", "multihead", "model", "layer", "head", "positions"});
   Request& r = s.request;
   if (f.has("sentence")) r.sentence = f.text("sentence");
   if (f.has("embeddings")) s.embeddings = f.text("embeddings");
@@ -42,6 +42,13 @@ void apply_run(const json& run, const std::string& where, RunSettings& s) {
   if (f.has("model")) s.model = f.text("model");
   if (f.has("layer")) s.layer = f.whole("layer", 1, 1024);
   if (f.has("head")) s.head = f.whole("head", 1, 1024);
+  // a table run's none | sinusoidal, a model's learned | none (--no-positions)
+  if (f.has("positions")) {
+    const Positions positions = f.choice_of("positions", kPositionsNames);
+    if (s.model.empty() && positions == Positions::learned) f.fail("\"positions\" learned is a model's; a table run takes none or sinusoidal");
+    if (!s.model.empty() && positions == Positions::sinusoidal) f.fail("\"positions\" sinusoidal is a table run's; a model takes learned or none");
+    (s.model.empty() ? r.positions : s.model_positions) = positions;
+  }
   if (!s.model.empty()) {
     for (const char* key : {"embeddings", "projection", "seed", "d_out", "scale", "qkv_bias", "softmax", "causal",
                             "causal_method", "dropout", "dropout_seed", "heads", "multihead"}) {
@@ -95,6 +102,7 @@ Trace model_trace(const RunSettings& settings) {
   ModelRequest request;
   request.sentence = settings.request.sentence;
   request.layer = settings.layer;
+  request.positions = settings.model_positions != Positions::none;
   Trace trace = explore(request, open_once(settings.model));
   check_head(settings, trace);
   return trace;
@@ -106,7 +114,8 @@ std::string settings_flags(const RunSettings& settings) {
   std::string cmd;
   if (!settings.model.empty()) {
     cmd = fmt::format(" --model {} --layer {}", settings.model, settings.layer);
-    return settings.head != 1 ? cmd + fmt::format(" --head {}", settings.head) : cmd;
+    if (settings.head != 1) cmd += fmt::format(" --head {}", settings.head);
+    return settings.model_positions == Positions::none ? cmd + " --no-positions" : cmd;
   }
   if (settings.embeddings != RunSettings{}.embeddings) cmd += " --embeddings " + settings.embeddings;
   if (r.projection != defaults.projection) cmd += fmt::format(" --projection {}", to_string(r.projection));
@@ -121,6 +130,7 @@ std::string settings_flags(const RunSettings& settings) {
   if (r.dropout_seed && r.dropout > 0.0) cmd += fmt::format(" --dropout-seed {}", *r.dropout_seed);
   if (r.heads != defaults.heads) cmd += fmt::format(" --heads {}", r.heads);
   if (r.multihead != defaults.multihead) cmd += fmt::format(" --multihead {}", to_string(r.multihead));
+  if (r.positions != defaults.positions) cmd += fmt::format(" --positions {}", to_string(r.positions));
   return cmd;
 }
 

@@ -151,4 +151,80 @@ TEST_F(AfterAttention, ATableRunSaysWhereTheBlockStagesAre) {
   EXPECT_TRUE(has(p.err, "--stages positions: this run adds no position encoding (add --positions sinusoidal)")) << p.err;
 }
 
+TEST_F(AfterAttention, ThePageDrawsTheLensTheBlockAndTheSteps) {
+  const fs::path page = scratch() / "after-attention.html";
+  const Result r = run_model(fmt::format("--layer 1 --lens --generate 2 --seed 4 --stages weights,residual,ln_2,mlp_hidden,"
+                                         "mlp,block --html '{}' {}", page.string(), kSentence));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = slurp(page);
+  for (const char* part : {"<section class=\"lens\"", "<section class=\"generation\"", "Residual  x + attention output",
+                           "LayerNorm ln_2", "MLP hidden layer", "MLP output", "Block output  residual + MLP output"})
+    EXPECT_TRUE(has(html, part)) << part;
+  const std::size_t lens = html.find("<section class=\"lens\"");
+  const std::string grid = html.substr(lens, html.find("</section>", lens) - lens);
+  EXPECT_EQ(count(grid, "<tr><th scope=\"row\">"), kLayers + 1) << "one row for the embeddings and one per block";
+  EXPECT_EQ(count(grid, "style=\"background:#"), (kLayers + 1) * 8) << "a cell per layer and position: 6 tokens and 2 generated";
+  EXPECT_FALSE(has(grid, "##")) << "colours are #rrggbb";
+}
+
+// ------------------------------------------------------------------ --generate
+
+TEST_F(AfterAttention, GenerateAppendsSampledTokensReproducibly) {
+  const std::string args = fmt::format("--generate 4 --seed 7 --top 3 --json {}", kSentence);
+  const json t = trace_of(args);
+  ASSERT_TRUE(t["generation"].is_object());
+  const json& g = t["generation"];
+  const std::size_t prompt = g["prompt_tokens"];
+  EXPECT_EQ(prompt, 6u);
+  ASSERT_EQ(g["steps"].size(), 4u);
+  ASSERT_EQ(t["tokens"].size(), prompt + 4);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const json& step = g["steps"][k];
+    EXPECT_EQ(step["chosen"]["id"], t["token_ids"][prompt + k]);
+    EXPECT_EQ(step["chosen"]["token"], t["tokens"][prompt + k]);
+    EXPECT_GE(number(step["draw"]), 0.0);
+    EXPECT_LT(number(step["draw"]), number(step["cumulative"])) << "u falls in the chosen token's stretch";
+    EXPECT_GE(number(step["draw"]), number(step["cumulative"]) - number(step["share"]) - 1e-6);
+    EXPECT_EQ(step["top"].size(), 3u);
+  }
+  EXPECT_EQ(trace_of(args), t) << "the same seed, the same tokens";
+  // other seeds choose otherwise at least once (the checkpoint's distributions are far from one-hot)
+  bool differs = false;
+  for (int seed = 1; seed <= 6 && !differs; ++seed)
+    differs = trace_of(fmt::format("--generate 4 --seed {} --json {}", seed, kSentence))["token_ids"] != t["token_ids"];
+  EXPECT_TRUE(differs);
+}
+
+TEST_F(AfterAttention, ALowTemperatureOrTopKOfOneAlwaysTakesTheLikeliest) {
+  for (const char* how : {"--temperature 0.001", "--top-k 1"}) {
+    SCOPED_TRACE(how);
+    for (int seed : {1, 2, 3}) {
+      const json t = trace_of(fmt::format("{} --generate 3 --seed {} --json {}", how, seed, kSentence));
+      for (const json& step : t["generation"]["steps"]) EXPECT_EQ(step["chosen"]["id"], step["top"][0]["id"]);
+    }
+  }
+}
+
+TEST_F(AfterAttention, GenerateIsShownStepByStepAndRendersBack) {
+  const Result r = run_model(fmt::format("--generate 2 --seed 3 --top 2 --stages weights {}", kSentence));
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* part : {"  generated   ", "sampled after the sentence's 6, torch.manual_seed(3)", "Generation  one token at a time",
+                           "step 1, after ·ball .:", "step 2, after", "the shares reach past it at"})
+    EXPECT_TRUE(has(r.out, part) || (std::string(part) == "step 1, after ·ball .:" && has(r.out, "step 1, after .:")))
+        << part << "\n" << r.out;
+  const fs::path saved = scratch() / "generated.json";
+  spit(saved, run_model(fmt::format("--generate 2 --seed 3 --top 2 --json {}", kSentence)).out);
+  EXPECT_EQ(run(fmt::format("render '{}' --stages weights", saved.string())).out, r.out);
+}
+
+TEST_F(AfterAttention, GenerateOptionsAreChecked) {
+  expect_refused(run_model(fmt::format("--generate 60 {}", kSentence)), 2,
+                 "--generate 60: the sentence has 6 tokens and tiny reads at most 64, so at most 58 more");
+  EXPECT_EQ(run_model(fmt::format("--generate 58 --top 0 --layer all {}", kSentence)).code, 0) << "up to the last position";
+  expect_refused(run_model(fmt::format("--seed 3 {}", kSentence)), 2, "--seed needs --generate");
+  expect_refused(run_model(fmt::format("--top-k 3 {}", kSentence)), 2, "--top-k needs --generate");
+  expect_refused(run("--generate 3 'How are you?'"), 2, "--generate needs --model");
+  expect_refused(run_model(fmt::format("--generate 0 {}", kSentence)), 2, "--generate");
+}
+
 }  // namespace

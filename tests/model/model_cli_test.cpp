@@ -39,7 +39,7 @@ TEST_F(ModelCli, HeadOutsideTheModelIsAUsageError) {
 TEST_F(ModelCli, EveryTableOptionIsRefusedWithModel) {
   // Each option of kNotForModels (cli_options.cpp), with a value it accepts on a table run.
   const std::pair<const char*, const char*> options[] = {
-      {"--embeddings", "data/journey.json"}, {"--projection", "rand"}, {"--seed", "7"},        {"--d-out", "2"},
+      {"--embeddings", "data/journey.json"}, {"--projection", "rand"}, {"--d-out", "2"},
       {"--no-scale", ""},                    {"--qkv-bias", ""},       {"--softmax", "naive"}, {"--causal", ""},
       {"--causal-method", "renorm"},         {"--dropout", "0.1"},     {"--dropout-seed", "3"}, {"--heads", "2"},
       {"--multihead", "wrapper"},            {"--oov", "zero"},        {"--compare", "scale"},

@@ -147,6 +147,7 @@ def main():
         ["--model", "demo", "--lens", "--top", "3", "The dog chased the ball, and it"],
         ["--model", "demo", "--layer", "all", "--lens", "The dog chased the ball"],
         ["--model", "demo", "--no-positions", "--layer", "2", "He fed the dog"],
+        ["--model", "demo", "--generate", "3", "--seed", "5", "--top-k", "4", "The dog chased the ball, and it"],
     ]
     for args in runs:
         out = subprocess.run([binary, "--json", *args], capture_output=True, text=True, check=True).stdout

@@ -25,10 +25,14 @@
 
 namespace attn {
 
-// A claim the test suite checks: head 1's weights for `token` are largest at `attends_most_to`.
+// A claim the test suite checks about the step's head's weights in the row of `token`: they
+// are largest at `attends_most_to`; or, taken key word by key word, they are the same as in
+// step `same_weights_as` (to 6 decimals: the same bag of words, in another order), or they
+// differ from step `other_weights_than`'s (by 0.001 or more somewhere). One of the three.
 struct LessonExpectation {
   std::string token;
   std::string attends_most_to;
+  std::optional<std::size_t> same_weights_as, other_weights_than;  // a step's number, from 1
 };
 
 struct LessonStep {

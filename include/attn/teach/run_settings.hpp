@@ -3,8 +3,8 @@
 // Lessons and exercises describe a run with a "run" object whose keys mirror
 // the command-line options (docs/lesson-format.md):
 //   sentence, embeddings, projection, seed, d_out, scale, qkv_bias, softmax,
-//   causal, causal_method, dropout, dropout_seed, heads, multihead;
-// or, for a trained model (--model), sentence, model, layer, head.
+//   causal, causal_method, dropout, dropout_seed, heads, multihead, positions;
+// or, for a trained model (--model), sentence, model, layer, head, positions.
 // apply_run() merges such an object over RunSettings, refusing unknown keys,
 // wrong types and values out of range with a DataError that starts with
 // `where`. settings_flags() gives back the options that reproduce the run.
@@ -27,6 +27,7 @@ struct RunSettings {
   std::string model;      // a bundled model's name or a folder: a model run (--model); empty: a table run
   std::size_t layer = 1;  // a model run's block, from 1 (--layer)
   std::size_t head = 1;   // the head the tables and the "expect" claims read, from 1 (--head)
+  Positions model_positions = Positions::learned;  // a model run's: none with --no-positions
 };
 
 void apply_run(const nlohmann::json& run, const std::string& where, RunSettings& settings);
