@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
-  const tableKeys = ["projection", "heads", "multihead", "d-out", "seed", "causal"];
+  const tableKeys = ["projection", "heads", "multihead", "d-out", "seed", "causal", "positions"];
+  const modelFlags = ["lens", "no-positions"];
   const viewKeys = ["head", "precision", "focus", "explain"];
   let catalogue = { tables: [], models: [] };
   let edited = null;        // an edited copy of the current table, or null
@@ -25,6 +26,7 @@
       if ($("layer").value) o.push(["layer", $("layer").value]);
       if ($("top").value !== "" && $("top").value !== $("top").defaultValue) o.push(["top", $("top").value]);
       if ($("temperature").value !== $("temperature").defaultValue) o.push(["temperature", $("temperature").value]);
+      for (const key of modelFlags) if ($(key).checked) o.push([key, "true"]);
     } else {
       o.push(["table", s.name]);
       for (const key of tableKeys) {

@@ -169,6 +169,21 @@ def main():
         check(wait_for(lambda: srcdoc(driver) == cold) is not None and "temperature=0.5" in driver.current_url
               and driver.find_element(By.ID, "temperature-value").text == "0.5",
               "the temperature slider recomputes the next tokens (--temperature 0.5) and shows its value")
+
+        # The logit lens: a tick adds --lens, and the page draws the CLI's grid.
+        driver.find_element(By.ID, "lens").click()
+        lens = cli_html(binary, ["--model", "demo", "--layer", "2", "--head", "3", "--temperature", "0.5", "--lens",
+                                 "The dog chased the ball."])
+        check(wait_for(lambda: srcdoc(driver) == lens) is not None and "lens=true" in driver.current_url
+              and 'class="lens"' in srcdoc(driver), "the lens box draws the logit lens (--lens)")
+
+        # A table run with positions: the select adds --positions sinusoidal.
+        driver.get(server.url + "?sentence=dog%20bites%20man&table=default")
+        check(wait_for(lambda: srcdoc(driver) == cli_html(binary, ["dog bites man"])) is not None, "back to a table run")
+        set_value(driver, "positions", "sinusoidal")
+        placed = cli_html(binary, ["--positions", "sinusoidal", "dog bites man"])
+        check(wait_for(lambda: srcdoc(driver) == placed) is not None and "positions=sinusoidal" in driver.current_url,
+              "the positions picker adds the sinusoidal encoding (--positions sinusoidal)")
     finally:
         driver.quit()
         server.stop()
