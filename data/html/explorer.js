@@ -11,6 +11,7 @@
   let original = null;      // the current table's own JSON
   let latest = 0;           // the number of the newest request; older answers are dropped
   let timer = null;
+  let awaiting = false;     // a report asked for and not yet answered
 
   function source() {
     const [kind, name] = $("source").value.split(":");
@@ -82,9 +83,11 @@
     history.replaceState(null, "", "?" + query(o.filter(([k]) => k !== "table" || source().kind === "table")));
     $("command").textContent = commandLine(o);
     setStatus("computing…", false);
+    awaiting = true;
     try {
       const answer = await ask("report", o);
       const text = await answer.text();
+      if (number === latest) awaiting = false;
       if (number !== latest) return;
       if (!answer.ok) {
         let message = text;
@@ -93,13 +96,35 @@
         return;
       }
       setStatus("", false);
-      $("report").srcdoc = text;
+      showReport(text);
       setDownloads(o);
       showHeads(o, number);
       if (source().kind === "table") fillEditor(o);
     } catch (e) {
-      if (number === latest) setStatus("the server did not answer: " + e.message, true);
+      if (number === latest) {
+        awaiting = false;
+        setStatus("the server did not answer: " + e.message, true);
+      }
     }
+  }
+
+  // The report in the frame: the first one loaded as a page, each later one put in place of
+  // its body and bound by the page's own script (report.js's attnReportInit), which is ten
+  // times faster than loading a page again. window.attnReportText is the report shown.
+  function showReport(text) {
+    const frame = $("report");
+    const win = frame.contentWindow;
+    window.attnReportText = text;
+    if (!win || !win.attnReportInit || frame.contentDocument.readyState !== "complete") {
+      frame.srcdoc = text;
+      return;
+    }
+    const page = new DOMParser().parseFromString(text, "text/html");
+    const doc = frame.contentDocument;
+    doc.title = page.title;
+    doc.body.replaceWith(doc.adoptNode(page.body));
+    win.attnReportInit();
+    wireReport();
   }
 
   // Every head in one picture, when the run has more than one; a click on a head's
@@ -128,10 +153,12 @@
   let typedAt = null;
   window.attnRedrawTimes = [];
 
+  // A change is sent at once when no answer is awaited; while one is, changes wait 50 ms for
+  // the next (the newest wins: older answers are dropped).
   function later() {
     typedAt = performance.now();
     clearTimeout(timer);
-    timer = setTimeout(recompute, 50);
+    timer = setTimeout(recompute, awaiting ? 50 : 0);
   }
 
   async function setDownloads(o) {
@@ -236,7 +263,8 @@
   // In the --layer all grid, a click on a head's thumbnail opens that head.
   function wireReport() {
     if (typedAt !== null) {
-      window.attnRedrawTimes.push(performance.now() - typedAt);
+      const from = typedAt;  // the time to the next frame, once the new body is laid out
+      requestAnimationFrame(() => window.attnRedrawTimes.push(performance.now() - from));
       typedAt = null;
     }
     const doc = $("report").contentDocument;

@@ -38,7 +38,14 @@ def wait_for(condition, seconds=30):
 
 
 def srcdoc(driver):
-    return driver.execute_script("return document.getElementById('report').srcdoc")
+    """The report the page shows: the first is loaded as the frame's page, each later one is put
+    in place of its body (explorer.js showReport); both are the served bytes, kept as
+    window.attnReportText. None until the frame's document holds that report's sentence."""
+    return driver.execute_script(
+        "const text = window.attnReportText; const doc = document.getElementById('report').contentDocument;"
+        "if (!text || !doc || !doc.querySelector('header.top')) return null;"
+        "const shown = new DOMParser().parseFromString(text, 'text/html').querySelector('header.top');"
+        "return shown && shown.textContent === doc.querySelector('header.top').textContent ? text : null;")
 
 
 def set_value(driver, element_id, value):
