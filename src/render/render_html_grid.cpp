@@ -8,6 +8,7 @@
 #include "attn/util/data_dir.hpp"
 #include "attn/head_patterns.hpp"
 #include "render_html_data.hpp"
+#include "render_html_lens.hpp"
 #include "render_html_heatmap.hpp"
 #include "render_html_page.hpp"
 #include "attn/render/render_model_summary.hpp"
@@ -90,7 +91,8 @@ std::string render_html_model_grid(const Trace& trace, const HtmlOptions& option
     }
     body += "</tr>";
   }
-  body += "</tbody></table></section>" + where_tokens_look_html(trace) + "</div></main>";
+  body += "</tbody></table></section>" + where_tokens_look_html(trace) + lens_html(trace, "grid") +
+          generation_html(trace, "grid", 4) + "</div></main>";
   body += fmt::format("<footer><p>Made by attn-explain {} (one file: it loads nothing and sends nothing).</p></footer>",
                       version());
   const std::string title = "attn-explain: " + user_text(trace.sentence, kGridTitleBytes);

@@ -54,4 +54,42 @@ std::string render_lens_grid(const Trace& t, std::size_t width) {
   return trimmed;
 }
 
+std::string render_lens(const Trace& t, std::size_t width) {
+  std::string out = render_lens_grid(t, width);
+  out += fmt::format("\n  The top {} at the last position ({}), layer by layer; the last line is the next-token list\n",
+                     t.lens.back().back().size(), fit_label(marked_tokens(t).back()));
+  for (std::size_t layer = 0; layer < t.lens.size(); ++layer) {
+    std::string line;
+    for (const NextToken& n : t.lens[layer].back())
+      line += (line.empty() ? "" : ", ") + fmt::format("{} {}", fit_label(n.token), percent(n.probability));
+    out += fmt::format("    {:<10}  {}\n", lens_layer_name(layer), line);
+  }
+  return out;
+}
+
+std::string generation_title(const Trace& t) {
+  return fmt::format("Generation  one token at a time: the next-token probabilities, a draw u from torch.manual_seed({}), "
+                     "the token whose share holds u",
+                     t.generation->seed);
+}
+
+std::string render_generation(const Trace& t, int precision) {
+  const Generation& g = *t.generation;
+  std::string out = fmt::format("  The kept tokens ({}) are laid end to end, most likely first, each as long as its share; "
+                                "u falls in one of them.\n",
+                                g.top_k == 0 ? "all of them"
+                                             : fmt::format("the top {}, their probabilities divided by their sum", g.top_k));
+  const std::vector<std::string> tokens = marked_tokens(t);
+  for (std::size_t k = 0; k < g.steps.size(); ++k) {
+    const GenerationStep& s = g.steps[k];
+    std::string top;
+    for (const NextToken& n : s.top) top += (top.empty() ? "" : ", ") + fmt::format("{} {}", fit_label(n.token), percent(n.probability));
+    out += fmt::format("\n  step {}, after {}:  {}\n", k + 1, fit_label(tokens[g.prompt_tokens + k - 1]), top);
+    out += fmt::format("    u = {}: the shares reach past it at {} (cumulative {}, its share {}) → {}\n",
+                       format_number(s.draw, precision), fit_label(s.chosen.token), format_number(s.cumulative, precision),
+                       format_number(s.share, precision), fit_label(s.chosen.token));
+  }
+  return out;
+}
+
 }  // namespace attn

@@ -1,5 +1,7 @@
 #include "attn/render/render_model_summary.hpp"
 
+#include "attn/render/render_lens.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -128,6 +130,8 @@ std::string render_model_summary(const Trace& t, const SummaryOptions& options) 
     const std::string temperature = t.temperature != 1.0f ? fmt::format(" (temperature {:g})", t.temperature) : "";
     out += fmt::format("\n  Next token{}: {}\n", temperature, join(next, ", "));
   }
+  if (!t.lens.empty()) out += "\n" + bold(kLensTitle, options.color) + "\n" + render_lens(t, 0);
+  if (t.generation) out += "\n" + bold(generation_title(t), options.color) + "\n" + render_generation(t, 4);
   return out;
 }
 

@@ -399,44 +399,17 @@ void block_sections(SectionWriter& w, const Trace& t, const RenderOptions& optio
     w.matrix(*t.block_output, tokens, dims, p, plain);
 }
 
-// The logit lens (--lens): each layer's guess at every position, then the top tokens at the last.
+// The logit lens (--lens) and --generate's steps (render_lens.hpp), each a numbered section.
 void lens_section(SectionWriter& w, const Trace& t, const RenderOptions& options) {
   if (t.lens.empty()) return;
-  w.unstaged("Logit lens  what the model would predict after each layer: ln_f and the tied embedding applied to the "
-             "residual stream there (top token and its probability; row = layer, column = position)");
-  w.text(render_lens_grid(t, options.width));
-  w.text(fmt::format("\n  The top {} at the last position ({}), layer by layer; the last line is the next-token list\n",
-                     t.lens.back().back().size(), fit_label(marked_tokens(t).back())));
-  for (std::size_t layer = 0; layer < t.lens.size(); ++layer) {
-    std::vector<std::string> top;
-    for (const NextToken& n : t.lens[layer].back()) top.push_back(fmt::format("{} {}", fit_label(n.token), percent(n.probability)));
-    std::string line;
-    for (const std::string& item : top) line += (line.empty() ? "" : ", ") + item;
-    w.text(fmt::format("    {:<10}  {}\n", lens_layer_name(layer), line));
-  }
+  w.unstaged(kLensTitle);
+  w.text(render_lens(t, options.width));
 }
 
-// --generate: each step's most likely tokens, the draw, and the token it chose.
 void generation_section(SectionWriter& w, const Trace& t, const RenderOptions& options) {
   if (!t.generation) return;
-  const Generation& g = *t.generation;
-  const int p = options.precision;
-  w.unstaged(fmt::format("Generation  one token at a time: the next-token probabilities, a draw u from "
-                         "torch.manual_seed({}), the token whose share holds u",
-                         g.seed));
-  w.text(fmt::format("  The kept tokens ({}) are laid end to end, most likely first, each as long as its share; u falls "
-                     "in one of them.\n",
-                     g.top_k == 0 ? "all of them" : fmt::format("the top {}, their probabilities divided by their sum", g.top_k)));
-  const std::vector<std::string> tokens = marked_tokens(t);
-  for (std::size_t k = 0; k < g.steps.size(); ++k) {
-    const GenerationStep& s = g.steps[k];
-    std::string top;
-    for (const NextToken& n : s.top) top += (top.empty() ? "" : ", ") + fmt::format("{} {}", fit_label(n.token), percent(n.probability));
-    w.text(fmt::format("\n  step {}, after {}:  {}\n", k + 1, fit_label(tokens[g.prompt_tokens + k - 1]), top));
-    w.text(fmt::format("    u = {}: the shares reach past it at {} (cumulative {}, its share {}) → {}\n",
-                       format_number(s.draw, p), fit_label(s.chosen.token), format_number(s.cumulative, p),
-                       format_number(s.share, p), fit_label(s.chosen.token)));
-  }
+  w.unstaged(generation_title(t));
+  w.text(render_generation(t, options.precision));
 }
 
 }  // namespace

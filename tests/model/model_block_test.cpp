@@ -167,6 +167,16 @@ TEST_F(AfterAttention, ThePageDrawsTheLensTheBlockAndTheSteps) {
   EXPECT_FALSE(has(grid, "##")) << "colours are #rrggbb";
 }
 
+TEST_F(AfterAttention, LayerAllShowsTheLensAndTheStepsToo) {
+  const Result r = run_model(fmt::format("--layer all --lens --generate 2 --seed 1 --top 2 {}", kSentence));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "Logit lens  what the model would predict")) << r.out;
+  EXPECT_TRUE(has(r.out, "Generation  one token at a time")) << r.out;
+  EXPECT_TRUE(has(r.out, "step 2, after")) << r.out;
+  const Result page = run_model(fmt::format("--layer all --lens --generate 2 --seed 1 --html - {}", kSentence));
+  EXPECT_TRUE(has(page.out, "<section class=\"lens\"") && has(page.out, "<section class=\"generation\"")) << page.err;
+}
+
 // ------------------------------------------------------------------ --generate
 
 TEST_F(AfterAttention, GenerateAppendsSampledTokensReproducibly) {

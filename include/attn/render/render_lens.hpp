@@ -1,6 +1,8 @@
-// render_lens.hpp: the logit lens (Trace::lens) as a grid of text, layer by position.
+// render_lens.hpp: what a model run predicts, as text: the logit lens (Trace::lens) and
+// --generate's steps (Trace::generation). The tables (render_table.hpp) and the --layer all
+// summary print them as sections under these titles.
 //
-// Row 0 is the embeddings, row l the residual stream after block l; each column a
+// The lens grid: row 0 is the embeddings, row l the residual stream after block l; each column a
 // position, labelled by its token; each cell the lens' top token there and its
 // probability ("·ball 31.4%"). A grid wider than `width` columns prints in blocks of
 // positions, each under the row labels again. It only reads the Trace.
@@ -18,5 +20,17 @@ std::string lens_layer_name(std::size_t layer);
 
 // REQUIRES: !t.lens.empty(), each position with at least one token. width 0: no limit.
 std::string render_lens_grid(const Trace& t, std::size_t width);
+
+inline constexpr const char* kLensTitle =
+    "Logit lens  what the model would predict after each layer: ln_f and the tied embedding applied to the residual "
+    "stream there (top token and its probability; row = layer, column = position)";
+
+// The grid, then the top K at the last position, layer by layer. REQUIRES: as render_lens_grid.
+std::string render_lens(const Trace& t, std::size_t width);
+
+// The generation section's title, and each step: its top list, the draw u, the chosen token.
+// REQUIRES: t.generation.
+std::string generation_title(const Trace& t);
+std::string render_generation(const Trace& t, int precision);
 
 }  // namespace attn
