@@ -8,22 +8,35 @@ vocabulary) and many sentences, it runs
 
     BINARY --model DIR --layer L --json --top 5 SENTENCE
 
-for every layer L, feeds the trace's own token_ids to the PyTorch module of
-gpt2_torch.py (read from the same file by our own reader) and compares:
+for every layer L (one of the runs with --lens; on every other sentence one with
+--no-positions), feeds the trace's own token_ids to the PyTorch module of gpt2_torch.py
+(read from the same file by our own reader; without wpe for --no-positions) and compares:
   - the token ids decode to the sentence, are those GPT-2's encoder gives (Python's
     gpt2_bpe, for ASCII sentences), number at most n_positions, and the readable tokens
     are the vocabulary's (checked where the readable form is plain: "·dog");
-  - model, layer and config describe the checkpoint;
+  - model, layer and config describe the checkpoint (config.positions: "learned", "none"
+    with --no-positions);
   - each head's W_query/W_key/W_value and biases, and out_proj, exactly (they are the
     file's numbers: c_attn.weight's columns, c_proj as stored);
   - the layer's ln_1 output, every head's queries, keys, values, scores, scaled and
     masked scores (null exactly where the mask puts -inf), weights and context, the
     concatenation, the attention output, the block output: within 1e-4, absolute, or
     relative for values above 1 in magnitude;
+  - the rest of the block (its "block" object): the block's input, ln_1's and ln_2's mean,
+    variance (no Bessel correction) and std = sqrt(variance + eps) within 1e-4 relative,
+    their weight and bias exactly and epsilon, the residual after attention, ln_2's output,
+    the MLP's hidden layer (after GELU) and its output, within 1e-4 as above;
   - next_tokens: K distinct ids, most likely first, each probability within 1e-4
     relative of PyTorch's, and each among PyTorch's K most likely (up to that tolerance);
   - at the last layer, once more with --temperature T (0.5, 0.7 or 2): next_tokens against
-    torch.softmax(logits / T), and the trace's "temperature" is T.
+    torch.softmax(logits / T), and the trace's "temperature" is T (with --lens on every
+    other sentence);
+  - with --lens (on one run a sentence; with GPT-2's vocabulary on the first sentences
+    only), the logit lens: n_layer + 1 entries (the embeddings, then each block's output),
+    each position's top K checked as next_tokens against softmax(ln_f(h) wte^T / T), the
+    last entry's last position equal to next_tokens; "lens" null without --lens;
+  - once a checkpoint, --layer all --lens --top 3: no layer, no block, layer_weights (every
+    layer's every head's weights), next_tokens and the lens.
 A sentence longer than a model's n_positions must be refused: exit 1, one line on stderr.
 
 Checkpoints are made in WORKDIR and reused while their arguments are unchanged.
@@ -50,6 +63,11 @@ import make_gpt2_checkpoint as maker  # noqa: E402
 TOLERANCE = 1e-4
 TOP = 5
 TEMPERATURES = (0.5, 0.7, 2.0)  # --temperature at the last layer: sharper, a little sharper, flatter
+ALL_TOP = 3  # --top of the --layer all run
+# The lens multiplies every stream by the 50257-row wte of GPT-2's vocabulary (1.4 s a run of
+# the binary at GPT-2 small's size, 0.4 s in torch at distilgpt2's): with that vocabulary, the
+# lens on the first sentences only (besides the --layer all run); elsewhere on every sentence.
+LENS_SENTENCES = {"distilgpt2-shape": 2, "gpt2-small-size": 0}
 
 # name, group (--sizes), make_gpt2_checkpoint arguments, sentences (full, --quick)
 CHECKPOINTS = [
@@ -113,8 +131,9 @@ def invoke(binary, args):
     return done.returncode, done.stdout, done.stderr
 
 
-def run(binary, model_dir, layer, sentence, top=TOP, temperature=None):
+def run(binary, model_dir, layer, sentence, top=TOP, temperature=None, lens=False, positions=True):
     extra = ["--temperature", str(temperature)] if temperature is not None else []
+    extra += (["--lens"] if lens else []) + ([] if positions else ["--no-positions"])
     status, out, err = invoke(binary, ["--model", model_dir, "--layer", str(layer), "--json", "--top", str(top), *extra,
                                        sentence])
     if status != 0:
@@ -136,14 +155,15 @@ def tensor(rows):
         return torch.tensor(rows, dtype=torch.float32)
 
 
-def close(got, want, tolerance=TOLERANCE):
-    """None when got matches want (NaN/null where want is -inf or NaN), else why not."""
+def close(got, want, tolerance=TOLERANCE, floor=1.0):
+    """None when got matches want (NaN/null where want is -inf or NaN), else why not: the
+    difference relative to max(|want|, floor) (floor 1: absolute below 1; 0: relative)."""
     if not isinstance(got, torch.Tensor) or got.shape != want.shape:
         shape = tuple(got.shape) if isinstance(got, torch.Tensor) else got
         return f"shape {shape} != {tuple(want.shape)}"
     want = want.to(torch.float32)
     ok = torch.isnan(got) & (torch.isnan(want) | torch.isinf(want))
-    diff = ((got - want).abs() / want.abs().clamp(min=1.0)).masked_fill(ok, 0)
+    diff = ((got - want).abs() / want.abs().clamp(min=max(floor, 1e-30))).masked_fill(ok, 0)
     if torch.isnan(diff).any():
         return "null/NaN where PyTorch has a number"
     worst = diff.max().item() if diff.numel() else 0.0
@@ -187,7 +207,7 @@ def check_tokens(trace, sentence, cfg, encoder):
     return problems
 
 
-def check_header(trace, cfg, layer):
+def check_header(trace, cfg, layer, positions=True):
     problems = []
     model = trace.get("model") or {}
     for key in ("n_layer", "n_head", "n_embd", "vocab_size", "n_positions"):
@@ -199,7 +219,8 @@ def check_header(trace, cfg, layer):
         problems.append(f"layer is {trace.get('layer')!r}, asked for {layer}")
     c = trace.get("config") or {}
     e, h = cfg["n_embd"], cfg["n_head"]
-    want = {"projection": "model", "heads": h, "head_dim": e // h, "d_in": e, "d_out": e, "causal": True, "scale": True}
+    want = {"projection": "model", "heads": h, "head_dim": e // h, "d_in": e, "d_out": e, "causal": True, "scale": True,
+            "positions": "learned" if positions else "none"}
     for key, value in want.items():
         if c.get(key) != value:
             problems.append(f"config.{key} is {c.get(key)!r}, should be {value!r}")
@@ -234,6 +255,50 @@ def check_layer(trace, stages):
     return problems
 
 
+LN_STATISTICS = ("mean", "variance", "std")
+
+
+def check_layer_norm(got, x, weight, bias, eps, name):
+    """A block's "ln_1"/"ln_2" object: the statistics of its input x, the weight and bias."""
+    if not isinstance(got, dict):
+        return [f"block.{name} is {got!r}"]
+    problems = []
+    want = gpt2_torch.layer_norm_statistics(x, eps)
+    for key in LN_STATISTICS:
+        # relative: a variance of 4e-4 with Bessel's correction is off by 1e-5, under 1e-4 absolute
+        why = close(tensor(got.get(key)), want[key], floor=1.0 if key == "mean" else 0.0)
+        if why:
+            problems.append(f"block.{name}.{key}: {why}")
+    for key, want in (("weight", weight), ("bias", bias)):
+        why = exact(tensor(got.get(key)), want)
+        if why:
+            problems.append(f"block.{name}.{key}: {why}")
+    e = got.get("epsilon")
+    if not isinstance(e, (int, float)) or abs(e - eps) > 1e-6 * eps:
+        problems.append(f"block.{name}.epsilon is {e!r}, config.json says {eps:g}")
+    return problems
+
+
+BLOCK_STAGES = (("input", "input"), ("residual", "after_attn"), ("ln_2_output", "ln_2"), ("mlp_hidden", "gelu"),
+                ("mlp_output", "mlp"))  # the trace's name, gpt2_torch's
+
+
+def check_block(trace, stages, model, layer):
+    """The trace's "block" object against PyTorch's stages of that block."""
+    block = trace.get("block")
+    if not isinstance(block, dict):
+        return [f"block is {str(block)[:40]}, not the block's stages"]
+    problems = []
+    for name, torch_name in BLOCK_STAGES:
+        why = close(tensor(block.get(name)), stages[torch_name])
+        if why:
+            problems.append(f"block.{name}: {why}")
+    for name, x in (("ln_1", stages["input"]), ("ln_2", stages["after_attn"])):
+        w = model.w[f"h.{layer - 1}.{name}.weight"], model.w[f"h.{layer - 1}.{name}.bias"]
+        problems += check_layer_norm(block.get(name), x, *w, model.eps, name)
+    return problems
+
+
 def check_out_proj(trace, model, layer):
     problems = []
     out_proj = trace.get("out_proj") or {}
@@ -246,58 +311,135 @@ def check_out_proj(trace, model, layer):
 
 def check_next_tokens(trace, probabilities, encoder, top=TOP):
     """next_tokens against the last position's probabilities."""
-    got = trace.get("next_tokens")
+    return check_top(trace.get("next_tokens"), probabilities, encoder, top, "next_tokens")
+
+
+def check_top(got, probabilities, encoder, top, what):
+    """A list of the top K {token, id, probability} (next_tokens, a lens position) against
+    probabilities over the vocabulary: distinct ids, each among the K most likely up to the
+    tolerance (so ids that tie may be either), probabilities within 1e-4, most likely first."""
     want_count = min(top, probabilities.numel())
     if not isinstance(got, list) or len(got) != want_count:
-        return [f"next_tokens: {len(got) if isinstance(got, list) else 'none'}, asked for {want_count}"]
-    sorted_p = torch.sort(probabilities.to(torch.float64), descending=True).values
-    kth = sorted_p[want_count - 1].item()
+        return [f"{what}: {len(got) if isinstance(got, list) else 'none'}, asked for {want_count}"]
+    if want_count == 0:
+        return []
+    kth = torch.topk(probabilities.to(torch.float64), want_count).values[-1].item()
     problems, seen, previous = [], set(), math.inf
     for rank, entry in enumerate(got, start=1):
+        if not isinstance(entry, dict):
+            return problems + [f"{what} {rank}: {entry!r}"]
         i, p = entry.get("id"), entry.get("probability")
         if not isinstance(i, int) or not 0 <= i < probabilities.numel() or i in seen:
-            return problems + [f"next_tokens {rank}: id {i!r} is not a new id of the vocabulary"]
+            return problems + [f"{what} {rank}: id {i!r} is not a new id of the vocabulary"]
         seen.add(i)
         if not isinstance(p, (int, float)):
-            return problems + [f"next_tokens {rank}: probability {p!r}"]
+            return problems + [f"{what} {rank}: probability {p!r}"]
         want = probabilities[i].item()
         if abs(p - want) > TOLERANCE * want:
-            problems.append(f"next_tokens {rank}: id {i} has probability {p:.7g}, PyTorch {want:.7g}")
+            problems.append(f"{what} {rank}: id {i} has probability {p:.7g}, PyTorch {want:.7g}")
         if want < kth * (1 - TOLERANCE):
-            problems.append(f"next_tokens {rank}: id {i} ({want:.7g}) is not among the {want_count} most likely "
+            problems.append(f"{what} {rank}: id {i} ({want:.7g}) is not among the {want_count} most likely "
                             f"(the {want_count}th has {kth:.7g})")
         if p > previous * (1 + TOLERANCE):
-            problems.append(f"next_tokens {rank}: not sorted, most likely first")
+            problems.append(f"{what} {rank}: not sorted, most likely first")
         previous = p
         readable = gpt2_bpe.readable(encoder.token_bytes(i) or b"")
         if not isinstance(entry.get("token"), str) or (readable is not None and entry["token"] != readable):
-            problems.append(f"next_tokens {rank}: token {entry.get('token')!r} should read {readable!r}")
+            problems.append(f"{what} {rank}: token {entry.get('token')!r} should read {readable!r}")
     return problems
 
 
-def compare(trace, sentence, cfg, model, encoder, layer, forward_cache, temperature=None):
-    problems = check_tokens(trace, sentence, cfg, encoder) + check_header(trace, cfg, layer)
-    ids = trace.get("token_ids")
-    if not isinstance(ids, list) or not ids or len(ids) > cfg["n_positions"] or \
-            not all(isinstance(i, int) and 0 <= i < cfg["vocab_size"] for i in ids):
-        return problems
-    key = tuple(ids)
+def check_lens(trace, out, model, encoder, top, temperature, lens):
+    """The trace's "lens": null unless lens; else every layer's every position against the
+    torch lens, and its last entry's last position is next_tokens."""
+    got = trace.get("lens")
+    if not lens:
+        return [] if got is None else [f"lens is {str(got)[:40]}, not null without --lens"]
+    want = model.lens(out, temperature)
+    if not isinstance(got, list) or len(got) != want.shape[0]:
+        count = len(got) if isinstance(got, list) else repr(got)
+        return [f"lens: {count} entries, should be n_layer + 1 = {want.shape[0]}"]
+    problems = []
+    for level, (entry, probabilities) in enumerate(zip(got, want)):
+        if not isinstance(entry, list) or len(entry) != probabilities.shape[0]:
+            problems.append(f"lens[{level}]: {len(entry) if isinstance(entry, list) else entry!r} positions, "
+                            f"the sentence has {probabilities.shape[0]}")
+            continue
+        for position, (predicted, row) in enumerate(zip(entry, probabilities)):
+            problems += check_top(predicted, row, encoder, top, f"lens[{level}][{position}]")
+    if got and isinstance(got[-1], list) and got[-1] and got[-1][-1] != trace.get("next_tokens"):
+        problems.append("lens: its last entry's last position is not next_tokens")
+    return problems
+
+
+def forward_of(model, ids, positions, forward_cache):
+    """model.forward(ids, positions), cached (a sentence's runs with and without wpe)."""
+    key = (tuple(ids), positions)
     if key not in forward_cache:
-        forward_cache.clear()
+        if len(forward_cache) >= 2:
+            forward_cache.clear()
         with torch.no_grad():
-            forward_cache[key] = model.forward(ids)
-    out = forward_cache[key]
-    problems += check_layer(trace, out["layers"][layer - 1])
-    problems += check_out_proj(trace, model, layer)
-    if temperature is None:
-        problems += check_next_tokens(trace, out["probabilities"][-1], encoder)
-        return problems
+            forward_cache[key] = model.forward(ids, positions=positions)
+    return forward_cache[key]
+
+
+def valid_ids(trace, cfg):
+    ids = trace.get("token_ids")
+    return isinstance(ids, list) and 0 < len(ids) <= cfg["n_positions"] and \
+        all(isinstance(i, int) and 0 <= i < cfg["vocab_size"] for i in ids)
+
+
+def check_temperature(trace, temperature):
     got = trace.get("temperature")
-    if not isinstance(got, (int, float)) or abs(got - temperature) > 1e-6 * temperature:
-        problems.append(f"temperature: {got!r}, asked for {temperature}")
+    want = 1.0 if temperature is None else temperature
+    if not isinstance(got, (int, float)) or abs(got - want) > 1e-6 * want:
+        return [f"temperature: {got!r}, asked for {want}"]
+    return []
+
+
+def compare(trace, sentence, cfg, model, encoder, layer, forward_cache, temperature=None, lens=False, positions=True,
+            top=TOP):
+    problems = check_tokens(trace, sentence, cfg, encoder) + check_header(trace, cfg, layer, positions)
+    if not valid_ids(trace, cfg):
+        return problems
+    out = forward_of(model, trace["token_ids"], positions, forward_cache)
+    problems += check_layer(trace, out["layers"][layer - 1])
+    problems += check_block(trace, out["layers"][layer - 1], model, layer)
+    problems += check_out_proj(trace, model, layer)
+    with torch.no_grad():
+        problems += check_lens(trace, out, model, encoder, top, temperature or 1.0, lens)
+    if temperature is None:
+        problems += check_next_tokens(trace, out["probabilities"][-1], encoder, top)
+        return problems
+    problems += check_temperature(trace, temperature)
     probabilities = torch.softmax(out["logits"][-1] / temperature, dim=-1)
-    problems += [f"T = {temperature}: {p}" for p in check_next_tokens(trace, probabilities, encoder)]
+    problems += [f"T = {temperature}: {p}" for p in check_next_tokens(trace, probabilities, encoder, top)]
     return problems
+
+
+def compare_all(trace, sentence, cfg, model, encoder, forward_cache, top=ALL_TOP):
+    """A --layer all --lens run: no layer and no block, every layer's weights, next_tokens, the lens."""
+    problems = check_tokens(trace, sentence, cfg, encoder) + check_header(trace, cfg, None)
+    for key in ("block", "block_output"):
+        if trace.get(key) is not None:
+            problems.append(f"{key} is {str(trace.get(key))[:40]}, not null with --layer all")
+    if not valid_ids(trace, cfg):
+        return problems
+    out = forward_of(model, trace["token_ids"], True, forward_cache)
+    got = trace.get("layer_weights")
+    if not isinstance(got, list) or len(got) != cfg["n_layer"] or \
+            not all(isinstance(heads, list) and len(heads) == cfg["n_head"] for heads in got):
+        problems.append(f"layer_weights is not n_layer x n_head matrices: {str(got)[:60]}")
+    else:
+        for i, (heads, stages) in enumerate(zip(got, out["layers"]), start=1):
+            for j, (weights, want) in enumerate(zip(heads, stages["heads"]), start=1):
+                why = close(tensor(weights), want["weights"])
+                if why:
+                    problems.append(f"layer_weights layer {i} head {j}: {why}")
+    problems += check_temperature(trace, None)
+    with torch.no_grad():
+        problems += check_lens(trace, out, model, encoder, top, 1.0, True)
+    return problems + check_next_tokens(trace, out["probabilities"][-1], encoder, top)
 
 
 def check_too_long(binary, model_dir, sentence):
@@ -325,30 +467,47 @@ def prepare(workdir, name, args, encoder_dir):
     return out
 
 
-def check_checkpoint(binary, model_dir, sentence_count, rng, report):
-    """Runs every layer on sentence_count sentences; report(ok, line) for each run."""
+def check_checkpoint(binary, model_dir, sentence_count, rng, report, lens_sentences=None):
+    """Runs every layer on sentence_count sentences; report(ok, line) for each run. On
+    sentence s (below lens_sentences, if given), the run of layer 1 + s % n_layer has
+    --lens (the temperature run instead on odd s); on even s the run of layer
+    1 + s // 2 % n_layer has --no-positions; once --layer all --lens."""
     with open(os.path.join(model_dir, "config.json"), encoding="utf-8") as f:
         cfg = json.load(f)
     _, model = gpt2_torch.load_checkpoint(model_dir)
     encoder = gpt2_bpe.Encoder.load(os.path.join(model_dir, "vocab.json"), os.path.join(model_dir, "merges.txt"))
     name = os.path.basename(model_dir)
     cache = {}
-    for sentence in sentences_for(rng, sentence_count, cfg["n_positions"], encoder):
-        for layer in range(1, cfg["n_layer"] + 1):
+    n_layer = cfg["n_layer"]
+    for s, sentence in enumerate(sentences_for(rng, sentence_count, cfg["n_positions"], encoder)):
+        with_lens = lens_sentences is None or s < lens_sentences
+        lens_layer = 1 + s % n_layer if with_lens and s % 2 == 0 else None
+        for layer in range(1, n_layer + 1):
+            options = dict(lens=layer == lens_layer, positions=s % 2 == 1 or layer != 1 + s // 2 % n_layer)
             try:
-                problems = compare(run(binary, model_dir, layer, sentence), sentence, cfg, model, encoder, layer, cache)
+                problems = compare(run(binary, model_dir, layer, sentence, **options), sentence, cfg, model, encoder,
+                                   layer, cache, **options)
             except Exception as e:  # a crash, a bad exit or bad JSON is a failure too
                 problems = [f"{type(e).__name__}: {e}"]
             shown = "; ".join(problems[:6]) + (f"; and {len(problems) - 6} more" if len(problems) > 6 else "")
-            report(not problems, f"{name} layer {layer} {sentence!r}: {shown}")
+            flags = (" --lens" if options["lens"] else "") + ("" if options["positions"] else " --no-positions")
+            report(not problems, f"{name} layer {layer}{flags} {sentence!r}: {shown}")
         temperature = rng.choice(TEMPERATURES)
-        layer = cfg["n_layer"]
+        lens = with_lens and s % 2 == 1
         try:
-            problems = compare(run(binary, model_dir, layer, sentence, temperature=temperature), sentence, cfg, model,
-                               encoder, layer, cache, temperature)
+            problems = compare(run(binary, model_dir, n_layer, sentence, temperature=temperature, lens=lens), sentence,
+                               cfg, model, encoder, n_layer, cache, temperature, lens=lens)
         except Exception as e:  # noqa: BLE001
             problems = [f"{type(e).__name__}: {e}"]
-        report(not problems, f"{name} layer {layer} --temperature {temperature} {sentence!r}: {'; '.join(problems[:6])}")
+        report(not problems, f"{name} layer {n_layer} --temperature {temperature}{' --lens' if lens else ''} "
+                             f"{sentence!r}: {'; '.join(problems[:6])}")
+        if s == 0:
+            try:
+                problems = compare_all(run(binary, model_dir, "all", sentence, top=ALL_TOP, lens=True), sentence, cfg,
+                                       model, encoder, cache)
+            except Exception as e:  # noqa: BLE001
+                problems = [f"{type(e).__name__}: {e}"]
+            report(not problems, f"{name} --layer all --lens --top {ALL_TOP} {sentence!r}: {'; '.join(problems[:6])}")
     long = too_long_sentence(cfg["n_positions"])
     why = check_too_long(binary, model_dir, long)
     report(why is None, f"{name}: a sentence of {len(encoder.encode(long))} tokens > n_positions "
@@ -393,7 +552,7 @@ def main(argv):
             continue
         made = time.perf_counter()
         count = a.sentences if a.sentences is not None else quick if a.quick else full
-        check_checkpoint(a.binary, model_dir, count, rng, report)
+        check_checkpoint(a.binary, model_dir, count, rng, report, LENS_SENTENCES.get(name))
         runs = counts["passed"] + counts["failed"] - before["passed"] - before["failed"]
         print(f"# {name}: {runs} checks, {counts['failed'] - before['failed']} failed; checkpoint "
               f"{made - start:.1f} s, runs and comparisons {time.perf_counter() - made:.1f} s", flush=True)

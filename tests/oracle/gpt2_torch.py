@@ -5,7 +5,7 @@ Not Hugging Face's transformers (not installed, and the point is an independent
 formulation): the model of Radford et al. 2019 as OpenAI's gpt-2/src/model.py and
 chapter 4 of Raschka's book describe it, with Hugging Face's weight names.
 
-  h0 = wte[ids] + wpe[0..n-1]
+  h0 = wte[ids] + wpe[0..n-1]                      (wte[ids] alone with positions=False)
   for each block N:
     a   = ln_1(h)                                   LayerNorm, eps = layer_norm_epsilon
     qkv = a @ c_attn.weight + c_attn.bias           Conv1D: weight stored in x out
@@ -18,8 +18,11 @@ chapter 4 of Raschka's book describe it, with Hugging Face's weight names.
     m = ln_2(h) @ c_fc.weight + c_fc.bias; m = gelu_tanh(m); m = m @ mlp.c_proj.weight + bias
     h = h + m
   logits = ln_f(h) @ wte^T; probabilities = softmax(logits) by rows
+  logit lens: the same head on h0 and on every block's output, softmax(logits / T)
 
-GPT2.forward(ids) returns every one of those stages, per layer and per head.
+GPT2.forward(ids) returns every one of those stages, per layer and per head; GPT2.lens(out, T)
+the logit lens of such a forward; layer_norm_statistics(x, eps) the mean, variance and
+standard deviation a LayerNorm divides by.
 load_checkpoint(dir) reads config.json and model.safetensors with our own reader
 (F16/BF16 weights come back as float32 holding the rounded values).
 """
@@ -63,6 +66,15 @@ def layer_norm(x, weight, bias, eps):
     centred = x - mean
     var = (centred * centred).mean(dim=-1, keepdim=True)
     return centred / torch.sqrt(var + eps) * weight + bias
+
+
+def layer_norm_statistics(x, eps):
+    """{"mean", "variance", "std"} of each row of x as layer_norm uses them: the variance
+    without Bessel's correction (divided by n_embd), std = sqrt(variance + eps)."""
+    mean = x.mean(dim=-1)
+    centred = x - mean.unsqueeze(-1)
+    var = (centred * centred).mean(dim=-1)
+    return {"mean": mean, "variance": var, "std": torch.sqrt(var + eps)}
 
 
 def gelu_tanh(x):
@@ -121,14 +133,17 @@ class GPT2:
         out = concatenated @ self.w[f"h.{i}.attn.c_proj.weight"] + self.w[f"h.{i}.attn.c_proj.bias"]
         return heads, concatenated, out
 
-    def forward(self, ids):
+    def forward(self, ids, positions=True):
         """Every stage for the token ids `ids` (a list of ints): a dict with "embeddings",
-        "layers" (one dict a block), "ln_f", "logits", "probabilities" (n x vocab)."""
+        "layers" (one dict a block), "ln_f", "logits", "probabilities" (n x vocab).
+        positions=False leaves out the position embeddings (attn-explain --no-positions)."""
         n = len(ids)
         if n == 0 or n > self.cfg["n_positions"]:
             raise ValueError(f"{n} tokens; the model takes 1 to {self.cfg['n_positions']}")
         idx = torch.tensor(ids, dtype=torch.long)
-        h = self.w["wte.weight"][idx] + self.w["wpe.weight"][:n]
+        h = self.w["wte.weight"][idx]
+        if positions:
+            h = h + self.w["wpe.weight"][:n]
         out = {"embeddings": h, "layers": []}
         for i in range(self.n_layer):
             p = f"h.{i}."
@@ -148,6 +163,13 @@ class GPT2:
         logits = final @ self.w["wte.weight"].T
         out.update(ln_f=final, logits=logits, probabilities=softmax_rows(logits))
         return out
+
+    def lens(self, out, temperature=1.0):
+        """The logit lens of a forward's stages: (n_layer + 1) x n x vocab probabilities,
+        softmax(ln_f(h) @ wte^T / T) of the embeddings (entry 0) and of each block's output."""
+        streams = torch.stack([out["embeddings"]] + [st["block_output"] for st in out["layers"]])
+        final = layer_norm(streams, self.w["ln_f.weight"], self.w["ln_f.bias"], self.eps)
+        return softmax_rows(final @ self.w["wte.weight"].T / temperature)
 
 
 def strip_prefix(weights):

@@ -10,10 +10,13 @@
      files hold the F32 draw rounded, the prefix and mask buffers are where they should be.
   3. gpt2_torch: its per-head loops agree with an independent batched formulation built
      on torch.nn.functional (layer_norm, softmax, gelu(approximate="tanh"), linear, einsum),
-     both in float64; and its float32 rounding is well under check_gpt2's tolerance.
+     both in float64, with and without the position embeddings, and so do its logit lens
+     and LayerNorm statistics (torch.var_mean); its float32 rounding is well under
+     check_gpt2's tolerance.
   4. check_gpt2: it passes the traces fake_binary_gpt2.py makes from gpt2_torch itself,
      and fails each of the fake's deliberate breaks (a wrong weight, a transposed out_proj,
-     GELU without the tanh, layer_norm_epsilon ignored, ...).
+     GELU without the tanh, layer_norm_epsilon ignored, the MLP's hidden layer before GELU,
+     the lens without ln_f, --no-positions ignored, ...).
 
 usage: /usr/bin/python3 tests/oracle/selftest_gpt2_oracle.py WORKDIR
 Ends with "N passed, N failed"; exit 1 when anything failed.
@@ -189,11 +192,15 @@ def test_checkpoints(workdir):
 
 # ------------------------------------------------------------------ 3. gpt2_torch
 
-def reference(cfg, w, ids):
-    """GPT-2 batched over heads, with torch.nn.functional: a second formulation."""
+def reference(cfg, w, ids, positions=True):
+    """GPT-2 batched over heads, with torch.nn.functional: a second formulation. Returns
+    (layers, probabilities, lens probabilities)."""
     n, e, h = len(ids), cfg["n_embd"], cfg["n_head"]
     hd, eps = e // h, cfg["layer_norm_epsilon"]
-    x = F.embedding(torch.tensor(ids), w["wte.weight"]) + w["wpe.weight"][:n]
+    x = F.embedding(torch.tensor(ids), w["wte.weight"])
+    if positions:
+        x = x + F.embedding(torch.arange(n), w["wpe.weight"])
+    streams = [x]
     causal = torch.tril(torch.ones(n, n)).bool()
     layers = []
     for i in range(cfg["n_layer"]):
@@ -211,10 +218,12 @@ def reference(cfg, w, ids):
         m = F.gelu(F.linear(F.layer_norm(x, (e,), p("ln_2.weight"), p("ln_2.bias"), eps),
                             p("mlp.c_fc.weight").T, p("mlp.c_fc.bias")), approximate="tanh")
         x = x + F.linear(m, p("mlp.c_proj.weight").T, p("mlp.c_proj.bias"))
+        streams.append(x)
         layers.append(dict(ln_1=a, queries=q, keys=k, values=v, scores=scores, masked_scores=masked,
                            weights=weights, context=context, concatenated=concatenated, output=out, block_output=x))
-    logits = F.linear(F.layer_norm(x, (e,), w["ln_f.weight"], w["ln_f.bias"], eps), w["wte.weight"])
-    return layers, F.softmax(logits, dim=-1)
+    lens = F.softmax(F.linear(F.layer_norm(torch.stack(streams), (e,), w["ln_f.weight"], w["ln_f.bias"], eps),
+                              w["wte.weight"]), dim=-1)
+    return layers, lens[-1], lens
 
 
 def relative(got, want):
@@ -236,11 +245,23 @@ def test_module(workdir):
         _, m64 = gpt2_torch.load_checkpoint(path, dtype=torch.float64)
         _, m32 = gpt2_torch.load_checkpoint(path)
         encoder = gpt2_bpe.Encoder.load(os.path.join(path, "vocab.json"), os.path.join(path, "merges.txt"))
-        for sentence in maker.SEED_SENTENCES + ["a"]:
+        for index, sentence in enumerate(maker.SEED_SENTENCES + ["a"]):
             ids = encoder.encode(sentence)
+            positions = index % 2 == 0
             with torch.no_grad():
-                mine, low = m64.forward(ids), m32.forward(ids)
-                layers, probs = reference(cfg, m64.w, ids)
+                mine, low = m64.forward(ids, positions=positions), m32.forward(ids, positions=positions)
+                layers, probs, lens = reference(cfg, m64.w, ids, positions)
+                temperature = (0.5, 2.0)[index % 2]
+                diff = relative(m64.lens(mine, temperature), F.softmax(lens.log() / temperature, dim=-1))
+                expect(diff < 1e-10, f"{name} lens at T = {temperature}: off by {diff:.3g}")
+                noise = max(noise, relative(m32.lens(low), m64.lens(mine)))
+            for got in mine["layers"]:
+                for key, x in (("input", got["input"]), ("after_attn", got["after_attn"])):
+                    stats = gpt2_torch.layer_norm_statistics(x, cfg["layer_norm_epsilon"])
+                    var, mean = torch.var_mean(x, dim=-1, unbiased=False)
+                    diff = max(relative(stats["mean"], mean), relative(stats["variance"], var),
+                               relative(stats["std"], (var + cfg["layer_norm_epsilon"]).sqrt()))
+                    expect(diff < 1e-12, f"{name} LayerNorm statistics of {key}: off by {diff:.3g}")
             for i, (got, want, got32) in enumerate(zip(mine["layers"], layers, low["layers"])):
                 for key in ("ln_1", "concatenated", "output", "block_output"):
                     diff = relative(got[key], want[key])
@@ -266,9 +287,12 @@ def test_module(workdir):
 
 # ------------------------------------------------------------------ 4. check_gpt2 against the fake
 
-# Each break, and the checkpoint where it must show (GELU's tanh and the epsilon need
-# the configurations that make them matter: large activations, a large epsilon).
+# Each break, and the checkpoints where it must show (GELU's tanh and the epsilon need
+# the configurations that make them matter: large activations, a large epsilon). Else two
+# checkpoints, not the whole tiny group ("tiny" names both): with the block and the lens in
+# the traces, a break over all seven costs 4 s.
 BREAK_WHERE = {"eps": "three-layers", "gelu-erf": "sharp", "accept-long": "three-layers"}
+BREAK_WHERE_DEFAULT = "three-layers,f16"
 
 
 def run_checker(workdir, argv, broken=None):
@@ -289,7 +313,7 @@ def test_checker(workdir):
     status, lines = run_checker(workdir, ["--sizes", sizes, "--quick"])
     expect(status == 0 and lines[-1].endswith(" 0 failed"), "the checker fails the faithful fake:\n  " + "\n  ".join(lines[-12:]))
     for broken in fake_binary_gpt2.BREAKS:
-        where = BREAK_WHERE.get(broken, "tiny")
+        where = BREAK_WHERE.get(broken, BREAK_WHERE_DEFAULT)
         status, lines = run_checker(workdir, ["--sizes", where, "--sentences", "2"], broken)
         expect(status == 1 and any(line.startswith("FAIL") for line in lines),
                f"the checker misses the break {broken!r} ({fake_binary_gpt2.BREAKS[broken]}) on {where}")
