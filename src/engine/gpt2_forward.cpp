@@ -7,6 +7,7 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
 #include <cmath>
 
 #include "linear.hpp"
@@ -173,6 +174,25 @@ std::vector<float> final_logits(const Gpt2Checkpoint& model, std::span<const flo
   std::vector<float> logits(model.config.vocab_size, 0.0f);
   dot_rows(last.row(0), model.wte.subspan(0, model.config.vocab_size * e), logits, active_kernel());
   return logits;
+}
+
+Unembedding unembedding(const Gpt2Checkpoint& model) {
+  const std::size_t e = model.config.n_embd, vocab = model.config.vocab_size;
+  Unembedding u;
+  // wteᵀ, e × vocab: column v is token v's embedding. Transposed a tile at a time.
+  u.weight.assign(e * vocab, 0.0f);
+  constexpr std::size_t kTile = 64;
+  for (std::size_t v0 = 0; v0 < vocab; v0 += kTile)
+    for (std::size_t c0 = 0; c0 < e; c0 += kTile)
+      for (std::size_t v = v0; v < std::min(v0 + kTile, vocab); ++v)
+        for (std::size_t c = c0; c < std::min(c0 + kTile, e); ++c) u.weight[c * vocab + v] = model.wte[v * e + c];
+  u.packed = pack_weights(u.weight, e, vocab);
+  return u;
+}
+
+Matrix final_logits(const Gpt2Checkpoint& model, const Unembedding& u, const Matrix& rows) {
+  // ln_f of every row, then (rows × e) · (e × vocab): each score the chain dot_rows makes.
+  return linear(layer_norm(rows, model.ln_f, model.config.layer_norm_epsilon), u.packed, {}, active_kernel());
 }
 
 }  // namespace attn

@@ -23,6 +23,7 @@
 
 #include "attention.hpp"
 #include "gpt2_checkpoint.hpp"
+#include "linear.hpp"
 #include "attn/matrix.hpp"
 
 namespace attn {
@@ -52,5 +53,22 @@ Gpt2Forward gpt2_forward(const Gpt2Checkpoint& model, const std::vector<int>& id
 // pass's last_logits are those of its last row; the logit lens applies it to every layer's.
 // REQUIRES: row.size() == n_embd.
 std::vector<float> final_logits(const Gpt2Checkpoint& model, std::span<const float> row);
+
+// The tied embedding transposed, n_embd × vocab_size, ready for linear(): the logit lens
+// scores every position of every layer, and one matrix product per layer is far faster
+// than a pass over wte per row. Not copyable (packed points into weight).
+struct Unembedding {
+  Unembedding() = default;
+  Unembedding(Unembedding&&) noexcept = default;
+  Unembedding(const Unembedding&) = delete;
+  std::vector<float> weight;
+  PackedWeights packed;
+};
+Unembedding unembedding(const Gpt2Checkpoint& model);
+
+// final_logits() of every row of `rows` (n × n_embd) at once, rows × vocab_size: each score
+// is the same fused multiply-add chain over k ascending as dot_rows() makes (linear.hpp), so
+// the same numbers as row by row. REQUIRES: rows.cols == n_embd; u = unembedding(model).
+Matrix final_logits(const Gpt2Checkpoint& model, const Unembedding& u, const Matrix& rows);
 
 }  // namespace attn

@@ -198,7 +198,10 @@ Trace explore(const ModelRequest& request, const Model& model) {
   const std::uint64_t all_weights = request.layer ? 0 : std::uint64_t{n} * n * info.n_head * info.n_layer;
   // the block's stages after its attention: about 12 rows of n_embd per token; the lens' stream, one per layer.
   const std::uint64_t block = request.layer ? std::uint64_t{n} * info.n_embd * 12 : 0;
-  const std::uint64_t stream = request.lens ? std::uint64_t{n} * info.n_embd * (info.n_layer + 1) : 0;
+  // the lens: the stream after every layer, wte transposed, and one layer's scores at a time
+  const std::uint64_t stream =
+      request.lens ? std::uint64_t{n} * info.n_embd * (info.n_layer + 1) + std::uint64_t{info.vocab_size} * (info.n_embd + n)
+                   : 0;
   check_memory(trace.settings, n, request.sentence.size(), request.memory,
                all_weights + block + stream + std::uint64_t{n} * info.n_embd);
 
@@ -215,10 +218,12 @@ Trace explore(const ModelRequest& request, const Model& model) {
   trace.settings.positions = request.positions ? Positions::learned : Positions::none;
   trace.layer_weights = std::move(forward.all_weights);
   // the logit lens: at every layer and position, what ln_f and wte make of the stream there.
+  const Unembedding unembed = request.lens ? unembedding(checkpoint) : Unembedding{};
   for (const Matrix& stream_after : forward.stream) {
     std::vector<std::vector<NextToken>>& layer = trace.lens.emplace_back();
+    const Matrix logits = final_logits(checkpoint, unembed, stream_after);
     for (std::size_t i = 0; i < n; ++i)
-      layer.push_back(next_tokens(final_logits(checkpoint, stream_after.row(i)), request.temperature,
+      layer.push_back(next_tokens({logits.row(i).begin(), logits.row(i).end()}, request.temperature,
                                   std::max<std::size_t>(request.top_k, 1), checkpoint.tokenizer));
   }
   if (!request.layer) {

@@ -393,7 +393,7 @@ TEST_F(ModelCli, InvalidUtf8IsBadData) {
 // (the same fma chains on every path); a path it lacks is refused, as is a name of none.
 TEST_F(ModelCli, EveryKernelPathGivesTheSameTraceByteForByte) {
   const std::string sentence = "\"The dog chased the ball because it was fast, and the cat watched.\"";
-  for (const char* args : {"--layer 2 --json", "--layer all --json", "--layer 1 --top 5 --json"}) {
+  for (const char* args : {"--layer 2 --json", "--layer all --json", "--layer 1 --top 5 --json", "--layer 2 --lens --generate 3 --json"}) {
     SCOPED_TRACE(args);
     const Result generic = run(fmt::format("--model '{}' {} {}", model_dir().string(), args, sentence), "generic");
     ASSERT_EQ(generic.code, 0) << generic.err;
