@@ -140,7 +140,8 @@ std::string render_solution(const Exercise& e, const Trace* trace, const Answer&
     out += '\n';
     out += tables(e, *trace, {}, options, true);
     out += '\n';
-    out += render_focus(*trace, find_focus(*trace, *e.ask.token), FocusOptions{options.precision, options.color, trace->model ? std::optional<std::size_t>(e.settings.head - 1) : std::nullopt});
+    const std::optional<std::size_t> head = trace->model ? std::optional<std::size_t>(e.settings.head - 1) : std::nullopt;
+    out += render_focus(*trace, find_focus(*trace, *e.ask.token), FocusOptions{options.precision, options.color, head, false});
   } else if (trace && q == Quantity::dropout_scale) {
     const double p = trace->settings.dropout;
     out += fmt::format("\n  Dropout keeps each weight with probability 1 − p and scales the kept ones by\n"

@@ -56,7 +56,7 @@ std::string render_focus(const Trace& trace, std::size_t row, const FocusOptions
     write_head(page, h);
   }
   write_after_heads(page);
-  if (trace.block) write_block(page);
+  if (trace.block && options.block) write_block(page);
   return page.take();
 }
 

@@ -55,7 +55,7 @@ std::string step_run_html(HtmlRun& run, const LessonStep& step, const StepRun& c
   }
   const bool weights = std::find(step.show.begin(), step.show.end(), Stage::weights) != step.show.end();
   if (weights || computed.focus_row) out += pictures_html(run, computed.focus_row);
-  if (computed.focus_row) out += focus_html(run, *computed.focus_row);
+  if (computed.focus_row) out += focus_html(run, *computed.focus_row, false);
   return out + "</div>";
 }
 

@@ -393,8 +393,8 @@ std::string strongest_html(const HtmlRun& run, std::size_t k) {
   return out + "</ol></div>";
 }
 
-std::string focus_html(const HtmlRun& run, std::size_t row) {
-  const std::string text = render_focus(run.trace, row, FocusOptions{run.precision, false, std::nullopt});
+std::string focus_html(const HtmlRun& run, std::size_t row, bool block) {
+  const std::string text = render_focus(run.trace, row, FocusOptions{run.precision, false, std::nullopt, block});
   return fmt::format("<section class=\"focus\" id=\"{0}-focus\" aria-labelledby=\"{0}-focus-t\"><h2 id=\"{0}-focus-t\">"
                      "Every number behind {1}</h2><pre>{2}</pre></section>",
                      run.id, "\"" + user_text(run.trace.tokens[row]) + "\"",

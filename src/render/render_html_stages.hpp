@@ -40,9 +40,10 @@ std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Expla
 void write_stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
                        const std::string& number_prefix, SinkBuffer& out);
 
-// The focus walkthrough of token `row` as the terminal prints it (--focus), in a section.
+// The focus walkthrough of token `row` as the terminal prints it (--focus), in a section;
+// `block`: a model run's rest of the block too (FocusOptions::block).
 // REQUIRES: row < run.trace.tokens.size().
-std::string focus_html(const HtmlRun& run, std::size_t row);
+std::string focus_html(const HtmlRun& run, std::size_t row, bool block = true);
 
 // "How → you (0.2573)" for each token: the key(s) it attends to most in head `head`.
 std::string strongest_html(const HtmlRun& run, std::size_t head);

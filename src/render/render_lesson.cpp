@@ -59,7 +59,7 @@ std::vector<std::string> render_lesson(const Lesson& lesson, const std::vector<S
     shown_settings = &step.settings;
     if (run.focus_row) {
       out += '\n';
-      out += render_focus(*run.trace, *run.focus_row, FocusOptions{options.precision, color, ro.head});
+      out += render_focus(*run.trace, *run.focus_row, FocusOptions{options.precision, color, ro.head, false});
     }
     return out;
   };

@@ -52,6 +52,8 @@ struct FocusOptions {
   int precision = 4;   // REQUIRES: 0 ≤ precision ≤ 9
   bool color = false;  // bold titles and the largest bar, dim notes
   std::optional<std::size_t> head;  // --head: only this head's arithmetic (from 0); nothing: every head's
+  bool block = true;   // a model run: then the rest of its block (ln_1, the residual, ln_2, the MLP); the
+                       // lessons and exercises, which are about the attention, leave it out
 };
 
 
