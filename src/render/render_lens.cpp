@@ -6,6 +6,7 @@
 
 #include "attn/render/text_layout.hpp"
 #include "attn/render/token_labels.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 
