@@ -28,8 +28,7 @@ std::string lens_html(const Trace& t, const std::string& id) {
       const NextToken& best = top.front();
       const Rgb background = sequential_colour(best.probability);
       const bool dark = text_colour_on(background).r == 255;
-      std::string title;
-      for (const NextToken& n : top) title += (title.empty() ? "" : ", ") + fit_label(n.token) + " " + percent(n.probability);
+      const std::string title = next_token_list(top);
       out += fmt::format("<td{} style=\"background:{}\" title=\"{}\">{} {}</td>", dark ? " class=\"d\"" : "", hex(background),
                          html_escape(title), label_html(best.token), html_escape(percent(best.probability)));
     }
@@ -51,8 +50,7 @@ std::string generation_html(const Trace& t, const std::string& id, int precision
       g.top_k == 0 ? "all of them" : fmt::format("the top {}, renormalised", g.top_k), g.seed);
   for (std::size_t k = 0; k < g.steps.size(); ++k) {
     const GenerationStep& s = g.steps[k];
-    std::string top;
-    for (const NextToken& n : s.top) top += (top.empty() ? "" : ", ") + fit_label(n.token) + " " + percent(n.probability);
+    const std::string top = next_token_list(s.top);
     out += fmt::format("<li>after {}: {}; u = {} → <strong>{}</strong> (cumulative {})</li>",
                        label_html(tokens[g.prompt_tokens + k - 1]), html_escape(top), format_number(s.draw, precision),
                        label_html(s.chosen.token), format_number(s.cumulative, precision));

@@ -9,6 +9,7 @@
 #include "colour_scale.hpp"
 #include "attn/render/render_focus.hpp"
 #include "attn/render/render_html.hpp"
+#include "attn/render/render_lens.hpp"
 #include "render_html_page.hpp"
 #include "attn/render/render_table.hpp"  // weights_title, normalised_thing
 #include "attn/render/text_layout.hpp"
@@ -307,9 +308,7 @@ void block_sections(StageWriter& w) {
   w.body() += matrix_html(run, signed_matrix(run, b.residual, tokens, dims, "res", "residual"));
   std::string& ln = w.begin(Stage::ln_2, fmt::format("LayerNorm ln_2  (residual − mean) / √(variance + ε) × weight + bias  "
                                                      "({}; ε = {:g})", shape(b.ln_2_output), b.ln_2.epsilon));
-  Matrix statistics(b.ln_2.mean.size(), 3);
-  for (std::size_t i = 0; i < statistics.rows; ++i)
-    statistics(i, 0) = b.ln_2.mean[i], statistics(i, 1) = b.ln_2.variance[i], statistics(i, 2) = b.ln_2.std[i];
+  const Matrix statistics = layer_norm_statistics(b.ln_2);
   ln += figure(run, "each token's mean, variance and √(variance + ε)",
                signed_matrix(run, statistics, tokens, {"mean", "variance", "√(var+ε)"}, "ln2s", "ln_2 statistics"));
   ln += figure(run, "ln_2 output", signed_matrix(run, b.ln_2_output, tokens, dims, "ln2", "ln_2 output"));

@@ -10,6 +10,18 @@
 
 namespace attn {
 
+std::string next_token_list(const std::vector<NextToken>& tokens) {
+  std::string out;
+  for (const NextToken& n : tokens) out += (out.empty() ? "" : ", ") + fmt::format("{} {}", fit_label(n.token), percent(n.probability));
+  return out;
+}
+
+Matrix layer_norm_statistics(const LayerNormTrace& ln) {
+  Matrix m(ln.mean.size(), 3);
+  for (std::size_t i = 0; i < m.rows; ++i) m(i, 0) = ln.mean[i], m(i, 1) = ln.variance[i], m(i, 2) = ln.std[i];
+  return m;
+}
+
 std::string lens_layer_name(std::size_t layer) { return layer == 0 ? "embeddings" : fmt::format("block {}", layer); }
 
 std::string render_lens_grid(const Trace& t, std::size_t width) {
@@ -59,12 +71,8 @@ std::string render_lens(const Trace& t, std::size_t width) {
   std::string out = render_lens_grid(t, width);
   out += fmt::format("\n  The top {} at the last position ({}), layer by layer; the last line is the next-token list\n",
                      t.lens.back().back().size(), fit_label(marked_tokens(t).back()));
-  for (std::size_t layer = 0; layer < t.lens.size(); ++layer) {
-    std::string line;
-    for (const NextToken& n : t.lens[layer].back())
-      line += (line.empty() ? "" : ", ") + fmt::format("{} {}", fit_label(n.token), percent(n.probability));
-    out += fmt::format("    {:<10}  {}\n", lens_layer_name(layer), line);
-  }
+  for (std::size_t layer = 0; layer < t.lens.size(); ++layer)
+    out += fmt::format("    {:<10}  {}\n", lens_layer_name(layer), next_token_list(t.lens[layer].back()));
   return out;
 }
 
@@ -83,9 +91,7 @@ std::string render_generation(const Trace& t, int precision) {
   const std::vector<std::string> tokens = marked_tokens(t);
   for (std::size_t k = 0; k < g.steps.size(); ++k) {
     const GenerationStep& s = g.steps[k];
-    std::string top;
-    for (const NextToken& n : s.top) top += (top.empty() ? "" : ", ") + fmt::format("{} {}", fit_label(n.token), percent(n.probability));
-    out += fmt::format("\n  step {}, after {}:  {}\n", k + 1, fit_label(tokens[g.prompt_tokens + k - 1]), top);
+    out += fmt::format("\n  step {}, after {}:  {}\n", k + 1, fit_label(tokens[g.prompt_tokens + k - 1]), next_token_list(s.top));
     out += fmt::format("    u = {}: the shares reach past it at {} (cumulative {}, its share {}) → {}\n",
                        format_number(s.draw, precision), fit_label(s.chosen.token), format_number(s.cumulative, precision),
                        format_number(s.share, precision), fit_label(s.chosen.token));

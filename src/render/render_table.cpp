@@ -362,13 +362,6 @@ void position_sections(SectionWriter& w, const Trace& t, const RenderOptions& op
   w.matrix(t.inputs, tokens, dims, options.precision, plain);
 }
 
-// Each token's mean, variance and √(variance + ε) of a LayerNorm, as a table of three columns.
-Matrix layer_norm_statistics(const LayerNormTrace& ln) {
-  Matrix m(ln.mean.size(), 3);
-  for (std::size_t i = 0; i < m.rows; ++i) m(i, 0) = ln.mean[i], m(i, 1) = ln.variance[i], m(i, 2) = ln.std[i];
-  return m;
-}
-
 // A model's block after its attention: residual, ln_2, the MLP, the block's output.
 void block_sections(SectionWriter& w, const Trace& t, const RenderOptions& options) {
   if (!t.block) return;

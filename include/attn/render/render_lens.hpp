@@ -10,10 +10,17 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "attn/trace.hpp"
 
 namespace attn {
+
+// "·ball 31.4%, ·cup 12%": tokens with their probabilities, as the next-token lists print them.
+std::string next_token_list(const std::vector<NextToken>& tokens);
+
+// Each token's mean, variance and √(variance + ε) of a LayerNorm: n × 3, for a table.
+Matrix layer_norm_statistics(const LayerNormTrace& ln);
 
 // "embeddings" for 0, "block L" for L.
 std::string lens_layer_name(std::size_t layer);
