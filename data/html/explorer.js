@@ -99,7 +99,8 @@
       showReport(text);
       setDownloads(o);
       showHeads(o, number);
-      if (source().kind === "table") fillEditor(o);
+      editorOptions = source().kind === "table" ? o : null;
+      if (editorOptions && $("editor").open) fillEditor(editorOptions);
     } catch (e) {
       if (number === latest) {
         awaiting = false;
@@ -178,6 +179,10 @@
   }
 
   // The sentence's vectors and the weights, one input per number.
+  // The editor's grids are filled when it is open (and when it opens): filling them asks for the
+  // trace, which a keypress with the editor closed does not wait for.
+  let editorOptions = null;
+
   async function fillEditor(o) {
     if (!original) return;
     const answer = await ask("trace", o);
@@ -325,6 +330,7 @@
     });
     $("source").addEventListener("change", async () => { fillLayers(); await loadTable(); recompute(); });
     $("reset-table").addEventListener("click", () => { edited = null; recompute(); });
+    $("editor").addEventListener("toggle", () => { if ($("editor").open && editorOptions) fillEditor(editorOptions); });
     recompute();
   }
 

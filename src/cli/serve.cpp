@@ -19,6 +19,7 @@
 #include "output.hpp"
 #include "service.hpp"
 #include "attn/util/text_file.hpp"
+#include "attn/trace_json.hpp"
 
 namespace attn {
 
@@ -42,6 +43,22 @@ class Tickets {
  private:
   const std::size_t limit_;
   std::atomic<std::size_t> taken_{0};
+};
+
+// A ticket taken, given back by give_back() or else when its last holder lets go of it.
+class Ticket {
+ public:
+  explicit Ticket(Tickets& tickets) : tickets_(tickets) {}
+  Ticket(const Ticket&) = delete;
+  Ticket& operator=(const Ticket&) = delete;
+  ~Ticket() { give_back(); }
+  void give_back() const {
+    if (!given_.exchange(true)) tickets_.give_back();
+  }
+
+ private:
+  Tickets& tickets_;
+  mutable std::atomic<bool> given_{false};
 };
 
 // The query's parameters as the run plan's options, in order.
@@ -84,8 +101,29 @@ void send(httplib::Response& res, Reply answer) {
                            });
 }
 
+// A trace's JSON, written as it is sent (chunked: its length is known only at
+// the end). Writing it is the run's work too, so the ticket is held until the
+// text is written (before its last chunk: a client asking again at once finds it
+// free) or the answer dropped; a client that goes away stops the writing.
+void send_trace(httplib::Response& res, const Reply& answer, std::shared_ptr<const Ticket> ticket) {
+  res.status = answer.status;
+  res.set_chunked_content_provider(answer.content_type, [trace = answer.trace, ticket](std::size_t, httplib::DataSink& sink) {
+    struct Gone {};
+    try {
+      write_trace_json(*trace, [&sink](std::string_view piece) {
+        if (!sink.write(piece.data(), piece.size())) throw Gone{};
+      });
+    } catch (const Gone&) {
+      return false;
+    }
+    ticket->give_back();
+    sink.done();
+    return true;
+  });
+}
+
 void send_error(httplib::Response& res, int status, const std::string& message) {
-  send(res, {status, "application/json", nlohmann::json({{"error", message}, {"key", nullptr}}).dump() + "\n"});
+  send(res, {status, "application/json", nlohmann::json({{"error", message}, {"key", nullptr}}).dump() + "\n", nullptr});
 }
 
 // The page: data/html/explorer.html with its script and style put in.
@@ -160,11 +198,10 @@ void add_routes(httplib::Server& server, const Service& service, Tickets& ticket
         res.set_header("Retry-After", "1");
         return send_error(res, 503, "every worker is busy; try again in a second");
       }
-      struct Held {  // the ticket goes back however the answer ends
-        Tickets& tickets;
-        ~Held() { tickets.give_back(); }
-      } held{tickets};
-      send(res, service.answer(p, options, table));
+      auto ticket = std::make_shared<const Ticket>(tickets);  // given back however the answer ends
+      Reply answer = service.answer(p, options, table);
+      if (answer.trace) return send_trace(res, answer, std::move(ticket));
+      send(res, std::move(answer));
     };
     server.Get(fmt::format("/api/{}", name), [run](const httplib::Request& req, httplib::Response& res) {
       run(options_of(req.params), nullptr, res);
@@ -206,7 +243,11 @@ int serve(const ServeCommand& command) {
   // waited for the client's delayed acknowledgement of the headers (40 ms).
   server.set_tcp_nodelay(true);
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    std::fputs(fmt::format("{} {} {} {}\n", req.method, req.path, res.status, res.body.size()).c_str(), stderr);
+    // The bytes sent: the body's, the sized provider's, or "-" for a trace sent in chunks.
+    const std::string bytes = res.is_chunked_content_provider_ ? "-"
+                              : res.content_provider_          ? std::to_string(res.content_length_)
+                                                               : std::to_string(res.body.size());
+    std::fputs(fmt::format("{} {} {} {}\n", req.method, req.path, res.status, bytes).c_str(), stderr);
   });
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     send_error(res, 500, "internal error; please report this as a bug");

@@ -35,16 +35,14 @@ constexpr const char* kBundledModels[] = {"demo"};
 constexpr const char* kNotAsked[] = {"trace", "svg", "html", "json", "step", "color", "width", "embeddings", "format",
                                     "compare"};
 
-// The trace's JSON is held whole before it is sent (the command line streams it):
-// bytes per number of the trace, as memory_budget.hpp counts them (12 a number, up to 15, and margin).
-constexpr std::uint64_t kJsonHeld = 16;
-// And so is the page, which the command line writes as it is drawn: 38 to 41 bytes a number
-// held (measured when the command line held it too), less memory_budget.hpp's 6 for --html.
+// The page is held whole before it is sent, which the command line writes as it is drawn: 38 to
+// 41 bytes a number held (measured when the command line held it too), less memory_budget.hpp's 6
+// for --html. (The trace's JSON is written as it is sent, as the command line writes it.)
 constexpr std::uint64_t kPageHeld = 50;
 
 Reply error_reply(int status, const std::string& message, const std::string* key) {
   nlohmann::ordered_json body = {{"error", message}, {"key", key ? nlohmann::ordered_json(*key) : nlohmann::ordered_json()}};
-  return {status, "application/json", body.dump() + "\n"};
+  return {status, "application/json", body.dump() + "\n", nullptr};
 }
 
 std::string content_type_of(Product product) {
@@ -60,13 +58,14 @@ std::string content_type_of(Product product) {
 // The bytes the command line prints for the product.
 std::string product_bytes(Product product, const Trace& trace, const RunPlan& plan) {
   if (product == Product::heads) return render_head_view(trace);
-  if (product == Product::trace) {
-    std::string out;
-    write_trace_json(trace, [&](std::string_view piece) { out.append(piece); });
-    return out;
-  }
   const MadeOutputs made = make_outputs(trace, plan.outputs, plan.view);
   return product == Product::svg ? made.svg : made.html_text();
+}
+
+// The answer for the product: the trace itself, to be written as it is sent, or the bytes of the others.
+Reply reply(Product product, std::shared_ptr<const Trace> trace, const RunPlan& plan) {
+  if (product == Product::trace) return {200, content_type_of(product), {}, std::move(trace)};
+  return {200, content_type_of(product), product_bytes(product, *trace, plan), nullptr};
 }
 
 void add_named(std::map<std::string, std::string>& named, const std::string& name, const std::string& what, std::string value) {
@@ -134,10 +133,9 @@ Reply Service::answer(Product product, const RawOptions& query, const std::strin
     if (!model.empty()) {
       raw.emplace_back("model", model);
       RunPlan plan = resolve_run(raw, Terminal{});
-      if (product == Product::trace) std::get<ModelRequest>(plan.compute).memory.text_per_number += kJsonHeld;
       if (product == Product::report) std::get<ModelRequest>(plan.compute).memory.text_per_number += kPageHeld;
-      const Trace trace = explore(std::get<ModelRequest>(plan.compute), model_named(model));
-      return {200, content_type_of(product), product_bytes(product, trace, plan)};
+      auto trace = std::make_shared<const Trace>(explore(std::get<ModelRequest>(plan.compute), model_named(model)));
+      return reply(product, std::move(trace), plan);
     }
     const auto named = tables_.find(table);
     if (!table_json && named == tables_.end()) {
@@ -145,12 +143,10 @@ Reply Service::answer(Product product, const RawOptions& query, const std::strin
     }
     RunPlan plan = resolve_run(raw, Terminal{});
     Request& request = std::get<Request>(plan.compute);
-    if (product == Product::trace) request.memory.text_per_number += kJsonHeld;
     if (product == Product::report) request.memory.text_per_number += kPageHeld;
     const EmbeddingTable loaded = table_json ? parse_table(*table_json, "the edited table")
                                              : load_embeddings(named->second, VectorRequest{sentence_tokens(request.sentence), plan.format, {}});
-    const Trace trace = explore(request, loaded);
-    return {200, content_type_of(product), product_bytes(product, trace, plan)};
+    return reply(product, std::make_shared<const Trace>(explore(request, loaded)), plan);
   } catch (const Error& e) {
     // The command line's own message: the keys it names written as its options.
     const auto as_option = [](std::string_view key) { return "--" + std::string(key); };

@@ -41,10 +41,14 @@ namespace attn {
 enum class Product { trace, report, svg, heads };
 
 // What the server sends back for one request: an HTTP status, its content type and body.
+// A trace's JSON (35 MB for a GPT-2-small layer) is not held whole: `trace` is
+// set and `body` left empty, and the server writes the text as it sends it
+// (write_trace_json), the same bytes as trace_json_text(*trace).
 struct Reply {
   int status = 200;
   std::string content_type;
   std::string body;
+  std::shared_ptr<const Trace> trace;
 };
 
 class Service {

@@ -31,33 +31,58 @@ double shortest_as_double(float value) {
 // double: 0.5, 1.0, 120.0, 0.0001, 1e-05, 1e+16, -0.0. REQUIRES: value is finite.
 template <class Real>
 void append_shortest_real(Real value, std::string& out) {
-  if (std::signbit(value)) out += '-';
+  std::array<char, 64> text;  // the answer, written here and appended once
+  char* w = text.data();
+  if (std::signbit(value)) *w++ = '-';
   if (value == 0) {
+    out.append(text.data(), static_cast<std::size_t>(w - text.data()));
     out += "0.0";
     return;
   }
-  std::array<char, 64> text{};
-  const auto printed = std::to_chars(text.data(), text.data() + text.size(), std::fabs(value), std::chars_format::scientific);
-  const std::string_view scientific(text.data(), static_cast<std::size_t>(printed.ptr - text.data()));  // d.ddde±XX
-  const std::size_t e = scientific.find('e');
-  std::string digits(scientific.substr(0, e));
-  if (digits.size() > 1) digits.erase(1, 1);  // the point
+  std::array<char, 48> scientific;  // d.ddde±XX
+  const char* end = std::to_chars(scientific.data(), scientific.data() + scientific.size(), std::fabs(value),
+                                  std::chars_format::scientific)
+                        .ptr;
+  std::array<char, 40> digits;  // the significant digits without the point
+  int k = 0;
+  const char* p = scientific.data();
+  for (; *p != 'e'; ++p)
+    if (*p != '.') digits[static_cast<std::size_t>(k++)] = *p;
+  const bool negative_power = p[1] == '-';
   int exponent = 0;
-  const std::string_view power = scientific.substr(e + (scientific[e + 1] == '+' ? 2 : 1));
-  std::from_chars(power.data(), power.data() + power.size(), exponent);
+  for (const char* q = p + 2; q < end; ++q) exponent = exponent * 10 + (*q - '0');
+  if (negative_power) exponent = -exponent;
+  const auto put = [&w](const char* from, int count) {
+    for (int i = 0; i < count; ++i) *w++ = from[i];
+  };
   // value = 0.digits × 10^point
-  const int k = static_cast<int>(digits.size()), point = exponent + 1;
+  const int point = exponent + 1;
   constexpr int kLowest = -4, kHighest = 15;  // nlohmann's bounds of plain notation for a double
   if (k <= point && point <= kHighest) {
-    out += digits + std::string(static_cast<std::size_t>(point - k), '0') + ".0";
+    put(digits.data(), k);
+    for (int i = k; i < point; ++i) *w++ = '0';
+    put(".0", 2);
   } else if (0 < point && point <= kHighest) {
-    out += digits.substr(0, static_cast<std::size_t>(point)) + "." + digits.substr(static_cast<std::size_t>(point));
+    put(digits.data(), point);
+    *w++ = '.';
+    put(digits.data() + point, k - point);
   } else if (kLowest < point && point <= 0) {
-    out += "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
+    put("0.", 2);
+    for (int i = point; i < 0; ++i) *w++ = '0';
+    put(digits.data(), k);
   } else {
-    out += digits.substr(0, 1) + (k > 1 ? "." + digits.substr(1) : "");
-    fmt::format_to(std::back_inserter(out), "e{}{:02}", exponent < 0 ? '-' : '+', std::abs(exponent));
+    *w++ = digits[0];
+    if (k > 1) {
+      *w++ = '.';
+      put(digits.data() + 1, k - 1);
+    }
+    *w++ = 'e';
+    *w++ = negative_power ? '-' : '+';
+    const int power = std::abs(exponent);
+    if (power < 10) *w++ = '0';
+    w = std::to_chars(w, text.data() + text.size(), power).ptr;
   }
+  out.append(text.data(), static_cast<std::size_t>(w - text.data()));
 }
 
 }  // namespace

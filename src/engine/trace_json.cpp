@@ -422,7 +422,9 @@ void write_trace_json(const Trace& t, const TextSink& sink) {
 
 std::string trace_json_text(const Trace& t) {
   std::string out;
-  write_trace_json(t, append_to(out));
+  SinkBuffer buffer(out);
+  TraceText(buffer).trace(t);
+  out += '\n';
   return out;
 }
 

@@ -204,7 +204,7 @@ void HtmlNumbers::write_json(SinkBuffer& out) const {
 
 std::string HtmlNumbers::json() const {
   std::string text;
-  SinkBuffer out(append_to(text));
+  SinkBuffer out(text);
   write_json(out);
   out.flush();
   return text;

@@ -122,7 +122,7 @@ void write_page(const HtmlAssets& assets, const std::string& title, const PagePa
 std::string fill_template(const HtmlAssets& assets, const std::string& title, const std::string& body,
                           const std::string& data) {
   std::string page;
-  SinkBuffer out(append_to(page));
+  SinkBuffer out(page);
   write_page(
       assets, title, [&](SinkBuffer& b) { b.text() += body; }, [&](SinkBuffer& d) { d.text() += data; }, out);
   out.flush();

@@ -327,7 +327,7 @@ void block_sections(StageWriter& w) {
 std::string stages_html(HtmlRun& run, const std::set<Stage>& stages, const Explanations* explain,
                         const std::string& number_prefix) {
   std::string text;
-  SinkBuffer out(append_to(text));
+  SinkBuffer out(text);
   write_stages_html(run, stages, explain, number_prefix, out);
   out.flush();
   return text;
