@@ -2,6 +2,7 @@
 // they print, every bundled lesson running and its claims holding; and the
 // default table telling the documents' story (issue 4, item 8).
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -9,6 +10,7 @@
 
 #include <map>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "attn/model.hpp"
@@ -179,7 +181,7 @@ Trace trace_of_step(const LessonStep& step) {
   request.sentence = step.settings.request.sentence;
   request.layer = step.settings.layer;
   request.positions = step.settings.model_positions != Positions::none;
-  return explore(request, Model::open(step.settings.model));
+  return explore(request, Model::open(step.settings.model, step.settings.snapshot));
 }
 
 TEST(BundledLessons, RunAndTheirClaimsHold) {
@@ -213,6 +215,12 @@ TEST(BundledLessons, RunAndTheirClaimsHold) {
         continue;
       }
       const Trace t = trace_of_step(step);
+      if (step.expect->largest_weight_below) {
+        const Matrix& w = t.heads.at(step.settings.head - 1).attn_weights;
+        const std::size_t i = find_focus(t, step.expect->token);
+        for (std::size_t j = 0; j < t.tokens.size(); ++j) EXPECT_LT(w(i, j), *step.expect->largest_weight_below) << lesson.name;
+        continue;
+      }
       // A model's step: its block and head, the claim's key with or without the leading "·".
       const std::string key = attends_most_to(t, step.expect->token, step.settings.head - 1);
       EXPECT_TRUE(key == step.expect->attends_most_to || key == "·" + step.expect->attends_most_to)
@@ -276,6 +284,36 @@ TEST(Lesson, AModelIsOpenedOncePerProcess) {
   const Trace second = model_trace(settings);
   EXPECT_EQ(second.layer, 2u);
   EXPECT_EQ(second.tokens, first.tokens);
+}
+
+}  // namespace
+}  // namespace attn
+
+namespace attn {
+namespace {
+
+// "largest_weight_below": every weight of the row is below the bound, strictly; the message names the largest.
+TEST(LessonClaims, LargestWeightBelowReadsTheWholeRow) {
+  Lesson lesson = parse_lesson(R"({"name": "c", "title": "C", "source": "s", "summary": "s",
+    "run": {"sentence": "How are you doing?"},
+    "steps": [{"title": "t", "show": ["weights"], "expect": {"token": "you", "largest_weight_below": 0.01}}]})",
+                               "c.json");
+  const std::vector<StepRun> runs = run_lesson(lesson);
+  const Trace& t = *runs[0].trace;
+  const std::size_t row = find_focus(t, "you");
+  float largest = 0.0f;
+  for (std::size_t j = 0; j < t.tokens.size(); ++j) largest = std::max(largest, t.heads[0].attn_weights(row, j));
+  const std::optional<std::string> claim = first_false_claim(lesson, runs);
+  ASSERT_TRUE(claim.has_value());
+  EXPECT_NE(claim->find(fmt::format("the largest weight of \"you\" is {:.4f}", largest)), std::string::npos) << *claim;
+  lesson.steps[0].expect->largest_weight_below = largest;  // not below itself
+  EXPECT_TRUE(first_false_claim(lesson, runs).has_value());
+  lesson.steps[0].expect->largest_weight_below = std::nextafter(static_cast<double>(largest), 2.0);
+  EXPECT_FALSE(first_false_claim(lesson, runs).has_value());
+  EXPECT_THROW(parse_lesson(R"({"name": "c", "title": "C", "source": "s", "summary": "s", "run": {"sentence": "x"},
+    "steps": [{"title": "t", "show": ["weights"], "expect": {"token": "x", "largest_weight_below": 1.5}}]})",
+                            "c.json"),
+               DataError);
 }
 
 }  // namespace

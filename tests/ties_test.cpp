@@ -125,14 +125,14 @@ TEST(TiesInFocus, TiedKeysAndTiedRunnersUpAreNamedTogether) {
 TEST(TiesInLessons, AClaimOnATiedRowIsFalse) {
   Lesson lesson;
   lesson.steps.resize(1);
-  lesson.steps[0].expect = LessonExpectation{"b", "b", std::nullopt, std::nullopt};
+  lesson.steps[0].expect = LessonExpectation{"b", "b", std::nullopt, std::nullopt, std::nullopt};
   std::vector<StepRun> runs(1);
   runs[0].trace = run("b c z");
   const std::optional<std::string> claim = first_false_claim(lesson, runs);
   ASSERT_TRUE(claim.has_value());
   EXPECT_TRUE(has(*claim, "\"b\" gives 2 keys the same largest weight (0.4223), \"b\" and \"c\" among them")) << *claim;
   runs[0].trace = run("a b c d e z");
-  lesson.steps[0].expect = LessonExpectation{"a", "a", std::nullopt, std::nullopt};
+  lesson.steps[0].expect = LessonExpectation{"a", "a", std::nullopt, std::nullopt, std::nullopt};
   EXPECT_FALSE(first_false_claim(lesson, runs).has_value());
 }
 

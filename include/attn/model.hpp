@@ -53,7 +53,10 @@ class Model {
  public:
   // A folder, or the name of a bundled model (data/models/NAME). Throws
   // DataError for a folder that is missing or is not a readable GPT-2 checkpoint.
-  static Model open(const std::string& folder_or_name);
+  // `snapshot`: the weights of one of its training snapshots instead of the final
+  // ones ("first", "last" or a step: choose_snapshot(), snapshots.hpp); info().snapshot
+  // is then its step. Empty: the final weights.
+  static Model open(const std::string& folder_or_name, const std::string& snapshot = "");
 
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;

@@ -50,6 +50,7 @@ struct ModelInfo {
   std::size_t n_embd = 0;   // width of the residual stream
   std::size_t vocab_size = 0;
   std::size_t n_positions = 0;  // the longest sentence the model reads
+  std::optional<std::size_t> snapshot;  // --snapshot: the training step of the weights run (snapshots.hpp)
 };
 
 // A LayerNorm of a model's block: y = (x − mean) / √(variance + ε) · weight + bias, row by

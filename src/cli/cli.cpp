@@ -14,6 +14,7 @@
 #include "cli_options.hpp"
 #include "cli_run.hpp"
 #include "cli_table.hpp"
+#include "cli_timeline.hpp"
 #include "attn/util/echo.hpp"
 #include "output.hpp"
 #include "attn/parameter_count.hpp"
@@ -60,6 +61,7 @@ int dispatch(const CommandLine& cl) {
     case Command::table_extract: return run_table_extract(cl.table);
     case Command::explore: return run_explorer(cl.main, terminal);
     case Command::serve: return serve(cl.serve);
+    case Command::timeline: return run_timeline(cl.timeline, terminal);
   }
   return 0;
 }

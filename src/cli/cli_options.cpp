@@ -183,6 +183,38 @@ CLI::App* add_serve_command(CLI::App& app, ServeCommand& sc) {
   return serve;
 }
 
+// attn-explain timeline: one head at every training snapshot (issue 28).
+CLI::App* add_timeline_command(CLI::App& app, TimelineCommand& tc) {
+  CLI::App* timeline = app.add_subcommand("timeline", "Watch a head form: one sentence through every training snapshot of a model");
+  timeline->footer(
+      "Examples:\n  attn-explain timeline \"The dog chased the ball, and it rolled away.\"\n"
+      "      the demo model's clearest previous-token head at each snapshot, with the losses and measured shares\n"
+      "  attn-explain timeline --layer 2 --head 1 --focus it --html t.html \"He fed the dog because it was hungry.\"\n"
+      "      one head's heatmaps in a row, the share curve under them, as one page\n"
+      "  attn-explain timeline --layer all \"Your journey starts with one step.\"\n"
+      "      also every head's pattern at each snapshot\n");
+  timeline->add_option("sentence", tc.words, "The sentence (several words are joined with spaces)")->required();
+  timeline->add_option("-m,--model", tc.model, "A model with training snapshots (snapshots.json): a folder or a bundled name")
+      ->check(file_name())
+      ->type_name("DIR|NAME")
+      ->capture_default_str();
+  timeline->add_option("--layer", tc.layer, "The head's layer, from 1, or all (also every head's pattern); default: the clearest previous-token head's")
+      ->check(CLI::Validator(layer_problem, ""))
+      ->type_name("L|all");
+  timeline->add_option("--head", tc.head, "The head, from 1; default: the clearest previous-token head")
+      ->check(whole_number(1, 4096))
+      ->type_name("H");
+  timeline->add_option("--focus", tc.focus, "The token whose row is followed (its text or position); default: the last")
+      ->type_name("TOKEN");
+  CLI::Option* json = timeline->add_flag("--json", tc.json, "Print the timeline as JSON (attn-explain/timeline@1)");
+  timeline->add_option("--html", tc.html_file, "Write the heatmaps in a row, with the share curve, as one HTML page to FILE (-: stdout)")
+      ->check(file_name())
+      ->type_name("FILE")
+      ->excludes(json);
+  add_display_options(*timeline, tc.precision, tc.color);
+  return timeline;
+}
+
 // What the parser cannot say alone, command by command.
 void check_params(ParamsOptions& po) {
   po.multihead = *value_named(kMultiheadNames, po.multihead_name);
@@ -221,6 +253,7 @@ std::unique_ptr<CLI::App> make_command_line_app(CommandLine& cl) {
   add_render_command(*app, cl.render_texts);
   add_table_command(*app, cl.table);
   add_serve_command(*app, cl.serve);
+  add_timeline_command(*app, cl.timeline);
   return app;
 }
 
@@ -234,6 +267,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   CLI::App* render = app.get_subcommand("render");
   CLI::App* table = app.get_subcommand("table");  // issue 16
   CLI::App* serve = app.get_subcommand("serve");  // issue 27
+  CLI::App* timeline = app.get_subcommand("timeline");  // issue 28
 
   try {
     app.parse(argc, argv);
@@ -270,16 +304,21 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     cl.render.given = given_options(*render, render_keys(), cl.render_texts);
   } else if (serve->parsed()) {
     cl.command = Command::serve;
+  } else if (timeline->parsed()) {
+    cl.command = Command::timeline;
   } else if (table->parsed()) {
     cl.command = Command::table_extract;
   } else if (exercise->parsed()) {
     cl.command = Command::exercise;
     check_exercise(cl.exercise);
-  } else if (cl.main.words.empty()) {
-    throw UsageError("give a sentence, e.g. attn-explain \"How are you doing?\"",
-                     fmt::format("Run '{} --help' for usage and examples.", kProgramName));
   } else {
     cl.main.given = given_options(app, run_keys(), cl.main_texts);
+    const bool listing = std::any_of(cl.main.given.begin(), cl.main.given.end(),
+                                     [](const auto& kv) { return kv.first == "snapshot" && kv.second == "list"; });
+    if (cl.main.words.empty() && !listing) {
+      throw UsageError("give a sentence, e.g. attn-explain \"How are you doing?\"",
+                       fmt::format("Run '{} --help' for usage and examples.", kProgramName));
+    }
   }
   return cl;
 }

@@ -68,7 +68,21 @@ struct RenderCommand {
   RawOptions given;  // key → value, the trace file under "trace"
 };
 
-enum class Command { explore, params, lesson, exercise, render, table_extract, serve };
+// attn-explain timeline [--model NAME] [--layer L|all] [--head H] [--focus TOKEN] SENTENCE
+// (timeline.hpp): one head at every training snapshot.
+struct TimelineCommand {
+  std::string model = "demo";
+  std::string layer;   // a layer from 1, "all", or empty (the default head's)
+  std::size_t head = 0;  // from 1; 0: the default head
+  std::string focus;
+  bool json = false;
+  std::string html_file;
+  int precision = 2;
+  std::string color = "auto";
+  std::vector<std::string> words;
+};
+
+enum class Command { explore, params, lesson, exercise, render, table_extract, serve, timeline };
 
 struct CommandLine {
   Command command = Command::explore;
@@ -81,6 +95,7 @@ struct CommandLine {
   RenderCommand render;
   TableExtractCommand table;  // attn-explain table extract
   ServeCommand serve;         // attn-explain serve
+  TimelineCommand timeline;   // attn-explain timeline
   OptionTexts main_texts;     // what the parser binds the explorer's options to
   OptionTexts render_texts;   // and render's
 };

@@ -1,4 +1,5 @@
 #include "cli_run.hpp"
+#include "cli_timeline.hpp"
 
 #include <cstdio>
 #include <string>
@@ -103,7 +104,14 @@ int finish_run(const RunPlan& plan, const Trace& trace, std::vector<std::string>
 // A model run (--model): the same outputs as a table run, from the model's trace.
 int run_model(const RunPlan& plan) {
   const ModelRequest& request = std::get<ModelRequest>(plan.compute);
-  const Model model = Model::open(plan.model);
+  if (plan.snapshot == "list") {
+    if (!plan.outputs.trace_file.empty() || !plan.outputs.svg_file.empty() || !plan.outputs.html_file.empty()) {
+      throw OptionError("snapshot", "--snapshot list prints the list of snapshots: it writes no --trace, --svg or --html",
+                        "give a step (--snapshot 0) to run one");
+    }
+    return list_snapshots(plan.model, plan.outputs.json);
+  }
+  const Model model = Model::open(plan.model, plan.snapshot);
   for (const char* file : {"config.json", "model.safetensors", "vocab.json", "merges.txt"}) {
     for (const auto& [option, out] : output_files(plan.outputs)) {
       check_output_is_not_an_input(option, out, model.folder() / file, fmt::format("the model's {}", file));

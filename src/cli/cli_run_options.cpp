@@ -57,6 +57,10 @@ void add_model_options(CLI::App& app, OptionTexts& t) {
       ->type_name("N");
   add_key(app, "--top-k", r, t, "With --generate: sample among the K most likely tokens only (0: all)")->type_name("K");
   add_flag(app, "no-positions", t, "With --model: leave out the learned position embeddings (wpe), to see what they do");
+  add_key(app, "--snapshot", r, t,
+          "With --model: the weights of a training snapshot (a step, first or last) instead of the final ones; "
+          "list: the snapshots with their losses")
+      ->type_name("STEP|first|last|list");
 }
 
 // The options that say how the run is computed.

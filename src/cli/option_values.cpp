@@ -113,6 +113,14 @@ std::string model_problem(const std::string& text) {
   return text.empty() ? "expected a model's folder or name, got \"\"" : "";
 }
 
+std::string snapshot_problem(const std::string& text) {
+  if (text == "first" || text == "last" || text == "list") return {};
+  if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return {};
+  }
+  return fmt::format("expected a training step, first, last or list; got \"{}\"", text);
+}
+
 std::vector<std::string> split_on(const std::string& list, char separator) {
   std::vector<std::string> parts;
   std::size_t start = 0;

@@ -44,6 +44,9 @@ std::string file_name_problem(const std::string& text);
 // --model: a model's folder or name, anything but the empty string.
 std::string model_problem(const std::string& text);
 
+// --snapshot: a training step, first, last, or list.
+std::string snapshot_problem(const std::string& text);
+
 // "a,b,,c" split on ',' → a | b | "" | c ("" → one empty part).
 std::vector<std::string> split_on(const std::string& list, char separator);
 

@@ -85,6 +85,7 @@ std::vector<KeyRule> make_run_keys() {
       whole("generate", 1, 1024),
       whole("top-k", 0, 1u << 20, "0"),
       flag("no-positions"),
+      {"snapshot", "", snapshot_problem, "STEP|first|last|list", {}},
       choice("format", names_in(kVectorFormatNames), "auto"),
   };
   add_view_keys(rules);

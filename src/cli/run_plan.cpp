@@ -165,7 +165,7 @@ ModelRequest model_request(const Options& o) {
 // The options that apply to one kind of run only.
 void check_model_keys(const Options& o) {
   if (!o.has("model")) {
-    for (const char* key : {"layer", "top", "temperature", "lens", "no-positions", "generate", "top-k"}) {
+    for (const char* key : {"layer", "top", "temperature", "lens", "no-positions", "generate", "top-k", "snapshot"}) {
       if (o.has(key)) {
         throw OptionError(key, fmt::format("{} needs --model", flag_name(key)),
                           "e.g. attn-explain --model gpt2 --layer 5 \"The dog chased the ball.\"");
@@ -201,6 +201,7 @@ RunPlan resolve_run(const RawOptions& raw, const Terminal& terminal) {
     ModelRequest request = model_request(o);
     request.memory = memory_budget(limit, 1, std::nullopt, plan.outputs, plan.view.color);
     plan.model = o.text("model");
+    plan.snapshot = o.text("snapshot");
     plan.compute = std::move(request);
   } else {
     Request request = table_request(o);

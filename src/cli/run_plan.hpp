@@ -82,6 +82,7 @@ struct View {
 struct RunPlan {
   std::variant<Request, ModelRequest> compute;  // what to compute (the request holds the sentence)
   std::string model;                    // with a ModelRequest: the model's folder or bundled name
+  std::string snapshot;                 // with a ModelRequest: --snapshot (a step, first, last, list); empty: the final weights
   std::string embeddings;               // with a Request: the --embeddings file; empty: default.json
   VectorFormat format = VectorFormat::automatic;  // of the --embeddings file
   std::optional<Comparison> compare;    // --compare: side by side instead of one trace

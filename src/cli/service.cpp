@@ -11,6 +11,7 @@
 #include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "attn/word_vectors.hpp"
+#include "attn/snapshots.hpp"
 #include "attn/util/data_dir.hpp"
 #include "attn/render/render_head_view.hpp"
 #include "run_keys.hpp"
@@ -113,6 +114,28 @@ const Model& Service::model_named(const std::string& name) const {
   return *model;
 }
 
+const Model& Service::snapshot_of(const std::string& name, const std::string& snapshot) const {
+  const Model& final_model = model_named(name);
+  if (snapshot.empty()) return final_model;
+  if (snapshot == "list") {
+    throw OptionError("snapshot", "--snapshot list: a page asks for one snapshot (a step, first or last)",
+                      "the command line lists them: attn-explain --model " + name + " --snapshot list");
+  }
+  // The command line's own message for a step the model lacks, naming the model as asked.
+  choose_snapshot(read_snapshots(final_model.folder()), snapshot, name);
+  const std::lock_guard<std::mutex> lock(models_guard_);
+  std::unique_ptr<Model>& model = snapshots_[name + "@" + snapshot];
+  if (!model) {
+    try {
+      model = std::make_unique<Model>(Model::open(final_model.folder().string(), snapshot));
+    } catch (...) {
+      snapshots_.erase(name + "@" + snapshot);
+      throw;
+    }
+  }
+  return *model;
+}
+
 Reply Service::answer(Product product, const RawOptions& query, const std::string* table_json) const {
   try {
     RawOptions raw;
@@ -134,7 +157,7 @@ Reply Service::answer(Product product, const RawOptions& query, const std::strin
       raw.emplace_back("model", model);
       RunPlan plan = resolve_run(raw, Terminal{});
       if (product == Product::report) std::get<ModelRequest>(plan.compute).memory.text_per_number += kPageHeld;
-      auto trace = std::make_shared<const Trace>(explore(std::get<ModelRequest>(plan.compute), model_named(model)));
+      auto trace = std::make_shared<const Trace>(explore(std::get<ModelRequest>(plan.compute), snapshot_of(model, plan.snapshot)));
       return reply(product, std::move(trace), plan);
     }
     const auto named = tables_.find(table);

@@ -72,10 +72,13 @@ class Service {
 
  private:
   const Model& model_named(const std::string& name) const;
+  // The model's weights at a training snapshot (--snapshot), opened the first time one is asked for.
+  const Model& snapshot_of(const std::string& name, const std::string& snapshot) const;
 
   std::map<std::string, std::string> tables_;  // name → path
   mutable std::mutex models_guard_;
   mutable std::map<std::string, std::unique_ptr<Model>> models_;
+  mutable std::map<std::string, std::unique_ptr<Model>> snapshots_;  // "name@snapshot" → the model at that snapshot
 };
 
 }  // namespace attn

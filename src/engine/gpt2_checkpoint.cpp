@@ -121,9 +121,9 @@ fs::path required_file(const fs::path& dir, const char* name) {
 
 }  // namespace
 
-Gpt2Checkpoint load_gpt2_checkpoint(const fs::path& dir) {
+Gpt2Checkpoint load_gpt2_checkpoint(const fs::path& dir, const std::string& weights_file) {
   const fs::path config = required_file(dir, "config.json");
-  const fs::path weights = required_file(dir, "model.safetensors");
+  const fs::path weights = required_file(dir, weights_file.c_str());
   const fs::path vocab = required_file(dir, "vocab.json");
   const fs::path merges = required_file(dir, "merges.txt");
   Gpt2Checkpoint c{.name = fs::absolute(dir).lexically_normal().filename().string(),

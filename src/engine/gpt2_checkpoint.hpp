@@ -70,7 +70,9 @@ struct Gpt2Checkpoint {
 // REQUIRES: nothing; throws DataError for a folder that lacks a file, a config
 // without a field or with a value out of range, missing or misshapen tensors,
 // and a tokenizer with more ids than vocab_size; UsageError for an ATTN_KERNEL the
-// processor cannot run.
-Gpt2Checkpoint load_gpt2_checkpoint(const std::filesystem::path& dir);
+// processor cannot run. `weights_file`: the weights to map instead of
+// model.safetensors (a training snapshot, snapshots.hpp), relative to `dir`.
+Gpt2Checkpoint load_gpt2_checkpoint(const std::filesystem::path& dir,
+                                    const std::string& weights_file = "model.safetensors");
 
 }  // namespace attn

@@ -1,6 +1,7 @@
 // A model run: open the checkpoint, tokenize with its BPE, run the forward pass,
 // and keep the chosen block's attention as a Trace (model.hpp).
 #include "attn/model.hpp"
+#include "attn/snapshots.hpp"
 #include "attn/explorer.hpp"
 
 #include <algorithm>
@@ -146,10 +147,14 @@ Model::~Model() = default;
 const ModelInfo& Model::info() const { return impl_->info; }
 const fs::path& Model::folder() const { return impl_->checkpoint.dir; }
 
-Model Model::open(const std::string& folder_or_name) {
-  auto impl = std::make_unique<Impl>(Impl{load_gpt2_checkpoint(resolve_model(folder_or_name)), {}});
+Model Model::open(const std::string& folder_or_name, const std::string& snapshot) {
+  const fs::path folder = resolve_model(folder_or_name);
+  std::optional<Snapshot> chosen;
+  if (!snapshot.empty()) chosen = choose_snapshot(read_snapshots(folder), snapshot, folder_or_name);
+  auto impl = std::make_unique<Impl>(Impl{load_gpt2_checkpoint(folder, chosen ? chosen->file : "model.safetensors"), {}});
   const Gpt2Config& c = impl->checkpoint.config;
-  impl->info = ModelInfo{impl->checkpoint.name, c.n_layer, c.n_head, c.n_embd, c.vocab_size, c.n_positions};
+  impl->info = ModelInfo{impl->checkpoint.name, c.n_layer, c.n_head, c.n_embd, c.vocab_size, c.n_positions, std::nullopt};
+  if (chosen) impl->info.snapshot = chosen->step;
   return Model(std::move(impl));
 }
 

@@ -135,6 +135,7 @@ ordered_json model_parts_to_json(const Trace& t) {
   ordered_json parts = ordered_json::object();
   parts["model"] = ordered_json{{"name", m.name},         {"n_layer", m.n_layer},         {"n_head", m.n_head},
                         {"n_embd", m.n_embd},     {"vocab_size", m.vocab_size},   {"n_positions", m.n_positions}};
+  if (m.snapshot) parts["model"]["snapshot"] = *m.snapshot;
   parts["token_ids"] = t.token_ids;
   parts["layer"] = t.layer ? ordered_json(*t.layer) : ordered_json(nullptr);
   ordered_json next = ordered_json::array();

@@ -264,6 +264,7 @@ void read_model_parts(const Fields& f, const json& root, const std::string& sour
   info.n_embd = mf.whole("n_embd", 1, 1 << 16);
   info.vocab_size = mf.whole("vocab_size", 1, 1 << 20);
   info.n_positions = mf.whole("n_positions", 1, 1 << 16);
+  if (mf.has("snapshot")) info.snapshot = mf.whole("snapshot", 0, 1u << 30);
   const json& ids = required(f, "token_ids");
   if (!ids.is_array() || ids.size() != n) f.fail(fmt::format("\"token_ids\" must hold {} ids, one per token", n));
   for (std::size_t i = 0; i < n; ++i) {

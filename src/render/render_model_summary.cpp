@@ -37,7 +37,8 @@ std::vector<Share> shares(const HeadProfile& p) {
   return out;
 }
 
-// The terminal's short cell: "prev 48%", "it→dog 56%", "(prev 44%)".
+}  // namespace
+
 std::string pattern_cell(const HeadProfile& p, const std::vector<std::string>& tokens) {
   if (p.rows == 0) return "·";  // one token: nothing to tell
   const Share top = shares(p).front();
@@ -48,8 +49,6 @@ std::string pattern_cell(const HeadProfile& p, const std::vector<std::string>& t
                                : top.short_name;
   return p.pattern == HeadPattern::mixed ? fmt::format("({} {}%)", what, pct) : fmt::format("{} {}%", what, pct);
 }
-
-}  // namespace
 
 std::string head_caption(const HeadProfile& p, const std::vector<std::string>& tokens, int precision) {
   if (p.rows == 0) return "one token: it can only look at itself";

@@ -79,13 +79,20 @@ Lesson parse_lesson(const std::string& text, const std::string& source) {
     if (s.has("focus")) step.focus = s.text("focus");
     if (s.has("compare")) step.compare = s.choice_of("compare", kComparisonNames);
     if (s.has("expect")) {
-      const Fields e(s.raw("expect"), where + " \"expect\"", {"token", "attends_most_to", "same_weights_as", "other_weights_than"});
-      LessonExpectation expect{e.text("token"), "", std::nullopt, std::nullopt};
+      const Fields e(s.raw("expect"), where + " \"expect\"",
+                     {"token", "attends_most_to", "same_weights_as", "other_weights_than", "largest_weight_below"});
+      LessonExpectation expect{e.text("token"), "", std::nullopt, std::nullopt, std::nullopt};
       if (e.has("attends_most_to")) expect.attends_most_to = e.text("attends_most_to");
       if (e.has("same_weights_as")) expect.same_weights_as = e.whole("same_weights_as", 1, i);
       if (e.has("other_weights_than")) expect.other_weights_than = e.whole("other_weights_than", 1, i);
-      if (e.has("attends_most_to") + e.has("same_weights_as") + e.has("other_weights_than") != 1) {
-        e.fail("expected one claim: \"attends_most_to\", \"same_weights_as\" or \"other_weights_than\"");
+      if (e.has("largest_weight_below")) {
+        expect.largest_weight_below = e.number("largest_weight_below");
+        if (!(*expect.largest_weight_below > 0.0 && *expect.largest_weight_below <= 1.0)) {
+          e.fail(fmt::format("\"largest_weight_below\" is {}, expected a weight above 0 and at most 1", *expect.largest_weight_below));
+        }
+      }
+      if (e.has("attends_most_to") + e.has("same_weights_as") + e.has("other_weights_than") + e.has("largest_weight_below") != 1) {
+        e.fail("expected one claim: \"attends_most_to\", \"same_weights_as\", \"other_weights_than\" or \"largest_weight_below\"");
       }
       step.expect = std::move(expect);
     }
@@ -241,6 +248,13 @@ std::optional<std::string> first_false_claim(const Lesson& lesson, const std::ve
                          i + 1, expect->token, expect->attends_most_to);
     }
     const std::size_t best = top.keys.front();
+    if (expect->largest_weight_below) {
+      if (!(weights(row, best) < *expect->largest_weight_below)) {
+        return fmt::format("step {}: the largest weight of \"{}\" is {:.4f} (on \"{}\"), not below {}", i + 1, expect->token,
+                           weights(row, best), trace.tokens[best], *expect->largest_weight_below);
+      }
+      continue;
+    }
     if (top.keys.size() > 1) {
       return fmt::format("step {}: \"{}\" gives {} keys the same largest weight ({:.4f}), \"{}\" and \"{}\" among them; "
                          "\"attends most to\" needs one",

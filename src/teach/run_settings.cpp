@@ -16,7 +16,7 @@ namespace attn {
 void apply_run(const json& run, const std::string& where, RunSettings& s) {
   const Fields f(run, where + " \"run\"",
                  {"sentence", "embeddings", "projection", "seed", "d_out", "scale", "qkv_bias", "softmax", "causal",
-                  "causal_method", "dropout", "dropout_seed", "heads", "multihead", "model", "layer", "head", "positions"});
+                  "causal_method", "dropout", "dropout_seed", "heads", "multihead", "model", "layer", "head", "positions", "snapshot"});
   Request& r = s.request;
   if (f.has("sentence")) r.sentence = f.text("sentence");
   if (f.has("embeddings")) s.embeddings = f.text("embeddings");
@@ -42,6 +42,14 @@ void apply_run(const json& run, const std::string& where, RunSettings& s) {
   if (f.has("model")) s.model = f.text("model");
   if (f.has("layer")) s.layer = f.whole("layer", 1, 1024);
   if (f.has("head")) s.head = f.whole("head", 1, 1024);
+  if (f.has("snapshot")) {
+    s.snapshot = f.text("snapshot");
+    if (s.model.empty()) f.fail("\"snapshot\" is a model's training step; it needs \"model\"");
+    const bool step = !s.snapshot.empty() && s.snapshot.size() < 10 && s.snapshot.find_first_not_of("0123456789") == std::string::npos;
+    if (!step && s.snapshot != "first" && s.snapshot != "last") {
+      f.fail(fmt::format("\"snapshot\" is \"{}\", expected a training step, first or last", s.snapshot));
+    }
+  }
   // a table run's none | sinusoidal, a model's learned | none (--no-positions)
   if (f.has("positions")) {
     const Positions positions = f.choice_of("positions", kPositionsNames);
@@ -87,12 +95,12 @@ namespace {
 
 // The models this process has opened, by the name the data file gives; never
 // closed before the process ends (a lesson names one or two).
-const Model& open_once(const std::string& name) {
+const Model& open_once(const std::string& name, const std::string& snapshot) {
   static std::mutex guard;
   static std::map<std::string, std::unique_ptr<Model>> opened;
   const std::lock_guard<std::mutex> lock(guard);
-  std::unique_ptr<Model>& model = opened[name];
-  if (!model) model = std::make_unique<Model>(Model::open(name));
+  std::unique_ptr<Model>& model = opened[name + "@" + snapshot];
+  if (!model) model = std::make_unique<Model>(Model::open(name, snapshot));
   return *model;
 }
 
@@ -103,7 +111,7 @@ Trace model_trace(const RunSettings& settings) {
   request.sentence = settings.request.sentence;
   request.layer = settings.layer;
   request.positions = settings.model_positions != Positions::none;
-  Trace trace = explore(request, open_once(settings.model));
+  Trace trace = explore(request, open_once(settings.model, settings.snapshot));
   check_head(settings, trace);
   return trace;
 }
@@ -115,6 +123,7 @@ std::string settings_flags(const RunSettings& settings) {
   if (!settings.model.empty()) {
     cmd = fmt::format(" --model {} --layer {}", settings.model, settings.layer);
     if (settings.head != 1) cmd += fmt::format(" --head {}", settings.head);
+    if (!settings.snapshot.empty()) cmd += fmt::format(" --snapshot {}", settings.snapshot);
     return settings.model_positions == Positions::none ? cmd + " --no-positions" : cmd;
   }
   if (settings.embeddings != RunSettings{}.embeddings) cmd += " --embeddings " + settings.embeddings;

@@ -31,6 +31,10 @@ std::string render_model_summary(const Trace& trace, const SummaryOptions& optio
 // previous token 44%, first token 33%". `tokens` label the link.
 std::string head_caption(const HeadProfile& p, const std::vector<std::string>& tokens, int precision);
 
+// The summary table's short cell for a head: "prev 48%", "it→dog 56%", "(prev 44%)"
+// (no majority: the largest share in brackets), "·" for one token.
+std::string pattern_cell(const HeadProfile& p, const std::vector<std::string>& tokens);
+
 // The line that says which tokens the shares leave out, and why.
 std::string shares_note(std::size_t n);
 

@@ -33,6 +33,7 @@ struct LessonExpectation {
   std::string token;
   std::string attends_most_to;
   std::optional<std::size_t> same_weights_as, other_weights_than;  // a step's number, from 1
+  std::optional<double> largest_weight_below;  // every weight of the row is below this: spread out, no key stands out
 };
 
 struct LessonStep {

@@ -4,7 +4,7 @@
 // the command-line options (docs/lesson-format.md):
 //   sentence, embeddings, projection, seed, d_out, scale, qkv_bias, softmax,
 //   causal, causal_method, dropout, dropout_seed, heads, multihead, positions;
-// or, for a trained model (--model), sentence, model, layer, head, positions.
+// or, for a trained model (--model), sentence, model, layer, head, positions, snapshot.
 // apply_run() merges such an object over RunSettings, refusing unknown keys,
 // wrong types and values out of range with a DataError that starts with
 // `where`. settings_flags() gives back the options that reproduce the run.
@@ -28,6 +28,7 @@ struct RunSettings {
   std::size_t layer = 1;  // a model run's block, from 1 (--layer)
   std::size_t head = 1;   // the head the tables and the "expect" claims read, from 1 (--head)
   Positions model_positions = Positions::learned;  // a model run's: none with --no-positions
+  std::string snapshot;   // a model run's training snapshot: a step, first or last (--snapshot); empty: the final weights
 };
 
 void apply_run(const nlohmann::json& run, const std::string& where, RunSettings& settings);
