@@ -25,6 +25,7 @@
     if (s.kind === "model") {
       o.push(["model", s.name]);
       if ($("layer").value) o.push(["layer", $("layer").value]);
+      if ($("snapshot").value) o.push(["snapshot", $("snapshot").value]);
       if ($("top").value !== "" && $("top").value !== $("top").defaultValue) o.push(["top", $("top").value]);
       if ($("temperature").value !== $("temperature").defaultValue) o.push(["temperature", $("temperature").value]);
       for (const key of modelFlags) if ($(key).checked) o.push([key, "true"]);
@@ -251,6 +252,12 @@
     const layer = $("layer");
     const keep = layer.value;
     layer.textContent = "";
+    const snapshot = $("snapshot");
+    const step = snapshot.value;
+    snapshot.length = 1;
+    for (const s of (model && model.snapshots) || []) snapshot.add(new Option("step " + s, String(s)));
+    if ([...snapshot.options].some((opt) => opt.value === step)) snapshot.value = step;
+    $("snapshot-label").hidden = snapshot.length < 2;
     if (model) {
       for (let l = 1; l <= model.layers; ++l) layer.add(new Option(String(l), String(l)));
       layer.add(new Option("all (every head)", "all"));

@@ -187,7 +187,13 @@ std::string Service::catalogue_json() const {
     for (const auto& [name, model] : models_) {
       if (!model) continue;
       const ModelInfo& info = model->info();
-      models.push_back({{"name", name}, {"layers", info.n_layer}, {"heads", info.n_head}, {"width", info.n_embd}});
+      nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+      try {
+        for (const Snapshot& s : read_snapshots(model->folder())) steps.push_back(s.step);
+      } catch (const Error&) {
+        steps.clear();  // a snapshots.json that cannot be read: --snapshot says why when asked
+      }
+      models.push_back({{"name", name}, {"layers", info.n_layer}, {"heads", info.n_head}, {"width", info.n_embd}, {"snapshots", steps}});
     }
   }
   nlohmann::ordered_json stages = nlohmann::ordered_json::array();

@@ -64,7 +64,7 @@ class Service {
   // JSON of a table file, as an edited copy of one) instead of a named one.
   Reply answer(Product product, const RawOptions& query, const std::string* table_json = nullptr) const;
 
-  // {"tables": [{"name"}], "models": [{"name", "layers", "heads", "width"}], "stages": [names]}.
+  // {"tables": [{"name"}], "models": [{"name", "layers", "heads", "width", "snapshots": [steps]}], "stages": [names]}.
   std::string catalogue_json() const;
 
   // The JSON file of the table `name`, or nothing when there is no JSON table of that name.
