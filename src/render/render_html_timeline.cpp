@@ -1,11 +1,14 @@
 // The timeline as one page: a head's weights at every snapshot, in a row, with
 // the share curve under them. See render_timeline.hpp.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "attn/render/render_model_summary.hpp"
 #include "attn/render/render_timeline.hpp"
 #include "attn/render/text_layout.hpp"
 #include "attn/util/data_dir.hpp"
+#include "attn/util/echo.hpp"
 #include "colour_scale.hpp"
 #include "render_html_data.hpp"
 #include "render_html_heatmap.hpp"

@@ -1,6 +1,8 @@
 // The timeline and the snapshot list as text and JSON. See render_timeline.hpp.
 #include "attn/render/render_timeline.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "attn/json_text.hpp"
@@ -9,6 +11,7 @@
 #include "attn/render/style.hpp"
 #include "attn/render/text_layout.hpp"
 #include "attn/util/echo.hpp"
+#include "attn/util/unicode.hpp"
 
 namespace attn {
 
