@@ -134,7 +134,9 @@
   async function showHeads(o, number) {
     const figure = $("head-view");
     const allLayers = source().kind === "model" && $("layer").value === "all";
-    const answer = allLayers ? null : await ask("heads", o);
+    const model = catalogue.models.find((m) => m.name === source().name);
+    const asked = source().kind === "model" ? (model ? model.heads : 1) : Number($("heads").value) || 1;
+    const answer = allLayers || asked < 2 ? null : await ask("heads", o);  // one head: no picture to ask for
     if (number !== latest) return;
     const svg = answer && answer.ok ? await answer.text() : "";
     const picture = $("head-view-picture");
