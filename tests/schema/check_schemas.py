@@ -8,9 +8,10 @@ lesson (data/lessons/*.json) must validate against docs/schemas/lesson.schema.js
 and be named after its file; lessons the schema must refuse are refused. Every
 bundled exercise (data/exercises/*.json) must validate against
 docs/schemas/exercise.schema.json and have its file's name as id; exercises the
-schema must refuse are refused.
+schema must refuse are refused. `timeline --json` on a model with snapshots (the
+test fixture's) validates against docs/schemas/timeline.schema.json.
 
-usage: /usr/bin/python3 tests/schema/check_schemas.py BINARY SOURCE_DIR
+usage: /usr/bin/python3 tests/schema/check_schemas.py BINARY SOURCE_DIR SNAPSHOT_MODEL_DIR
 """
 import glob
 import json
@@ -22,7 +23,7 @@ import jsonschema
 
 
 def main():
-    binary, src = sys.argv[1], sys.argv[2]
+    binary, src, snapshot_model = sys.argv[1], sys.argv[2], sys.argv[3]
     table_schema = json.load(open(f"{src}/docs/schemas/table.schema.json"))
     trace_schema = json.load(open(f"{src}/docs/schemas/trace.schema.json"))
     passed = failed = 0
@@ -153,6 +154,14 @@ def main():
         out = subprocess.run([binary, "--json", *args], capture_output=True, text=True, check=True).stdout
         errors = list(jsonschema.Draft202012Validator(trace_schema).iter_errors(json.loads(out)))
         check(not errors, f"trace of {args}: {errors[:1]}")
+
+    # The timeline (issue 28), on a model with training snapshots (tests/model/make_snapshot_model.py's).
+    timeline_schema = json.load(open(f"{src}/docs/schemas/timeline.schema.json"))
+    for args in [["The dog chased the ball, and it rolled away."], ["--layer", "all", "--focus", "it", "He fed the dog because it was hungry."]]:
+        out = subprocess.run([binary, "timeline", "--model", snapshot_model, "--json", *args], capture_output=True, text=True,
+                             check=True).stdout
+        errors = list(jsonschema.Draft202012Validator(timeline_schema).iter_errors(json.loads(out)))
+        check(not errors, f"timeline of {args}: {errors[:1]}")
 
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0

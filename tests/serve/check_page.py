@@ -65,11 +65,11 @@ def browser():
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
-    binary = sys.argv[1]
-    server = Server(binary)
+    binary, snapshot_model = sys.argv[1], sys.argv[2]
+    server = Server(binary, "--model", snapshot_model)
     driver = browser()
     try:
         driver.get(server.url)
@@ -83,19 +83,31 @@ def main():
         check(wait_for(lambda: srcdoc(driver) == dog) is not None, "typing a sentence recomputes every stage (the --html bytes)")
         check("sentence=The%20dog" in driver.current_url, f"the sentence is in the URL ({driver.current_url[-60:]})")
 
-        # Keypress to redraw, measured by the page with the Performance API: one letter at a time.
-        driver.execute_script("window.attnRedrawTimes = []")
-        for letter in " Run.":
-            before = srcdoc(driver)
-            box.send_keys(letter)
-            wait_for(lambda: srcdoc(driver) != before and
-                     driver.execute_script("return document.getElementById('report').contentDocument.readyState") == "complete")
-            time.sleep(0.3)
-        times = sorted(driver.execute_script("return window.attnRedrawTimes"))
-        check(len(times) >= 4, "keypress to redraw: " + (f"median {times[len(times) // 2]:.0f} ms, slowest {times[-1]:.0f} ms "
-                                                          f"over {len(times)} keys (an 11-token sentence, default table)" if times else "none"))
-        box.send_keys(Keys.BACKSPACE * 5)
+        # Keypress to redraw, measured by the page with the Performance API: one letter at a time,
+        # at 11 tokens and at 31 (the goal is stated for up to 32; measured, not asserted).
+        def redraw_times(what):
+            driver.execute_script("window.attnRedrawTimes = []")
+            for letter in " Run.":
+                before = srcdoc(driver)
+                box.send_keys(letter)
+                wait_for(lambda: srcdoc(driver) != before and
+                         driver.execute_script("return document.getElementById('report').contentDocument.readyState") == "complete")
+                time.sleep(0.3)
+            times = sorted(driver.execute_script("return window.attnRedrawTimes"))
+            check(len(times) >= 4, "keypress to redraw: " + (f"median {times[len(times) // 2]:.0f} ms, slowest {times[-1]:.0f} ms "
+                                                              f"over {len(times)} keys ({what}, default table)" if times else "none"))
+            box.send_keys(Keys.BACKSPACE * 5)
+
+        redraw_times("an 11-token sentence")
         check(wait_for(lambda: srcdoc(driver) == dog) is not None, "deleting the letters gives the sentence's page again")
+        long_sentence = "The dog chased the ball, and it rolled away; the cat sat on the mat because it was tired, and the fox saw the bird too"
+        box.clear()
+        box.send_keys(long_sentence)
+        check(wait_for(lambda: srcdoc(driver) == cli_html(binary, [long_sentence])) is not None, "a 29-token sentence is drawn")
+        redraw_times("a 29-token sentence, 31 with the letters")
+        box.clear()
+        box.send_keys("The dog chased the ball, and it rolled away.")
+        check(wait_for(lambda: srcdoc(driver) == dog) is not None, "and the 11-token sentence again")
         if os.environ.get("ATTN_SCREENSHOT"):
             driver.save_screenshot(os.environ["ATTN_SCREENSHOT"])
 
@@ -183,6 +195,22 @@ def main():
                                  "The dog chased the ball."])
         check(wait_for(lambda: srcdoc(driver) == lens) is not None and "lens=true" in driver.current_url
               and 'class="lens"' in srcdoc(driver), "the lens box draws the logit lens (--lens)")
+
+
+        # A model's training snapshots (issue 28): the picker offers its steps and adds --snapshot.
+        name = os.path.basename(os.path.normpath(snapshot_model))
+        driver.get(server.url + f"?sentence=The%20dog%20chased%20the%20ball.&model={name}&layer=2")
+        final = cli_html(binary, ["--model", snapshot_model, "--layer", "2", "The dog chased the ball."])
+        check(wait_for(lambda: srcdoc(driver) == final) is not None, "a model with snapshots opens on its final weights")
+        listed = json.loads(subprocess.run([binary, "--model", snapshot_model, "--snapshot", "list", "--json"],
+                                           capture_output=True, text=True, check=True).stdout)
+        steps = [str(s["step"]) for s in listed["snapshots"]]
+        offered = [o.get_attribute("value") for o in driver.find_elements(By.CSS_SELECTOR, "#snapshot option")][1:]
+        set_value(driver, "snapshot", steps[0])
+        early = cli_html(binary, ["--model", snapshot_model, "--layer", "2", "--snapshot", steps[0], "The dog chased the ball."])
+        check(offered == steps and early != final and wait_for(lambda: srcdoc(driver) == early) is not None
+              and f"snapshot={steps[0]}" in driver.current_url,
+              f"the training-step picker offers the model's snapshots ({offered}) and runs the first (--snapshot {steps[0]})")
 
         # A table run with positions: the select adds --positions sinusoidal.
         driver.get(server.url + "?sentence=dog%20bites%20man&table=default")
