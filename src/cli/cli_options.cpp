@@ -189,7 +189,7 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommand& tc) {
   timeline->footer(
       "Examples:\n  attn-explain timeline \"The dog chased the ball, and it rolled away.\"\n"
       "      the demo model's clearest previous-token head at each snapshot, with the losses and measured shares\n"
-      "  attn-explain timeline --layer 2 --head 1 --focus it --html t.html \"He fed the dog because it was hungry.\"\n"
+      "  attn-explain timeline --layer 1 --head 2 --focus it --html t.html \"He fed the dog because it was hungry.\"\n"
       "      one head's heatmaps in a row, the share curve under them, as one page\n"
       "  attn-explain timeline --layer all \"Your journey starts with one step.\"\n"
       "      also every head's pattern at each snapshot\n");

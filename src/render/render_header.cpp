@@ -55,6 +55,10 @@ void model_fields(const Trace& t, std::vector<HeaderField>& out) {
   out.push_back({"model", fmt::format("{} ({}): {} layers × {} heads, n_embd = {}, vocabulary of {}", printable(m.name),
                                       printable(t.settings.table_path, kMessageLineBytes), m.n_layer, m.n_head, m.n_embd,
                                       m.vocab_size)});
+  if (m.snapshot) {
+    out.push_back({"snapshot", fmt::format("the weights at step {} of its training (--snapshot; --snapshot list shows them all)",
+                                           *m.snapshot)});
+  }
   if (t.layer) {
     out.push_back({"layer", fmt::format("{} of {} (weights h.{}); X below is its ln_1 output, the input of its attention",
                                         *t.layer, m.n_layer, *t.layer - 1)});

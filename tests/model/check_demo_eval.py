@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
-"""docs/demo-model.md's figures are what scripts/eval_demo.py measures with the binary (issue 15).
+"""docs/demo-model.md's figures and data/models/demo/evaluation.json are what scripts/eval_demo.py
+measures with the binary (issues 15 and 28).
 
 usage: check_demo_eval.py BINARY [REPO]
 
-Runs scripts/eval_demo.py BINARY (the bundled model, its held-out sentences) and compares its
-JSON with the fenced json block that follows the line `<!-- eval_demo.py figures -->` in
-docs/demo-model.md: every value in the block must be in the measurement, numbers within 1e-9,
-everything else equal; the block must give every head (antecedent and previous-token shares)
-and the next-token accuracy. Stdlib only.
+Runs scripts/eval_demo.py BINARY --write FILE (the bundled model, its held-out sentences, and
+every training snapshot of its snapshots.json) and compares
+1. its JSON for the final model with the fenced json block that follows the line
+   `<!-- eval_demo.py figures -->` in docs/demo-model.md: every value in the block must be in the
+   measurement, numbers within 1e-9, everything else equal; the block must give every head
+   (antecedent and previous-token shares) and the next-token accuracy;
+2. FILE, the fresh measurement of every snapshot, with the bundled evaluation.json: equal as JSON
+   (the shares are rounded to 3 decimals), one entry a snapshot of snapshots.json, in its order.
+Stdlib only.
 """
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 MARKER = "<!-- eval_demo.py figures -->"
 
@@ -54,13 +60,33 @@ def main(argv):
     binary = argv[0]
     repo = argv[1] if len(argv) > 1 else os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     doc = documented(os.path.join(repo, "docs", "demo-model.md"))
-    out = subprocess.run([sys.executable, os.path.join(repo, "scripts", "eval_demo.py"), binary],
-                         capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        print(out.stderr)
-        return 1
+    model_dir = os.path.join(repo, "data", "models", "demo")
+    with tempfile.TemporaryDirectory(prefix="check_demo_eval-") as tmp:
+        fresh_path = os.path.join(tmp, "evaluation.json")
+        out = subprocess.run([sys.executable, os.path.join(repo, "scripts", "eval_demo.py"), binary,
+                              "--write", fresh_path], capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            print(out.stderr)
+            return 1
+        with open(fresh_path, encoding="utf-8") as f:
+            fresh = json.load(f)
     measured = json.loads(out.stdout)
     failures = []
+    with open(os.path.join(model_dir, "evaluation.json"), encoding="utf-8") as f:
+        bundled = json.load(f)
+    with open(os.path.join(model_dir, "snapshots.json"), encoding="utf-8") as f:
+        steps = [s["step"] for s in json.load(f)["snapshots"]]
+    if [s.get("step") for s in bundled.get("snapshots", [])] != steps:
+        failures.append(f"evaluation.json's steps are not snapshots.json's {steps}")
+    if bundled != fresh:
+        for key in sorted(set(bundled) | set(fresh)):
+            if key != "snapshots" and bundled.get(key) != fresh.get(key):
+                failures.append(f"evaluation.json {key}: bundled {bundled.get(key)!r}, measured {fresh.get(key)!r}")
+        for b, m in zip(bundled.get("snapshots", []), fresh.get("snapshots", [])):
+            if b != m:
+                failures.append(f"evaluation.json step {b.get('step')}: the bundled shares are not the measured ones")
+        if len(bundled.get("snapshots", [])) != len(fresh.get("snapshots", [])):
+            failures.append("evaluation.json: not one entry a snapshot")
     if len(doc.get("heads", [])) != len(measured["heads"]):
         failures.append("the block does not give every head")
     for i, head in enumerate(doc.get("heads", [])):
@@ -73,7 +99,8 @@ def main(argv):
     for line in failures:
         print(f"FAIL {line}")
     if not failures:
-        print(f"ok: docs/demo-model.md's figures are measured ({measured['heldout_sentences']} held-out sentences)")
+        print(f"ok: docs/demo-model.md's figures and evaluation.json's {len(steps)} snapshots are measured "
+              f"({measured['heldout_sentences']} held-out sentences)")
     return 1 if failures else 0
 
 

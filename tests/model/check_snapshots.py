@@ -73,6 +73,10 @@ def check_runs(binary, fixture, snapshots, scratch):
               f"--snapshot {s['step']} runs {s['file']}: the trace of a folder of those weights")
         check(snap["model"].get("snapshot") == s["step"] and "snapshot" not in plain["model"],
               f"the trace of --snapshot {s['step']} says model.snapshot = {s['step']}, a plain run says nothing")
+    code, out, _ = run(binary, "--model", fixture, "--snapshot", "10", "--stages", "weights", SENTENCE)
+    _, plain_out, _ = run(binary, "--model", fixture, "--stages", "weights", SENTENCE)
+    check(code == 0 and "the weights at step 10 of its training" in out and "of its training" not in plain_out,
+          "the header of a --snapshot run says which step it ran, a plain run's says nothing")
     first = trace(binary, "--model", fixture, "--snapshot", "first", SENTENCE)
     zero = trace(binary, "--model", fixture, "--snapshot", "0", SENTENCE)
     last = trace(binary, "--model", fixture, "--snapshot", "last", SENTENCE)
