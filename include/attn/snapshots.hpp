@@ -59,6 +59,10 @@ std::vector<Snapshot> read_snapshots(const std::filesystem::path& model_folder);
 std::optional<Evaluation> read_evaluation(const std::filesystem::path& model_folder, std::size_t n_layer,
                                           std::size_t n_head);
 
+// Whether `which` is the form of a snapshot's name: "first", "last" or a step
+// number (digits, fewer than 10). Whether the model has that step is choose_snapshot()'s.
+bool is_snapshot_name(const std::string& which);
+
 // The snapshot `which` names: "first", "last" or a step number of the list.
 // Throws UsageError (key "snapshot") naming the steps there are, or saying that
 // `model` has none.

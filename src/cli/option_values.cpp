@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "attn/model.hpp"
+#include "attn/snapshots.hpp"
 #include "attn/stage.hpp"
 
 namespace attn {
@@ -114,10 +115,7 @@ std::string model_problem(const std::string& text) {
 }
 
 std::string snapshot_problem(const std::string& text) {
-  if (text == "first" || text == "last" || text == "list") return {};
-  if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return {};
-  }
+  if (text == "list" || is_snapshot_name(text)) return {};
   return fmt::format("expected a training step, first, last or list; got \"{}\"", text);
 }
 

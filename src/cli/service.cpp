@@ -121,12 +121,13 @@ const Model& Service::snapshot_of(const std::string& name, const std::string& sn
     throw OptionError("snapshot", "--snapshot list: a page asks for one snapshot (a step, first or last)",
                       "the command line lists them: attn-explain --model " + name + " --snapshot list");
   }
-  // The command line's own message for a step the model lacks, naming the model as asked.
-  choose_snapshot(read_snapshots(final_model.folder()), snapshot, name);
   const std::lock_guard<std::mutex> lock(models_guard_);
   std::unique_ptr<Model>& model = snapshots_[name + "@" + snapshot];
   if (!model) {
     try {
+      // The command line's own message for a step the model lacks, naming the model as asked
+      // (Model::open would name its folder).
+      choose_snapshot(read_snapshots(final_model.folder()), snapshot, name);
       model = std::make_unique<Model>(Model::open(final_model.folder().string(), snapshot));
     } catch (...) {
       snapshots_.erase(name + "@" + snapshot);

@@ -114,6 +114,11 @@ std::optional<Evaluation> read_evaluation(const fs::path& model_folder, std::siz
   return out;
 }
 
+bool is_snapshot_name(const std::string& which) {
+  if (which == "first" || which == "last") return true;
+  return !which.empty() && which.size() < 10 && which.find_first_not_of("0123456789") == std::string::npos;
+}
+
 const Snapshot& choose_snapshot(const std::vector<Snapshot>& snapshots, const std::string& which, const std::string& model) {
   const std::string key = key_ref("snapshot");
   if (snapshots.empty()) {

@@ -414,18 +414,26 @@ class TraceText {
 
 }  // namespace
 
-void write_trace_json(const Trace& t, const TextSink& sink) {
-  SinkBuffer buffer(sink);
+namespace {
+
+// The trace's text and its final newline, into `buffer` (flushed to its sink, if it has one).
+void write_trace(const Trace& t, SinkBuffer& buffer) {
   TraceText(buffer).trace(t);
   buffer.text() += '\n';
   buffer.flush();
 }
 
+}  // namespace
+
+void write_trace_json(const Trace& t, const TextSink& sink) {
+  SinkBuffer buffer(sink);
+  write_trace(t, buffer);
+}
+
 std::string trace_json_text(const Trace& t) {
   std::string out;
   SinkBuffer buffer(out);
-  TraceText(buffer).trace(t);
-  out += '\n';
+  write_trace(t, buffer);
   return out;
 }
 

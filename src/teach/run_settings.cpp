@@ -10,6 +10,7 @@
 #include "attn/util/json_fields.hpp"
 #include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
+#include "attn/snapshots.hpp"
 
 namespace attn {
 
@@ -45,8 +46,7 @@ void apply_run(const json& run, const std::string& where, RunSettings& s) {
   if (f.has("snapshot")) {
     s.snapshot = f.text("snapshot");
     if (s.model.empty()) f.fail("\"snapshot\" is a model's training step; it needs \"model\"");
-    const bool step = !s.snapshot.empty() && s.snapshot.size() < 10 && s.snapshot.find_first_not_of("0123456789") == std::string::npos;
-    if (!step && s.snapshot != "first" && s.snapshot != "last") {
+    if (!is_snapshot_name(s.snapshot)) {
       f.fail(fmt::format("\"snapshot\" is \"{}\", expected a training step, first or last", s.snapshot));
     }
   }
