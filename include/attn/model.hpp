@@ -26,6 +26,7 @@
 #include <string>
 
 #include "attn/settings.hpp"
+#include "attn/snapshots.hpp"
 #include "attn/trace.hpp"
 
 namespace attn {
@@ -49,6 +50,17 @@ struct ModelRequest {
   MemoryBudget memory;
 };
 
+// Where a model lives: its folder as found, and its name (the folder's own name,
+// as info().name gives it once opened).
+struct ModelFolder {
+  std::filesystem::path folder;
+  std::string name;
+};
+
+// A folder given as is, else a bundled model of that name (data/models/NAME).
+// Reads nothing in it. Throws DataError (key "model") when there is neither.
+ModelFolder find_model(const std::string& folder_or_name);
+
 class Model {
  public:
   // A folder, or the name of a bundled model (data/models/NAME). Throws
@@ -57,6 +69,11 @@ class Model {
   // ones ("first", "last" or a step: choose_snapshot(), snapshots.hpp); info().snapshot
   // is then its step. Empty: the final weights.
   static Model open(const std::string& folder_or_name, const std::string& snapshot = "");
+
+  // One training snapshot of a model already found, without reading snapshots.json
+  // again (the timeline opens every snapshot in turn).
+  // REQUIRES: `snapshot` is an entry of read_snapshots(where.folder).
+  static Model open(const ModelFolder& where, const Snapshot& snapshot);
 
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;
@@ -68,6 +85,9 @@ class Model {
  private:
   struct Impl;  // the checkpoint as read (model_explorer.cpp)
   explicit Model(std::unique_ptr<Impl> impl);
+  // The checkpoint in `folder` with the weights of `weights_file`; info().snapshot = `step`.
+  static Model load(const std::filesystem::path& folder, const std::string& weights_file,
+                    std::optional<std::size_t> step);
   std::unique_ptr<Impl> impl_;
 
   // The model's run reads the checkpoint; nothing else sees it.

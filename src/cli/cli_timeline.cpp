@@ -35,14 +35,14 @@ int run_timeline(const TimelineCommand& c, const Terminal& terminal) {
 }
 
 int list_snapshots(const std::string& model, bool json) {
-  const Model final_model = Model::open(model);
-  const std::vector<Snapshot> snapshots = read_snapshots(final_model.folder());
+  const ModelFolder where = find_model(model);  // the list needs snapshots.json only, not the weights
+  const std::vector<Snapshot> snapshots = read_snapshots(where.folder);
   if (snapshots.empty()) {
     throw UsageError(fmt::format("--snapshot list: {} has no training snapshots (no snapshots.json in {})", model,
-                                 final_model.folder().string()),
+                                 where.folder.string()),
                      "the bundled demo model has them: attn-explain --model demo --snapshot list");
   }
-  write_stdout(render_snapshot_list(final_model.info().name, final_model.folder().string(), snapshots, json));
+  write_stdout(render_snapshot_list(where.name, where.folder.string(), snapshots, json));
   return 0;
 }
 

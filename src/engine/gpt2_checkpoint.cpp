@@ -121,12 +121,19 @@ fs::path required_file(const fs::path& dir, const char* name) {
 
 }  // namespace
 
+std::string checkpoint_name(const fs::path& dir) {
+  const fs::path whole = fs::absolute(dir).lexically_normal();
+  std::string name = whole.filename().string();
+  if (name.empty()) name = whole.parent_path().filename().string();  // "models/demo/" ends in an empty name
+  return name;
+}
+
 Gpt2Checkpoint load_gpt2_checkpoint(const fs::path& dir, const std::string& weights_file) {
   const fs::path config = required_file(dir, "config.json");
   const fs::path weights = required_file(dir, weights_file.c_str());
   const fs::path vocab = required_file(dir, "vocab.json");
   const fs::path merges = required_file(dir, "merges.txt");
-  Gpt2Checkpoint c{.name = fs::absolute(dir).lexically_normal().filename().string(),
+  Gpt2Checkpoint c{.name = checkpoint_name(dir),
                    .dir = dir,
                    .config = read_config(config),
                    .wte = {},
@@ -136,7 +143,6 @@ Gpt2Checkpoint load_gpt2_checkpoint(const fs::path& dir, const std::string& weig
                    .tokenizer = BpeTokenizer::load(vocab.string(), merges.string()),
                    .file = SafetensorsFile::open(weights.string()),
                    .storage = {}};
-  if (c.name.empty()) c.name = fs::absolute(dir).lexically_normal().parent_path().filename().string();
   const Gpt2Config& g = c.config;
   if (c.tokenizer.vocab_size() > g.vocab_size) {
     throw DataError(fmt::format("{}: {} ids, but config.json's \"vocab_size\" is {}", vocab.string(),

@@ -67,6 +67,9 @@ struct Gpt2Checkpoint {
   std::vector<std::vector<float>> storage;  // converted F16/BF16 tensors
 };
 
+// A checkpoint's name: its folder's own name ("demo" for data/models/demo/).
+std::string checkpoint_name(const std::filesystem::path& dir);
+
 // REQUIRES: nothing; throws DataError for a folder that lacks a file, a config
 // without a field or with a value out of range, missing or misshapen tensors,
 // and a tokenizer with more ids than vocab_size; UsageError for an ATTN_KERNEL the

@@ -35,28 +35,6 @@ struct Model::Impl {
 
 namespace {
 
-// A folder given as is, else a bundled model of that name (data/models/NAME).
-fs::path resolve_model(const std::string& argument) {
-  std::error_code ec;
-  if (fs::is_directory(argument, ec)) return argument;
-  const bool bare = argument.find('/') == std::string::npos && !argument.empty() && argument != "." && argument != "..";
-  std::string looked;
-  if (bare) {
-    for (const fs::path& dir : data_dirs()) {
-      const fs::path candidate = dir / "models" / argument;
-      if (fs::is_directory(candidate, ec)) return candidate;
-      looked += (looked.empty() ? "" : ", ") + candidate.string();
-    }
-  }
-  const std::string model = key_ref("model");  // the request key (error.hpp): the CLI's --model
-  if (fs::exists(argument, ec)) {
-    throw DataError(fmt::format("{} {}: not a folder", model, printable(argument)), "", "model");
-  }
-  throw DataError(fmt::format("{} {}: no such folder{}", model, printable(argument), bare ? ", nor a bundled model" : ""),
-                  looked.empty() ? "a GPT-2 folder holds config.json, model.safetensors, vocab.json and merges.txt"
-                                 : "looked in " + looked,
-                  "model");
-}
 
 Settings model_settings(const Model& model) {
   const ModelInfo& m = model.info();
@@ -147,14 +125,43 @@ Model::~Model() = default;
 const ModelInfo& Model::info() const { return impl_->info; }
 const fs::path& Model::folder() const { return impl_->checkpoint.dir; }
 
+// A folder given as is, else a bundled model of that name (data/models/NAME).
+ModelFolder find_model(const std::string& argument) {
+  std::error_code ec;
+  if (fs::is_directory(argument, ec)) return {argument, checkpoint_name(argument)};
+  const bool bare = argument.find('/') == std::string::npos && !argument.empty() && argument != "." && argument != "..";
+  std::string looked;
+  if (bare) {
+    for (const fs::path& dir : data_dirs()) {
+      const fs::path candidate = dir / "models" / argument;
+      if (fs::is_directory(candidate, ec)) return {candidate, checkpoint_name(candidate)};
+      looked += (looked.empty() ? "" : ", ") + candidate.string();
+    }
+  }
+  const std::string model = key_ref("model");  // the request key (error.hpp): the CLI's --model
+  if (fs::exists(argument, ec)) {
+    throw DataError(fmt::format("{} {}: not a folder", model, printable(argument)), "", "model");
+  }
+  throw DataError(fmt::format("{} {}: no such folder{}", model, printable(argument), bare ? ", nor a bundled model" : ""),
+                  looked.empty() ? "a GPT-2 folder holds config.json, model.safetensors, vocab.json and merges.txt"
+                                 : "looked in " + looked,
+                  "model");
+}
+
 Model Model::open(const std::string& folder_or_name, const std::string& snapshot) {
-  const fs::path folder = resolve_model(folder_or_name);
-  std::optional<Snapshot> chosen;
-  if (!snapshot.empty()) chosen = choose_snapshot(read_snapshots(folder), snapshot, folder_or_name);
-  auto impl = std::make_unique<Impl>(Impl{load_gpt2_checkpoint(folder, chosen ? chosen->file : "model.safetensors"), {}});
+  const ModelFolder where = find_model(folder_or_name);
+  if (!snapshot.empty()) return open(where, choose_snapshot(read_snapshots(where.folder), snapshot, folder_or_name));
+  return load(where.folder, "model.safetensors", std::nullopt);
+}
+
+Model Model::open(const ModelFolder& where, const Snapshot& snapshot) {
+  return load(where.folder, snapshot.file, snapshot.step);
+}
+
+Model Model::load(const fs::path& folder, const std::string& weights_file, std::optional<std::size_t> step) {
+  auto impl = std::make_unique<Impl>(Impl{load_gpt2_checkpoint(folder, weights_file), {}});
   const Gpt2Config& c = impl->checkpoint.config;
-  impl->info = ModelInfo{impl->checkpoint.name, c.n_layer, c.n_head, c.n_embd, c.vocab_size, c.n_positions, std::nullopt};
-  if (chosen) impl->info.snapshot = chosen->step;
+  impl->info = ModelInfo{impl->checkpoint.name, c.n_layer, c.n_head, c.n_embd, c.vocab_size, c.n_positions, step};
   return Model(std::move(impl));
 }
 

@@ -41,20 +41,23 @@ void check_head(const TimelineRequest& r, const ModelInfo& m) {
 }  // namespace
 
 Timeline make_timeline(const TimelineRequest& request) {
-  const Model final_model = Model::open(request.model);
+  const ModelFolder where = find_model(request.model);
   Timeline t;
-  t.model = final_model.info();
-  t.folder = final_model.folder().string();
+  t.folder = where.folder.string();
   t.sentence = request.sentence;
   t.all_layers = request.all_layers;
-  check_head(request, t.model);
-  const std::vector<Snapshot> snapshots = read_snapshots(final_model.folder());
+  const std::vector<Snapshot> snapshots = read_snapshots(where.folder);
   if (snapshots.empty()) {
     throw UsageError(fmt::format("{} {}: the model has no training snapshots (no snapshots.json in {})", key_ref("model"),
                                  request.model, t.folder),
                      "the bundled demo model has them: attn-explain timeline --model demo SENTENCE", "model");
   }
-  const std::optional<Evaluation> evaluation = read_evaluation(final_model.folder(), t.model.n_layer, t.model.n_head);
+  // The last snapshot is the final model (snapshots.hpp): opened once, first, for its sizes.
+  const Model last = Model::open(where, snapshots.back());
+  t.model = last.info();
+  t.model.snapshot = std::nullopt;
+  check_head(request, t.model);
+  const std::optional<Evaluation> evaluation = read_evaluation(where.folder, t.model.n_layer, t.model.n_head);
   if (evaluation) t.baseline_fixed_offset = evaluation->baseline_fixed_offset;
   const auto clearest = clearest_previous_token_head(evaluation);
   t.chosen_by_default = !request.layer && !request.head;
@@ -67,7 +70,7 @@ Timeline make_timeline(const TimelineRequest& request) {
   run.top_k = 0;
   for (const Snapshot& s : snapshots) {
     // One snapshot: the sentence through its weights, every block's heads kept.
-    const Trace trace = explore(run, Model::open(request.model, std::to_string(s.step)));
+    const Trace trace = &s == &snapshots.back() ? explore(run, last) : explore(run, Model::open(where, s));
     if (t.tokens.empty()) {
       t.tokens = trace.tokens;
       t.focus = request.focus ? find_focus(trace, *request.focus) : trace.tokens.size() - 1;
