@@ -315,6 +315,8 @@
   }
 
   async function start() {
+    // Enter in a box recomputes as typing does; it never sends the form anywhere.
+    $("controls").addEventListener("submit", (event) => event.preventDefault());
     catalogue = await (await fetch("/api/catalogue")).json();
     for (const t of catalogue.tables) $("source").add(new Option("table: " + t.name, "table:" + t.name));
     for (const m of catalogue.models) $("source").add(new Option("model: " + m.name + " (" + m.layers + " × " + m.heads + ")", "model:" + m.name));

@@ -16,6 +16,8 @@
 
 #include "attn/util/error.hpp"
 #include "attn/util/data_dir.hpp"
+#include "attn/util/digest.hpp"
+#include "attn/render/render_html.hpp"
 #include "output.hpp"
 #include "service.hpp"
 #include "attn/util/text_file.hpp"
@@ -138,12 +140,30 @@ std::string explorer_page() {
   return page;
 }
 
-// The page's own policy: nothing from elsewhere. A report is shown in a frame of
-// the page (srcdoc), which keeps the page's policy: its inline script and style
-// (the same as --html's) need 'unsafe-inline'; its pictures are data: addresses.
-constexpr const char* kPolicy =
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// The text of every classic inline script of `page` (a bare <script> element), in order.
+std::vector<std::string> inline_scripts(const std::string& page) {
+  std::vector<std::string> scripts;
+  const std::string open = "<script>", close = "</script>";
+  for (std::size_t at = page.find(open); at != std::string::npos; at = page.find(open, at + open.size())) {
+    const std::size_t start = at + open.size(), end = page.find(close, start);
+    if (end == std::string::npos) break;
+    scripts.push_back(page.substr(start, end - start));
+  }
+  return scripts;
+}
+
+// The page's own policy: nothing from elsewhere, and no script but the page's own
+// and a report's, named by their SHA-256 (so no injected <script>, nor an
+// onclick="..." attribute, could run). A report is shown in a frame of the page
+// (srcdoc), which keeps the page's policy; its pictures are data: addresses.
+std::string policy(const std::string& page, const HtmlAssets& report) {
+  std::string scripts;
+  for (const std::string& script : inline_scripts(page)) scripts += " " + csp_script_hash(script);
+  return fmt::format(
+      "default-src 'self'; script-src 'self'{} {}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      scripts, report.script_hash);
+}
 
 // The names a browser may give this server in Host (a DNS-rebinding defence) and,
 // as http://NAME, in Origin.
@@ -178,8 +198,7 @@ void guard(httplib::Server& server, const std::vector<std::string>& names) {
   });
 }
 
-void add_routes(httplib::Server& server, const Service& service, Tickets& tickets) {
-  const std::string page = explorer_page();
+void add_routes(httplib::Server& server, const Service& service, Tickets& tickets, const std::string& page) {
   server.Get("/", [page](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html; charset=utf-8"); });
   server.Get("/api/catalogue", [&service](const httplib::Request&, httplib::Response& res) {
     res.set_content(service.catalogue_json(), "application/json");
@@ -233,7 +252,8 @@ int serve(const ServeCommand& command) {
   httplib::Server server;
   server.new_task_queue = [jobs] { return new httplib::ThreadPool(jobs + 2); };
   server.set_payload_max_length(kMaxBody);
-  server.set_default_headers({{"Content-Security-Policy", kPolicy},
+  const std::string page = explorer_page();
+  server.set_default_headers({{"Content-Security-Policy", policy(page, load_html_assets())},
                               {"X-Content-Type-Options", "nosniff"},
                               {"Referrer-Policy", "no-referrer"}});
   server.set_read_timeout(5, 0);
@@ -252,7 +272,7 @@ int serve(const ServeCommand& command) {
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     send_error(res, 500, "internal error; please report this as a bug");
   });
-  add_routes(server, service, tickets);
+  add_routes(server, service, tickets, page);
 
   // Every thread started from here on blocks SIGINT and SIGTERM; one waits for them.
   sigset_t signals;

@@ -10,6 +10,7 @@
 
 #include "attn/util/error.hpp"
 #include "attn/util/data_dir.hpp"
+#include "attn/util/digest.hpp"
 #include "attn/render/render_header.hpp"
 #include "attn/util/text_file.hpp"
 #include "attn/render/text_layout.hpp"
@@ -19,8 +20,10 @@ namespace attn {
 
 namespace {
 
-// The template's placeholders, in the order a page is put together.
+// The template's placeholders, in the order a page is put together, each once;
+// and the one it may hold (the policy's hash of the script, in the page's head).
 constexpr std::array<std::string_view, 5> kPlaceholders = {"title", "css", "body", "data", "js"};
+constexpr std::string_view kScriptHash = "script_hash";
 
 // Where "{{name}}" is in `page`, and how often.
 std::size_t count_of(const std::string& page, std::string_view name) {
@@ -28,6 +31,27 @@ std::size_t count_of(const std::string& page, std::string_view name) {
   std::size_t count = 0;
   for (std::size_t at = page.find(mark); at != std::string::npos; at = page.find(mark, at + mark.size())) ++count;
   return count;
+}
+
+// The text of the <script> element around {{js}}, with the script in its place:
+// the exact text a browser hashes for the policy.
+std::string script_text(const std::string& page, const std::string& js, const std::string& source, const char* fix) {
+  const std::string_view open_tag = "<script>", mark = "{{js}}";
+  const std::size_t at = page.find(mark);
+  const std::size_t open = page.rfind(open_tag, at);
+  const std::size_t close = page.find("</script>", at);
+  if (open != std::string::npos && close != std::string::npos) {
+    const std::string before = page.substr(open + open_tag.size(), at - open - open_tag.size());
+    const std::string after = page.substr(at + mark.size(), close - at - mark.size());
+    if (before.find("</script>") == std::string::npos && before.find("{{") == std::string::npos &&
+        after.find("{{") == std::string::npos) {
+      return before + js + after;
+    }
+  }
+  throw DataError(
+      fmt::format("{}: the page template holds {{{{script_hash}}}}, so {{{{js}}}} must be alone in a <script> element",
+                  source),
+      fix);
 }
 
 }  // namespace
@@ -79,11 +103,15 @@ HtmlAssets html_assets(std::string page, std::string css, std::string js, const 
       throw DataError(fmt::format("{}: the page template must hold {{{{{}}}}} exactly once", source, name), fix);
     }
   }
+  if (count_of(page, kScriptHash) > 1) {
+    throw DataError(fmt::format("{}: the page template may hold {{{{script_hash}}}} once at most", source), fix);
+  }
   // The body is written first: drawing it gathers the numbers {{data}} holds.
   if (page.find("{{data}}") < page.find("{{body}}")) {
     throw DataError(fmt::format("{}: the page template must hold {{{{body}}}} before {{{{data}}}}", source), fix);
   }
-  return HtmlAssets{std::move(page), std::move(css), std::move(js)};
+  std::string hash = count_of(page, kScriptHash) == 1 ? csp_script_hash(script_text(page, js, source, fix)) : "";
+  return HtmlAssets{std::move(page), std::move(css), std::move(js), std::move(hash)};
 }
 
 HtmlAssets load_html_assets() {
@@ -101,7 +129,8 @@ void write_page(const HtmlAssets& assets, const std::string& title, const PagePa
     const std::size_t close = open == std::string::npos ? open : page.find("}}", open + 2);
     const std::string_view name =
         close == std::string::npos ? std::string_view() : std::string_view(page).substr(open + 2, close - open - 2);
-    const bool placeholder = std::find(kPlaceholders.begin(), kPlaceholders.end(), name) != kPlaceholders.end();
+    const bool placeholder =
+        name == kScriptHash || std::find(kPlaceholders.begin(), kPlaceholders.end(), name) != kPlaceholders.end();
     if (!placeholder) {
       const std::size_t end = open == std::string::npos ? page.size() : open + 2;
       out.text().append(page, from, end - from);
@@ -112,6 +141,7 @@ void write_page(const HtmlAssets& assets, const std::string& title, const PagePa
     if (name == "title") out.text() += title;
     if (name == "css") out.text() += assets.css;
     if (name == "js") out.text() += assets.js;
+    if (name == kScriptHash) out.text() += assets.script_hash;
     if (name == "body") body(out);
     if (name == "data") data(out);
     out.piece_done();

@@ -1,10 +1,12 @@
-// A palette PNG with stored (uncompressed) deflate blocks, and base64. See
+// A palette PNG with stored (uncompressed) deflate blocks, and its data: address. See
 // png.hpp; the formats are those of the PNG specification (ISO/IEC
-// 15948), RFC 1950 (zlib) and RFC 1951 (deflate), RFC 4648 (base64).
+// 15948), RFC 1950 (zlib) and RFC 1951 (deflate); base64 is digest.cpp's.
 #include "attn/util/png.hpp"
 
 #include <algorithm>
 #include <array>
+
+#include "attn/util/digest.hpp"
 
 namespace attn {
 
@@ -115,25 +117,6 @@ std::string png_indexed(std::size_t width, std::size_t height, const std::vector
   return out;
 }
 
-std::string data_uri(std::string_view png) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out = "data:image/png;base64,";
-  out.reserve(out.size() + (png.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= png.size(); i += 3) {
-    const std::uint32_t v = static_cast<unsigned char>(png[i]) << 16 | static_cast<unsigned char>(png[i + 1]) << 8 |
-                            static_cast<unsigned char>(png[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(v >> shift) & 63];
-  }
-  if (i < png.size()) {
-    const bool two = i + 1 < png.size();
-    const std::uint32_t v = static_cast<unsigned char>(png[i]) << 16 | (two ? static_cast<unsigned char>(png[i + 1]) << 8 : 0);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += two ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
+std::string data_uri(std::string_view png) { return "data:image/png;base64," + base64(png); }
 
 }  // namespace attn

@@ -186,7 +186,7 @@ def check_case(case, binary, source, browser, folder, screenshot_out):
 # Events a user's pointer and keyboard would send, sent by a script added to a
 # copy of the page after its own: what the popup's title and the line view's
 # selection then are, as a JSON list in <body data-probe>.
-PROBE = """<script>
+PROBE = """
 (function () {
   var out = [];
   function shown() {
@@ -225,14 +225,21 @@ PROBE = """<script>
   out.push(Array.prototype.map.call(lines.querySelectorAll('g.q.sel'), function (g) { return g.getAttribute('data-i'); }).join(','));
   document.body.setAttribute('data-probe', JSON.stringify(out));
 })();
-</script>"""
+"""
+
+
+def with_script(html, script):
+    """The page with `script` added after its own, and the page's policy letting it run (its hash added)."""
+    added = "<script>" + script + "</script>"
+    policy = html.replace("script-src 'sha256-", "script-src '{}' 'sha256-".format("sha256-" + rc.script_hash(script)), 1)
+    return policy.replace("</body>", added + "\n</body>")
 
 
 def check_pointing(page, html, trace, browser):
     """Pointing at and moving through cells by keyboard open their popups; the line view selects by key and click."""
     probed = page[:-5] + "-probe.html"
     with open(probed, "w", encoding="utf-8") as f:
-        f.write(html.replace("</body>", PROBE + "\n</body>"))
+        f.write(with_script(html, PROBE))
     code, dumped, console = browser.dom(probed)
     failures = ["pointing: console: " + line for line in console]
     body = rc.find_all(rc.parse_html(dumped), lambda n: n.tag == "body")
@@ -284,6 +291,39 @@ def check_hostile(binary, source, browser, folder):
         failures.append("hostile: the header does not show the table's name as text")
     if not rc.find_all(dom, lambda n: n.tag == "table" and "matrix" in n.cls()):
         failures.append("hostile: the page's tables are gone (was the body replaced?)")
+    return failures
+
+
+INJECTED = ("<script>document.body.setAttribute('data-injected-script', '1')</script>"
+            "<img src=\"no-such-image\" onerror=\"document.body.setAttribute('data-injected-handler', '1')\">")
+
+
+def check_policy(binary, source, browser, folder):
+    """Markup that got into the page (were escaping ever wrong) runs nothing: the policy names the page's own
+    script by its hash, so another inline script and an onerror="..." attribute are refused, while the page's
+    script runs. The same markup under a policy of 'unsafe-inline' does run: the check can tell."""
+    page = os.path.join(folder, "policy.html")
+    code, stderr = run_binary(binary, source, ["--html", page, SENTENCE])
+    if code != 0:
+        return ["policy: attn-explain exited {}: {}".format(code, stderr.strip())]
+    with open(page, encoding="utf-8") as f:
+        html = f.read()
+    failures = []
+    loose = re.sub(r"script-src 'sha256-[A-Za-z0-9+/=]+'", "script-src 'unsafe-inline'", html)
+    for name, text, runs in (("the page's policy", html, False), ("a policy of 'unsafe-inline'", loose, True)):
+        injected = page[:-5] + ("-loose" if runs else "") + "-injected.html"
+        with open(injected, "w", encoding="utf-8") as f:
+            f.write(text.replace("</body>", INJECTED + "\n</body>"))
+        code, dumped, console = browser.dom(injected)
+        body = rc.find_all(rc.parse_html(dumped), lambda n: n.tag == "body")
+        attrs = body[0].attrs if body else {}
+        if not rc.find_all(rc.parse_html(dumped), lambda n: n.attrs.get("id") == "attn-popup"):
+            failures.append("policy: under {} the page's own script did not run".format(name))
+        for what in ("script", "handler"):
+            if ("data-injected-" + what in attrs) != runs:
+                failures.append("policy: under {} the injected {} {}".format(name, what, "did not run" if runs else "ran"))
+        if not runs and not any("Content Security Policy" in line for line in console):
+            failures.append("policy: Chromium reported no refusal under the page's policy")
     return failures
 
 
@@ -348,6 +388,7 @@ def main(argv):
         checks = [(case.name, lambda case=case: check_case(case, binary, source, browser, folder, screenshot_out))
                   for case in CASES]
         checks.append(("hostile sentence and table name", lambda: check_hostile(binary, source, browser, folder)))
+        checks.append(("policy refuses injected scripts", lambda: check_policy(binary, source, browser, folder)))
         checks.append(("lesson it-ball", lambda: check_lesson(binary, source, browser, folder)))
         checks = [(name, check) for name, check in checks if only in name]
         for name, check in checks:

@@ -22,6 +22,7 @@
 #include "render_html_data.hpp"
 #include "render_html_heatmap.hpp"
 #include "render_html_page.hpp"
+#include "attn/util/digest.hpp"
 #include "attn/util/png.hpp"
 #include "../test_util.hpp"
 #include "attn/render/text_layout.hpp"
@@ -132,12 +133,32 @@ TEST(HtmlTemplate, ATemplateWithoutOrWithTwoOfAPlaceholderIsRefused) {
   }
 }
 
+// {{script_hash}} is the hash of the whole text of the <script> element around {{js}}.
+TEST(HtmlTemplate, TheScriptHashIsThatOfTheScriptElementsText) {
+  const HtmlAssets a = html_assets("{{script_hash}}{{title}}{{css}}{{body}}{{data}}<script>\n{{js}}\n</script>", "", "J");
+  EXPECT_EQ(a.script_hash, csp_script_hash("\nJ\n"));
+  EXPECT_EQ(fill_template(a, "", "", "").substr(0, a.script_hash.size()), a.script_hash);
+  EXPECT_EQ(html_assets("{{title}}{{css}}{{body}}{{data}}{{js}}", "", "").script_hash, "");  // no {{script_hash}}
+  for (const char* page : {"{{script_hash}}{{script_hash}}{{title}}{{css}}{{body}}{{data}}<script>{{js}}</script>",
+                           "{{script_hash}}{{title}}{{css}}{{body}}{{data}}{{js}}",  // not in a script
+                           "{{script_hash}}{{title}}{{css}}{{body}}<script>{{data}}{{js}}</script>",  // not alone
+                           "{{script_hash}}{{title}}{{css}}{{body}}{{data}}<script></script>{{js}}</script>"}) {
+    EXPECT_THROW(html_assets(page, "", "", "t.html"), DataError) << page;
+  }
+}
+
 TEST(HtmlReport, IsOneFileThatRefersToNothingOutside) {
   const std::string html = page(run(kSentence));
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  // One script may run: the page's own, named by its hash (digest_test checks the hash itself).
+  const std::size_t open = html.find("<script>\n"), close = html.find("</script>", open);
+  ASSERT_NE(close, std::string::npos);
+  const std::string script = html.substr(open + 8, close - open - 8);
   EXPECT_TRUE(html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-                        "'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-                        "form-action 'none'\">") != std::string::npos);
+                        "'unsafe-inline'; script-src " +
+                        csp_script_hash(script) + "; img-src data:; base-uri 'none'; form-action 'none'\">") !=
+              std::string::npos);
+  EXPECT_EQ(count(html, "unsafe-inline"), 1u);  // the style's
   // Every src and href is the page's own (#...) or a data: image; no link, no @import, no url(.
   const std::regex reference(R"((src|href)=\"([^\"]*)\")");
   std::size_t images = 0;

@@ -11,6 +11,8 @@ printed, the trace's matrices), report_colours.py (colours, PNG), and
 report_popups.py (the numbers, popups, no-script and screenshot checks).
 """
 
+import base64
+import hashlib
 import re
 import zlib
 
@@ -21,8 +23,14 @@ from report_numbers import (MARKED_KEYS, WEIGHT_KEYS, drawn_as_table, expected_k
 # check_report.py calls these as report_checks' own (rc.check_popup, ...).
 from report_popups import check_numbers, check_popup, check_popup_against_focus, check_screenshot, check_without_script  # noqa: F401
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+# The page may run one script: its own, named by the SHA-256 of its text (computed here with hashlib).
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{}'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
+
+
+def script_hash(script):
+    """The policy's name of a script element whose text is `script`: base64 of its SHA-256."""
+    return base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 
@@ -31,8 +39,12 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 def check_static(html):
     failures = []
     m = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
-    if not m or m.group(1) != CSP:
-        failures.append("the Content-Security-Policy is not the strict one: {}".format(m.group(1) if m else "none"))
+    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    if len(scripts) != 1:
+        failures.append("the page has {} classic <script> elements, expected 1".format(len(scripts)))
+    elif not m or m.group(1) != CSP.format(script_hash(scripts[0])):
+        failures.append("the Content-Security-Policy is not the strict one, with the hash of the page's script: "
+                        "{}".format(m.group(1) if m else "none"))
     dom = parse_html(html)
     for node in find_all(dom, lambda n: True):
         for name in ("src", "href", "xlink:href", "action", "formaction", "poster", "data", "srcset", "background"):

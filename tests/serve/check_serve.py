@@ -6,9 +6,12 @@ limits hold, the server outlives bad requests and stops on SIGTERM.
 usage: check_serve.py BINARY MODEL_DIR
 MODEL_DIR: a GPT-2 checkpoint of random weights (the fixture model_cli_checkpoint's).
 """
+import base64
 import concurrent.futures
+import hashlib
 import json
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -167,10 +170,18 @@ def security(server):
     check(status == 403, f"a POST without an Origin gets 403 ({status})")
     status, _, _ = server.post("/api/trace", body, headers={"Content-Type": "text/plain"})
     check(status == 415, f"a POST that is not JSON gets 415 ({status})")
-    status, headers, _ = server.get("/")
+    status, headers, page = server.get("/")
     check(headers.get("Content-Security-Policy", "").startswith("default-src 'self'")
           and headers.get("X-Content-Type-Options") == "nosniff" and headers.get("Referrer-Policy") == "no-referrer",
           "every answer carries the security headers")
+    # The scripts that may run are the page's and a report's, named by their SHA-256 (hashlib's here).
+    _, _, report = server.get("/api/report?sentence=a")
+    scripts = [s for text in (page, report) for s in re.findall(r"<script>(.*?)</script>", text.decode(), flags=re.S)]
+    allowed = ["'self'"] + ["'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+                            for s in scripts]
+    script_src = re.search(r"script-src ([^;]*)", headers.get("Content-Security-Policy", ""))
+    check(len(scripts) == 2 and script_src is not None and script_src.group(1).split() == allowed,
+          f"the policy lets run only the page's script and a report's, by hash ({script_src and script_src.group(1)})")
     for path in ("/../../etc/passwd", "/data/default.json", "/html/explorer.js"):
         status, _, _ = server.get(path)
         check(status == 404, f"no file is served by its path: {path} is 404 ({status})")

@@ -50,13 +50,20 @@ inline constexpr std::size_t kHtmlAllLines = 48;
 
 // The page's template, style and script (data/html/).
 struct HtmlAssets {
-  std::string page;  // report.html: holds {{title}}, {{css}}, {{body}}, {{data}}, {{js}} once each
+  std::string page;  // report.html: holds {{title}}, {{css}}, {{body}}, {{data}}, {{js}} once each,
+                     // and {{script_hash}} at most once
   std::string css;   // report.css
   std::string js;    // report.js
+  // csp_script_hash() (digest.hpp) of the text of the <script> element that holds
+  // {{js}}, as a page has it: what {{script_hash}}, in the page's policy, is filled
+  // with, so that the page runs that script and no other. Empty when the template
+  // has no {{script_hash}}.
+  std::string script_hash;
 };
 
 // The bundled assets, found with find_data_file(). Throws DataError naming
-// the file when one is missing or the template lacks a placeholder.
+// the file when one is missing, the template lacks a placeholder, or it holds
+// {{script_hash}} and {{js}} is not alone in a <script> element.
 HtmlAssets load_html_assets();
 
 // The same from three texts (tests); `source` names the template in errors.
