@@ -173,6 +173,68 @@ TEST_F(AtomicFile, StoppedBySigquitWhileWritingLeavesNoTemporaryFile) {
   EXPECT_GE(stopped_mid_write, 1) << "the child always finished before the signal; the test proved nothing";
 }
 
+// Several outputs of one run: each written whole beside its target, then all put in
+// place; one that is never committed leaves its target as it was and no temporary file.
+TEST_F(AtomicFile, StagedFilesArePutInPlaceOnlyWhenCommitted) {
+  const fs::path a = dir_ / "trace.json", b = dir_ / "page.svg";
+  write_file_atomically(a, "old a");
+  write_file_atomically(b, "old b");
+  const auto content = [](std::string text) { return [text](const ContentWriter& write) { write(text); }; };
+  {
+    StagedFile staged(a, content("new a"));
+    EXPECT_EQ(test::read_file(a), "old a");
+    EXPECT_EQ(entries(), 3u);  // a, b and a's temporary file
+  }
+  EXPECT_EQ(test::read_file(a), "old a");
+  EXPECT_EQ(entries(), 2u);
+  // As write_outputs does: the second fails to be written, so the first is never committed.
+  try {
+    StagedFile first(a, content("new a"));
+    StagedFile second(dir_ / "missing-dir" / "page.html", content("x"));
+    FAIL() << "the second file was written";
+  } catch (const DataError&) {
+  }
+  EXPECT_EQ(test::read_file(a), "old a");
+  EXPECT_EQ(entries(), 2u);
+  StagedFile first(a, content("new a")), second(b, content("new b"));
+  first.commit();
+  second.commit();
+  second.commit();  // a second commit does nothing
+  EXPECT_EQ(test::read_file(a), "new a");
+  EXPECT_EQ(test::read_file(b), "new b");
+  EXPECT_EQ(entries(), 2u);
+}
+
+// A signal while one file is staged and a second is being written removes both temporary files.
+TEST_F(AtomicFile, StoppedBySignalWithTwoStagedFilesLeavesNoTemporaryFile) {
+  const std::string content(64u << 20, 'x');
+  int stopped_with_two = 0;
+  for (int round = 0; round < 8 && stopped_with_two < 2; ++round) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      StagedFile first(dir_ / "trace.json", [](const ContentWriter& write) { write("a"); });
+      StagedFile second(dir_ / "page.html", [&](const ContentWriter& write) { write(content); });
+      ::_exit(0);
+    }
+    // Wait until both temporary files exist, then stop the child.
+    std::size_t temps = 0;
+    for (int tries = 0; tries < 200000 && temps < 2; ++tries) {
+      temps = 0;
+      for (const auto& e : fs::directory_iterator(dir_)) temps += e.path().filename().string().find(".tmp-") != std::string::npos;
+    }
+    ::kill(child, SIGTERM);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (temps == 2 && WIFSIGNALED(status)) ++stopped_with_two;
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
+    }
+  }
+  EXPECT_GE(stopped_with_two, 1) << "the child always finished before the signal; the test proved nothing";
+  EXPECT_EQ(entries(), 0u);  // nothing was committed
+}
+
 // A file larger than the process may write (`ulimit -f`): a DataError naming the
 // file and "File too large", the temporary file removed, not death by SIGXFSZ.
 TEST_F(AtomicFile, BeyondTheFileSizeLimitIsAnErrorNotASignal) {

@@ -108,13 +108,21 @@ MadeOutputs make_outputs(const Trace& trace, const RunOutputs& outputs, const Vi
 }
 
 void write_outputs(const Trace& trace, const RunOutputs& outputs, const MadeOutputs& made) {
+  // Every file is written beside its target first, and put in place only when all are
+  // written: a run that cannot write one of them leaves all of them as they were.
+  std::optional<StagedFile> trace_file, svg_file, html_file;
   // The JSON is written as it is made, into the --trace file's temporary file.
   if (!outputs.trace_file.empty()) {
-    write_output(outputs.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); });
+    stage_output(trace_file, outputs.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); });
   }
-  if (!outputs.svg_file.empty()) write_output(outputs.svg_file, made.svg);
+  if (!outputs.svg_file.empty()) {
+    stage_output(svg_file, outputs.svg_file, [&](const ContentWriter& write) { write(made.svg); });
+  }
   if (!outputs.html_file.empty()) {
-    write_output(outputs.html_file, [&](const ContentWriter& write) { made.html(write); });
+    stage_output(html_file, outputs.html_file, [&](const ContentWriter& write) { made.html(write); });
+  }
+  for (std::optional<StagedFile>* staged : {&trace_file, &svg_file, &html_file}) {
+    if (*staged) (*staged)->commit();
   }
 }
 

@@ -45,7 +45,9 @@ struct MadeOutputs {
 // Throws UsageError for a --focus, --head or one-layer view the trace cannot give.
 MadeOutputs make_outputs(const Trace& trace, const RunOutputs& outputs, const View& view);
 
-// Writes the --trace, --svg and --html files (atomically; "-" on stdout).
+// Writes the --trace, --svg and --html files ("-" on stdout): each into a temporary
+// file beside it, then all renamed into place, so that one that cannot be written
+// leaves the others as they were too (StagedFile, atomic_file.hpp).
 void write_outputs(const Trace& trace, const RunOutputs& outputs, const MadeOutputs& made);
 
 // The tables on stdout: straight through, or one section at a time with `step`

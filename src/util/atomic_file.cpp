@@ -4,8 +4,10 @@
 #include <climits>
 #include <csignal>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -31,13 +33,17 @@ constexpr std::string_view kTempSuffix = ".tmp-XXXXXX";  // mkstemp's pattern, a
 // ---- the temporary file, removed when a signal stops the process ----
 
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-char g_temp[PATH_MAX + 1];                   // the temporary file being written
-volatile std::sig_atomic_t g_writing = 0;    // whether g_temp names one
+constexpr std::size_t kSlots = 8;                   // temporary files written at once (a run has at most 3)
+char g_temps[kSlots][PATH_MAX + 1];                 // the temporary files being written
+volatile std::sig_atomic_t g_used[kSlots] = {};     // whether g_temps[i] names one
+int g_guards = 0;                                   // guards alive (never read by the handler)
 struct sigaction g_previous[std::size(kStopSignals)];
 
 extern "C" void remove_temp_and_raise(int signal) {
-  const int saved_errno = errno;    // for a previous handler that returns
-  if (g_writing) ::unlink(g_temp);  // async-signal-safe
+  const int saved_errno = errno;  // for a previous handler that returns
+  for (std::size_t i = 0; i < kSlots; ++i) {
+    if (g_used[i]) ::unlink(g_temps[i]);  // async-signal-safe
+  }
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     if (kStopSignals[i] == signal) ::sigaction(signal, &g_previous[i], nullptr);
   }
@@ -45,9 +51,9 @@ extern "C" void remove_temp_and_raise(int signal) {
   errno = saved_errno;
 }
 
-// While it lives, SIGINT, SIGTERM, SIGHUP and SIGQUIT (those not ignored) remove the
-// temporary file before they take effect. mkstemp runs inside it with the
-// signals blocked, so no signal falls between creating the file and noting it.
+// While any lives, SIGINT, SIGTERM, SIGHUP and SIGQUIT (those not ignored) remove
+// the temporary files of all before they take effect. mkstemp runs inside it with
+// the signals blocked, so no signal falls between creating a file and noting it.
 class TempFileGuard {
  public:
   TempFileGuard() {
@@ -55,6 +61,7 @@ class TempFileGuard {
     sigemptyset(&stops);
     for (int s : kStopSignals) sigaddset(&stops, s);
     ::sigprocmask(SIG_BLOCK, &stops, &unblocked_);
+    if (g_guards++ > 0) return;  // the handler is in place
     struct sigaction action {};
     action.sa_handler = remove_temp_and_raise;
     sigemptyset(&action.sa_mask);
@@ -66,16 +73,26 @@ class TempFileGuard {
   // mkstemp on `pattern`, noted for the handler; then the signals are let through.
   int create(std::string& pattern) {
     const int fd = ::mkstemp(pattern.data());
-    if (fd >= 0 && pattern.size() <= PATH_MAX) {
-      std::memcpy(g_temp, pattern.c_str(), pattern.size() + 1);
-      g_writing = 1;
+    for (std::size_t i = 0; i < kSlots && fd >= 0 && pattern.size() <= PATH_MAX; ++i) {
+      if (g_used[i]) continue;
+      std::memcpy(g_temps[i], pattern.c_str(), pattern.size() + 1);
+      g_used[i] = 1;
+      slot_ = i;
+      break;
     }
     ::sigprocmask(SIG_SETMASK, &unblocked_, nullptr);
     return fd;
   }
+  // The temporary file is gone (renamed or removed): the handler leaves its name alone.
+  void forget() {
+    if (slot_ < kSlots) g_used[slot_] = 0;
+    slot_ = kSlots;
+  }
   ~TempFileGuard() {
-    g_writing = 0;
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) ::sigaction(kStopSignals[i], &g_previous[i], nullptr);
+    forget();
+    if (--g_guards == 0) {
+      for (std::size_t i = 0; i < std::size(kStopSignals); ++i) ::sigaction(kStopSignals[i], &g_previous[i], nullptr);
+    }
     ::sigprocmask(SIG_SETMASK, &unblocked_, nullptr);
   }
   TempFileGuard(const TempFileGuard&) = delete;
@@ -83,6 +100,7 @@ class TempFileGuard {
 
  private:
   sigset_t unblocked_;
+  std::size_t slot_ = kSlots;  // kSlots: none
 };
 
 // While it lives, SIGXFSZ is ignored: a write beyond the file size limit
@@ -205,6 +223,17 @@ void write_file_atomically(const fs::path& given, std::string_view content) {
 }
 
 void write_file_atomically(const fs::path& given, const std::function<void(const ContentWriter&)>& produce) {
+  StagedFile(given, produce).commit();
+}
+
+struct StagedFile::Impl {
+  std::optional<TempFileGuard> guard;  // from the temporary file's creation on
+  fs::path path;     // the target, links followed
+  std::string temp;  // the temporary file beside it; empty: written through a descriptor, or gone
+};
+
+StagedFile::StagedFile(const fs::path& given, const std::function<void(const ContentWriter&)>& produce)
+    : impl_(std::make_unique<Impl>()) {
   if (given.empty()) throw DataError("cannot write a file with an empty name");
   const Target target = resolve(given);
   const FileSizeSignalIgnored no_sigxfsz;
@@ -217,7 +246,7 @@ void write_file_atomically(const fs::path& given, const std::function<void(const
     produce([&](std::string_view piece) { write_all(*target.descriptor, piece, given, ""); });
     return;
   }
-  const fs::path& path = target.path;
+  const fs::path& path = impl_->path = target.path;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (fs::is_directory(status)) {
@@ -230,9 +259,8 @@ void write_file_atomically(const fs::path& given, const std::function<void(const
   }
   const mode_t mode = mode_for(path);
 
-  TempFileGuard guard;
   std::string temp = temp_pattern(path);
-  const int fd = guard.create(temp);
+  const int fd = impl_->guard.emplace().create(temp);
   if (fd < 0) fail(path, "cannot create a temporary file in " + fs::path(temp).parent_path().string(), errno);
   bool failed = false;  // write_all closed and removed the temporary file
   try {
@@ -258,11 +286,23 @@ void write_file_atomically(const fs::path& given, const std::function<void(const
     ::unlink(temp.c_str());
     fail(path, "flush failed", synced != 0 ? synced : closed);
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
+  impl_->temp = temp;
+}
+
+void StagedFile::commit() {
+  if (impl_->temp.empty()) return;
+  const std::string temp = std::exchange(impl_->temp, "");
+  if (::rename(temp.c_str(), impl_->path.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
-    fail(path, "rename failed", err);
+    impl_->guard.reset();
+    fail(impl_->path, "rename failed", err);
   }
+  impl_->guard.reset();
+}
+
+StagedFile::~StagedFile() {
+  if (impl_ && !impl_->temp.empty()) ::unlink(impl_->temp.c_str());
 }
 
 }  // namespace attn

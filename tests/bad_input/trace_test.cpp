@@ -61,6 +61,27 @@ TEST(BadInputTrace, FailingRunsLeaveAnExistingTraceByteIdentical) {
   }
 }
 
+// --trace, --svg and --html together: when the last cannot be written, the two
+// before it are not replaced either (each is written beside its target, and all
+// are put in place only when every one is written).
+TEST(BadInputTrace, AnOutputThatCannotBeWrittenLeavesTheOthersAlone) {
+  const fs::path dir = scratch() / "outputs_kept";
+  fs::create_directories(dir / "folder");
+  const std::string precious = garbage() + "precious\n";
+  const std::vector<std::string> files = {"trace.json", "picture.svg", "page.html"};
+  for (const char* outputs : {"--trace trace.json --svg picture.svg --html no/such/dir/page.html",
+                              "--trace trace.json --svg picture.svg --html folder",
+                              "--trace trace.json --svg no/such/dir/p.svg --html page.html"}) {
+    for (const std::string& name : files) spit(dir / name, precious);
+    const std::string args = fmt::format("{} 'How are you doing?'", outputs);
+    const Result r = run(dir, args);
+    expect_clean_failure(r, 1, {"cannot write"}, args);
+    for (const std::string& name : files) EXPECT_EQ(slurp(dir / name), precious) << args << ": " << name << " changed";
+    EXPECT_EQ(strays(dir, {"trace.json", "picture.svg", "page.html", "folder"}), std::vector<std::string>{})
+        << args << ": a file was left behind";
+  }
+}
+
 TEST(BadInputTrace, IntoAMissingFolderIsAnErrorNamingTheFile) {
   const fs::path dir = scratch() / "trace_missing_dir";
   for (const char* json : {"", "--json "}) {

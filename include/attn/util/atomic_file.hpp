@@ -29,6 +29,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string_view>
 
 namespace attn {
@@ -45,5 +46,26 @@ bool names_standard_output(const std::filesystem::path& path);
 // file is removed, the target is left as it was, and the exception passes on.
 using ContentWriter = std::function<void(std::string_view)>;
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(const ContentWriter&)>& produce);
+
+// The same in two steps, for several outputs of one run that must all be put in
+// place or none: the constructor writes the whole content into the temporary
+// file (and flushes it), throwing as above when that fails; commit() renames it
+// over the target; a StagedFile destroyed without commit() removes its
+// temporary file and leaves the target as it was. A name for a descriptor
+// (/dev/stdout, ...) is written through at once; its commit() does nothing.
+// Signals remove the temporary files of every StagedFile alive.
+class StagedFile {
+ public:
+  StagedFile(const std::filesystem::path& path, const std::function<void(const ContentWriter&)>& produce);
+  // Throws DataError ("rename failed") when the rename fails; the temporary file is then removed.
+  void commit();
+  ~StagedFile();
+  StagedFile(const StagedFile&) = delete;
+  StagedFile& operator=(const StagedFile&) = delete;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace attn
