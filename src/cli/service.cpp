@@ -14,6 +14,7 @@
 #include "attn/snapshots.hpp"
 #include "attn/util/data_dir.hpp"
 #include "attn/render/render_head_view.hpp"
+#include "option_values.hpp"
 #include "run_keys.hpp"
 #include "show_trace.hpp"
 #include "attn/stage.hpp"
@@ -144,6 +145,11 @@ Reply Service::answer(Product product, const RawOptions& query, const std::strin
     for (const auto& [key, value] : query) {
       if (std::find(std::begin(kNotAsked), std::end(kNotAsked), key) != std::end(kNotAsked)) {
         throw OptionError(key, fmt::format("{}: not an option of this command", flag_name(key)));
+      }
+      // A page may lower the memory budget, never raise it above the command line's default.
+      if (key == "max-memory" && memory_size_bytes(value) > MemoryBudget{}.limit) {
+        throw OptionError(key, fmt::format("{} {}: this server allows at most {}G a request", flag_name(key), value,
+                                           MemoryBudget{}.limit >> 30));
       }
       // The trace is the run's, however it is shown: what --json excludes only shapes the view.
       if ((product == Product::trace || product == Product::heads) && (key == "stages" || key == "focus" || key == "explain")) continue;

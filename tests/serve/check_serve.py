@@ -216,6 +216,18 @@ def errors(server, binary):
                                  text=True).stderr.splitlines()[0]
     check(cli_message == "attn-explain: error: " + answer.get("error", "") and answer.get("key") == "d-out",
           f"an engine error is a 400 with the command line's message and its key ({body[:100]!r})")
+    # A page may lower the memory budget (the command line's message when it is too low), not raise it.
+    status, _, body = server.get("/api/trace", {"sentence": "x", "max-memory": "1T"})
+    answer = json.loads(body) if status == 400 else {}
+    check(answer.get("key") == "max-memory" and "at most 1G" in answer.get("error", ""),
+          f"max-memory above the command line's 1G is a 400 ({body[:100]!r})")
+    status, _, body = server.get("/api/trace", {"sentence": "x", "max-memory": "1K"})
+    answer = json.loads(body) if status == 400 else {}
+    cli_message = subprocess.run([binary, "--max-memory", "1K", "x"], capture_output=True, text=True).stderr.splitlines()[0]
+    check(answer.get("key") == "max-memory" and cli_message == "attn-explain: error: " + answer.get("error", ""),
+          f"a max-memory the command line refuses is refused with its message ({body[:100]!r})")
+    status, _, _ = server.get("/api/trace", {"sentence": "x", "max-memory": "512M"})
+    check(status == 200, f"max-memory below 1G is taken ({status})")
     status, _, body = server.post("/api/trace", b"{not json")
     check(status == 400 and json.loads(body)["error"] == "the body is not a JSON object", "a malformed body is a 400")
 
