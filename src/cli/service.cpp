@@ -66,7 +66,10 @@ std::string product_bytes(Product product, const Trace& trace, const RunPlan& pl
 
 // The answer for the product: the trace itself, to be written as it is sent, or the bytes of the others.
 Reply reply(Product product, std::shared_ptr<const Trace> trace, const RunPlan& plan) {
-  if (product == Product::trace) return {200, content_type_of(product), {}, std::move(trace)};
+  if (product == Product::trace) {
+    make_outputs(*trace, plan.outputs, plan.view);  // as --json: a --head the run does not have is refused
+    return {200, content_type_of(product), {}, std::move(trace)};
+  }
   return {200, content_type_of(product), product_bytes(product, *trace, plan), nullptr};
 }
 

@@ -38,8 +38,9 @@ Chosen choose(const Trace& trace, const View& view) {
   if (view.focus) chosen.focus_row = find_focus(trace, *view.focus);
   if (view.head) {
     if (*view.head > trace.heads.size()) {
-      throw UsageError(fmt::format("--head {}: the run has {} head{}", *view.head, trace.heads.size(),
-                                   trace.heads.size() == 1 ? "" : "s"));
+      throw UsageError(fmt::format("{} {}: the run has {} head{}", key_ref("head"), *view.head, trace.heads.size(),
+                                   trace.heads.size() == 1 ? "" : "s"),
+                       "", "head");
     }
     chosen.head = *view.head - 1;
   }
@@ -98,8 +99,9 @@ MadeOutputs make_outputs(const Trace& trace, const RunOutputs& outputs, const Vi
   if (summary && (!outputs.svg_file.empty() || view.focus || view.head || view.stages_given)) {
     throw UsageError("--layer all shows every head at once; --svg, --focus, --head and --stages need one layer (--layer L)");
   }
-  const bool drawn = outputs.tables || !outputs.html_file.empty();
-  const Chosen chosen = drawn && !summary ? choose(trace, view) : Chosen{};
+  // Looked up whatever is drawn: a --head or --focus the run does not have is refused with
+  // --json or --svg too, not only where tables or a page would show it.
+  const Chosen chosen = !summary ? choose(trace, view) : Chosen{};
   MadeOutputs made;
   if (outputs.tables) made.tables = tables_of(trace, view, chosen);
   if (!outputs.svg_file.empty()) made.svg = render_svg(trace, SvgOptions{view.precision, heatmap_css()});

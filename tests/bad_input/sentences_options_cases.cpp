@@ -123,6 +123,10 @@ void add_option_cases(std::vector<Case>& c) {
   focus("focus_position_0", "0", {"--focus 0: the sentence has 5 tokens (positions count from 1)"});
   focus("focus_position_huge", "99999999999999999999", {"--focus 99999999999999999999: the sentence has 5 tokens"});
   c.push_back({"focus_with_json", "--json --focus you " + s, 2, {"--focus excludes --json"}, ""});
+  // -- a --head or --focus the run does not have, whatever is drawn (accepted with --json and --svg before)
+  c.push_back({"head_beyond_the_run", "--head 5 " + s, 2, {"--head 5: the run has 1 head"}, "--json --head 5 " + s});
+  c.push_back({"head_beyond_the_run_svg", "--svg - --head 5 " + s, 2, {"--head 5: the run has 1 head"}, ""});
+  c.push_back({"focus_beyond_the_run_svg", "--svg - --focus 9 " + s, 2, {"--focus 9: the sentence has 5 tokens"}, ""});
 
   // -- a lesson step's "head" beyond the run's heads (issue 23, item 16: it read the last head)
   {

@@ -201,7 +201,8 @@ def errors(server, binary):
              ({"sentence": "x", "colour": "red"}, "colour", None),
              ({"sentence": "x", "trace": "/tmp/x.json"}, "trace", None),
              ({"sentence": "x", "table": "../../etc/passwd"}, "table", None),
-             ({"sentence": "x", "model": "/etc"}, "model", None)]
+             ({"sentence": "x", "model": "/etc"}, "model", None),
+             ({"sentence": "x", "head": "5"}, "head", ["--head", "5", "x"])]
     for query, key, args in cases:
         status, _, body = server.get("/api/report", query)
         answer = json.loads(body) if status == 400 else {}
@@ -216,6 +217,9 @@ def errors(server, binary):
                                  text=True).stderr.splitlines()[0]
     check(cli_message == "attn-explain: error: " + answer.get("error", "") and answer.get("key") == "d-out",
           f"an engine error is a 400 with the command line's message and its key ({body[:100]!r})")
+    # The trace too refuses a head the run does not have (as --json does).
+    status, _, body = server.get("/api/trace", {"sentence": "x", "head": "5"})
+    check(status == 400 and json.loads(body).get("key") == "head", f"/api/trace with head=5 of 1 is a 400 ({body[:80]!r})")
     # A page may lower the memory budget (the command line's message when it is too low), not raise it.
     status, _, body = server.get("/api/trace", {"sentence": "x", "max-memory": "1T"})
     answer = json.loads(body) if status == 400 else {}
