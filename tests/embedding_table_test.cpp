@@ -59,6 +59,18 @@ TEST(EmbeddingTable, MalformedJsonGivesLineAndColumn) {
   EXPECT_TRUE(contains(e, "malformed JSON")) << e;
 }
 
+// The parser's reason is kept whole (what was wrong, what was expected); only the text it
+// quotes is shortened. Before, the whole reason was cut to 80 bytes and lost its cause.
+TEST(EmbeddingTable, MalformedJsonKeepsTheParsersReason) {
+  const std::string bad_utf8 = error_of("{\"dim\": 2, \"vectors\": {\"a\xff\": [1, 2]}}");
+  EXPECT_TRUE(contains(bad_utf8, "invalid string: ill-formed UTF-8 byte")) << bad_utf8;
+  EXPECT_TRUE(contains(bad_utf8, "; expected string literal")) << bad_utf8;
+  const std::string long_key = error_of("{\"dim\": 2, \"vectors\": {\"" + std::string(300, 'k') + "\x01\": [1, 2]}}");
+  EXPECT_TRUE(contains(long_key, "control character")) << long_key;
+  EXPECT_TRUE(contains(long_key, " … ")) << long_key;  // the quoted text, shortened
+  EXPECT_LT(long_key.size(), 400u) << long_key;
+}
+
 TEST(EmbeddingTable, WrongLengthNamesTheTokenAndBothLengths) {
   const std::string e = error_of(R"({"dim": 3, "vectors": {"ok": [1, 2, 3], "short": [1, 2]}})");
   EXPECT_TRUE(contains(e, "\"short\"")) << e;

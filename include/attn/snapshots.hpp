@@ -60,7 +60,8 @@ std::optional<Evaluation> read_evaluation(const std::filesystem::path& model_fol
                                           std::size_t n_head);
 
 // Whether `which` is the form of a snapshot's name: "first", "last" or a step
-// number (digits, fewer than 10). Whether the model has that step is choose_snapshot()'s.
+// number (digits, at most 19: any step a file can hold in practice; leading zeros
+// allowed, "014" is step 14). Whether the model has that step is choose_snapshot()'s.
 bool is_snapshot_name(const std::string& which);
 
 // The snapshot `which` names: "first", "last" or a step number of the list.

@@ -49,6 +49,7 @@ struct Timeline {
   std::vector<std::string> tokens;
   std::size_t layer = 1, head = 1;    // from 1
   bool chosen_by_default = false;     // the head was not asked for
+  bool evaluated = false;             // the model has an evaluation.json (the shares, the default head)
   bool all_layers = false;
   std::size_t focus = 0;              // the focus row, from 0
   std::optional<double> baseline_fixed_offset;  // the evaluation's, for the antecedent shares

@@ -195,7 +195,7 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommand& tc) {
       "      also every head's pattern at each snapshot\n");
   timeline->add_option("sentence", tc.words, "The sentence (several words are joined with spaces)")->required();
   timeline->add_option("-m,--model", tc.model, "A model with training snapshots (snapshots.json): a folder or a bundled name")
-      ->check(file_name())
+      ->check(CLI::Validator(model_problem, ""))
       ->type_name("DIR|NAME")
       ->capture_default_str();
   timeline->add_option("--layer", tc.layer, "The head's layer, from 1, or all (also every head's pattern); default: the clearest previous-token head's")

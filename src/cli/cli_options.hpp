@@ -74,7 +74,7 @@ struct TimelineCommand {
   std::string model = "demo";
   std::string layer;   // a layer from 1, "all", or empty (the default head's)
   std::size_t head = 0;  // from 1; 0: the default head
-  std::string focus;
+  std::optional<std::string> focus;  // nothing: the last token ("" is refused as the main command refuses it)
   bool json = false;
   std::string html_file;
   int precision = 2;

@@ -1,11 +1,13 @@
 #include "cli_run.hpp"
 #include "cli_timeline.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
@@ -20,6 +22,7 @@
 #include "progress_bar.hpp"
 #include "attn/render/render_compare.hpp"
 #include "run_notes.hpp"
+#include "sentence_input.hpp"
 #include "show_trace.hpp"
 #include "attn/render/token_labels.hpp"
 #include "attn/trace_json.hpp"
@@ -30,32 +33,6 @@ namespace attn {
 namespace {
 
 constexpr const char* kProgram = "attn-explain";
-
-// The sentence from standard input, up to kMaxStdinBytes.
-constexpr std::size_t kMaxStdinBytes = 1 << 20;
-
-std::string read_stdin() {
-  std::string text;
-  char buffer[65536];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) {
-    text.append(buffer, got);
-    if (text.size() > kMaxStdinBytes) {
-      throw DataError("standard input: the sentence is longer than 1 MiB",
-                      fmt::format("give a sentence of at most --max-tokens tokens (at most {})", kLargestMaxTokens));
-    }
-  }
-  if (std::ferror(stdin)) throw DataError("standard input: cannot read");
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
-// The sentence: the words joined by spaces.
-std::string sentence_of(const std::vector<std::string>& words) {
-  std::string sentence;
-  for (const std::string& w : words) sentence += (sentence.empty() ? "" : " ") + w;
-  return sentence;
-}
 
 void print_notes(const std::vector<std::string>& notes) {
   for (const std::string& note : notes) std::fputs(fmt::format("{}: note: {}\n", kProgram, note).c_str(), stderr);
@@ -165,15 +142,31 @@ int run_table(const RunPlan& plan) {
   return finish_run(plan, trace, notes);
 }
 
+// --snapshot list prints the list alone: the options that shape a run do nothing with it.
+std::vector<std::string> list_notes(const RawOptions& given) {
+  std::vector<std::string> unused;
+  for (const auto& [key, value] : given) {
+    const bool used = key == "model" || key == "snapshot" || key == "json" || key == "color";
+    const std::string name = "--" + key;
+    if (!used && std::find(unused.begin(), unused.end(), name) == unused.end()) unused.push_back(name);
+  }
+  if (unused.empty()) return {};
+  return {fmt::format("--snapshot list prints only the list of snapshots; {} did nothing", fmt::join(unused, ", "))};
+}
+
 }  // namespace
 
 int run_explorer(const MainOptions& options, const Terminal& terminal) {
-  const bool from_stdin = options.words.size() == 1 && options.words[0] == "-";
+  const bool from_stdin = sentence_on_stdin(options.words);
   RawOptions raw = options.given;
   raw.emplace(raw.begin(), "sentence", from_stdin ? "" : sentence_of(options.words));
   RunPlan plan = resolve_run(raw, terminal);
+  if (plan.snapshot == "list" && plan.outputs.trace_file.empty() && plan.outputs.svg_file.empty() &&
+      plan.outputs.html_file.empty()) {
+    print_notes(list_notes(options.given));
+  }
   // Standard input is read once the options are known to be good.
-  if (from_stdin) std::visit([](auto& request) { request.sentence = read_stdin(); }, plan.compute);
+  if (from_stdin) std::visit([](auto& request) { request.sentence = read_stdin_sentence(); }, plan.compute);
   return std::holds_alternative<ModelRequest>(plan.compute) ? run_model(plan) : run_table(plan);
 }
 

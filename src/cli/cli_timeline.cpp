@@ -10,6 +10,7 @@
 #include "attn/timeline.hpp"
 #include "attn/util/error.hpp"
 #include "output.hpp"
+#include "sentence_input.hpp"
 #include "terminal.hpp"
 
 namespace attn {
@@ -17,11 +18,11 @@ namespace attn {
 int run_timeline(const TimelineCommand& c, const Terminal& terminal) {
   TimelineRequest request;
   request.model = c.model;
-  request.sentence = fmt::format("{}", fmt::join(c.words, " "));
+  request.sentence = sentence_of(c.words);  // "-": standard input, as the main command reads it
   request.all_layers = c.layer == "all";
   if (!c.layer.empty() && c.layer != "all") request.layer = std::stoul(c.layer);
   if (c.head != 0) request.head = c.head;
-  if (!c.focus.empty()) request.focus = c.focus;
+  request.focus = c.focus;
   const Timeline timeline = make_timeline(request);
   const TimelineOptions options{c.precision, color_for(c.color, terminal)};
   if (c.json) {

@@ -101,7 +101,7 @@ std::string stage_list_problem(const std::string& list) {
 
 std::string layer_problem(const std::string& text) {
   if (text == "all") return {};
-  if (!text.empty() && text.size() < 6 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+  if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
       std::stoul(text) >= 1) {
     return {};
   }

@@ -17,6 +17,7 @@
 #include "attn/util/error.hpp"
 #include "attn/util/data_dir.hpp"
 #include "attn/util/digest.hpp"
+#include "attn/util/json_file.hpp"
 #include "attn/render/render_html.hpp"
 #include "output.hpp"
 #include "service.hpp"
@@ -70,11 +71,21 @@ RawOptions options_of(const httplib::Params& params) {
   return raw;
 }
 
+// Deeper than any body the page sends ({"table": {"weights": {"W_query": [[...]]}}} is 5).
+constexpr int kBodyDepth = 16;
+
 // {"options": {...}, "table": {...}}: the options (each value a string, number or
 // boolean, as text) and the table as JSON text; nothing for a body that is not such an object.
 bool read_body(const std::string& body, RawOptions& options, std::string& table, std::string& problem) {
-  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return problem = "the body is not a JSON object", false;
+  // As a table file is read: where malformed JSON goes wrong, numbers no double holds, and no key
+  // given twice (an option, or a token of the edited table, which a plain parse keeps the last of).
+  nlohmann::json j;
+  try {
+    j = parse_json_document(body, "the body", kBodyDepth);
+  } catch (const DataError& e) {
+    return problem = e.message(), false;
+  }
+  if (!j.is_object()) return problem = "the body is not a JSON object", false;
   if (j.contains("options")) {
     if (!j["options"].is_object()) return problem = "\"options\" is not an object", false;
     for (const auto& [key, value] : j["options"].items()) {

@@ -155,6 +155,12 @@ Model Model::open(const std::string& folder_or_name, const std::string& snapshot
 }
 
 Model Model::open(const ModelFolder& where, const Snapshot& snapshot) {
+  std::error_code ec;
+  if (!fs::is_regular_file(where.folder / snapshot.file, ec)) {
+    throw DataError(fmt::format("{}: the snapshot at step {} names {}, which is not there",
+                                (where.folder / "snapshots.json").string(), snapshot.step, printable(snapshot.file)),
+                    "the folder's snapshots are incomplete: train them again (scripts/train_demo.py)");
+  }
   return load(where.folder, snapshot.file, snapshot.step);
 }
 
@@ -191,8 +197,9 @@ Trace explore(const ModelRequest& request, const Model& model) {
                                 info.n_positions));
   }
   if (trace.tokens.size() + request.generate > limit) {
-    throw UsageError(fmt::format("{} {}: the sentence has {} tokens and {} reads at most {}, so at most {} more",
-                                 key_ref("generate"), request.generate, trace.tokens.size(), info.name, limit,
+    throw UsageError(fmt::format("{} {}: the sentence has {} token{} and {} reads at most {}, so at most {} more",
+                                 key_ref("generate"), request.generate, trace.tokens.size(),
+                                 trace.tokens.size() == 1 ? "" : "s", info.name, limit,
                                  limit - trace.tokens.size()),
                      "", "generate");
   }

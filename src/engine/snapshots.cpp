@@ -28,7 +28,11 @@ const json& member(const json& j, const char* key, const std::string& where) {
 
 std::size_t whole(const json& j, const char* key, const std::string& where) {
   const json& v = member(j, key, where);
-  if (!v.is_number_unsigned()) throw DataError(fmt::format("{}: \"{}\" is {}, not a whole number", where, key, json_type_name(v)));
+  if (!v.is_number_unsigned()) {
+    // -5 is whole but negative; 2^70 and 1.5 are numbers of another kind: the value says which.
+    const std::string what = v.is_number() ? v.dump() : json_type_name(v);
+    throw DataError(fmt::format("{}: \"{}\" is {}, expected a whole number from 0", where, key, what));
+  }
   return v.get<std::size_t>();
 }
 
@@ -116,7 +120,7 @@ std::optional<Evaluation> read_evaluation(const fs::path& model_folder, std::siz
 
 bool is_snapshot_name(const std::string& which) {
   if (which == "first" || which == "last") return true;
-  return !which.empty() && which.size() < 10 && which.find_first_not_of("0123456789") == std::string::npos;
+  return !which.empty() && which.size() <= 19 && which.find_first_not_of("0123456789") == std::string::npos;
 }
 
 const Snapshot& choose_snapshot(const std::vector<Snapshot>& snapshots, const std::string& which, const std::string& model) {
@@ -126,8 +130,10 @@ const Snapshot& choose_snapshot(const std::vector<Snapshot>& snapshots, const st
   }
   if (which == "first") return snapshots.front();
   if (which == "last") return snapshots.back();
+  // A step by its value: "014" is step 14. 19 digits or fewer always fit in 64 bits.
+  const bool number = is_snapshot_name(which) && which != "first" && which != "last";
   for (const Snapshot& s : snapshots)
-    if (std::to_string(s.step) == which) return s;
+    if (number && s.step == std::stoull(which)) return s;
   std::vector<std::size_t> steps;
   for (const Snapshot& s : snapshots) steps.push_back(s.step);
   throw UsageError(fmt::format("{} {}: {} has no snapshot at that step", key, which, model),

@@ -59,6 +59,7 @@ Timeline make_timeline(const TimelineRequest& request) {
   check_head(request, t.model);
   const std::optional<Evaluation> evaluation = read_evaluation(where.folder, t.model.n_layer, t.model.n_head);
   if (evaluation) t.baseline_fixed_offset = evaluation->baseline_fixed_offset;
+  t.evaluated = evaluation.has_value();
   const auto clearest = clearest_previous_token_head(evaluation);
   t.chosen_by_default = !request.layer && !request.head;
   t.layer = request.layer.value_or(clearest && !request.head ? clearest->first : 1);

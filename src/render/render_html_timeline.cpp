@@ -102,7 +102,10 @@ std::string render_timeline_html(const Timeline& t, const TimelineOptions& optio
       "snapshots</dd><dt>head</dt><dd>layer {} head {}{}</dd><dt>focus</dt><dd>{} (token {})</dd></dl></header><main>",
       user_text(t.sentence, kMessageLineBytes), user_text(t.model.name), user_text(t.folder, kMessageLineBytes),
       t.model.n_layer, t.model.n_head, t.frames.size(), t.layer, t.head,
-      t.chosen_by_default ? " (the clearest previous-token head at the last snapshot)" : "", label_html(t.tokens[t.focus]),
+      !t.chosen_by_default ? ""
+      : t.evaluated        ? " (the clearest previous-token head at the last snapshot)"
+                           : " (the first: the model has no evaluation.json to choose by)",
+      label_html(t.tokens[t.focus]),
       t.focus + 1);
   body += fmt::format("<div class=\"run\" data-run=\"{}\" data-name=\"{}\">", run.index, run.id);
   body += "<section class=\"timeline\" aria-labelledby=\"timeline-t\"><h2 id=\"timeline-t\">The head's weights, snapshot by "

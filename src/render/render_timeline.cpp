@@ -25,8 +25,10 @@ std::string share_text(const std::optional<HeadShares>& s, double HeadShares::*w
 
 // "layer 2 head 3 (the clearest previous-token head at the last snapshot)".
 std::string head_name(const Timeline& t) {
-  return fmt::format("layer {} head {}{}", t.layer, t.head,
-                     t.chosen_by_default ? " (the clearest previous-token head at the last snapshot, by the evaluation)" : "");
+  const char* why = !t.chosen_by_default ? ""
+                    : t.evaluated     ? " (the clearest previous-token head at the last snapshot, by the evaluation)"
+                                      : " (the first: the model has no evaluation.json to choose by)";
+  return fmt::format("layer {} head {}{}", t.layer, t.head, why);
 }
 
 std::string frame_heading(const TimelineFrame& f) {
@@ -92,7 +94,9 @@ std::string render_timeline(const Timeline& t, const TimelineOptions& options) {
     out += fmt::format("  baseline    {:.3f}: the antecedent share of always looking the same number of tokens back\n",
                        *t.baseline_fixed_offset);
   }
-  out += "  The shares are measured on the held-out sentences (scripts/eval_demo.py); the weights are this sentence's.\n";
+  out += t.evaluated ? "  The shares are measured on the held-out sentences (scripts/eval_demo.py); the weights are this sentence's.\n"
+                     : "  The model has no evaluation.json, so no shares (scripts/eval_demo.py measures them); the weights are "
+                       "this sentence's.\n";
   for (const TimelineFrame& f : t.frames) {
     out += "\n" + bold(frame_heading(f), options.color) + "\n";
     out += render_matrix(f.weights, t.tokens, t.tokens, options.precision);

@@ -51,6 +51,11 @@ extern "C" void remove_temp_and_raise(int signal) {
   errno = saved_errno;
 }
 
+}  // namespace
+
+// Outside the unnamed namespace: StagedFile::Impl holds one.
+namespace atomic_file_detail {
+
 // While any lives, SIGINT, SIGTERM, SIGHUP and SIGQUIT (those not ignored) remove
 // the temporary files of all before they take effect. mkstemp runs inside it with
 // the signals blocked, so no signal falls between creating a file and noting it.
@@ -102,6 +107,12 @@ class TempFileGuard {
   sigset_t unblocked_;
   std::size_t slot_ = kSlots;  // kSlots: none
 };
+
+}  // namespace atomic_file_detail
+
+namespace {
+
+using atomic_file_detail::TempFileGuard;
 
 // While it lives, SIGXFSZ is ignored: a write beyond the file size limit
 // (`ulimit -f`) then fails with EFBIG, reported as any failed write, instead of
@@ -227,7 +238,7 @@ void write_file_atomically(const fs::path& given, const std::function<void(const
 }
 
 struct StagedFile::Impl {
-  std::optional<TempFileGuard> guard;  // from the temporary file's creation on
+  std::optional<atomic_file_detail::TempFileGuard> guard;  // from the temporary file's creation on
   fs::path path;     // the target, links followed
   std::string temp;  // the temporary file beside it; empty: written through a descriptor, or gone
 };

@@ -158,6 +158,22 @@ std::string json_type_name(const json& j) {
   return "null";
 }
 
+namespace {
+
+// The parser's reason, whole but for the text it quotes ("...; last read: '<text>'; expected ..."),
+// which is cut to a short name: the cause ("ill-formed UTF-8 byte") and what was expected stay.
+std::string shown_reason(const std::string& reason) {
+  constexpr std::size_t kReasonBytes = 200;
+  const std::string_view mark = "; last read: '";
+  const std::size_t at = reason.find(mark), end = reason.rfind('\'');
+  if (at == std::string::npos || end < at + mark.size()) return printable(reason, kReasonBytes);
+  const std::size_t from = at + mark.size();
+  return printable(reason.substr(0, at), kReasonBytes) + "; last read: '" + printable(reason.substr(from, end - from)) +
+         "'" + printable(reason.substr(end + 1), kReasonBytes);
+}
+
+}  // namespace
+
 json parse_json(const std::string& text, const std::string& source, const json::parser_callback_t& callback) {
   json document;
   try {
@@ -167,7 +183,7 @@ json parse_json(const std::string& text, const std::string& source, const json::
     const TextPosition pos = position_of(text, e.byte > 0 ? e.byte - 1 : 0);
     std::string reason = e.what();
     if (auto at = reason.find(": ", reason.find("column")); at != std::string::npos) reason = reason.substr(at + 2);
-    throw DataError(fmt::format("{}:{}:{}: malformed JSON: {}", source, pos.line, pos.column, printable(reason)));
+    throw DataError(fmt::format("{}:{}:{}: malformed JSON: {}", source, pos.line, pos.column, shown_reason(reason)));
   } catch (const json::out_of_range& e) {
     // A literal such as 1e400 that no double holds: nlohmann names it, but not where.
     const std::string what = e.what();

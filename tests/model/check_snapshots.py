@@ -143,6 +143,8 @@ def check_errors(binary, fixture, scratch):
     cases = [
         (["--model", fixture, "--snapshot", "5", "x"], 2, "has no snapshot at that step"),
         (["--model", fixture, "--snapshot", "soon", "x"], 2, "expected a training step, first, last or list"),
+        (["--model", fixture, "--snapshot", "1" * 20, "x"], 2, "expected a training step, first, last or list"),
+        (["--model", fixture, "--snapshot", "1" * 19, "x"], 2, "has no snapshot at that step"),
         (["--snapshot", "0", "x"], 2, "--snapshot needs --model"),
         (["--model", fixture, "--snapshot", "list", "--html", os.path.join(scratch, "x.html")], 2, "--snapshot list prints"),
         (["timeline", "--model", fixture, "--layer", "3", "x"], 2, "has layers 1 to 2"),
@@ -159,10 +161,42 @@ def check_errors(binary, fixture, scratch):
         with open(os.path.join(bad, "snapshots.json"), "w") as f:
             json.dump({"snapshots": entries}, f)
         cases.append((["--model", bad, "--snapshot", "first", "x"], 1, "snapshots.json: snapshot"))
+    for name, entries, says in [
+            ("negative", [{"step": -5, "file": "model.safetensors", "train_loss": 1, "heldout_loss": 1}],
+             '"step" is -5, expected a whole number from 0'),
+            ("missing", [{"step": 0, "file": "nosuch.safetensors", "train_loss": 1, "heldout_loss": 1}],
+             "the snapshot at step 0 names nosuch.safetensors, which is not there")]:
+        bad = plain_folder(fixture, "model.safetensors", os.path.join(scratch, name))
+        with open(os.path.join(bad, "snapshots.json"), "w") as f:
+            json.dump({"snapshots": entries}, f)
+        cases.append((["--model", bad, "--snapshot", "first", "x"], 1, says))
+    cases += [(["timeline", "--model", fixture, "--focus", "", "x y"], 2, 'not a token of the sentence'),
+              (["timeline", "--model", "", "x"], 2, "expected a model's folder or name"),
+              (["timeline", "--model", fixture, "--layer", "999999", "x"], 2, "has layers 1 to 2")]
     for args, want_code, want in cases:
         code, out, err = run(binary, *args)
         check(code == want_code and want in err and out == "",
               f"{' '.join(a if len(a) < 30 else '…' + a[-12:] for a in args)}: exit {want_code}, \"{want}\" ({code}: {err.strip()[:90]})")
+    # "-" reads the sentence from standard input, as the main command does.
+    piped = subprocess.run([binary, "timeline", "--model", fixture, "--json", "-"], input="x y\n", capture_output=True,
+                           text=True, check=False)
+    given = run(binary, "timeline", "--model", fixture, "--json", "x y")
+    check(piped.returncode == 0 and piped.stdout == given[1], f"timeline - reads the sentence from stdin ({piped.stderr.strip()[:90]})")
+    # Options --snapshot list does not act on are named in a note.
+    code, out, err = run(binary, "--model", fixture, "--snapshot", "list", "--lens", "--generate", "2")
+    check(code == 0 and "--snapshot list prints only the list of snapshots; --lens, --generate did nothing" in err,
+          f"--snapshot list names the options it ignored ({err.strip()[:120]})")
+    # Without evaluation.json, the timeline does not claim to have chosen by it.
+    unevaluated = plain_folder(fixture, "model.safetensors", os.path.join(scratch, "unevaluated"))
+    shutil.copytree(os.path.join(fixture, "snapshots"), os.path.join(unevaluated, "snapshots"))
+    shutil.copy(os.path.join(fixture, "snapshots.json"), unevaluated)
+    code, out, err = run(binary, "timeline", "--model", unevaluated, "x y")
+    check(code == 0 and "no evaluation.json to choose by" in out and "by the evaluation" not in out
+          and "The shares are measured" not in out, f"timeline without evaluation.json says so ({err.strip()[:90]})")
+    # A step is a number: "010" is step 10.
+    padded = run(binary, "--model", fixture, "--snapshot", "010", "--json", "x")
+    plain_step = run(binary, "--model", fixture, "--snapshot", "10", "--json", "x")
+    check(padded[0] == 0 and padded[1] == plain_step[1], f"--snapshot 010 is step 10 ({padded[0]}: {padded[2].strip()[:90]})")
 
 
 def check_serve(binary, fixture):

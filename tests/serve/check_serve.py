@@ -233,7 +233,17 @@ def errors(server, binary):
     status, _, _ = server.get("/api/trace", {"sentence": "x", "max-memory": "512M"})
     check(status == 200, f"max-memory below 1G is taken ({status})")
     status, _, body = server.post("/api/trace", b"{not json")
-    check(status == 400 and json.loads(body)["error"] == "the body is not a JSON object", "a malformed body is a 400")
+    check(status == 400 and json.loads(body)["error"].startswith("the body:1:3: malformed JSON: syntax error"),
+          f"a malformed body is a 400 saying where ({body[:90]!r})")
+    status, _, body = server.post("/api/trace", b"[1, 2]")
+    check(status == 400 and json.loads(body)["error"] == "the body is not a JSON object", "a body not an object is a 400")
+    # A key given twice is refused, as in a file: an option, or a token of the edited table.
+    status, _, body = server.post("/api/trace", b'{"options": {"sentence": "a b", "heads": 2, "heads": 3}}')
+    check(status == 400 and json.loads(body)["error"] == 'the body: duplicate key "heads"', f"an option given twice is a 400 ({body[:90]!r})")
+    status, _, body = server.post("/api/trace", b'{"options": {"sentence": "a"}, "table": {"dim": 1, "vectors": {"a": [1], "a": [2]}}}')
+    check(status == 400 and json.loads(body)["error"] == 'the body: duplicate key "a"', f"a token given twice is a 400 ({body[:90]!r})")
+    status, _, body = server.post("/api/trace", b'{"options": {"sentence": "a", "seed": 1e400}}')
+    check(status == 400 and "1e400" in json.loads(body)["error"], f"a number no double holds is a 400 naming it ({body[:90]!r})")
 
 
 def edited_table(server, binary):
