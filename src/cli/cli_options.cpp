@@ -193,7 +193,7 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommand& tc) {
       "      one head's heatmaps in a row, the share curve under them, as one page\n"
       "  attn-explain timeline --layer all \"Your journey starts with one step.\"\n"
       "      also every head's pattern at each snapshot\n");
-  timeline->add_option("sentence", tc.words, "The sentence (several words are joined with spaces)")->required();
+  timeline->add_option("sentence", tc.words, "The sentence (several words are joined with spaces; - reads stdin)")->required();
   timeline->add_option("-m,--model", tc.model, "A model with training snapshots (snapshots.json): a folder or a bundled name")
       ->check(CLI::Validator(model_problem, ""))
       ->type_name("DIR|NAME")
