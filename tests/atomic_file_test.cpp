@@ -31,6 +31,29 @@ class AtomicFile : public ::testing::Test {
   std::size_t entries() const {
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()));
   }
+  std::size_t temps() const {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir_)) n += e.path().filename().string().find(".tmp-") != std::string::npos;
+    return n;
+  }
+  // Looks (a bounded number of times) until `want` temporary files exist; whether they did.
+  bool wait_for_temps(std::size_t want) const {
+    for (int tries = 0; tries < 200000; ++tries)
+      if (temps() >= want) return true;
+    return false;
+  }
+  // Sends `signal` to `child` and reaps it; the signal it died of, or 0 when it finished first.
+  static int stop(pid_t child, int signal) {
+    ::kill(child, signal);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  }
+  void expect_no_temps() const {
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
+    }
+  }
   fs::path dir_;
 };
 
@@ -126,17 +149,9 @@ TEST_F(AtomicFile, StoppedBySignalWhileWritingLeavesNoTemporaryFile) {
       ::_exit(0);
     }
     // Wait until the temporary file exists, then stop the child.
-    bool seen = false;
-    for (int tries = 0; tries < 200000 && !seen; ++tries) {
-      for (const auto& e : fs::directory_iterator(dir_)) seen = seen || e.path().filename().string().find(".tmp-") != std::string::npos;
-    }
-    ::kill(child, round % 2 ? SIGINT : SIGTERM);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    if (seen && WIFSIGNALED(status)) ++stopped_mid_write;
-    for (const auto& e : fs::directory_iterator(dir_)) {
-      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
-    }
+    const bool seen = wait_for_temps(1);
+    if (stop(child, round % 2 ? SIGINT : SIGTERM) != 0 && seen) ++stopped_mid_write;
+    expect_no_temps();
     fs::remove(p);
   }
   EXPECT_GE(stopped_mid_write, 1) << "the child always finished before the signal; the test proved nothing";
@@ -157,17 +172,9 @@ TEST_F(AtomicFile, StoppedBySigquitWhileWritingLeavesNoTemporaryFile) {
       write_file_atomically(p, content);
       ::_exit(0);
     }
-    bool seen = false;
-    for (int tries = 0; tries < 200000 && !seen; ++tries) {
-      for (const auto& e : fs::directory_iterator(dir_)) seen = seen || e.path().filename().string().find(".tmp-") != std::string::npos;
-    }
-    ::kill(child, SIGQUIT);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    if (seen && WIFSIGNALED(status) && WTERMSIG(status) == SIGQUIT) ++stopped_mid_write;
-    for (const auto& e : fs::directory_iterator(dir_)) {
-      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
-    }
+    const bool seen = wait_for_temps(1);
+    if (stop(child, SIGQUIT) == SIGQUIT && seen) ++stopped_mid_write;
+    expect_no_temps();
     fs::remove(p);
   }
   EXPECT_GE(stopped_mid_write, 1) << "the child always finished before the signal; the test proved nothing";
@@ -213,23 +220,16 @@ TEST_F(AtomicFile, StoppedBySignalWithTwoStagedFilesLeavesNoTemporaryFile) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-      StagedFile first(dir_ / "trace.json", [](const ContentWriter& write) { write("a"); });
-      StagedFile second(dir_ / "page.html", [&](const ContentWriter& write) { write(content); });
+      {
+        StagedFile first(dir_ / "trace.json", [](const ContentWriter& write) { write("a"); });
+        StagedFile second(dir_ / "page.html", [&](const ContentWriter& write) { write(content); });
+      }  // not committed: both removed, should the child finish before the signal
       ::_exit(0);
     }
     // Wait until both temporary files exist, then stop the child.
-    std::size_t temps = 0;
-    for (int tries = 0; tries < 200000 && temps < 2; ++tries) {
-      temps = 0;
-      for (const auto& e : fs::directory_iterator(dir_)) temps += e.path().filename().string().find(".tmp-") != std::string::npos;
-    }
-    ::kill(child, SIGTERM);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    if (temps == 2 && WIFSIGNALED(status)) ++stopped_with_two;
-    for (const auto& e : fs::directory_iterator(dir_)) {
-      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
-    }
+    const bool seen = wait_for_temps(2);
+    if (stop(child, SIGTERM) != 0 && seen) ++stopped_with_two;
+    expect_no_temps();
   }
   EXPECT_GE(stopped_with_two, 1) << "the child always finished before the signal; the test proved nothing";
   EXPECT_EQ(entries(), 0u);  // nothing was committed

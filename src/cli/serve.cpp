@@ -215,6 +215,7 @@ void add_routes(httplib::Server& server, const Service& service, Tickets& ticket
     res.set_content(service.catalogue_json(), "application/json");
   });
   server.Get("/api/table", [&service](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_param_value_count("name") > 1) return send_error(res, 400, "name: given more than once");
     const std::optional<std::string> file = service.table_file(req.get_param_value("name"));
     if (!file) return send_error(res, 404, fmt::format("no JSON table named \"{}\"", req.get_param_value("name")));
     res.set_content(*file, "application/json");

@@ -44,7 +44,8 @@ std::size_t find_focus(const Trace& trace, std::string_view spec) {
   const std::vector<std::string>& tokens = trace.tokens;
   // Nothing names no token (not the space token "·" of a model that has one).
   if (spec.empty()) {
-    throw UsageError(fmt::format("{} \"\": not a token of the sentence", key_ref("focus")), token_list(tokens), "focus");
+    throw UsageError(fmt::format("{} \"{}\": not a token of the sentence", key_ref("focus"), spec), token_list(tokens),
+                     "focus");
   }
   for (std::size_t i = 0; i < tokens.size(); ++i)
     if (tokens[i] == spec) return i;

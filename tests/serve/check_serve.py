@@ -217,6 +217,8 @@ def errors(server, binary):
                                  text=True).stderr.splitlines()[0]
     check(cli_message == "attn-explain: error: " + answer.get("error", "") and answer.get("key") == "d-out",
           f"an engine error is a 400 with the command line's message and its key ({body[:100]!r})")
+    status, _, body = server.get("/api/table?name=journey&name=default")
+    check(status == 400 and json.loads(body)["error"] == "name: given more than once", f"/api/table with two names is a 400 ({status})")
     # The trace too refuses a head the run does not have (as --json does).
     status, _, body = server.get("/api/trace", {"sentence": "x", "head": "5"})
     check(status == 400 and json.loads(body).get("key") == "head", f"/api/trace with head=5 of 1 is a 400 ({body[:80]!r})")
