@@ -212,26 +212,36 @@ TEST_F(AtomicFile, StagedFilesArePutInPlaceOnlyWhenCommitted) {
   EXPECT_EQ(entries(), 2u);
 }
 
-// A signal while one file is staged and a second is being written removes both temporary files.
+// A signal while one file is staged and a second is being written removes both
+// temporary files. The child says through a pipe when it is in the middle of the
+// second file, and waits there (at most 30 s) for the signal.
 TEST_F(AtomicFile, StoppedBySignalWithTwoStagedFilesLeavesNoTemporaryFile) {
-  const std::string content(64u << 20, 'x');
-  int stopped_with_two = 0;
-  for (int round = 0; round < 8 && stopped_with_two < 2; ++round) {
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      {
-        StagedFile first(dir_ / "trace.json", [](const ContentWriter& write) { write("a"); });
-        StagedFile second(dir_ / "page.html", [&](const ContentWriter& write) { write(content); });
-      }  // not committed: both removed, should the child finish before the signal
-      ::_exit(0);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    try {
+      StagedFile first(dir_ / "trace.json", [](const ContentWriter& write) { write("a"); });
+      StagedFile second(dir_ / "page.html", [&](const ContentWriter& write) {
+        write("the first half");
+        if (::write(fds[1], "w", 1) != 1) ::_exit(3);
+        for (int i = 0; i < 300; ++i) ::usleep(100000);
+      });
+    } catch (...) {
+      ::_exit(2);
     }
-    // Wait until both temporary files exist, then stop the child.
-    const bool seen = wait_for_temps(2);
-    if (stop(child, SIGTERM) != 0 && seen) ++stopped_with_two;
-    expect_no_temps();
+    ::_exit(4);  // no signal came
   }
-  EXPECT_GE(stopped_with_two, 1) << "the child always finished before the signal; the test proved nothing";
+  ::close(fds[1]);
+  char said = 0;
+  const bool writing = ::read(fds[0], &said, 1) == 1;
+  ::close(fds[0]);
+  EXPECT_TRUE(writing) << "the child stopped before it wrote the second file";
+  EXPECT_EQ(temps(), 2u);
+  EXPECT_EQ(stop(child, SIGTERM), SIGTERM);
+  expect_no_temps();
   EXPECT_EQ(entries(), 0u);  // nothing was committed
 }
 

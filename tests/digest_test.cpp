@@ -50,6 +50,9 @@ TEST(Base64, RfcExamples) {
 TEST(CspScriptHash, IsTheBase64OfTheDigestQuoted) {
   EXPECT_EQ(csp_script_hash("abc"), "'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='");
   EXPECT_EQ(csp_script_hash(""), "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='");
+  // A browser reads CR LF and CR as LF before it hashes: "a\r\nb\rc" is hashed as "a\nb\nc".
+  EXPECT_EQ(csp_script_hash("a\r\nb\rc"), csp_script_hash("a\nb\nc"));
+  EXPECT_EQ(csp_script_hash("a\nb\nc"), "'sha256-6n+wi3otxGGf+3x7s42VogR5NfoWXXGxLv04UqLm0Mw='");
 }
 
 }  // namespace

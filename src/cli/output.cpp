@@ -35,13 +35,4 @@ void write_output(const std::filesystem::path& path,
   write_file_atomically(path, produce);
 }
 
-void stage_output(std::optional<StagedFile>& staged, const std::filesystem::path& path,
-                  const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
-  if (names_standard_output(path)) {
-    produce([](std::string_view piece) { write_stdout(piece); });
-    return;
-  }
-  staged.emplace(path, produce);
-}
-
 }  // namespace attn

@@ -3,10 +3,7 @@
 
 #include <filesystem>
 #include <functional>
-#include <optional>
 #include <string_view>
-
-#include "attn/util/atomic_file.hpp"
 
 namespace attn {
 
@@ -25,13 +22,6 @@ void write_stdout(std::string_view text);
 // the pieces of the content in order.
 void write_output(const std::filesystem::path& path, std::string_view text);
 void write_output(const std::filesystem::path& path,
-                  const std::function<void(const std::function<void(std::string_view)>&)>& produce);
-
-// The first step of write_output() for one of several outputs that must all be
-// put in place or none: onto standard output at once when `path` names it;
-// otherwise into a temporary file beside it, kept in `staged`, which the caller
-// commit()s once every output is written (atomic_file.hpp).
-void stage_output(std::optional<StagedFile>& staged, const std::filesystem::path& path,
                   const std::function<void(const std::function<void(std::string_view)>&)>& produce);
 
 // The reader of stdout closed the pipe: it has read all it wanted. The run

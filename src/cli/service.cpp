@@ -59,8 +59,8 @@ std::string content_type_of(Product product) {
 
 // The bytes the command line prints for the product.
 std::string product_bytes(Product product, const Trace& trace, const RunPlan& plan) {
+  const MadeOutputs made = make_outputs(trace, plan.outputs, plan.view);  // a --head the run lacks is refused
   if (product == Product::heads) return render_head_view(trace);
-  const MadeOutputs made = make_outputs(trace, plan.outputs, plan.view);
   return product == Product::svg ? made.svg : made.html_text();
 }
 
@@ -126,15 +126,18 @@ const Model& Service::snapshot_of(const std::string& name, const std::string& sn
                       "the command line lists them: attn-explain --model " + name + " --snapshot list");
   }
   const std::lock_guard<std::mutex> lock(models_guard_);
-  std::unique_ptr<Model>& model = snapshots_[name + "@" + snapshot];
+  auto listed = snapshot_lists_.find(name);
+  if (listed == snapshot_lists_.end()) listed = snapshot_lists_.emplace(name, read_snapshots(final_model.folder())).first;
+  // The command line's own message for a step the model lacks, naming the model as asked.
+  const Snapshot& chosen = choose_snapshot(listed->second, snapshot, name);
+  // Kept by its step, however it was named (14, 014, last): one copy of each snapshot's weights.
+  const std::string key = name + "@" + std::to_string(chosen.step);
+  std::unique_ptr<Model>& model = snapshots_[key];
   if (!model) {
     try {
-      // The command line's own message for a step the model lacks, naming the model as asked
-      // (Model::open would name its folder).
-      choose_snapshot(read_snapshots(final_model.folder()), snapshot, name);
-      model = std::make_unique<Model>(Model::open(final_model.folder().string(), snapshot));
+      model = std::make_unique<Model>(Model::open(ModelFolder{final_model.folder(), final_model.info().name}, chosen));
     } catch (...) {
-      snapshots_.erase(name + "@" + snapshot);
+      snapshots_.erase(key);
       throw;
     }
   }
@@ -150,7 +153,7 @@ Reply Service::answer(Product product, const RawOptions& query, const std::strin
         throw OptionError(key, fmt::format("{}: not an option of this command", flag_name(key)));
       }
       // A page may lower the memory budget, never raise it above the command line's default.
-      if (key == "max-memory" && memory_size_bytes(value) > MemoryBudget{}.limit) {
+      if (key == "max-memory" && memory_size_problem(value).empty() && memory_size_bytes(value) > MemoryBudget{}.limit) {
         throw OptionError(key, fmt::format("{} {}: this server allows at most {}G a request", flag_name(key), value,
                                            MemoryBudget{}.limit >> 30));
       }

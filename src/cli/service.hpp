@@ -78,7 +78,8 @@ class Service {
   std::map<std::string, std::string> tables_;  // name → path
   mutable std::mutex models_guard_;
   mutable std::map<std::string, std::unique_ptr<Model>> models_;
-  mutable std::map<std::string, std::unique_ptr<Model>> snapshots_;  // "name@snapshot" → the model at that snapshot
+  mutable std::map<std::string, std::unique_ptr<Model>> snapshots_;  // "name@STEP" → the model at that step
+  mutable std::map<std::string, std::vector<Snapshot>> snapshot_lists_;  // a model's snapshots.json, read once
 };
 
 }  // namespace attn

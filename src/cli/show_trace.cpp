@@ -1,6 +1,11 @@
 #include "show_trace.hpp"
 
+#include <filesystem>
+#include <functional>
+#include <iterator>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -111,20 +116,23 @@ MadeOutputs make_outputs(const Trace& trace, const RunOutputs& outputs, const Vi
 
 void write_outputs(const Trace& trace, const RunOutputs& outputs, const MadeOutputs& made) {
   // Every file is written beside its target first, and put in place only when all are
-  // written: a run that cannot write one of them leaves all of them as they were.
-  std::optional<StagedFile> trace_file, svg_file, html_file;
-  // The JSON is written as it is made, into the --trace file's temporary file.
-  if (!outputs.trace_file.empty()) {
-    stage_output(trace_file, outputs.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); });
+  // written: a run that cannot write one of them leaves all of them as they were. The one
+  // on standard output ("-"), which cannot be taken back, is written after the files.
+  using Producer = std::function<void(const ContentWriter&)>;
+  const std::pair<const std::string*, Producer> all[] = {
+      // The JSON is written as it is made, into the --trace file's temporary file.
+      {&outputs.trace_file, [&](const ContentWriter& write) { write_trace_json(trace, write); }},
+      {&outputs.svg_file, [&](const ContentWriter& write) { write(made.svg); }},
+      {&outputs.html_file, [&](const ContentWriter& write) { made.html(write); }}};
+  std::optional<StagedFile> staged[std::size(all)];
+  for (std::size_t i = 0; i < std::size(all); ++i) {
+    if (!all[i].first->empty() && !names_standard_output(*all[i].first)) staged[i].emplace(*all[i].first, all[i].second);
   }
-  if (!outputs.svg_file.empty()) {
-    stage_output(svg_file, outputs.svg_file, [&](const ContentWriter& write) { write(made.svg); });
+  for (const auto& [path, produce] : all) {
+    if (!path->empty() && names_standard_output(*path)) write_output(*path, produce);
   }
-  if (!outputs.html_file.empty()) {
-    stage_output(html_file, outputs.html_file, [&](const ContentWriter& write) { made.html(write); });
-  }
-  for (std::optional<StagedFile>* staged : {&trace_file, &svg_file, &html_file}) {
-    if (*staged) (*staged)->commit();
+  for (std::optional<StagedFile>& file : staged) {
+    if (file) file->commit();
   }
 }
 

@@ -46,8 +46,10 @@ struct MadeOutputs {
 MadeOutputs make_outputs(const Trace& trace, const RunOutputs& outputs, const View& view);
 
 // Writes the --trace, --svg and --html files ("-" on stdout): each into a temporary
-// file beside it, then all renamed into place, so that one that cannot be written
-// leaves the others as they were too (StagedFile, atomic_file.hpp).
+// file beside it, then the one on stdout, then all renamed into place, so that one
+// that cannot be written leaves the others as they were too (StagedFile,
+// atomic_file.hpp). Only a rename that fails after another succeeded (the folder
+// gone meanwhile) leaves some replaced.
 void write_outputs(const Trace& trace, const RunOutputs& outputs, const MadeOutputs& made);
 
 // The tables on stdout: straight through, or one section at a time with `step`

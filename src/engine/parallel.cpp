@@ -10,6 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include <pthread.h>
+#include <signal.h>
+
 namespace attn {
 
 namespace {
@@ -21,6 +24,13 @@ using Body = std::function<void(std::size_t, std::size_t)>;
 class Pool {
  public:
   Pool() {
+    // The workers start with the stop signals blocked (a thread inherits the mask of the one
+    // that makes it): a Ctrl-C is for a thread that knows what to clean up (atomic_file.hpp's
+    // temporary files, the server's stop), never for a worker.
+    sigset_t stops, before;
+    sigemptyset(&stops);
+    for (const int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&stops, s);
+    pthread_sigmask(SIG_BLOCK, &stops, &before);
     for (std::size_t t = 1; t < thread_count(); ++t) {
       try {
         workers_.emplace_back([this, t] { work(t); });
@@ -28,6 +38,7 @@ class Pool {
         break;  // no more threads to be had (a process limit): the ones started do it
       }
     }
+    pthread_sigmask(SIG_SETMASK, &before, nullptr);
   }
 
   std::size_t threads() const { return workers_.size() + 1; }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -34,24 +35,21 @@ std::size_t count_of(const std::string& page, std::string_view name) {
 }
 
 // The text of the <script> element around {{js}}, with the script in its place:
-// the exact text a browser hashes for the policy.
-std::string script_text(const std::string& page, const std::string& js, const std::string& source, const char* fix) {
+// the exact text a browser hashes for the policy; nothing when {{js}} is not alone
+// in a <script> element.
+std::optional<std::string> script_text(const std::string& page, const std::string& js) {
   const std::string_view open_tag = "<script>", mark = "{{js}}";
   const std::size_t at = page.find(mark);
   const std::size_t open = page.rfind(open_tag, at);
   const std::size_t close = page.find("</script>", at);
-  if (open != std::string::npos && close != std::string::npos) {
-    const std::string before = page.substr(open + open_tag.size(), at - open - open_tag.size());
-    const std::string after = page.substr(at + mark.size(), close - at - mark.size());
-    if (before.find("</script>") == std::string::npos && before.find("{{") == std::string::npos &&
-        after.find("{{") == std::string::npos) {
-      return before + js + after;
-    }
+  if (open == std::string::npos || close == std::string::npos) return std::nullopt;
+  const std::string before = page.substr(open + open_tag.size(), at - open - open_tag.size());
+  const std::string after = page.substr(at + mark.size(), close - at - mark.size());
+  if (before.find("</script>") != std::string::npos || before.find("{{") != std::string::npos ||
+      after.find("{{") != std::string::npos) {
+    return std::nullopt;
   }
-  throw DataError(
-      fmt::format("{}: the page template holds {{{{script_hash}}}}, so {{{{js}}}} must be alone in a <script> element",
-                  source),
-      fix);
+  return before + js + after;
 }
 
 }  // namespace
@@ -110,7 +108,15 @@ HtmlAssets html_assets(std::string page, std::string css, std::string js, const 
   if (page.find("{{data}}") < page.find("{{body}}")) {
     throw DataError(fmt::format("{}: the page template must hold {{{{body}}}} before {{{{data}}}}", source), fix);
   }
-  std::string hash = count_of(page, kScriptHash) == 1 ? csp_script_hash(script_text(page, js, source, fix)) : "";
+  // The hash whether or not the page names it: serve's own policy names the report's script too.
+  const std::optional<std::string> script = script_text(page, js);
+  if (count_of(page, kScriptHash) == 1 && !script) {
+    throw DataError(
+        fmt::format("{}: the page template holds {{{{script_hash}}}}, so {{{{js}}}} must be alone in a <script> element",
+                    source),
+        fix);
+  }
+  std::string hash = script ? csp_script_hash(*script) : "";
   return HtmlAssets{std::move(page), std::move(css), std::move(js), std::move(hash)};
 }
 

@@ -92,7 +92,13 @@ std::string base64(std::string_view bytes) {
 }
 
 std::string csp_script_hash(std::string_view script) {
-  const std::array<std::uint8_t, 32> digest = sha256(script);
+  std::string text;
+  text.reserve(script.size());
+  for (std::size_t i = 0; i < script.size(); ++i) {
+    if (script[i] != '\r') text += script[i];
+    else if (i + 1 == script.size() || script[i + 1] != '\n') text += '\n';  // CR LF: the LF follows
+  }
+  const std::array<std::uint8_t, 32> digest = sha256(text);
   return "'sha256-" + base64(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) + "'";
 }
 

@@ -138,7 +138,10 @@ TEST(HtmlTemplate, TheScriptHashIsThatOfTheScriptElementsText) {
   const HtmlAssets a = html_assets("{{script_hash}}{{title}}{{css}}{{body}}{{data}}<script>\n{{js}}\n</script>", "", "J");
   EXPECT_EQ(a.script_hash, csp_script_hash("\nJ\n"));
   EXPECT_EQ(fill_template(a, "", "", "").substr(0, a.script_hash.size()), a.script_hash);
-  EXPECT_EQ(html_assets("{{title}}{{css}}{{body}}{{data}}{{js}}", "", "").script_hash, "");  // no {{script_hash}}
+  EXPECT_EQ(html_assets("{{title}}{{css}}{{body}}{{data}}{{js}}", "", "").script_hash, "");  // not in a script
+  // Without {{script_hash}} the hash is still made (serve's policy names the report's script).
+  EXPECT_EQ(html_assets("{{title}}{{css}}{{body}}{{data}}<script>{{js}}</script>", "", "J").script_hash,
+            csp_script_hash("J"));
   for (const char* page : {"{{script_hash}}{{script_hash}}{{title}}{{css}}{{body}}{{data}}<script>{{js}}</script>",
                            "{{script_hash}}{{title}}{{css}}{{body}}{{data}}{{js}}",  // not in a script
                            "{{script_hash}}{{title}}{{css}}{{body}}<script>{{data}}{{js}}</script>",  // not alone

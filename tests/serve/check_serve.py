@@ -222,6 +222,8 @@ def errors(server, binary):
     # The trace too refuses a head the run does not have (as --json does).
     status, _, body = server.get("/api/trace", {"sentence": "x", "head": "5"})
     check(status == 400 and json.loads(body).get("key") == "head", f"/api/trace with head=5 of 1 is a 400 ({body[:80]!r})")
+    status, _, body = server.get("/api/heads", {"sentence": "x", "heads": "2", "projection": "rand", "head": "9"})
+    check(status == 400 and json.loads(body).get("key") == "head", f"/api/heads with head=9 of 2 is a 400 ({body[:80]!r})")
     # A page may lower the memory budget (the command line's message when it is too low), not raise it.
     status, _, body = server.get("/api/trace", {"sentence": "x", "max-memory": "1T"})
     answer = json.loads(body) if status == 400 else {}
@@ -232,6 +234,8 @@ def errors(server, binary):
     cli_message = subprocess.run([binary, "--max-memory", "1K", "x"], capture_output=True, text=True).stderr.splitlines()[0]
     check(answer.get("key") == "max-memory" and cli_message == "attn-explain: error: " + answer.get("error", ""),
           f"a max-memory the command line refuses is refused with its message ({body[:100]!r})")
+    status, _, body = server.get("/api/trace", {"sentence": "x", "max-memory": ""})
+    check(status == 400 and json.loads(body).get("key") == "max-memory", f"an empty max-memory is a 400 ({body[:90]!r})")
     status, _, _ = server.get("/api/trace", {"sentence": "x", "max-memory": "512M"})
     check(status == 200, f"max-memory below 1G is taken ({status})")
     status, _, body = server.post("/api/trace", b"{not json")

@@ -56,8 +56,8 @@ struct HtmlAssets {
   std::string js;    // report.js
   // csp_script_hash() (digest.hpp) of the text of the <script> element that holds
   // {{js}}, as a page has it: what {{script_hash}}, in the page's policy, is filled
-  // with, so that the page runs that script and no other. Empty when the template
-  // has no {{script_hash}}.
+  // with, so that the page runs that script and no other (serve's policy names it
+  // too). Empty when {{js}} is not alone in a <script> element.
   std::string script_hash;
 };
 

@@ -17,7 +17,9 @@ std::array<std::uint8_t, 32> sha256(std::string_view bytes);
 std::string base64(std::string_view bytes);
 
 // "'sha256-...'": the source expression of a policy's script-src that lets a
-// script element whose text is exactly `script` run, and no other.
+// script element whose text is `script` run, and no other. The text is hashed as a
+// browser reads it: each CR LF, and each CR alone, is one LF (HTML's newline rule),
+// so a script saved with Windows line ends gets the hash the browser computes.
 std::string csp_script_hash(std::string_view script);
 
 }  // namespace attn
