@@ -17,6 +17,7 @@
 #include "attn/util/error.hpp"
 #include "attn/explorer.hpp"
 #include "cli_options.hpp"
+#include "option_values.hpp"
 #include "run_plan.hpp"
 
 namespace {
@@ -61,7 +62,11 @@ void check_run(const attn::MainOptions& o) {
   try {
     plan = attn::resolve_run(raw, attn::Terminal{});
   } catch (const attn::OptionError& e) {
-    const bool crosses = e.key() == "layer" || e.key() == "top" || model;
+    // The options of a model run only (run_plan.cpp's check_model_keys), or a model run's refusal.
+    bool crosses = model;
+    for (const char* key : {"layer", "top", "temperature", "lens", "no-positions", "generate", "top-k", "snapshot"}) {
+      crosses = crosses || e.key() == key;
+    }
     CHECK(crosses && e.message().find("model") != std::string::npos);
     return;
   } catch (const attn::DataError&) {
@@ -137,6 +142,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case attn::Command::table_extract:
       CHECK(!cl.table.file.empty());
       CHECK(one_of(cl.table.weights, {"rand", "linear", "none"}));
+      break;
+    case attn::Command::timeline:
+      CHECK(!cl.timeline.model.empty() && !cl.timeline.words.empty());
+      CHECK(cl.timeline.layer.empty() || cl.timeline.layer == "all" || attn::layer_problem(cl.timeline.layer).empty());
+      CHECK(cl.timeline.head <= 4096);
+      CHECK(cl.timeline.precision >= 0 && cl.timeline.precision <= 9);
+      CHECK(one_of(cl.timeline.color, {"auto", "always", "never"}));
+      CHECK(!(cl.timeline.json && !cl.timeline.html_file.empty()));
       break;
   }
   return 0;
